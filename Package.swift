@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Release builds of the numeric modules drop overflow and bounds checks in the kernels
+/// (every index is validated once at the API boundary, which throws typed errors).
+let numericSettings: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "MeanFieldGames",
+    products: [
+        .executable(name: "mfg", targets: ["mfg"]),
+        .library(name: "MFGNeural", targets: ["MFGNeural"]),
+        .library(name: "MFGGrid", targets: ["MFGGrid"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial",
+                       providers: [.apt(["libhdf5-dev"])]),
+        .target(name: "MFGMath",
+                dependencies: ["CBLAS", .product(name: "Numerics", package: "swift-numerics")],
+                swiftSettings: numericSettings),
+        .target(name: "MFGProblem",
+                dependencies: ["MFGMath", .product(name: "Yams", package: "Yams")],
+                swiftSettings: numericSettings),
+        .target(name: "MFGNeural", dependencies: ["MFGMath", "MFGProblem"],
+                swiftSettings: numericSettings),
+        .target(name: "MFGGrid", dependencies: ["MFGMath", "MFGProblem"],
+                swiftSettings: numericSettings),
+        .target(name: "MFGStore", dependencies: ["CHDF5"]),
+        .target(name: "MFGPlot", dependencies: []),
+        .executableTarget(name: "mfg",
+                          dependencies: ["MFGNeural", "MFGGrid", "MFGStore", "MFGPlot", "MFGProblem",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "mfg-bench",
+                          dependencies: ["MFGNeural", "MFGMath", "MFGGrid", "MFGProblem"],
+                          path: "benchmarks/Sources/mfg-bench",
+                          swiftSettings: numericSettings),
+        .testTarget(name: "MFGMathTests", dependencies: ["MFGMath"]),
+        .testTarget(name: "MFGProblemTests", dependencies: ["MFGProblem"]),
+        .testTarget(name: "MFGNeuralTests", dependencies: ["MFGNeural"]),
+        .testTarget(name: "MFGGridTests", dependencies: ["MFGGrid"]),
+        .testTarget(name: "MFGStoreTests", dependencies: ["MFGStore"]),
+        .testTarget(name: "MFGPlotTests", dependencies: ["MFGPlot"]),
+        .testTarget(name: "CLITests", dependencies: ["mfg"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

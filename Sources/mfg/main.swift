@@ -1,0 +1,1 @@
+print("mfg: under construction")

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Quick start: installs what is missing, builds in release mode, and solves the quick problem.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+swift build -c release --product mfg
+.build/release/mfg solve problems/quick.yaml --out runs/quick "$@"
