@@ -1,0 +1,226 @@
+import MFGMath
+
+extension PotentialNetwork {
+    /// Reverse mode through `forward`: given the adjoints Φ̄ (nb), Ḡ ((d+1) × nb, for ∇ₛΦ) and
+    /// Δ̄ (nb, for ΔₓΦ) of a scalar loss ℒ at the block last evaluated in `workspace`, adds
+    /// ∂ℒ/∂θ to `parameterGradient` (laid out like θ) and, when `inputGradient` is given,
+    /// writes ∂ℒ/∂s ((d+1) × nb) there.
+    ///
+    /// The adjoints are hand-derived, sweep by sweep in reverse order (trace sweep, gradient
+    /// sweep, forward sweep); every layer costs one or two gemms over the block. Because the
+    /// input adjoint includes the dependence of ∇Φ and ΔΦ on s, it carries Hessian-vector and
+    /// third-derivative terms, exactly what reverse mode through a characteristics integrator
+    /// needs. See docs/architecture.md for the derivation.
+    public func backward(phiBar: UnsafePointer<T>?, gradientBar: UnsafePointer<T>?,
+                         laplacianBar: UnsafePointer<T>?, workspace ws: PotentialWorkspace<T>,
+                         parameterGradient: UnsafeMutablePointer<T>,
+                         inputGradient: UnsafeMutablePointer<T>?) {
+        parameters.withUnsafeBufferPointer { theta in
+            backwardKernel(theta.baseAddress!, phiBar, gradientBar, laplacianBar, ws,
+                           parameterGradient, inputGradient)
+        }
+    }
+
+    @inline(__always)
+    private func backwardKernel(_ theta: UnsafePointer<T>, _ phiBar: UnsafePointer<T>?,
+                                _ gBarIn: UnsafePointer<T>?, _ lapBar: UnsafePointer<T>?,
+                                _ ws: PotentialWorkspace<T>, _ grad: UnsafeMutablePointer<T>,
+                                _ sBarOut: UnsafeMutablePointer<T>?) {
+        let m = shape.width, d = shape.dimension, dd = shape.inputSize, R = shape.residualLayers
+        let r = shape.rank, h = T(shape.step)
+        let nb = ws.count, mn = m * nb, md = m * d
+        let off = ParameterOffsets(layout, shape)
+        let s = UnsafePointer(ws.input)
+        let A = theta + off.A, w = theta + off.w
+        for k in 0...R {
+            ws.aBar[k].update(repeating: 0, count: mn)
+            ws.zBar[k].update(repeating: 0, count: mn)
+        }
+        // The input adjoint accumulates in colScratch-sized buffers; use a local (d+1)×nb area.
+        let sBar = ws.gBarScratchInput
+        sBar.update(repeating: 0, count: dd * nb)
+
+        // ---- Trace sweep, reversed. ------------------------------------------------------
+        if let lapBar {
+            var lapSum: T = 0
+            for col in 0..<nb { lapSum += lapBar[col] }
+            // ‖AE‖²: Ā[:, :d] += 2 ΣΔ̄ A[:, :d].
+            let gA = grad + off.A
+            for idx in 0..<(r * d) { gA[idx] += 2 * lapSum * A[idx] }
+            var jBar = ws.jBar0, jBarPrev = ws.jBar1
+            var jBarIsZero = true
+            var k = R
+            while k >= 1 {
+                let pk = ws.p[k - 1], spk = ws.sp[k], sppk = ws.spp[k], zk = ws.z[k]
+                let aBark = ws.aBar[k], zBark = ws.zBar[k]
+                for col in 0..<nb {
+                    let lb = lapBar[col]
+                    let pcol = pk + col * md, jb = jBar + col * md, pb = ws.pBar + col * md
+                    let spc = spk + col * m, sppc = sppk + col * m, zc = zk + col * m
+                    let q = ws.rowScratch, cross = ws.rowScratch2
+                    q.update(repeating: 0, count: m)
+                    cross.update(repeating: 0, count: m)
+                    // P̄ = h[σ′ ⊙ J̄ + 2Δ̄ σ″ z P]; row sums ΣⱼP² and ΣⱼP J̄.
+                    for i in 0..<m { ws.rowScratch3[i] = 2 * lb * sppc[i] * zc[i] }
+                    let coef = ws.rowScratch3
+                    if jBarIsZero {
+                        for j in 0..<d {
+                            let pj = pcol + j * m, pbj = pb + j * m
+                            for i in 0..<m {
+                                q[i] += pj[i] * pj[i]
+                                pbj[i] = h * coef[i] * pj[i]
+                            }
+                        }
+                    } else {
+                        for j in 0..<d {
+                            let pj = pcol + j * m, pbj = pb + j * m, jbj = jb + j * m
+                            for i in 0..<m {
+                                q[i] += pj[i] * pj[i]
+                                cross[i] += pj[i] * jbj[i]
+                                pbj[i] = h * (spc[i] * jbj[i] + coef[i] * pj[i])
+                            }
+                        }
+                    }
+                    let ab = aBark + col * m, zb = zBark + col * m
+                    for i in 0..<m {
+                        let sppp = -2 * spc[i] * sppc[i]
+                        ab[i] += h * (sppc[i] * cross[i] + lb * sppp * zc[i] * q[i])
+                        zb[i] += h * lb * sppc[i] * q[i]
+                    }
+                }
+                // J̄_{k−1} = J̄_k + K_kᵀ P̄_k;  K̄_k += P̄_k J_{k−1}ᵀ.
+                if jBarIsZero {
+                    T.blasGemm(.transposed, .none, m, d * nb, m, 1, theta + off.K[k], m, ws.pBar, m,
+                               0, jBarPrev, m)
+                } else {
+                    jBarPrev.update(from: jBar, count: md * nb)
+                    T.blasGemm(.transposed, .none, m, d * nb, m, 1, theta + off.K[k], m, ws.pBar, m,
+                               1, jBarPrev, m)
+                }
+                T.blasGemm(.none, .transposed, m, m, d * nb, 1, ws.pBar, m, ws.jac[k - 1], m,
+                           1, grad + off.K[k], m)
+                swap(&jBar, &jBarPrev)
+                jBarIsZero = false
+                k -= 1
+            }
+            // Layer 0: J₀ = diag σ′(a₀) P₀ with P₀ = K₀E; t₀ = Σᵢ σ″(a₀ᵢ) z₀ᵢ ‖P₀ᵢ‖².
+            let p0 = theta + off.K[0], gK0 = grad + off.K[0]
+            let sp0 = ws.sp[0], spp0 = ws.spp[0], z0 = ws.z[0]
+            let coefSum = ws.rowScratch3
+            coefSum.update(repeating: 0, count: m)
+            for col in 0..<nb {
+                let lb = lapBar[col]
+                let spc = sp0 + col * m, sppc = spp0 + col * m, zc = z0 + col * m
+                let ab = ws.aBar[0] + col * m, zb = ws.zBar[0] + col * m
+                let cross = ws.rowScratch2
+                cross.update(repeating: 0, count: m)
+                if !jBarIsZero {
+                    let jb = jBar + col * md
+                    for j in 0..<d {
+                        let pj = p0 + j * m, jbj = jb + j * m, gj = gK0 + j * m
+                        for i in 0..<m {
+                            cross[i] += pj[i] * jbj[i]
+                            gj[i] += spc[i] * jbj[i]
+                        }
+                    }
+                }
+                for i in 0..<m {
+                    let q = ws.p0RowNorms[i]
+                    let sppp = -2 * spc[i] * sppc[i]
+                    ab[i] += sppc[i] * cross[i] + lb * sppp * zc[i] * q
+                    zb[i] += lb * sppc[i] * q
+                    coefSum[i] += 2 * lb * sppc[i] * zc[i]
+                }
+            }
+            for j in 0..<d {
+                let pj = p0 + j * m, gj = gK0 + j * m
+                for i in 0..<m { gj[i] += coefSum[i] * pj[i] }
+            }
+        }
+
+        // ---- Gradient sweep, reversed. ---------------------------------------------------
+        if let gBarIn {
+            // ∇ₛΦ = K₀ᵀ g₀ + Aᵀ(As) + c.
+            T.blasGemm(.none, .transposed, m, dd, nb, 1, ws.g[0], m, gBarIn, dd, 1, grad + off.K[0], m)
+            T.blasGemm(.none, .none, m, nb, dd, 1, theta + off.K[0], m, gBarIn, dd, 0, ws.gBar, m)
+            // Ā += (As)Ḡᵀ + (AḠ)sᵀ;  s̄ += Aᵀ(AḠ).
+            T.blasGemm(.none, .none, r, nb, dd, 1, A, r, gBarIn, dd, 0, ws.rScratch0, r)
+            T.blasGemm(.none, .transposed, r, dd, nb, 1, ws.as_, r, gBarIn, dd, 1, grad + off.A, r)
+            T.blasGemm(.none, .transposed, r, dd, nb, 1, ws.rScratch0, r, s, dd, 1, grad + off.A, r)
+            T.blasGemm(.transposed, .none, dd, nb, r, 1, A, r, ws.rScratch0, r, 1, sBar, dd)
+            let gc = grad + off.c
+            for col in 0..<nb { let gb = gBarIn + col * dd; for j in 0..<dd { gc[j] += gb[j] } }
+            // g₀ = σ′(a₀) ⊙ z₀.
+            for idx in 0..<mn {
+                ws.aBar[0][idx] += ws.spp[0][idx] * ws.z[0][idx] * ws.gBar[idx]
+                ws.zBar[0][idx] += ws.sp[0][idx] * ws.gBar[idx]
+            }
+        }
+        if gBarIn != nil || lapBar != nil { chainBackwardStates(theta, ws, grad, off) }
+        // z_R = w (every sample): w̄ += Σ z̄_R.
+        let gw = grad + off.w
+        for col in 0..<nb { let zb = ws.zBar[R] + col * m; for i in 0..<m { gw[i] += zb[i] } }
+
+        // ---- Forward sweep, reversed. ----------------------------------------------------
+        var uBar = ws.uBar0, uBarPrev = ws.uBar1
+        uBar.update(repeating: 0, count: mn)
+        if let phiBar {
+            var phiSum: T = 0
+            for col in 0..<nb {
+                let pb = phiBar[col]
+                phiSum += pb
+                let uR = ws.u[R] + col * m, ub = uBar + col * m
+                for i in 0..<m { gw[i] += pb * uR[i]; ub[i] = pb * w[i] }
+                let asCol = ws.as_ + col * r, scaled = ws.rScratch1 + col * r
+                for i in 0..<r { scaled[i] = pb * asCol[i] }
+                let sCol = s + col * dd, sb = sBar + col * dd, gc = grad + off.c, c = theta + off.c
+                for j in 0..<dd { gc[j] += pb * sCol[j]; sb[j] += pb * c[j] }
+            }
+            grad[off.bias] += phiSum
+            // ½|As|²: Ā += (Φ̄ As) sᵀ, s̄ += Aᵀ(Φ̄ As).
+            T.blasGemm(.none, .transposed, r, dd, nb, 1, ws.rScratch1, r, s, dd, 1, grad + off.A, r)
+            T.blasGemm(.transposed, .none, dd, nb, r, 1, A, r, ws.rScratch1, r, 1, sBar, dd)
+        }
+        var k = R
+        while k >= 1 {
+            let ab = ws.aBar[k], spk = ws.sp[k]
+            for idx in 0..<mn { ab[idx] += h * spk[idx] * uBar[idx] }
+            uBarPrev.update(from: uBar, count: mn)
+            T.blasGemm(.transposed, .none, m, nb, m, 1, theta + off.K[k], m, ab, m, 1, uBarPrev, m)
+            T.blasGemm(.none, .transposed, m, m, nb, 1, ab, m, ws.u[k - 1], m, 1, grad + off.K[k], m)
+            let gb = grad + off.b[k]
+            for col in 0..<nb { let a = ab + col * m; for i in 0..<m { gb[i] += a[i] } }
+            swap(&uBar, &uBarPrev)
+            k -= 1
+        }
+        let ab0 = ws.aBar[0]
+        for idx in 0..<mn { ab0[idx] += ws.sp[0][idx] * uBar[idx] }
+        T.blasGemm(.none, .transposed, m, dd, nb, 1, ab0, m, s, dd, 1, grad + off.K[0], m)
+        let gb0 = grad + off.b[0]
+        for col in 0..<nb { let a = ab0 + col * m; for i in 0..<m { gb0[i] += a[i] } }
+        if let sBarOut {
+            T.blasGemm(.transposed, .none, dd, nb, m, 1, theta + off.K[0], m, ab0, m, 1, sBar, dd)
+            sBarOut.update(from: sBar, count: dd * nb)
+        }
+    }
+
+    /// Reverse of z_{k−1} = z_k + h K_kᵀ g_k with g_k = σ′(a_k) ⊙ z_k, for k = 1…R: pushes z̄
+    /// up the layers (z̄₀ must be complete) and adds to ā_k and K̄_k.
+    @inline(__always)
+    private func chainBackwardStates(_ theta: UnsafePointer<T>, _ ws: PotentialWorkspace<T>,
+                                     _ grad: UnsafeMutablePointer<T>, _ off: ParameterOffsets) {
+        let m = shape.width, R = shape.residualLayers, h = T(shape.step), nb = ws.count, mn = m * nb
+        guard R >= 1 else { return }
+        for k in 1...R {
+            let zbPrev = ws.zBar[k - 1], zbk = ws.zBar[k]
+            for idx in 0..<mn { zbk[idx] += zbPrev[idx] }
+            T.blasGemm(.none, .none, m, nb, m, h, theta + off.K[k], m, zbPrev, m, 0, ws.gBar, m)
+            T.blasGemm(.none, .transposed, m, m, nb, h, ws.g[k], m, zbPrev, m, 1, grad + off.K[k], m)
+            let ab = ws.aBar[k], spk = ws.sp[k], sppk = ws.spp[k], zk = ws.z[k]
+            for idx in 0..<mn {
+                ab[idx] += sppk[idx] * zk[idx] * ws.gBar[idx]
+                zbk[idx] += spk[idx] * ws.gBar[idx]
+            }
+        }
+    }
+}

@@ -1,0 +1,167 @@
+import MFGMath
+
+/// Offsets of each parameter block inside θ, resolved once per call.
+struct ParameterOffsets {
+    let K: [Int], b: [Int]
+    let w: Int, A: Int, c: Int, bias: Int
+    init(_ layout: ParameterLayout, _ shape: NetworkShape) {
+        K = (0...shape.residualLayers).map { layout.block("K\($0)")!.offset }
+        b = (0...shape.residualLayers).map { layout.block("b\($0)")!.offset }
+        w = layout.block("w")!.offset
+        A = layout.block("A")!.offset
+        c = layout.block("c")!.offset
+        bias = layout.block("b")!.offset
+    }
+}
+
+extension PotentialNetwork {
+    /// Evaluates Φ, ∇ₛΦ and ΔₓΦ at `count` points s = (x, t) (column-major (d+1) × count) into
+    /// `workspace.phi`, `.gradient`, `.laplacian`, keeping every intermediate needed by
+    /// `backward`.
+    ///
+    /// Three sweeps, each layer one gemm over the whole block:
+    /// 1. forward: aₖ, uₖ;
+    /// 2. backward for the gradient: z_R = w, z_{k−1} = z_k + h K_kᵀ(σ′(a_k) ⊙ z_k),
+    ///    ∇ₛΦ = K₀ᵀ(σ′(a₀) ⊙ z₀) + AᵀA s + c;
+    /// 3. forward Jacobian sweep for the trace: J₀ = diag σ′(a₀) K₀E, P_k = K_k J_{k−1},
+    ///    J_k = J_{k−1} + h diag σ′(a_k) P_k, and
+    ///    ΔₓΦ = Σᵢ σ″(a₀ᵢ) z₀ᵢ ‖(K₀E)ᵢ‖² + h Σ_{k≥1} Σᵢ σ″(a_kᵢ) z_kᵢ ‖(P_k)ᵢ‖² + ‖AE‖²_F,
+    ///    where E selects the d spatial coordinates (time excluded). Each term is the second
+    ///    derivative through one activation, weighted by that activation's adjoint; every other
+    ///    operation is linear, so the sum is the exact trace.
+    /// Cost per sample and layer: 2m²d flops for P_k plus O(md) elementwise.
+    public func forward(_ points: UnsafePointer<T>, count nb: Int,
+                        workspace ws: PotentialWorkspace<T>) throws(NetworkError) {
+        guard ws.shape == shape else {
+            throw .batchMismatch(expected: "a workspace for \(shape)", got: "one for \(ws.shape)")
+        }
+        guard nb >= 1 else { throw .emptyBatch }
+        guard nb <= ws.capacity else {
+            throw .batchMismatch(expected: "at most \(ws.capacity) samples per block", got: "\(nb)")
+        }
+        ws.count = nb
+        ws.input.update(from: points, count: shape.inputSize * nb)
+        parameters.withUnsafeBufferPointer { theta in
+            forwardKernel(theta.baseAddress!, ws, nb)
+        }
+    }
+
+    @inline(__always)
+    private func forwardKernel(_ theta: UnsafePointer<T>, _ ws: PotentialWorkspace<T>, _ nb: Int) {
+        let m = shape.width, d = shape.dimension, dd = shape.inputSize, R = shape.residualLayers
+        let r = shape.rank, h = T(shape.step)
+        let off = ParameterOffsets(layout, shape)
+        let mn = m * nb
+        let s = UnsafePointer(ws.input)
+
+        // 1. Forward sweep.
+        T.blasGemm(.none, .none, m, nb, dd, 1, theta + off.K[0], m, s, dd, 0, ws.a[0], m)
+        for k in 0...R {
+            if k > 0 {
+                T.blasGemm(.none, .none, m, nb, m, 1, theta + off.K[k], m, ws.u[k - 1], m, 0, ws.a[k], m)
+            }
+            let a = ws.a[k], u = ws.u[k], sp = ws.sp[k], spp = ws.spp[k]
+            let bias = theta + off.b[k]
+            let uPrev: UnsafeMutablePointer<T>? = k > 0 ? ws.u[k - 1] : nil
+            for col in 0..<nb {
+                let base = col * m
+                for i in 0..<m {
+                    let x = a[base + i] + bias[i]
+                    a[base + i] = x
+                    let ax = abs(x)
+                    let act = ax + T.log(onePlus: T.exp(-2 * ax))
+                    let t = T.tanh(x)
+                    sp[base + i] = t
+                    spp[base + i] = 1 - t * t
+                    if let uPrev { u[base + i] = uPrev[base + i] + h * act } else { u[base + i] = act }
+                }
+            }
+        }
+
+        // Φ = wᵀu_R + ½|As|² + cᵀs + b.
+        let w = theta + off.w, A = theta + off.A, c = theta + off.c, bias = theta[off.bias]
+        T.blasGemm(.none, .none, r, nb, dd, 1, A, r, s, dd, 0, ws.as_, r)
+        for col in 0..<nb {
+            var acc: T = bias
+            let uR = ws.u[R] + col * m
+            for i in 0..<m { acc += w[i] * uR[i] }
+            let asCol = ws.as_ + col * r
+            var q: T = 0
+            for i in 0..<r { q += asCol[i] * asCol[i] }
+            let sCol = s + col * dd
+            var lin: T = 0
+            for j in 0..<dd { lin += c[j] * sCol[j] }
+            ws.phi[col] = acc + q / 2 + lin
+        }
+
+        // 2. Backward sweep for ∇ₛΦ.
+        for col in 0..<nb { (ws.z[R] + col * m).update(from: w, count: m) }
+        var k = R
+        while k >= 1 {
+            let gk = ws.g[k], zk = ws.z[k], spk = ws.sp[k]
+            for idx in 0..<mn { gk[idx] = spk[idx] * zk[idx] }
+            ws.z[k - 1].update(from: zk, count: mn)
+            T.blasGemm(.transposed, .none, m, nb, m, h, theta + off.K[k], m, gk, m, 1, ws.z[k - 1], m)
+            k -= 1
+        }
+        for idx in 0..<mn { ws.g[0][idx] = ws.sp[0][idx] * ws.z[0][idx] }
+        T.blasGemm(.transposed, .none, dd, nb, m, 1, theta + off.K[0], m, ws.g[0], m, 0, ws.gradient, dd)
+        T.blasGemm(.transposed, .none, dd, nb, r, 1, A, r, ws.as_, r, 1, ws.gradient, dd)
+        for col in 0..<nb {
+            let gcol = ws.gradient + col * dd
+            for j in 0..<dd { gcol[j] += c[j] }
+        }
+
+        // 3. Jacobian sweep for the exact trace.
+        let p0 = theta + off.K[0]                    // K₀E: the first d columns of K₀ (m × d)
+        for i in 0..<m {
+            var q: T = 0
+            for j in 0..<d { q += p0[i + j * m] * p0[i + j * m] }
+            ws.p0RowNorms[i] = q
+        }
+        var quadTrace: T = 0
+        for j in 0..<d { for i in 0..<r { quadTrace += A[i + j * r] * A[i + j * r] } }
+        for col in 0..<nb {
+            var t: T = quadTrace
+            let spp0 = ws.spp[0] + col * m, z0 = ws.z[0] + col * m
+            for i in 0..<m { t += spp0[i] * z0[i] * ws.p0RowNorms[i] }
+            ws.laplacian[col] = t
+        }
+        guard R >= 1 else { return }
+        let md = m * d
+        // J₀ = diag(σ′(a₀)) K₀E for every sample.
+        for col in 0..<nb {
+            let sp0 = ws.sp[0] + col * m, j0 = ws.jac[0] + col * md
+            for j in 0..<d {
+                let dst = j0 + j * m, src = p0 + j * m
+                for i in 0..<m { dst[i] = sp0[i] * src[i] }
+            }
+        }
+        for k in 1...R {
+            let pk = ws.p[k - 1]
+            T.blasGemm(.none, .none, m, d * nb, m, 1, theta + off.K[k], m, ws.jac[k - 1], m, 0, pk, m)
+            let spk = ws.sp[k], sppk = ws.spp[k], zk = ws.z[k]
+            let next: UnsafeMutablePointer<T>? = k < R ? ws.jac[k] : nil
+            let prev = ws.jac[k - 1]
+            for col in 0..<nb {
+                let pcol = pk + col * md
+                let spc = spk + col * m, sppc = sppk + col * m, zc = zk + col * m
+                let q = ws.rowScratch
+                q.update(repeating: 0, count: m)
+                for j in 0..<d {
+                    let pj = pcol + j * m
+                    for i in 0..<m { q[i] += pj[i] * pj[i] }
+                }
+                var t: T = 0
+                for i in 0..<m { t += sppc[i] * zc[i] * q[i] }
+                ws.laplacian[col] += h * t
+                if let next {
+                    let ncol = next + col * md, jcol = prev + col * md
+                    for j in 0..<d {
+                        for i in 0..<m { ncol[i + j * m] = jcol[i + j * m] + h * spc[i] * pcol[i + j * m] }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import MFGMath
+
+/// The value-function network Φ(x, t; θ) with its parameters θ in one flat vector.
+///
+/// The evaluation routines (forward pass with exact ∇Φ and ΔₓΦ, and the reverse-mode
+/// parameter/input adjoint) live in `PotentialNetwork+Forward.swift` and
+/// `PotentialNetwork+Backward.swift`; they work on blocks of samples held in a
+/// `PotentialWorkspace`.
+public struct PotentialNetwork<T: Scalar>: Sendable {
+    public let shape: NetworkShape
+    public let layout: ParameterLayout
+    /// θ, laid out as `layout` says.
+    public var parameters: [T]
+
+    /// A network with the given parameters; throws if their count does not match the shape.
+    public init(shape: NetworkShape, parameters: [T]) throws(NetworkError) {
+        let layout = ParameterLayout(shape)
+        guard parameters.count == layout.count else {
+            throw .parameterMismatch(name: "θ", expected: "\(layout.count) values for \(shape)",
+                                     got: "\(parameters.count) values")
+        }
+        self.shape = shape
+        self.layout = layout
+        self.parameters = parameters
+    }
+
+    /// A freshly initialised network that starts training well: Φ is nearly affine at first.
+    ///
+    /// K₀ ~ N(0, σ₀²/(d+1)), K_k ~ N(0, σ₀²/m) with σ₀ = 0.1 (so σ′ ≈ tanh of small arguments
+    /// and the residual layers start close to the identity), b_k = 0, w = 1, A ~ N(0, 0.01²),
+    /// c = 0, b = 0. The draws come from `rng`, so a seed fixes the network.
+    public static func initialized(shape: NetworkShape, rng: inout RandomSource) -> PotentialNetwork {
+        let layout = ParameterLayout(shape)
+        var theta = [T](repeating: 0, count: layout.count)
+        for block in layout.blocks {
+            let scale: Double
+            switch block.name {
+            case "K0": scale = 0.1 / Double(shape.inputSize).squareRoot()
+            case "A": scale = 0.01
+            case "w": theta.replaceSubrange(block.range, with: repeatElement(1, count: block.count)); continue
+            case let n where n.hasPrefix("K"): scale = 0.1 / Double(shape.width).squareRoot()
+            default: continue
+            }
+            let draws: [Double] = rng.gaussians(block.count)
+            for (i, z) in draws.enumerated() { theta[block.offset + i] = T(z * scale) }
+        }
+        // The force-unwrap cannot fail: θ was sized from the same layout.
+        return try! PotentialNetwork(shape: shape, parameters: theta)
+    }
+
+    /// The parameter blocks by name, each with its (rows, cols) and its values (column-major).
+    public func namedParameters() -> [(block: ParameterLayout.Block, values: [T])] {
+        layout.blocks.map { ($0, Array(parameters[$0.range])) }
+    }
+
+    /// Rebuilds a network from named blocks, checking that every block is present with its
+    /// exact size and that no unknown name is given.
+    public init(shape: NetworkShape, named: [String: [T]]) throws(NetworkError) {
+        let layout = ParameterLayout(shape)
+        var theta = [T](repeating: 0, count: layout.count)
+        for block in layout.blocks {
+            guard let values = named[block.name] else { throw .missingParameter(block.name) }
+            guard values.count == block.count else {
+                throw .parameterMismatch(name: block.name, expected: "\(block.rows)×\(block.cols)",
+                                         got: "\(values.count) values")
+            }
+            theta.replaceSubrange(block.range, with: values)
+        }
+        for name in named.keys where layout.block(name) == nil { throw .unknownParameter(name) }
+        try self.init(shape: shape, parameters: theta)
+    }
+}

@@ -1,0 +1,105 @@
+import MFGMath
+
+/// Scratch memory for evaluating and differentiating the network on a block of ≤ `capacity`
+/// samples. Allocated once and reused for every block, so a training iteration allocates
+/// nothing in its inner loops and its memory does not grow with the number of samples.
+///
+/// Layout conventions (column-major, one sample per column):
+/// - activations aₖ, uₖ, σ′(aₖ), σ″(aₖ), backward states zₖ: m × nb each, k = 0…R;
+/// - Jacobians Jₖ = ∂uₖ/∂x: m × d per sample, stored as an m × (d·nb) matrix whose columns
+///   j + d·s hold sample s, so Kₖ times all Jacobians is one gemm;
+/// - Pₖ = Kₖ Jₖ₋₁ (k = 1…R): same layout.
+public final class PotentialWorkspace<T: Scalar> {
+    public let shape: NetworkShape
+    public let capacity: Int
+    /// Number of samples in the block currently held.
+    public internal(set) var count = 0
+
+    // Forward state.
+    let input: UnsafeMutablePointer<T>      // (d+1) × nb
+    let a: [UnsafeMutablePointer<T>]        // pre-activations, R+1 of m × nb
+    let u: [UnsafeMutablePointer<T>]        // activations
+    let sp: [UnsafeMutablePointer<T>]       // σ′(aₖ)
+    let spp: [UnsafeMutablePointer<T>]      // σ″(aₖ)
+    let z: [UnsafeMutablePointer<T>]        // ∂Φ/∂uₖ (without the quadratic part)
+    let g: [UnsafeMutablePointer<T>]        // σ′(aₖ) ⊙ zₖ
+    let jac: [UnsafeMutablePointer<T>]      // Jₖ, k = 0…R−1
+    let p: [UnsafeMutablePointer<T>]        // Pₖ, k = 1…R (index k−1)
+    let as_: UnsafeMutablePointer<T>        // A·s, r × nb
+    let p0RowNorms: UnsafeMutablePointer<T> // ‖row i of K₀[:, :d]‖², m
+
+    /// Φ at each sample (nb).
+    public let phi: UnsafeMutablePointer<T>
+    /// ∇ₛΦ = (∇ₓΦ, ∂ₜΦ) at each sample, (d+1) × nb.
+    public let gradient: UnsafeMutablePointer<T>
+    /// ΔₓΦ (trace of the spatial Hessian) at each sample (nb).
+    public let laplacian: UnsafeMutablePointer<T>
+
+    // Reverse-mode scratch.
+    let aBar: [UnsafeMutablePointer<T>]
+    let zBar: [UnsafeMutablePointer<T>]
+    let uBar0: UnsafeMutablePointer<T>, uBar1: UnsafeMutablePointer<T>
+    let gBar: UnsafeMutablePointer<T>
+    let jBar0: UnsafeMutablePointer<T>, jBar1: UnsafeMutablePointer<T>
+    let pBar: UnsafeMutablePointer<T>
+    let rScratch0: UnsafeMutablePointer<T>, rScratch1: UnsafeMutablePointer<T>  // r × nb
+    let colScratch: UnsafeMutablePointer<T> // nb
+    let rowScratch: UnsafeMutablePointer<T> // m
+    let rowScratch2: UnsafeMutablePointer<T> // m
+    let rowScratch3: UnsafeMutablePointer<T> // m
+    let gBarScratchInput: UnsafeMutablePointer<T> // (d+1) × nb: the input adjoint being built
+
+    private var owned: [UnsafeMutablePointer<T>] = []
+
+    /// Workspace for blocks of up to `capacity` samples (capacity ≥ 1).
+    public init(shape: NetworkShape, capacity: Int) throws(NetworkError) {
+        guard capacity >= 1 else { throw .emptyBatch }
+        self.shape = shape
+        self.capacity = capacity
+        let m = shape.width, d = shape.dimension, dd = shape.inputSize, R = shape.residualLayers
+        var owned: [UnsafeMutablePointer<T>] = []
+        func alloc(_ n: Int) -> UnsafeMutablePointer<T> {
+            let ptr = UnsafeMutablePointer<T>.allocate(capacity: max(1, n))
+            ptr.initialize(repeating: 0, count: max(1, n))
+            owned.append(ptr)
+            return ptr
+        }
+        let mn = m * capacity, jn = m * d * capacity
+        input = alloc(dd * capacity)
+        a = (0...R).map { _ in alloc(mn) }
+        u = (0...R).map { _ in alloc(mn) }
+        sp = (0...R).map { _ in alloc(mn) }
+        spp = (0...R).map { _ in alloc(mn) }
+        z = (0...R).map { _ in alloc(mn) }
+        g = (0...R).map { _ in alloc(mn) }
+        jac = (0..<R).map { _ in alloc(jn) }
+        p = (0..<R).map { _ in alloc(jn) }
+        as_ = alloc(shape.rank * capacity)
+        p0RowNorms = alloc(m)
+        phi = alloc(capacity)
+        gradient = alloc(dd * capacity)
+        laplacian = alloc(capacity)
+        aBar = (0...R).map { _ in alloc(mn) }
+        zBar = (0...R).map { _ in alloc(mn) }
+        uBar0 = alloc(mn); uBar1 = alloc(mn)
+        gBar = alloc(mn)
+        jBar0 = alloc(jn); jBar1 = alloc(jn)
+        pBar = alloc(jn)
+        rScratch0 = alloc(shape.rank * capacity); rScratch1 = alloc(shape.rank * capacity)
+        colScratch = alloc(capacity)
+        rowScratch = alloc(m); rowScratch2 = alloc(m); rowScratch3 = alloc(m)
+        gBarScratchInput = alloc(dd * capacity)
+        self.owned = owned
+    }
+
+    deinit { for ptr in owned { ptr.deallocate() } }
+
+    /// Bytes held by this workspace.
+    public var byteCount: Int {
+        let m = shape.width, d = shape.dimension, dd = shape.inputSize, R = shape.residualLayers
+        let nb = capacity
+        let values = dd * nb * 3 + 6 * (R + 1) * m * nb + 2 * R * m * d * nb + shape.rank * nb * 3
+            + m + 3 * nb + 2 * (R + 1) * m * nb + 3 * m * nb + 3 * m * d * nb
+        return values * MemoryLayout<T>.stride
+    }
+}
