@@ -11,6 +11,8 @@ extension PotentialNetwork {
     /// input adjoint includes the dependence of ∇Φ and ΔΦ on s, it carries Hessian-vector and
     /// third-derivative terms, exactly what reverse mode through a characteristics integrator
     /// needs. See docs/architecture.md for the derivation.
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
     public func backward(phiBar: UnsafePointer<T>?, gradientBar: UnsafePointer<T>?,
                          laplacianBar: UnsafePointer<T>?, workspace ws: PotentialWorkspace<T>,
                          parameterGradient: UnsafeMutablePointer<T>,

@@ -30,6 +30,8 @@ extension PotentialNetwork {
     ///    derivative through one activation, weighted by that activation's adjoint; every other
     ///    operation is linear, so the sum is the exact trace.
     /// Cost per sample and layer: 2m²d flops for P_k plus O(md) elementwise.
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
     public func forward(_ points: UnsafePointer<T>, count nb: Int,
                         workspace ws: PotentialWorkspace<T>) throws(NetworkError) {
         guard ws.shape == shape else {
