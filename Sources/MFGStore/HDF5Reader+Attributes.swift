@@ -97,7 +97,6 @@ extension HDF5Reader {
 
     private func mismatch(_ file: HDF5File, _ p: StorePath, _ name: String,
                           expected: String, found: String) -> StoreError {
-        .typeMismatch(file: file.name, path: p.display + " @" + name,
-                      expected: "\(expected) attribute", found: "\(found) attribute")
+        .attributeTypeMismatch(file: file.name, path: p.display, name: name, expected: expected, found: found)
     }
 }

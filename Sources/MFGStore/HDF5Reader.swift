@@ -20,12 +20,20 @@ public final class HDF5Reader {
         let id = H5Fopen(path, mfg_H5F_ACC_RDONLY(), mfg_H5P_DEFAULT())
         guard id >= 0 else {
             let detail = HDF5Runtime.lastErrorDetail()
+            // A file with a valid signature that still fails to open is either truncated
+            // (reported as such) or unreadable for another reason (e.g. locked by a writer).
+            let hasSignature = H5Fis_hdf5(path) > 0
+            _ = H5Eclear2(mfg_H5E_DEFAULT())
+            if hasSignature && !detail.contains("truncated") {
+                throw StoreError.hdf5(file: path, path: "/", operation: "open", detail: detail)
+            }
             throw StoreError.notHDF5(file: path, detail: detail)
         }
         openFile = HDF5File(handle: HDF5Handle(id, .file), name: path)
     }
 
-    /// The open file, or `writerClosed`-style error after `close()`.
+    /// The open file, or an `invalidArgument` error after `close()`. Also re-silences
+    /// HDF5's error printing for the calling thread.
     func file() throws -> HDF5File {
         HDF5Runtime.prepare()
         guard let openFile else {

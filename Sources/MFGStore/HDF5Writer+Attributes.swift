@@ -45,9 +45,9 @@ extension HDF5Writer {
     private func writeAttribute(_ name: String, on path: StorePath, in file: HDF5File,
                                 fileType: hid_t,
                                 _ write: (hid_t) throws -> herr_t) throws {
-        let label = path.display + " @" + name
         guard !name.isEmpty, !name.utf8.contains(0) else {
-            throw StoreError.invalidArgument(file: file.name, path: label, reason: "invalid attribute name")
+            throw StoreError.invalidArgument(file: file.name, path: path.display,
+                                             reason: "invalid attribute name '\(name)' (empty or containing NUL)")
         }
         let owner = try file.openAttributeOwner(path)
         let exists = H5Aexists(owner.id, name)

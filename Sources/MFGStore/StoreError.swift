@@ -16,6 +16,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The object or attribute exists but holds something else than requested,
     /// e.g. expected "float64 dataset", found "int64 dataset".
     case typeMismatch(file: String, path: String, expected: String, found: String)
+    /// The attribute `name` on the object at `path` holds something else than requested.
+    case attributeTypeMismatch(file: String, path: String, name: String, expected: String, found: String)
     /// An object already exists where a new one was to be created.
     case alreadyExists(file: String, path: String)
     /// A caller-supplied argument was rejected (bad path, shape not matching the values,
@@ -33,7 +35,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
     public var file: String {
         switch self {
         case .fileNotFound(let f), .notHDF5(let f, _), .missing(let f, _, _),
-             .missingAttribute(let f, _, _), .typeMismatch(let f, _, _, _), .alreadyExists(let f, _),
+             .missingAttribute(let f, _, _), .typeMismatch(let f, _, _, _),
+             .attributeTypeMismatch(let f, _, _, _, _), .alreadyExists(let f, _),
              .invalidArgument(let f, _, _), .writerClosed(let f), .fileSystem(let f, _, _),
              .hdf5(let f, _, _, _):
             return f
@@ -52,6 +55,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(file): attribute '\(name)' on '\(path)' missing"
         case .typeMismatch(let file, let path, let expected, let found):
             return "\(file): '\(path)': expected \(expected), found \(found)"
+        case .attributeTypeMismatch(let file, let path, let name, let expected, let found):
+            return "\(file): attribute '\(name)' on '\(path)': expected \(expected), found \(found)"
         case .alreadyExists(let file, let path):
             return "\(file): '\(path)' already exists"
         case .invalidArgument(let file, let path, let reason):

@@ -51,7 +51,7 @@ import Testing
             try r.doubleAttribute("name", on: "h")
         }
         let error = #expect(throws: StoreError.self) { try r.doubleAttribute("name", on: "g") }
-        #expect(error?.description == "\(path): 'g @name': expected float64 attribute, found string attribute")
+        #expect(error?.description == "\(path): attribute 'name' on 'g': expected float64, found string")
         #expect(throws: StoreError.self) { try r.stringAttribute("count", on: "g") }
         #expect(throws: StoreError.self) { try r.doubleAttribute("count", on: "g") }
         #expect(try r.int64Attribute("count", on: "g") == 3)
