@@ -1,0 +1,61 @@
+import MFGMath
+
+/// Per-worker memory for integrating and differentiating the characteristics of one block of
+/// samples: one network workspace per Runge–Kutta stage (so a step can be replayed and
+/// reversed without re-evaluating stages twice), the states yₙ = (zₙ, ℓₙ) at every step, and
+/// the stage values and adjoints. Allocated once per worker; nothing is allocated per step.
+final class TrajectoryScratch<T: Scalar> {
+    let d: Int, capacity: Int, steps: Int, stages: Int
+    let stageWorkspaces: [PotentialWorkspace<T>]
+    var count = 0
+    private let arena: ScratchArena
+
+    /// zₙ, d × nb for n = 0…steps; ℓₙ, nb.
+    let z: [UnsafeMutablePointer<T>]
+    let ell: [UnsafeMutablePointer<T>]
+    /// log ρ₀(x₀) for each sample.
+    let logRho0: UnsafeMutablePointer<T>
+    /// Stage values Yᵢ = (zᵢ, ℓᵢ) and slopes Kᵢ = (−∇ₓΦ/α_L, −ΔΦ/α_L).
+    let stageZ: [UnsafeMutablePointer<T>], stageEll: [UnsafeMutablePointer<T>], slopeZ: [UnsafeMutablePointer<T>], slopeEll: [UnsafeMutablePointer<T>]
+    /// Q and ∇Q at each stage (when there is an obstacle), HJB residual sign at each stage.
+    let stageQ: [UnsafeMutablePointer<T>], stageQGrad: [UnsafeMutablePointer<T>], stageResidualSign: [UnsafeMutablePointer<T>]
+    /// Network input s = (z, t), (d+1) × nb.
+    let input: UnsafeMutablePointer<T>
+    /// Adjoint buffers.
+    let yBarZ: UnsafeMutablePointer<T>, yBarEll: UnsafeMutablePointer<T>, kBarZ: [UnsafeMutablePointer<T>], kBarEll: [UnsafeMutablePointer<T>]
+    let gradientBar: UnsafeMutablePointer<T>, laplacianBar: UnsafeMutablePointer<T>, phiBar: UnsafeMutablePointer<T>, inputBar: UnsafeMutablePointer<T>
+    /// Terminal quantities: log ρ₁ or g at z_T and its gradient.
+    let terminalValue: UnsafeMutablePointer<T>, terminalGrad: UnsafeMutablePointer<T>
+    /// Per-sample running sums (kinetic, obstacle, entropy, HJB residual), for reporting.
+    let sumKinetic: UnsafeMutablePointer<Double>, sumObstacle: UnsafeMutablePointer<Double>, sumEntropy: UnsafeMutablePointer<Double>, sumHJB: UnsafeMutablePointer<Double>
+
+    init(shape: NetworkShape, capacity: Int, steps: Int, stages: Int) throws(NetworkError) {
+        d = shape.dimension; self.capacity = capacity; self.steps = steps; self.stages = stages
+        stageWorkspaces = try (0..<stages).map { (_) throws(NetworkError) in
+            try PotentialWorkspace<T>(shape: shape, capacity: capacity)
+        }
+        let dn = d * capacity
+        let arena = ScratchArena()
+        self.arena = arena
+        func arr(_ n: Int) -> UnsafeMutablePointer<T> { arena.allocate(n) }
+        z = (0...steps).map { _ in arr(dn) }
+        ell = (0...steps).map { _ in arr(capacity) }
+        logRho0 = arr(capacity)
+        stageZ = (0..<stages).map { _ in arr(dn) }
+        stageEll = (0..<stages).map { _ in arr(capacity) }
+        slopeZ = (0..<stages).map { _ in arr(dn) }
+        slopeEll = (0..<stages).map { _ in arr(capacity) }
+        stageQ = (0..<stages).map { _ in arr(capacity) }
+        stageQGrad = (0..<stages).map { _ in arr(dn) }
+        stageResidualSign = (0..<stages).map { _ in arr(capacity) }
+        input = arr((d + 1) * capacity)
+        yBarZ = arr(dn); yBarEll = arr(capacity)
+        kBarZ = (0..<stages).map { _ in arr(dn) }
+        kBarEll = (0..<stages).map { _ in arr(capacity) }
+        gradientBar = arr((d + 1) * capacity); laplacianBar = arr(capacity); phiBar = arr(capacity)
+        inputBar = arr((d + 1) * capacity)
+        terminalValue = arr(capacity); terminalGrad = arr(dn)
+        sumKinetic = arena.allocate(capacity); sumObstacle = arena.allocate(capacity)
+        sumEntropy = arena.allocate(capacity); sumHJB = arena.allocate(capacity)
+    }
+}

@@ -1,0 +1,346 @@
+import MFGMath
+
+/// The sample-based MFG objective and its exact gradient: integrates the characteristics
+/// ż = −∇ₓΦ(z, t)/α_L and the log-determinant ℓ̇ = −ΔₓΦ(z, t)/α_L from samples x₀ ~ ρ₀
+/// (so log ρ(z(t), t) = log ρ₀(x₀) − ℓ(t)), accumulates the running costs and the HJB residual
+/// with the scheme's own weights, adds the terminal cost and terminal mismatch, and
+/// differentiates the discrete result (discrete adjoint: reverse mode through every
+/// Runge–Kutta stage, replaying each step from its stored state).
+///
+/// Running integrand at a stage (z, ℓ, t), with ∇Φ, ∂ₜΦ, ΔΦ from the network:
+///   kinetic  |∇ₓΦ|²/(2α_L)
+///   obstacle Q(z)                       (weighted by λ_Q in F)
+///   entropy  log ρ = log ρ₀(x₀) − ℓ      (weighted by λ_E in F)
+///   HJB      |−∂ₜΦ + |∇ₓΦ|²/(2α_L) − λ_Q Q(z) − λ_E(log ρ + 1)|
+/// Terminal (z_T, ℓ_T): KL: G = λ_G(log ρ₀(x₀) − ℓ_T − log ρ₁(z_T)), δG/δρ = λ_G(log ρ − log ρ₁ + 1);
+/// preference: G = λ_G g(z_T), δG/δρ = λ_G g; mismatch |Φ(z_T, T) − δG/δρ|.
+/// All terms are averages over the samples.
+public final class CharacteristicsObjective<T: Scalar> {
+    public let costs: CostModel<T>
+    public let stepper: TimeStepper
+    public let steps: Int
+    public let shape: NetworkShape
+    public let partition: (blockSize: Int, threads: Int)
+    private var scratch: [TrajectoryScratch<T>] = []
+
+    public init(costs: CostModel<T>, stepper: TimeStepper, steps: Int, shape: NetworkShape,
+                blockSize: Int = 128, threads: Int = 1) throws(NetworkError) {
+        guard costs.dimension == shape.dimension else {
+            throw .batchMismatch(expected: "a network of dimension \(costs.dimension)", got: "dimension \(shape.dimension)")
+        }
+        guard steps >= 1 else { throw .invalidShape("the integrator needs at least one time step, got \(steps)") }
+        self.costs = costs; self.stepper = stepper; self.steps = steps; self.shape = shape
+        self.partition = (max(1, blockSize), max(1, threads))
+    }
+
+    private func scratchFor(workers: Int) throws(NetworkError) -> [TrajectoryScratch<T>] {
+        while scratch.count < workers {
+            scratch.append(try TrajectoryScratch<T>(shape: shape, capacity: partition.blockSize,
+                                                    steps: steps, stages: stepper.stages))
+        }
+        return scratch
+    }
+
+    /// The objective terms at samples x₀ (d × n) with log ρ₀(x₀) (n); with `gradient`, also
+    /// ∂J/∂θ (laid out like θ), summed over blocks in a fixed order (deterministic).
+    public func evaluate(_ network: PotentialNetwork<T>, x0: [T], logRho0: [T], gradient: Bool)
+        throws(NetworkError) -> (terms: ObjectiveTerms, gradient: [T]?) {
+        let d = shape.dimension
+        guard network.shape == shape else {
+            throw .batchMismatch(expected: "a network of shape \(shape)", got: "\(network.shape)")
+        }
+        let n = logRho0.count
+        guard n >= 1 else { throw .emptyBatch }
+        guard x0.count == d * n else {
+            throw .batchMismatch(expected: "\(d)×\(n) initial points", got: "\(x0.count) values")
+        }
+        let part = BlockPartition(count: n, blockSize: partition.blockSize, threads: partition.threads)
+        let scratch = try scratchFor(workers: part.workers)
+        var termsPerWorker = [ObjectiveTerms](repeating: ObjectiveTerms(), count: part.workers)
+        var grads = [[T]](repeating: gradient ? [T](repeating: 0, count: network.layout.count) : [],
+                          count: part.workers)
+        let weight = 1 / Double(n)
+        x0.withUnsafeBufferPointer { xp in
+            logRho0.withUnsafeBufferPointer { lp in
+                termsPerWorker.withUnsafeMutableBufferPointer { tp in
+                    grads.withUnsafeMutableBufferPointer { gp in
+                        let tBox = UncheckedSendable(tp.baseAddress!), gBox = UncheckedSendable(gp.baseAddress!)
+                        part.run { w, range in
+                            let sc = scratch[w]
+                            let terms = forwardBlock(network, sc, xp.baseAddress! + range.lowerBound * d,
+                                                     lp.baseAddress! + range.lowerBound, range.count, weight)
+                            tBox.value[w] = tBox.value[w] + terms
+                            if gradient {
+                                gBox.value[w].withUnsafeMutableBufferPointer { g in
+                                    backwardBlock(network, sc, weight, g.baseAddress!)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var total = ObjectiveTerms()
+        for t in termsPerWorker { total = total + t }
+        guard gradient else { return (total, nil) }
+        var g = grads[0]
+        for w in 1..<grads.count { for i in g.indices { g[i] += grads[w][i] } }
+        return (total, g)
+    }
+
+    /// The characteristics z(tₙ) (d × n per step, n = 0…steps) and ℓ(tₙ) from x₀.
+    public func paths(_ network: PotentialNetwork<T>, x0: [T], logRho0: [T])
+        throws(NetworkError) -> (z: [[T]], ell: [[T]]) {
+        let d = shape.dimension, n = logRho0.count
+        guard n >= 1 else { throw .emptyBatch }
+        guard x0.count == d * n else {
+            throw .batchMismatch(expected: "\(d)×\(n) initial points", got: "\(x0.count) values")
+        }
+        let part = BlockPartition(count: n, blockSize: partition.blockSize, threads: 1)
+        let sc = try scratchFor(workers: 1)[0]
+        var z = [[T]](repeating: [T](repeating: 0, count: d * n), count: steps + 1)
+        var ell = [[T]](repeating: [T](repeating: 0, count: n), count: steps + 1)
+        x0.withUnsafeBufferPointer { xp in
+            logRho0.withUnsafeBufferPointer { lp in
+                part.run { _, range in
+                    _ = forwardBlock(network, sc, xp.baseAddress! + range.lowerBound * d,
+                                     lp.baseAddress! + range.lowerBound, range.count, 1)
+                    for k in 0...steps {
+                        z[k].withUnsafeMutableBufferPointer {
+                            ($0.baseAddress! + range.lowerBound * d).update(from: sc.z[k], count: range.count * d)
+                        }
+                        ell[k].withUnsafeMutableBufferPointer {
+                            ($0.baseAddress! + range.lowerBound).update(from: sc.ell[k], count: range.count)
+                        }
+                    }
+                }
+            }
+        }
+        return (z, ell)
+    }
+
+    // MARK: - One block, forward
+
+    /// Fills the network input with (z, t).
+    @inline(__always)
+    private func setInput(_ sc: TrajectoryScratch<T>, _ z: UnsafePointer<T>, _ t: T, _ nb: Int) {
+        let d = shape.dimension, dd = d + 1
+        for col in 0..<nb {
+            (sc.input + col * dd).update(from: z + col * d, count: d)
+            sc.input[col * dd + d] = t
+        }
+    }
+
+    /// Evaluates stage i of step n at (zᵢ, ℓᵢ): network values, slopes Kᵢ, obstacle, and the
+    /// running integrands; adds h·bᵢ·weight × integrands to the per-sample sums when `accumulate`.
+    @inline(__always)
+    private func evaluateStage(_ network: PotentialNetwork<T>, _ sc: TrajectoryScratch<T>, stage i: Int,
+                               time t: Double, nb: Int, accumulate: Bool) {
+        let d = shape.dimension, dd = d + 1
+        let alpha = T(costs.kineticWeight), lamQ = T(costs.obstacleWeight), lamE = T(costs.entropyWeight)
+        let ws = sc.stageWorkspaces[i]
+        setInput(sc, sc.stageZ[i], T(t), nb)
+        try! network.forward(sc.input, count: nb, workspace: ws)
+        if let Q = costs.obstacle { Q(sc.stageZ[i], nb, sc.stageQ[i], sc.stageQGrad[i]) }
+        let h = costs.horizon / Double(steps)
+        let wgt = h * stepper.b[i]
+        let kz = sc.slopeZ[i], kl = sc.slopeEll[i], q = sc.stageQ[i], sign = sc.stageResidualSign[i]
+        let hasQ = costs.obstacle != nil
+        for col in 0..<nb {
+            let g = ws.gradient + col * dd
+            var g2: T = 0
+            for j in 0..<d { let v = g[j]; g2 += v * v; kz[col * d + j] = -v / alpha }
+            kl[col] = -ws.laplacian[col] / alpha
+            let kinetic = g2 / (2 * alpha)
+            let qv: T = hasQ ? q[col] : 0
+            let logRho = sc.logRho0[col] - sc.stageEll[i][col]
+            let residual = -g[d] + kinetic - lamQ * qv - lamE * (logRho + 1)
+            sign[col] = residual > 0 ? 1 : (residual < 0 ? -1 : 0)
+            if accumulate {
+                sc.sumKinetic[col] += wgt * Double(kinetic)
+                sc.sumObstacle[col] += wgt * Double(qv)
+                sc.sumEntropy[col] += wgt * Double(logRho)
+                sc.sumHJB[col] += wgt * Double(abs(residual))
+            }
+        }
+    }
+
+    /// Runs all stages of step n from (zₙ, ℓₙ) and writes (zₙ₊₁, ℓₙ₊₁).
+    private func step(_ network: PotentialNetwork<T>, _ sc: TrajectoryScratch<T>, _ n: Int, _ nb: Int,
+                      accumulate: Bool) {
+        let d = shape.dimension
+        let h = costs.horizon / Double(steps)
+        let tn = Double(n) * h
+        let dn = d * nb
+        for i in 0..<stepper.stages {
+            let zi = sc.stageZ[i], li = sc.stageEll[i]
+            if i == 0 {
+                zi.update(from: sc.z[n], count: dn); li.update(from: sc.ell[n], count: nb)
+            } else {
+                let ha = T(h * stepper.a[i])
+                let kz = sc.slopeZ[i - 1], kl = sc.slopeEll[i - 1], zn = sc.z[n], ln = sc.ell[n]
+                for idx in 0..<dn { zi[idx] = zn[idx] + ha * kz[idx] }
+                for col in 0..<nb { li[col] = ln[col] + ha * kl[col] }
+            }
+            evaluateStage(network, sc, stage: i, time: tn + stepper.c[i] * h, nb: nb, accumulate: accumulate)
+        }
+        let zNext = sc.z[n + 1], lNext = sc.ell[n + 1]
+        zNext.update(from: sc.z[n], count: dn); lNext.update(from: sc.ell[n], count: nb)
+        for i in 0..<stepper.stages {
+            let hb = T(h * stepper.b[i])
+            let kz = sc.slopeZ[i], kl = sc.slopeEll[i]
+            for idx in 0..<dn { zNext[idx] += hb * kz[idx] }
+            for col in 0..<nb { lNext[col] += hb * kl[col] }
+        }
+    }
+
+    /// Integrates one block from x₀ and returns its contribution (× weight) to the objective.
+    private func forwardBlock(_ network: PotentialNetwork<T>, _ sc: TrajectoryScratch<T>,
+                              _ x0: UnsafePointer<T>, _ logRho0: UnsafePointer<T>, _ nb: Int,
+                              _ weight: Double) -> ObjectiveTerms {
+        let d = shape.dimension
+        sc.count = nb
+        sc.z[0].update(from: x0, count: d * nb)
+        sc.ell[0].update(repeating: 0, count: nb)
+        sc.logRho0.update(from: logRho0, count: nb)
+        for buf in [sc.sumKinetic, sc.sumObstacle, sc.sumEntropy, sc.sumHJB] { buf.update(repeating: 0, count: nb) }
+        for n in 0..<steps { step(network, sc, n, nb, accumulate: true) }
+
+        // Terminal cost and mismatch.
+        let (terminalPerSample, mismatch) = terminalValues(network, sc, nb)
+        var terms = ObjectiveTerms()
+        for col in 0..<nb {
+            terms.kinetic += sc.sumKinetic[col]
+            terms.interaction += costs.obstacleWeight * sc.sumObstacle[col] + costs.entropyWeight * sc.sumEntropy[col]
+            terms.hjb += sc.sumHJB[col]
+            terms.terminal += terminalPerSample[col]
+            terms.terminalHJB += abs(mismatch[col])
+        }
+        terms.kinetic *= weight; terms.interaction *= weight; terms.hjb *= weight
+        terms.terminal *= weight; terms.terminalHJB *= weight
+        terms.total = terms.kinetic + terms.interaction + terms.terminal
+            + costs.hjbWeight * terms.hjb + costs.terminalHJBWeight * terms.terminalHJB
+        return terms
+    }
+
+    /// G per sample and Φ(z_T, T) − δG/δρ per sample; leaves Φ's evaluation at z_T in stage
+    /// workspace 0 and log ρ₁ (or g) with its gradient in the scratch.
+    private func terminalValues(_ network: PotentialNetwork<T>, _ sc: TrajectoryScratch<T>, _ nb: Int)
+        -> ([Double], [Double]) {
+        let zT = sc.z[steps], lT = sc.ell[steps]
+        let ws = sc.stageWorkspaces[0]
+        setInput(sc, zT, T(costs.horizon), nb)
+        try! network.forward(sc.input, count: nb, workspace: ws)
+        var g = [Double](repeating: 0, count: nb), mismatch = g
+        switch costs.terminal {
+        case .kl(let lambda, let logTarget):
+            logTarget(zT, nb, sc.terminalValue, sc.terminalGrad)
+            for col in 0..<nb {
+                let logRatio = Double(sc.logRho0[col] - lT[col] - sc.terminalValue[col])
+                g[col] = lambda * logRatio
+                mismatch[col] = Double(ws.phi[col]) - lambda * (logRatio + 1)
+            }
+        case .preference(let lambda, let pref):
+            pref(zT, nb, sc.terminalValue, sc.terminalGrad)
+            for col in 0..<nb {
+                g[col] = lambda * Double(sc.terminalValue[col])
+                mismatch[col] = Double(ws.phi[col]) - g[col]
+            }
+        }
+        return (g, mismatch)
+    }
+
+    // MARK: - One block, reverse
+
+    /// Adds weight × ∂(block objective)/∂θ to `grad`, using the states stored by `forwardBlock`.
+    private func backwardBlock(_ network: PotentialNetwork<T>, _ sc: TrajectoryScratch<T>, _ weight: Double,
+                               _ grad: UnsafeMutablePointer<T>) {
+        let d = shape.dimension, dd = d + 1, nb = sc.count, dn = d * nb
+        let w = T(weight)
+        let alpha = T(costs.kineticWeight), lamQ = T(costs.obstacleWeight), lamE = T(costs.entropyWeight)
+        let betaH = T(costs.hjbWeight), betaT = T(costs.terminalHJBWeight)
+
+        // Terminal: ȳ_T from G and β_T|Φ(z_T,T) − δG/δρ|.
+        let (_, mismatch) = terminalValues(network, sc, nb)
+        let zBar = sc.yBarZ, lBar = sc.yBarEll
+        switch costs.terminal {
+        case .kl(let lambda, _):
+            let lg = T(lambda)
+            for col in 0..<nb {
+                let s = T(mismatch[col] > 0 ? 1 : (mismatch[col] < 0 ? -1 : 0))
+                sc.phiBar[col] = w * betaT * s
+                // G = λ(log ρ₀ − ℓ − log ρ₁); mismatch = Φ − λ(log ρ₀ − ℓ − log ρ₁ + 1).
+                let dG = w * (lg - betaT * s * lg)        // coefficient of ∂(log ρ₀ − ℓ − log ρ₁)
+                lBar[col] = -dG
+                for j in 0..<d { zBar[col * d + j] = -dG * sc.terminalGrad[col * d + j] }
+            }
+        case .preference(let lambda, _):
+            let lg = T(lambda)
+            for col in 0..<nb {
+                let s = T(mismatch[col] > 0 ? 1 : (mismatch[col] < 0 ? -1 : 0))
+                sc.phiBar[col] = w * betaT * s
+                let dG = w * (lg - betaT * s * lg)
+                lBar[col] = 0
+                for j in 0..<d { zBar[col * d + j] = dG * sc.terminalGrad[col * d + j] }
+            }
+        }
+        network.backward(phiBar: sc.phiBar, gradientBar: nil, laplacianBar: nil,
+                         workspace: sc.stageWorkspaces[0], parameterGradient: grad, inputGradient: sc.inputBar)
+        for col in 0..<nb { for j in 0..<d { zBar[col * d + j] += sc.inputBar[col * dd + j] } }
+
+        // Steps in reverse, each replayed from its stored state.
+        let h = costs.horizon / Double(steps)
+        var n = steps - 1
+        while n >= 0 {
+            step(network, sc, n, nb, accumulate: false)
+            for i in 0..<stepper.stages {
+                let hb = T(h * stepper.b[i])
+                let kz = sc.kBarZ[i], kl = sc.kBarEll[i]
+                for idx in 0..<dn { kz[idx] = hb * zBar[idx] }
+                for col in 0..<nb { kl[col] = hb * lBar[col] }
+            }
+            var i = stepper.stages - 1
+            while i >= 0 {
+                let ws = sc.stageWorkspaces[i]
+                let wc = w * T(h * stepper.b[i])   // weight of this stage's running integrand
+                let kz = sc.kBarZ[i], kl = sc.kBarEll[i], sign = sc.stageResidualSign[i]
+                let qGrad = sc.stageQGrad[i]
+                let hasQ = costs.obstacle != nil
+                // Adjoints of the stage outputs: ∇ₛΦ (Ḡ), ΔΦ (Δ̄), and direct (z, ℓ) terms.
+                let stageZBar = sc.inputBar   // reused below as the network's input adjoint
+                for col in 0..<nb {
+                    let g = ws.gradient + col * dd, gb = sc.gradientBar + col * dd
+                    let s = sign[col]
+                    // slope: K_z = −∇ₓΦ/α, K_ℓ = −ΔΦ/α; kinetic |∇Φ|²/(2α); HJB β|r|.
+                    let kineticCoef = wc * (1 + betaH * s) / alpha
+                    for j in 0..<d { gb[j] = -kz[col * d + j] / alpha + kineticCoef * g[j] }
+                    gb[d] = -wc * betaH * s
+                    sc.laplacianBar[col] = -kl[col] / alpha
+                }
+                network.backward(phiBar: nil, gradientBar: sc.gradientBar, laplacianBar: sc.laplacianBar,
+                                 workspace: ws, parameterGradient: grad, inputGradient: stageZBar)
+                // Ȳᵢ = network input adjoint (z part) + direct dependence of the integrands.
+                let prevKz: UnsafeMutablePointer<T>? = i > 0 ? sc.kBarZ[i - 1] : nil
+                let prevKl: UnsafeMutablePointer<T>? = i > 0 ? sc.kBarEll[i - 1] : nil
+                let ha = T(h * stepper.a[i])
+                for col in 0..<nb {
+                    let s = sign[col]
+                    // ∂/∂z: λ_Q Q (obstacle, weight wc) and −β λ_Q Q inside the residual.
+                    let qCoef = hasQ ? wc * lamQ * (1 - betaH * s) : 0
+                    // ∂/∂ℓ: entropy λ_E(log ρ₀ − ℓ) and −β λ_E(log ρ + 1) inside the residual.
+                    let ellBar = wc * lamE * (-1 + betaH * s)
+                    for j in 0..<d {
+                        var v = stageZBar[col * dd + j]
+                        if hasQ { v += qCoef * qGrad[col * d + j] }
+                        zBar[col * d + j] += v
+                        if let prevKz { prevKz[col * d + j] += ha * v }
+                    }
+                    lBar[col] += ellBar
+                    if let prevKl { prevKl[col] += ha * ellBar }
+                }
+                i -= 1
+            }
+            n -= 1
+        }
+    }
+}
