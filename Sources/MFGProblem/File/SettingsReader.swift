@@ -1,0 +1,96 @@
+/// Reads the solver sections (`network`, `integrator`, `training`, `reference`), filling defaults.
+enum SettingsReader {
+    static func network(_ f: YAMLField?, dimension d: Int) throws(ProblemError) -> NetworkSettings {
+        let defaults = NetworkSettings.defaults(dimension: d)
+        guard let f else { return defaults }
+        let m = try f.mapping(allowed: ["width", "residual_layers", "rank", "step"])
+        let width = try m.optional("width")?.integer(minimum: 1) ?? defaults.width
+        let layers = try m.optional("residual_layers")?.integer(minimum: 1) ?? defaults.residualLayers
+        let rank = try m.optional("rank")?.integer(minimum: 0) ?? defaults.rank
+        if rank > d + 1, let rf = m.optional("rank") {
+            throw rf.fail(.outOfRange(value: String(rank), allowed: "0...\(d + 1), at most dimension + 1"))
+        }
+        let step = try m.optional("step")?.positive() ?? 1 / Double(layers)
+        return NetworkSettings(width: width, residualLayers: layers, rank: rank, step: step)
+    }
+
+    static func integrator(_ f: YAMLField?) throws(ProblemError) -> IntegratorSettings {
+        let defaults = IntegratorSettings.defaults
+        guard let f else { return defaults }
+        let m = try f.mapping(allowed: ["scheme", "steps"])
+        return IntegratorSettings(
+            scheme: try m.optional("scheme")?.keyword(IntegratorSettings.Scheme.self) ?? defaults.scheme,
+            steps: try m.optional("steps")?.integer(minimum: 1) ?? defaults.steps)
+    }
+
+    static let trainingKeys = ["optimizer", "iterations", "batch_size", "resample_every", "learning_rate",
+                               "schedule", "validation_size", "seed", "precision", "checkpoint_every",
+                               "log_every", "lbfgs_memory", "stage2"]
+
+    static func training(_ f: YAMLField?) throws(ProblemError) -> TrainingSettings {
+        let t = TrainingSettings.defaults
+        guard let f else { return t }
+        let m = try f.mapping(allowed: trainingKeys)
+        var schedule = t.schedule
+        if let s = m.optional("schedule") {
+            if case .scalar = s.node {
+                let word = try s.string()
+                guard word == "none" else {
+                    throw s.fail(.unknownValue(word, allowed: ["none", "{factor: <0..1>, every: <iterations>}"]))
+                }
+                schedule = .constant
+            } else {
+                let sm = try s.mapping(allowed: ["factor", "every"])
+                let factorField = try sm.required("factor")
+                let factor = try factorField.positive()
+                guard factor <= 1 else {
+                    throw factorField.fail(.outOfRange(value: YAMLField.format(factor), allowed: "0 < factor <= 1"))
+                }
+                schedule = .stepDecay(factor: factor, every: try sm.required("every").integer(minimum: 1))
+            }
+        }
+        var stage2: TrainingSettings.Stage? = nil
+        if let s = m.optional("stage2") {
+            let sm = try s.mapping(allowed: ["iterations", "batch_size", "learning_rate"])
+            stage2 = .init(iterations: try sm.required("iterations").integer(minimum: 1),
+                           batchSize: try sm.required("batch_size").integer(minimum: 1),
+                           learningRate: try sm.required("learning_rate").positive())
+        }
+        return TrainingSettings(
+            optimizer: try m.optional("optimizer")?.keyword(TrainingSettings.Optimizer.self) ?? t.optimizer,
+            iterations: try m.optional("iterations")?.integer(minimum: 0) ?? t.iterations,
+            batchSize: try m.optional("batch_size")?.integer(minimum: 1) ?? t.batchSize,
+            resampleEvery: try m.optional("resample_every")?.integer(minimum: 1) ?? t.resampleEvery,
+            learningRate: try m.optional("learning_rate")?.positive() ?? t.learningRate,
+            schedule: schedule,
+            validationSize: try m.optional("validation_size")?.integer(minimum: 1) ?? t.validationSize,
+            seed: try m.optional("seed")?.unsigned64() ?? t.seed,
+            precision: try m.optional("precision")?.keyword(TrainingSettings.Precision.self) ?? t.precision,
+            checkpointEvery: try m.optional("checkpoint_every")?.integer(minimum: 0) ?? t.checkpointEvery,
+            logEvery: try m.optional("log_every")?.integer(minimum: 0) ?? t.logEvery,
+            lbfgsMemory: try m.optional("lbfgs_memory")?.integer(minimum: 1) ?? t.lbfgsMemory,
+            stage2: stage2)
+    }
+
+    static func reference(_ f: YAMLField) throws(ProblemError) -> ReferenceSettings {
+        let m = try f.mapping(allowed: ["domain", "grid"])
+        let domainField = try m.required("domain")
+        let axes = try domainField.list()
+        guard axes.count == 2 else { throw domainField.fail(.wrongCount(got: axes.count, expected: 2, of: "dimension")) }
+        var domain: [ReferenceSettings.Interval] = []
+        for axis in axes {
+            let ends = try axis.list()
+            guard ends.count == 2 else {
+                throw axis.fail(.wrongType(expected: "[lo, hi]", got: "a list of \(ends.count)"))
+            }
+            let lo = try ends[0].number(), hi = try ends[1].number()
+            guard lo < hi else { throw axis.fail(.inconsistent("lower end \(lo) is not below upper end \(hi)")) }
+            domain.append(.init(lo: lo, hi: hi))
+        }
+        let g = try m.required("grid").mapping(allowed: ["nx", "ny", "nt"])
+        return ReferenceSettings(domain: domain,
+                                 nx: try g.required("nx").integer(minimum: 2),
+                                 ny: try g.required("ny").integer(minimum: 2),
+                                 nt: try g.required("nt").integer(minimum: 1))
+    }
+}

@@ -1,0 +1,112 @@
+/// How the network is trained.
+public struct TrainingSettings: Sendable, Equatable {
+    public enum Optimizer: String, Sendable, Equatable, CaseIterable {
+        case adam
+        case lbfgs
+    }
+
+    public enum Precision: String, Sendable, Equatable, CaseIterable {
+        case float32
+        case float64
+    }
+
+    /// Learning-rate schedule.
+    public enum Schedule: Sendable, Equatable {
+        /// The learning rate stays fixed.
+        case constant
+        /// The learning rate is multiplied by `factor` every `every` iterations.
+        case stepDecay(factor: Double, every: Int)
+    }
+
+    /// The paper's multilevel second stage: continue training with other settings.
+    public struct Stage: Sendable, Equatable {
+        public let iterations: Int
+        public let batchSize: Int
+        public let learningRate: Double
+        public init(iterations: Int, batchSize: Int, learningRate: Double) {
+            self.iterations = iterations
+            self.batchSize = batchSize
+            self.learningRate = learningRate
+        }
+    }
+
+    public let optimizer: Optimizer
+    public let iterations: Int
+    /// Number of samples of ρ₀ per batch.
+    public let batchSize: Int
+    /// A fresh batch is drawn every `resampleEvery` iterations (1 = every iteration).
+    public let resampleEvery: Int
+    public let learningRate: Double
+    public let schedule: Schedule
+    /// Number of samples of the fixed validation set.
+    public let validationSize: Int
+    public let seed: UInt64
+    public let precision: Precision
+    /// Write a checkpoint every this many iterations (0 = only at the end).
+    public let checkpointEvery: Int
+    /// Report progress every this many iterations (0 = never).
+    public let logEvery: Int
+    /// Number of (s, y) pairs L-BFGS keeps.
+    public let lbfgsMemory: Int
+    /// Optional second stage (finer batch, smaller step).
+    public let stage2: Stage?
+
+    public init(optimizer: Optimizer, iterations: Int, batchSize: Int, resampleEvery: Int,
+                learningRate: Double, schedule: Schedule, validationSize: Int, seed: UInt64,
+                precision: Precision, checkpointEvery: Int, logEvery: Int, lbfgsMemory: Int,
+                stage2: Stage?) {
+        self.optimizer = optimizer
+        self.iterations = iterations
+        self.batchSize = batchSize
+        self.resampleEvery = resampleEvery
+        self.learningRate = learningRate
+        self.schedule = schedule
+        self.validationSize = validationSize
+        self.seed = seed
+        self.precision = precision
+        self.checkpointEvery = checkpointEvery
+        self.logEvery = logEvery
+        self.lbfgsMemory = lbfgsMemory
+        self.stage2 = stage2
+    }
+
+    /// The learning rate in force at (0-based) iteration k of the first stage.
+    public func learningRate(atIteration k: Int) -> Double {
+        switch schedule {
+        case .constant: return learningRate
+        case .stepDecay(let factor, let every):
+            var rate = learningRate
+            for _ in 0..<(k / every) { rate *= factor }
+            return rate
+        }
+    }
+
+    public static let defaults = TrainingSettings(
+        optimizer: .adam, iterations: 1000, batchSize: 1024, resampleEvery: 1, learningRate: 0.01,
+        schedule: .constant, validationSize: 4096, seed: 1, precision: .float64,
+        checkpointEvery: 0, logEvery: 50, lbfgsMemory: 10, stage2: nil)
+}
+
+/// The d = 2 Eulerian reference solver's grid.
+public struct ReferenceSettings: Sendable, Equatable {
+    /// Closed interval [lo, hi] of one axis.
+    public struct Interval: Sendable, Equatable {
+        public let lo: Double
+        public let hi: Double
+        public init(lo: Double, hi: Double) { self.lo = lo; self.hi = hi }
+        public var length: Double { hi - lo }
+    }
+    /// [x₁ range, x₂ range].
+    public let domain: [Interval]
+    /// Cells along x₁, along x₂, and time steps.
+    public let nx: Int
+    public let ny: Int
+    public let nt: Int
+
+    public init(domain: [Interval], nx: Int, ny: Int, nt: Int) {
+        self.domain = domain
+        self.nx = nx
+        self.ny = ny
+        self.nt = nt
+    }
+}

@@ -1,0 +1,82 @@
+import Testing
+import MFGMath
+@testable import MFGProblem
+
+@Suite("Bump and preference")
+struct BumpTests {
+    let obstacle = Bump(amplitude: 50, coordinates: [0, 1], center: [0, 0], variance: [1, 0.5], dimension: 3)
+
+    func values<T: Scalar>(_ b: Bump, _ x: [Double], as: T.Type) -> ([Double], [Double]) {
+        let n = x.count / b.dimension
+        let xt = x.map { T($0) }
+        var v = [T](repeating: 0, count: n), g = [T](repeating: 0, count: x.count)
+        xt.withUnsafeBufferPointer { px in
+            v.withUnsafeMutableBufferPointer { pv in
+                g.withUnsafeMutableBufferPointer { pg in b.valueAndGradient(px, count: n, value: pv, gradient: pg) }
+            }
+        }
+        return (v.map { Double($0) }, g.map { Double($0) })
+    }
+
+    /// Q(0) = 50/(2π√0.5) exactly; at (1, 1, 7) it is 50 e^{−½(1 + 2)}/(2π√0.5), whatever x₃ is.
+    @Test func obstacleMatchesPaperFormula() {
+        let peak = 50 / (2 * Double.pi * 0.5.squareRoot())
+        let (v, _) = values(obstacle, [0, 0, 0, 1, 1, 7], as: Double.self)
+        #expect(abs(v[0] - peak) < 1e-12 * peak)
+        #expect(abs(v[1] - peak * Double.exp(-1.5)) < 1e-12 * peak)
+        let (vf, _) = values(obstacle, [0, 0, 0, 1, 1, 7], as: Float.self)
+        #expect(abs(vf[1] - peak * Double.exp(-1.5)) < 1e-6 * peak)
+    }
+
+    /// Central differences (h = 1e-6): truncation ≈ h²|∂³Q| ≲ 1e-10, rounding ≈ 1e-16·Q/h ≲ 1e-9;
+    /// tolerance 1e-7. The third coordinate is not in C, so its derivative is exactly zero.
+    @Test func obstacleGradientMatchesFiniteDifferences() {
+        var rng = RandomSource(seed: 2)
+        let x: [Double] = rng.gaussians(3 * 20)
+        let (_, g) = values(obstacle, x, as: Double.self)
+        for j in 0..<20 {
+            for i in 0..<3 {
+                var xp = Array(x[(3 * j)..<(3 * j + 3)]), xm = xp
+                xp[i] += 1e-6
+                xm[i] -= 1e-6
+                let fd = (values(obstacle, xp, as: Double.self).0[0] - values(obstacle, xm, as: Double.self).0[0]) / 2e-6
+                #expect(abs(g[3 * j + i] - fd) < 1e-7 * max(1, abs(fd)))
+                if i == 2 { #expect(g[3 * j + i] == 0) }
+            }
+        }
+    }
+
+    /// ΔQ against the 5-point finite-difference Laplacian (h = 1e-3, error O(h²) ≈ 1e-6·|∂⁴Q|).
+    @Test func obstacleLaplacian() {
+        let x = [0.3, -0.4, 2.0]
+        var lap = [0.0]
+        x.withUnsafeBufferPointer { px in lap.withUnsafeMutableBufferPointer { obstacle.laplacian(px, count: 1, into: $0) } }
+        let h = 1e-3
+        var fd = 0.0
+        let q0 = values(obstacle, x, as: Double.self).0[0]
+        for i in 0..<3 {
+            var xp = x, xm = x
+            xp[i] += h
+            xm[i] -= h
+            fd += (values(obstacle, xp, as: Double.self).0[0] - 2 * q0 + values(obstacle, xm, as: Double.self).0[0]) / (h * h)
+        }
+        #expect(abs(lap[0] - fd) < 1e-4 * max(1, abs(fd)))
+    }
+
+    /// ½·scale·|x − c|² and its gradient scale·(x − c), exactly (up to rounding).
+    @Test func quadraticPreference() {
+        let g = Preference.quadratic(center: [1, 2], scale: 3)
+        let x = [2.0, 0.0, 1.0, 2.0]
+        var v = [0.0, 0.0], grad = [0.0, 0.0, 0.0, 0.0]
+        x.withUnsafeBufferPointer { px in
+            v.withUnsafeMutableBufferPointer { pv in
+                grad.withUnsafeMutableBufferPointer { pg in g.valueAndGradient(px, count: 2, value: pv, gradient: pg) }
+            }
+        }
+        #expect(v == [7.5, 0])
+        #expect(grad == [3, -6, 0, 0])
+        var v2 = [0.0, 0.0]
+        x.withUnsafeBufferPointer { px in v2.withUnsafeMutableBufferPointer { g.value(px, count: 2, into: $0) } }
+        #expect(v2 == v)
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import Testing
+@testable import MFGProblem
+
+@Suite("Problem file errors")
+struct ProblemErrorTests {
+    static let valid = """
+    name: t
+    dimension: 2
+    horizon: 1
+    kinetic_weight: 2
+    initial_density: {type: gaussian, mean: [-1, 0], variance: 0.3}
+    target_density: {type: gaussian, mean: [1, 0], variance: 1}
+    terminal_cost: {type: kl, weight: 5}
+    penalties: {hjb: 3, terminal_hjb: 3}
+    training:
+      optimizer: adam
+      iterations: 10
+    """
+
+    func message(_ yaml: String) -> String? {
+        do {
+            _ = try Problem.parse(yaml: yaml, file: "problems/x.yaml")
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
+    func replacing(_ old: String, _ new: String) -> String {
+        precondition(Self.valid.contains(old))
+        return Self.valid.replacingOccurrences(of: old, with: new)
+    }
+
+    @Test func validBaseParses() throws {
+        let p = try Problem.parse(yaml: Self.valid, file: "problems/x.yaml")
+        #expect(p.training.iterations == 10)
+        #expect(p.network.rank == 3 && p.network.step == 0.5)
+        #expect(p.file == "problems/x.yaml" && p.sourceText == Self.valid)
+    }
+
+    @Test func unknownValue() {
+        #expect(message(replacing("optimizer: adam", "optimizer: sgd"))
+                == "problems/x.yaml: training.optimizer: unknown value 'sgd' (allowed: adam, lbfgs)")
+    }
+
+    @Test func wrongVectorLength() {
+        #expect(message(replacing("mean: [-1, 0]", "mean: [-1, 0, 0]"))
+                == "problems/x.yaml: initial_density.mean: has 3 entries but dimension is 2")
+    }
+
+    @Test func unknownTopLevelKey() {
+        #expect(message(replacing("training:", "trainng:"))
+                == "problems/x.yaml: unknown key 'trainng' (allowed: name, description, dimension, horizon, "
+                + "kinetic_weight, initial_density, target_density, running_cost, terminal_cost, penalties, "
+                + "network, integrator, training, reference, closed_form)")
+    }
+
+    @Test func unknownNestedKey() {
+        let m = message(replacing("optimizer: adam", "optimiser: adam"))
+        #expect(m?.hasPrefix("problems/x.yaml: training: unknown key 'optimiser' (allowed: optimizer, iterations,") == true)
+        #expect(message(replacing("{hjb: 3, terminal_hjb: 3}", "{hjb: 3, terminal: 3}"))
+                == "problems/x.yaml: penalties: unknown key 'terminal' (allowed: hjb, terminal_hjb)")
+    }
+
+    @Test func missingField() {
+        #expect(message(replacing("horizon: 1\n", "")) == "problems/x.yaml: horizon: missing required field")
+        #expect(message(replacing("{hjb: 3, terminal_hjb: 3}", "{hjb: 3}"))
+                == "problems/x.yaml: penalties.terminal_hjb: missing required field")
+    }
+
+    @Test func negativeVarianceAndWeight() {
+        #expect(message(replacing("variance: 0.3", "variance: -0.3"))
+                == "problems/x.yaml: initial_density.variance: -0.3 is out of range (allowed: > 0)")
+        #expect(message(replacing("variance: 0.3", "variance: [0.3, 0]"))
+                == "problems/x.yaml: initial_density.variance[1]: 0 is out of range (allowed: > 0)")
+        let mixture = "{type: mixture, components: [{weight: 1, mean: 0, variance: 1}, {weight: -1, mean: 0, variance: 1}]}"
+        #expect(message(replacing("{type: gaussian, mean: [-1, 0], variance: 0.3}", mixture))
+                == "problems/x.yaml: initial_density.components[1].weight: -1 is out of range (allowed: > 0)")
+        #expect(message(replacing("{type: kl, weight: 5}", "{type: kl, weight: -5}"))
+                == "problems/x.yaml: terminal_cost.weight: -5 is out of range (allowed: >= 0)")
+    }
+
+    @Test func wrongType() {
+        #expect(message(replacing("dimension: 2", "dimension: two"))
+                == "problems/x.yaml: dimension: expected an integer, got 'two'")
+        #expect(message(replacing("horizon: 1", "horizon: [1]"))
+                == "problems/x.yaml: horizon: expected a number, got a list")
+        #expect(message(replacing("horizon: 1", "horizon: '1'"))
+                == "problems/x.yaml: horizon: expected a number, got the string '1'")
+    }
+
+    @Test func syntaxErrorNamesTheLine() throws {
+        let broken = replacing("  iterations: 10", "  iterations: 10\n bad: [1, 2")
+        let m = try #require(message(broken))
+        #expect(m.hasPrefix("problems/x.yaml: line 1"))
+        #expect(m.contains("YAML syntax error"))
+        #expect(!m.contains("\n"))
+        #expect(message("") == "problems/x.yaml: YAML syntax error: the file is empty")
+        let tab = message("name: t\ndimension: 2\n  horizon: 1\n")
+        #expect(tab?.hasPrefix("problems/x.yaml: line 3, column ") == true)
+    }
+
+    @Test func duplicateKey() {
+        #expect(message(replacing("horizon: 1", "horizon: 1\nhorizon: 2"))
+                == "problems/x.yaml: horizon: key 'horizon' is given more than once")
+    }
+
+    @Test func crossFieldRules() {
+        #expect(message(replacing("target_density: {type: gaussian, mean: [1, 0], variance: 1}\n", ""))
+                == "problems/x.yaml: target_density: required by terminal_cost type kl")
+        #expect(message(Self.valid + "\nreference: {domain: [[-1, 1], [-1, 1]], grid: {nx: 8, ny: 8, nt: 4}}")
+                == nil)
+        let d3 = replacing("dimension: 2", "dimension: 3").replacingOccurrences(of: "[-1, 0]", with: "[-1, 0, 0]")
+            .replacingOccurrences(of: "[1, 0]", with: "[1, 0, 0]")
+        #expect(message(d3 + "\nreference: {domain: [[-1, 1], [-1, 1]], grid: {nx: 8, ny: 8, nt: 4}}")
+                == "problems/x.yaml: reference: the reference grid solver needs dimension 2 (dimension is 3)")
+        #expect(message(replacing("{type: gaussian, mean: [-1, 0], variance: 0.3}",
+                                  "{type: gaussian, mean: [-1, 0], variance: [0.3, 0.4]}") + "\nclosed_form: gaussian_kl_transport")
+                == "problems/x.yaml: closed_form: gaussian_kl_transport does not apply: initial_density must have isotropic variance")
+        #expect(message(Self.valid + "\nclosed_form: gaussian_kl_transport") == nil)
+        #expect(message(Self.valid + "\nclosed_form: something")
+                == "problems/x.yaml: closed_form: unknown value 'something' (allowed: gaussian_kl_transport)")
+    }
+
+    @Test func compactVectorsAndObstacle() throws {
+        let yaml = replacing("mean: [-1, 0]", "mean: {head: [-1], rest: 0.5}") + """
+
+        running_cost:
+          obstacle: {weight: 1, amplitude: 50, coordinates: [2], center: [0], variance: 0.5}
+          entropy: {weight: 0.01}
+        """
+        let p = try Problem.parse(yaml: yaml, file: "problems/x.yaml")
+        guard case .gaussian(let g) = p.initialDensity else { Issue.record("not Gaussian"); return }
+        #expect(g.mean == [-1, 0.5])
+        #expect(p.obstacle?.coordinates == [1])
+        #expect(p.obstacleWeight == 1 && p.entropyWeight == 0.01 && p.hasRunningCost)
+        #expect(message(yaml.replacingOccurrences(of: "coordinates: [2]", with: "coordinates: [3]"))
+                == "problems/x.yaml: running_cost.obstacle.coordinates[0]: 3 is out of range (allowed: 1...2, coordinates are 1-based)")
+        #expect(message(yaml.replacingOccurrences(of: "center: [0]", with: "center: [0, 0]"))
+                == "problems/x.yaml: running_cost.obstacle.center: has 2 entries but the number of coordinates is 1")
+        #expect(message(replacing("mean: [-1, 0]", "mean: {head: [-1, 0, 0]}"))
+                == "problems/x.yaml: initial_density.mean.head: has 3 entries but dimension is only 2")
+    }
+
+    @Test func preferenceAndSchedule() throws {
+        let yaml = replacing("target_density: {type: gaussian, mean: [1, 0], variance: 1}\n", "")
+            .replacingOccurrences(of: "{type: kl, weight: 5}",
+                                  with: "{type: preference, weight: 2, g: {type: quadratic, center: [1, 1], scale: 4}}")
+            + "\n  schedule: {factor: 0.5, every: 3}\n  stage2: {iterations: 5, batch_size: 64, learning_rate: 0.001}"
+        let p = try Problem.parse(yaml: yaml, file: "problems/x.yaml")
+        #expect(p.terminal == .preference(weight: 2, g: .quadratic(center: [1, 1], scale: 4)))
+        #expect(p.training.schedule == .stepDecay(factor: 0.5, every: 3))
+        #expect(p.training.stage2 == .init(iterations: 5, batchSize: 64, learningRate: 0.001))
+        #expect(message(yaml.replacingOccurrences(of: "type: quadratic", with: "type: cubic"))
+                == "problems/x.yaml: terminal_cost.g.type: unknown value 'cubic' (allowed: quadratic, bump)")
+        #expect(message(yaml.replacingOccurrences(of: "{factor: 0.5, every: 3}", with: "{factor: 2, every: 3}"))
+                == "problems/x.yaml: training.schedule.factor: 2 is out of range (allowed: 0 < factor <= 1)")
+    }
+
+    @Test func unreadableFile() {
+        do {
+            _ = try Problem.load(path: "/nonexistent/p.yaml")
+            Issue.record("no error")
+        } catch {
+            #expect(error.description == "/nonexistent/p.yaml: cannot read file: no such file")
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+@testable import MFGProblem
+
+@Suite("Problem files")
+struct ProblemFilesTests {
+    static let files: [String] = {
+        ((try? FileManager.default.contentsOfDirectory(atPath: problemsDirectory)) ?? [])
+            .filter { $0.hasSuffix(".yaml") }.sorted()
+    }()
+
+    @Test func directoryHasTheExpectedFiles() {
+        var expected = ["quick.yaml"]
+        for d in [2, 10, 50, 100] {
+            expected += ["ot-d\(d).yaml", "crowd-motion-d\(d).yaml", "gaussian-transport-d\(d).yaml"]
+        }
+        #expect(Set(expected).isSubset(of: Set(Self.files)))
+    }
+
+    @Test(arguments: files)
+    func everyFileParses(_ name: String) throws {
+        let p = try Problem.load(path: problemsDirectory + "/" + name)
+        #expect(p.name == String(name.dropLast(5)))
+        #expect(p.initialDensity.dimension == p.dimension)
+        #expect(p.sourceText.contains("dimension: \(p.dimension)"))
+        if p.closedForm == .gaussianKLTransport { #expect(GaussianKLTransport(problem: p) != nil) }
+        #expect((p.reference != nil) == (p.dimension == 2))
+    }
+
+    @Test func otD100() throws {
+        let p = try Problem.load(path: problemsDirectory + "/ot-d100.yaml")
+        #expect(p.dimension == 100)
+        guard case .mixture(let parts) = p.initialDensity else { Issue.record("not a mixture"); return }
+        #expect(parts.count == 8)
+        #expect(parts.allSatisfy { $0.weight == 0.125 && $0.component.variance == [Double](repeating: 0.3, count: 100) })
+        #expect(abs(parts[1].component.mean[0] - 4 * Double.cos(Double.pi / 4)) < 1e-15)
+        #expect(parts[1].component.mean[2...].allSatisfy { $0 == 0 })
+        #expect(p.kineticWeight == 2 && p.terminal == .kl(weight: 5))
+        #expect(p.penalties == Penalties(hjb: 3, terminalHJB: 3))
+        #expect(p.integrator == IntegratorSettings(scheme: .rk4, steps: 2))
+        #expect(p.network == NetworkSettings(width: 16, residualLayers: 2, rank: 10, step: 0.5))
+        #expect(p.training.precision == .float64 && p.training.validationSize == 4096)
+        #expect(p.obstacle == nil && p.obstacleWeight == 0 && p.entropyWeight == 0)
+    }
+
+    @Test func crowdMotionD2() throws {
+        let p = try Problem.load(path: problemsDirectory + "/crowd-motion-d2.yaml")
+        #expect(p.obstacle == Bump(amplitude: 50, coordinates: [0, 1], center: [0, 0], variance: [1, 0.5], dimension: 2))
+        #expect(p.obstacleWeight == 1 && p.entropyWeight == 0.01)
+        #expect(p.penalties == Penalties(hjb: 20, terminalHJB: 1))
+        #expect(p.network.rank == 3)
+        guard case .gaussian(let g0) = p.initialDensity, case .gaussian(let g1)? = p.targetDensity else {
+            Issue.record("not Gaussians"); return
+        }
+        #expect(g0.mean == [0, 3] && g1.mean == [0, -3])
+        let ref = try #require(p.reference)
+        // Mass of ρ₀ = N((0,3), 0.3I) outside the box: both axes' Gaussian tails (erfc).
+        func outside(_ mu: Double, _ lo: Double, _ hi: Double) -> Double {
+            let s = (2 * 0.3).squareRoot()
+            return 0.5 * (erfc((hi - mu) / s) + erfc((mu - lo) / s))
+        }
+        for mu in [3.0, -3.0] {
+            let mass = outside(0, ref.domain[0].lo, ref.domain[0].hi) + outside(mu, ref.domain[1].lo, ref.domain[1].hi)
+            #expect(mass < 1e-3)
+        }
+    }
+
+    @Test func gaussianTransportD10Defaults() throws {
+        let p = try Problem.load(path: problemsDirectory + "/gaussian-transport-d10.yaml")
+        #expect(p.closedForm == .gaussianKLTransport)
+        let cf = try #require(GaussianKLTransport(problem: p))
+        #expect(cf.m0 == [-1] + [Double](repeating: 0, count: 9))
+        #expect(cf.m1 == [1] + [Double](repeating: 0, count: 9))
+        #expect(cf.v0 == 0.3 && cf.v1 == 1 && cf.alphaL == 2 && cf.lambdaG == 5 && cf.T == 1)
+        #expect(p.training.schedule == .stepDecay(factor: 0.5, every: 750))
+        #expect(p.training.learningRate(atIteration: 1499) == 0.005)
+    }
+}
