@@ -34,7 +34,7 @@ let package = Package(
                 swiftSettings: numericSettings),
         .target(name: "MFGGrid", dependencies: ["MFGMath", "MFGProblem"],
                 swiftSettings: numericSettings),
-        .target(name: "MFGStore", dependencies: ["CHDF5"]),
+        .target(name: "MFGStore", dependencies: ["CHDF5", "MFGNeural", "MFGGrid", "MFGProblem"]),
         .target(name: "MFGPlot", dependencies: []),
         .executableTarget(name: "mfg",
                           dependencies: ["MFGNeural", "MFGGrid", "MFGStore", "MFGPlot", "MFGProblem",

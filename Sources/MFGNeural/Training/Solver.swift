@@ -1,0 +1,113 @@
+import MFGMath
+import MFGProblem
+
+/// The neural solver of one problem, in the precision its file asks for. This non-generic
+/// façade is what the command line uses; inside, a `Trainer<Float>` or `Trainer<Double>` does
+/// the work (so every kernel is specialised within this module).
+public final class Solver {
+    public let problem: Problem
+    private let core: any SolverCore
+
+    /// A solver starting fresh (network initialised from the problem's seed) or resuming.
+    public init(problem: Problem, threads: Int = 2, blockSize: Int = 128,
+                resume: TrainingState? = nil) throws(TrainingError) {
+        self.problem = problem
+        switch problem.training.precision {
+        case .float32: core = try Trainer<Float>(problem: problem, threads: threads, blockSize: blockSize, resume: resume)
+        case .float64: core = try Trainer<Double>(problem: problem, threads: threads, blockSize: blockSize, resume: resume)
+        }
+    }
+
+    public var state: TrainingState { core.trainingState }
+    public var shape: NetworkShape { core.networkShape }
+    public var totalIterations: Int { core.iterationsInTotal }
+
+    /// Trains until the schedule ends or `observer` answers `.stop`. The observer sees every
+    /// iteration and may read `state` (for checkpoints).
+    public func train(observer: (TrainingProgress) -> TrainingControl) throws(TrainingError) {
+        try core.train(observer)
+    }
+
+    /// Objective terms of the given parameters on `samples` fresh samples from ρ₀ (seeded).
+    public func terms(parameters: [Double], samples: Int, seed: UInt64) throws(TrainingError) -> ObjectiveTerms {
+        try core.terms(parameters, samples, seed)
+    }
+
+    /// Characteristics from `count` seeded samples: x₀, and z(tₙ), ℓ(tₙ) for n = 0…steps.
+    public func paths(parameters: [Double], count: Int, seed: UInt64) throws(TrainingError) -> SolverPaths {
+        try core.paths(parameters, count, seed)
+    }
+
+    /// Φ, ∇ₛΦ and ΔₓΦ at the columns (x, t) of `points` ((d+1) × n).
+    public func potential(parameters: [Double], points: Matrix<Double>) throws(TrainingError) -> PotentialValues<Double> {
+        try core.potential(parameters, points)
+    }
+}
+
+/// Paths of the characteristics: `z[n]` is d × count (column-major) at tₙ = nT/steps.
+public struct SolverPaths: Sendable {
+    public var times: [Double]
+    public var z: [[Double]]
+    public var ell: [[Double]]
+    public var logRho0: [Double]
+
+    public init(times: [Double], z: [[Double]], ell: [[Double]], logRho0: [Double]) {
+        self.times = times; self.z = z; self.ell = ell; self.logRho0 = logRho0
+    }
+}
+
+protocol SolverCore: AnyObject {
+    var trainingState: TrainingState { get }
+    var networkShape: NetworkShape { get }
+    var iterationsInTotal: Int { get }
+    func train(_ observer: (TrainingProgress) -> TrainingControl) throws(TrainingError)
+    func terms(_ parameters: [Double], _ samples: Int, _ seed: UInt64) throws(TrainingError) -> ObjectiveTerms
+    func paths(_ parameters: [Double], _ count: Int, _ seed: UInt64) throws(TrainingError) -> SolverPaths
+    func potential(_ parameters: [Double], _ points: Matrix<Double>) throws(TrainingError) -> PotentialValues<Double>
+}
+
+extension Trainer: SolverCore {
+    var trainingState: TrainingState { state }
+    var networkShape: NetworkShape { shape }
+    var iterationsInTotal: Int { totalIterations }
+
+    func train(_ observer: (TrainingProgress) -> TrainingControl) throws(TrainingError) {
+        try run { progress, _ in observer(progress) }
+    }
+
+    private func networkWith(_ parameters: [Double]) throws(TrainingError) -> PotentialNetwork<T> {
+        do { return try PotentialNetwork(shape: shape, parameters: parameters.map { T($0) }) }
+        catch { throw .network(error) }
+    }
+
+    func terms(_ parameters: [Double], _ samples: Int, _ seed: UInt64) throws(TrainingError) -> ObjectiveTerms {
+        let net = try networkWith(parameters)
+        let s = self.samples(count: samples, seed: seed)
+        return try evaluate(net, s.x0, s.logRho0, gradient: false).terms
+    }
+
+    func paths(_ parameters: [Double], _ count: Int, _ seed: UInt64) throws(TrainingError) -> SolverPaths {
+        let net = try networkWith(parameters)
+        let s = self.samples(count: count, seed: seed)
+        do {
+            let p = try objective.paths(net, x0: s.x0, logRho0: s.logRho0)
+            let steps = objective.steps
+            return SolverPaths(times: (0...steps).map { Double($0) * problem.horizon / Double(steps) },
+                               z: p.z.map { $0.map { Double($0) } }, ell: p.ell.map { $0.map { Double($0) } },
+                               logRho0: s.logRho0.map { Double($0) })
+        } catch { throw .network(error) }
+    }
+
+    func potential(_ parameters: [Double], _ points: Matrix<Double>) throws(TrainingError) -> PotentialValues<Double> {
+        let net = try networkWith(parameters)
+        do {
+            let p = try Matrix<T>(rows: points.rows, cols: points.cols, storage: points.storage.map { T($0) })
+            let v = try net.evaluate(p)
+            return PotentialValues(phi: v.phi.map { Double($0) },
+                                   gradient: try Matrix(rows: v.gradient.rows, cols: v.gradient.cols,
+                                                        storage: v.gradient.storage.map { Double($0) }),
+                                   laplacian: v.laplacian.map { Double($0) })
+        } catch let e as NetworkError { throw .network(e) }
+        catch { throw .network(.invalidShape("\(error)")) }
+    }
+}

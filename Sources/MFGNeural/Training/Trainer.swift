@@ -1,0 +1,181 @@
+import Foundation
+import MFGMath
+import MFGProblem
+
+/// Trains the potential network of one problem in precision T: resampling, Adam or L-BFGS,
+/// validation, best-iterate tracking, the multilevel second stage, divergence guard.
+final class Trainer<T: Scalar> {
+    let problem: Problem
+    let shape: NetworkShape
+    let objective: CharacteristicsObjective<T>
+    var network: PotentialNetwork<T>
+    var state: TrainingState
+    private var adam: Adam?
+    private var lbfgs: LBFGS?
+    private var validationSet: (x0: [T], logRho0: [T])?
+    private var batch: (epoch: Int, size: Int, x0: [T], logRho0: [T])?
+
+    init(problem: Problem, threads: Int, blockSize: Int, resume: TrainingState?) throws(TrainingError) {
+        self.problem = problem
+        do {
+            shape = try NetworkShape(problem: problem)
+            objective = try CharacteristicsObjective(costs: CostModel<T>(problem: problem),
+                                                     stepper: TimeStepper(problem.integrator.scheme),
+                                                     steps: problem.integrator.steps, shape: shape,
+                                                     blockSize: blockSize, threads: threads)
+        } catch { throw .network(error) }
+        let count = ParameterLayout(shape).count
+        if let resume {
+            guard resume.parameters.count == count, resume.bestParameters.count == count else {
+                throw .incompatibleState("checkpoint has \(resume.parameters.count) parameters; "
+                                         + "this problem's network (\(shape)) has \(count)")
+            }
+            do { network = try PotentialNetwork(shape: shape, parameters: resume.parameters.map { T($0) }) }
+            catch { throw .network(error) }
+            state = resume
+        } else {
+            var rng = RandomSource(seed: problem.training.seed)
+            network = PotentialNetwork<T>.initialized(shape: shape, rng: &rng)
+            let theta = network.parameters.map { Double($0) }
+            let optState = problem.training.optimizer == .adam ? Adam(parameterCount: count).state
+                                                              : LBFGS(parameterCount: count, memory: 1).state
+            state = TrainingState(iteration: 0, parameters: theta, bestIteration: 0, bestValidation: .infinity,
+                                  bestParameters: theta, optimizer: optState, history: TrainingHistory(),
+                                  wallSeconds: 0, initialObjective: nil)
+        }
+        switch problem.training.optimizer {
+        case .adam: adam = try Adam(state: state.optimizer, parameterCount: count)
+        case .lbfgs: lbfgs = try LBFGS(state: state.optimizer, memory: problem.training.lbfgsMemory)
+        }
+    }
+
+    var totalIterations: Int { problem.training.iterations + (problem.training.stage2?.iterations ?? 0) }
+
+    /// Stage, batch size and learning rate of iteration k (0-based).
+    func schedule(at k: Int) -> (stage: Int, batch: Int, rate: Double) {
+        let tr = problem.training
+        if k < tr.iterations || tr.stage2 == nil { return (1, tr.batchSize, tr.learningRate(atIteration: k)) }
+        let s2 = tr.stage2!
+        return (2, s2.batchSize, s2.learningRate)
+    }
+
+    /// Samples x₀ ~ ρ₀ and log ρ₀(x₀) from a generator fixed by `seed`.
+    func samples(count n: Int, seed: UInt64) -> (x0: [T], logRho0: [T]) {
+        var rng = RandomSource(seed: seed)
+        let x = problem.initialDensity.sample(count: n, rng: &rng).map { T($0) }
+        var logp = [T](repeating: 0, count: n)
+        x.withUnsafeBufferPointer { xp in
+            logp.withUnsafeMutableBufferPointer { problem.initialDensity.logDensity(xp, count: n, into: $0) }
+        }
+        return (x, logp)
+    }
+
+    static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        var x = a ^ (b &* 0x9E37_79B9_7F4A_7C15)
+        x = (x ^ (x >> 31)) &* 0xBF58_476D_1CE4_E5B9
+        return x ^ (x >> 29)
+    }
+
+    func validation() -> (x0: [T], logRho0: [T]) {
+        if let v = validationSet { return v }
+        let v = samples(count: problem.training.validationSize, seed: Self.mix(problem.training.seed, 0x5641_4C49_4441_5445))
+        validationSet = v
+        return v
+    }
+
+    func trainingBatch(at k: Int) -> (x0: [T], logRho0: [T], fresh: Bool) {
+        let size = schedule(at: k).batch
+        let epoch = k / max(1, problem.training.resampleEvery)
+        if let b = batch, b.epoch == epoch, b.size == size { return (b.x0, b.logRho0, false) }
+        let s = samples(count: size, seed: Self.mix(Self.mix(problem.training.seed, UInt64(epoch) + 1), UInt64(size)))
+        batch = (epoch, size, s.x0, s.logRho0)
+        return (s.x0, s.logRho0, true)
+    }
+
+    func evaluate(_ net: PotentialNetwork<T>, _ x0: [T], _ lr: [T], gradient: Bool) throws(TrainingError)
+        -> (terms: ObjectiveTerms, gradient: [T]?) {
+        do { return try objective.evaluate(net, x0: x0, logRho0: lr, gradient: gradient) }
+        catch { throw .network(error) }
+    }
+
+    func validationTerms(_ net: PotentialNetwork<T>) throws(TrainingError) -> ObjectiveTerms {
+        let v = validation()
+        return try evaluate(net, v.x0, v.logRho0, gradient: false).terms
+    }
+
+    /// Throws when a term is not finite or the objective exploded (1000× its start, + 1).
+    func guardFinite(_ terms: ObjectiveTerms, iteration: Int) throws(TrainingError) {
+        for (name, v) in terms.named where !v.isFinite {
+            throw .diverged(iteration: iteration, term: name, value: v)
+        }
+        if let j0 = state.initialObjective, abs(terms.total) > 1000 * (abs(j0) + 1) {
+            throw .diverged(iteration: iteration, term: "total", value: terms.total)
+        }
+    }
+
+    /// Runs until `totalIterations` or until the observer says stop.
+    func run(observer: (TrainingProgress, Trainer<T>) -> TrainingControl) throws(TrainingError) {
+        let logEvery = max(1, problem.training.logEvery)
+        let start = Date()
+        let wallAtStart = state.wallSeconds
+        let firstIteration = state.iteration
+        while state.iteration < totalIterations {
+            let k = state.iteration
+            let plan = schedule(at: k)
+            let b = trainingBatch(at: k)
+            if b.fresh { lbfgs?.reset() }
+            let (terms, grad) = try evaluate(network, b.x0, b.logRho0, gradient: true)
+            if state.initialObjective == nil { state.initialObjective = terms.total }
+            try guardFinite(terms, iteration: k + 1)
+            var theta = network.parameters
+            if adam != nil {
+                adam!.step(&theta, gradient: grad!, learningRate: plan.rate)
+                state.optimizer = adam!.state
+            } else {
+                var failure: TrainingError?
+                _ = lbfgs!.step(&theta, value: terms.total, gradient: grad!, learningRate: plan.rate) { trial in
+                    var net = network
+                    net.parameters = trial
+                    do throws(TrainingError) {
+                        let r = try evaluate(net, b.x0, b.logRho0, gradient: true)
+                        return (r.terms.total, r.gradient!)
+                    } catch {
+                        failure = error
+                        return (.nan, grad!)
+                    }
+                }
+                if let failure { throw failure }
+                state.optimizer = lbfgs!.state
+            }
+            for v in theta where !v.isFinite {
+                throw .diverged(iteration: k + 1, term: "parameters", value: Double(v))
+            }
+            network.parameters = theta
+            state.iteration = k + 1
+            state.parameters = theta.map { Double($0) }
+            let elapsed = Date().timeIntervalSince(start)
+            state.wallSeconds = wallAtStart + elapsed
+            state.history.record(iteration: k + 1, terms: terms, seconds: state.wallSeconds)
+
+            var validationTerms: ObjectiveTerms?
+            if (k + 1) % logEvery == 0 || k + 1 == totalIterations || k == 0 {
+                let v = try self.validationTerms(network)
+                try guardFinite(v, iteration: k + 1)
+                state.history.recordValidation(iteration: k + 1, terms: v)
+                if v.total < state.bestValidation {
+                    state.bestValidation = v.total
+                    state.bestIteration = k + 1
+                    state.bestParameters = state.parameters
+                }
+                validationTerms = v
+            }
+            let done = Double(k + 1 - firstIteration)
+            let rate = done / max(elapsed, 1e-9)
+            let progress = TrainingProgress(iteration: k + 1, totalIterations: totalIterations, training: terms,
+                                            validation: validationTerms, iterationsPerSecond: rate,
+                                            secondsLeft: Double(totalIterations - k - 1) / max(rate, 1e-9),
+                                            stage: plan.stage, batchSize: plan.batch)
+            if observer(progress, self) == .stop { break }
+        }
+    }
+}

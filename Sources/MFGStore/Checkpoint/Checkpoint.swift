@@ -1,0 +1,56 @@
+import MFGNeural
+
+/// A training checkpoint: the problem it solves (file text), the network's shape and
+/// parameters (current and best), the optimizer state, the sampler state, the history, and
+/// the summary of the last validation. docs/checkpoint-format.md lists every dataset.
+public struct Checkpoint: Sendable {
+    /// Format identifier and version written into the root attributes.
+    public static let formatName = "mfg-checkpoint"
+    public static let formatVersion: Int64 = 1
+
+    public var softwareVersion: String
+    public var problemName: String
+    public var problemFile: String
+    /// The problem file's YAML text at the time of the run.
+    public var problemSource: String
+    /// "float32" or "float64".
+    public var precision: String
+    public var seed: UInt64
+    public var shape: NetworkShape
+    public var state: TrainingState
+    public var totalIterations: Int
+    /// Validation terms of the best parameters, when computed (end of a run, evaluate).
+    public var summary: ObjectiveTerms?
+    public var summarySamples: Int
+    /// Characteristics of a sample of agents under the best parameters, when stored.
+    public var paths: SolverPaths?
+
+    public init(softwareVersion: String = SoftwareVersion.current, problemName: String, problemFile: String,
+                problemSource: String, precision: String, seed: UInt64, shape: NetworkShape,
+                state: TrainingState, totalIterations: Int, summary: ObjectiveTerms? = nil,
+                summarySamples: Int = 0, paths: SolverPaths? = nil) {
+        self.softwareVersion = softwareVersion; self.problemName = problemName; self.problemFile = problemFile
+        self.problemSource = problemSource; self.precision = precision; self.seed = seed; self.shape = shape
+        self.state = state; self.totalIterations = totalIterations; self.summary = summary
+        self.summarySamples = summarySamples; self.paths = paths
+    }
+}
+
+/// Why a checkpoint or result file cannot be used.
+public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable {
+    case notACheckpoint(file: String, found: String)
+    case unsupportedVersion(file: String, found: Int64, supported: Int64)
+    case corrupt(file: String, detail: String)
+    case store(String)
+
+    public var description: String {
+        switch self {
+        case .notACheckpoint(let f, let found):
+            return "\(f): not an mfg checkpoint (format attribute is '\(found)')"
+        case .unsupportedVersion(let f, let v, let s):
+            return "\(f): checkpoint format version \(v) is not supported (this mfg reads version \(s))"
+        case .corrupt(let f, let d): return "\(f): damaged checkpoint: \(d)"
+        case .store(let s): return s
+        }
+    }
+}
