@@ -76,7 +76,7 @@ struct TickLabel {
     private static func compactLabel(_ v: Double) -> String {
         if v >= 1e5 || v < 1e-3 { return NiceTicks.scientific(v) }
         let decimals = max(0, Int((-log10(v) + 1e-9).rounded(.up)))
-        return String(format: "%.\(decimals)f", v)
+        return NiceTicks.trimZeros(String(format: "%.\(decimals)f", v))
     }
 }
 

@@ -2,7 +2,7 @@
 ///
 /// Node (i, j) owns the cell between the midpoints to its neighbours (half a
 /// spacing beyond the first and last node). Consecutive cells of a row that
-/// quantise to the same colour (256 levels) are merged into one rectangle,
+/// quantise to the same colour (255 levels, so a diverging map's midpoint is exact) are merged into one rectangle,
 /// which keeps smooth fields compact. NaN cells are left blank.
 enum HeatMap {
     /// Cell boundaries for node coordinates `c` (count + 1 values).
@@ -27,10 +27,10 @@ enum HeatMap {
         let ex = edges(field.xs).map { axes.x.position($0) }
         let ey = edges(field.ys).map { axes.y.position($0) }
         let nx = field.xs.count
-        let palette = (0..<256).map { scale.map.color(at: Double($0) / 255).svg }
+        let palette = (0..<255).map { scale.map.color(at: Double($0) / 254).svg }
         func level(_ v: Double) -> Int? {
             guard v.isFinite else { return nil }
-            return Int((min(max(scale.fraction(v), 0), 1) * 255).rounded())
+            return Int((min(max(scale.fraction(v), 0), 1) * 254).rounded())
         }
         let clip = doc.clipRect(axes.frame)
         doc.beginGroup("class=\"heatmap\" clip-path=\"url(#\(clip))\" shape-rendering=\"crispEdges\"")

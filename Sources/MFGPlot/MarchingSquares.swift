@@ -80,8 +80,12 @@ public enum MarchingSquares {
                 }
             }
         }
-        return chain(segments).map { edges, closed in
-            ContourLine(points: edges.map(point(on:)), isClosed: closed)
+        return chain(segments).compactMap { edges, closed in
+            // Crossings exactly at a grid node repeat that node on adjacent edges.
+            var points: [PlotPoint] = []
+            for p in edges.map(point(on:)) where points.last != p { points.append(p) }
+            if closed, points.count > 1, points.first == points.last { points.removeLast() }
+            return points.count >= 2 ? ContourLine(points: points, isClosed: closed) : nil
         }
     }
 

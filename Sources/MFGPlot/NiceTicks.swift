@@ -74,13 +74,22 @@ public enum NiceTicks {
         }
         let decimals = max(0, Int((-Foundation.log10(step) + 1e-9).rounded(.up)))
         return ticks.map { value in
-            var text = String(format: "%.\(min(decimals, 6))f", value)
+            var text = trimZeros(String(format: "%.\(min(decimals, 6))f", value))
             if text.hasPrefix("-") {
                 text.removeFirst()
                 if text.contains(where: { $0 != "0" && $0 != "." }) { text = "\u{2212}" + text }
             }
             return text
         }
+    }
+
+    /// Removes trailing zeros after a decimal point ("1.50" → "1.5", "2.0" → "2").
+    static func trimZeros(_ text: String) -> String {
+        guard text.contains(".") else { return text }
+        var t = Substring(text)
+        while t.hasSuffix("0") { t = t.dropLast() }
+        if t.hasSuffix(".") { t = t.dropLast() }
+        return String(t)
     }
 
     /// A compact scientific label such as `2e-3`.
