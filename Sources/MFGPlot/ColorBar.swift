@@ -29,7 +29,7 @@ struct ColorBar {
         let bar = Rect(x: x, y: y, width: barWidth, height: height)
         doc.rect(bar, fill: "url(#\(id))", stroke: Stroke(color: RGBColor(hex: 0x444444), width: 0.8))
         let axis = AxisScale(kind: .linear, lower: scale.lower, upper: scale.upper, start: bar.maxY, end: bar.y)
-        let ticks = axis.ticks(target: max(2, Int(height / 40)))
+        let ticks = axis.ticks(target: max(2, Int(height / 60)))
         let tickStroke = Stroke(color: RGBColor(hex: 0x444444), width: 1)
         for (v, text) in zip(ticks, NiceTicks.labels(for: ticks)) {
             let py = axis.position(v)

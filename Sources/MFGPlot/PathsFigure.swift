@@ -11,13 +11,18 @@ let timeColorBins = 32
 /// trajectories. Each contour field gives one `<path class="contour">` per level
 /// that has a contour, in its own colour and dash pattern with a legend entry.
 /// Start points are open circles, end points filled circles.
+///
+/// With `contoursOnTop` (the default) the contour lines are drawn last, over a
+/// thin white halo, so the ρ₀/ρ₁ level sets stay visible through dense bundles
+/// of paths and marker clouds; with `false` the paths are drawn over them.
 public func pathsFigure(trajectories: [Trajectory],
                         contours: [ContourField] = [],
                         xLabel: String = "x1",
                         yLabel: String = "x2",
                         title: String = "",
                         timeLabel: String = "t",
-                        options: FigureOptions = FigureOptions()) -> String {
+                        contoursOnTop: Bool = true,
+                        options: FigureOptions = FigureOptions(panelWidth: 420, panelHeight: 420)) -> String {
     // Data extent: contour grids plus all finite trajectory points.
     var bx = Bounds(), by = Bounds(), bt = Bounds()
     for c in contours {
@@ -74,25 +79,31 @@ public func pathsFigure(trajectories: [Trajectory],
 
     let clip = doc.clipRect(frame)
     doc.beginGroup("clip-path=\"url(#\(clip))\"")
-    for (c, style) in zip(contours, styles) {
-        for level in c.resolvedLevels {
-            let lines = MarchingSquares.contours(of: c.field, level: level)
-            var d = PathData()
-            for line in lines where line.points.count >= 2 {
-                for (k, p) in line.points.enumerated() {
-                    let (px, py) = axes.map(p.x, p.y)
-                    if k == 0 { d.move(px, py) } else { d.line(px, py) }
+    func drawContours(_ doc: inout SVGDocument) {
+        for (c, style) in zip(contours, styles) {
+            for level in c.resolvedLevels {
+                var d = PathData()
+                for line in MarchingSquares.contours(of: c.field, level: level) where line.points.count >= 2 {
+                    for (k, p) in line.points.enumerated() {
+                        let (px, py) = axes.map(p.x, p.y)
+                        if k == 0 { d.move(px, py) } else { d.line(px, py) }
+                    }
+                    if line.isClosed { d.close() }
                 }
-                if line.isClosed { d.close() }
+                guard !d.isEmpty else { continue }
+                if contoursOnTop {
+                    doc.path(d.text, Stroke(color: .white, width: style.width + 2, opacity: 0.7), cssClass: "contour-halo")
+                }
+                doc.path(d.text, style, cssClass: "contour")
             }
-            if !d.isEmpty { doc.path(d.text, style, cssClass: "contour") }
         }
     }
+    if !contoursOnTop { drawContours(&doc) }
 
     // Trajectories, batched by time-colour bin.
     let count = trajectories.count
-    let width = count > 200 ? 0.7 : count > 50 ? 1.0 : 1.6
-    let opacity = count > 200 ? 0.55 : count > 50 ? 0.75 : 0.95
+    let width = count > 200 ? 0.6 : count > 50 ? 0.9 : 1.6
+    let opacity = count > 200 ? 0.35 : count > 50 ? 0.6 : 0.95
     var bins = [PathData](repeating: PathData(), count: timeColorBins)
     for tr in trajectories {
         var previous: Int? = nil
@@ -116,17 +127,18 @@ public func pathsFigure(trajectories: [Trajectory],
     }
 
     // Start and end markers.
-    let radius = count > 200 ? 1.6 : 2.6
+    let radius = count > 200 ? 1.2 : count > 50 ? 1.8 : 2.6
     for tr in trajectories {
         if let s = tr.points.first(where: { $0.x.isFinite && $0.y.isFinite }) {
             let (px, py) = axes.map(s.x, s.y)
-            doc.circle(cx: px, cy: py, r: radius, fill: "#ffffff", stroke: Stroke(color: markerColor, width: 0.8), cssClass: "start")
+            doc.circle(cx: px, cy: py, r: radius, fill: "#ffffff", stroke: Stroke(color: markerColor, width: 0.6), cssClass: "start")
         }
         if let e = tr.points.last(where: { $0.x.isFinite && $0.y.isFinite }) {
             let (px, py) = axes.map(e.x, e.y)
             doc.circle(cx: px, cy: py, r: radius, fill: markerColor.svg, stroke: nil, cssClass: "end")
         }
     }
+    if contoursOnTop { drawContours(&doc) }
     doc.endGroup()
 
     doc.panelAxes(axes, options: options)

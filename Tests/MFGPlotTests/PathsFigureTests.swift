@@ -38,7 +38,8 @@ enum Fixtures {
         #expect(doc.elements("path", cssClass: "contour").allSatisfy { $0.attributes["d"]!.hasSuffix("Z") })
         #expect(doc.elements("circle", cssClass: "start").count == 7)
         #expect(doc.elements("circle", cssClass: "end").count == 7)
-        #expect(doc.count("path") == 4 + 7)
+        #expect(doc.elements("path", cssClass: "contour-halo").count == 3 + 2 + 2)
+        #expect(doc.count("path") == 4 + 2 * 7)
         #expect(doc.count("polyline") == 0)
         #expect(doc.texts(cssClass: "figure-title") == ["Paths"])
         #expect(doc.texts(cssClass: "axis-label") == ["x1", "x2"])
@@ -48,6 +49,16 @@ enum Fixtures {
         #expect(ticks.contains("0") && ticks.contains("0.5") && ticks.contains("1"))
         #expect(ticks.count >= 2 + 2 + 2)  // x axis, y axis, colour bar
         #expect(doc.count("clipPath") == 1)
+    }
+
+    @Test func contoursCanGoUnderThePaths() {
+        let svg = pathsFigure(trajectories: Fixtures.trajectories(count: 3, steps: 5),
+                              contours: [ContourField(name: "Q", field: Fixtures.blob(cx: 0, cy: 0), levelCount: 2)],
+                              contoursOnTop: false)
+        let doc = SVGInspector(svg)
+        #expect(doc.isWellFormed)
+        let kinds = doc.elements.filter { $0.name == "path" }.map { $0.attributes["class"] ?? "" }
+        #expect(kinds == ["contour", "contour", "trajectory", "trajectory", "trajectory", "trajectory"])
     }
 
     @Test func manyTrajectoriesStaySmall() {
