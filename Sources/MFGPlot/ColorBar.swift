@@ -9,7 +9,7 @@ struct ColorBar {
     var width: Double {
         let ticks = NiceTicks.linear(lower: scale.lower, upper: scale.upper, targetCount: 5)
         let widest = NiceTicks.labels(for: ticks).map { Format.textWidth($0, size: fontSize) }.max() ?? 0
-        return max(barWidth + 8 + widest, Format.textWidth(label, size: fontSize + 1)) + 8
+        return max(barWidth + 8 + widest, Format.textWidth(label, size: fontSize + 2)) + 8
     }
 
     /// Draws the bar occupying `height` pixels from (`x`, `y`); the label sits above it.
@@ -24,7 +24,7 @@ struct ColorBar {
         doc.addDef("<linearGradient id=\"\(id)\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">\(stops)</linearGradient>")
         doc.beginGroup("class=\"colorbar\"")
         if !label.isEmpty {
-            doc.text(label, x: x, y: y - 6, size: fontSize + 1, cssClass: "colorbar-label")
+            doc.text(label, x: x, y: y - 7, size: fontSize + 2, cssClass: "colorbar-label")
         }
         let bar = Rect(x: x, y: y, width: barWidth, height: height)
         doc.rect(bar, fill: "url(#\(id))", stroke: Stroke(color: RGBColor(hex: 0x444444), width: 0.8))

@@ -31,7 +31,8 @@ enum Format {
     }
 
     /// Escapes the five XML special characters so arbitrary text can go into
-    /// element content or attribute values.
+    /// element content or attribute values. Control characters that XML 1.0
+    /// forbids (below U+0020 except tab, newline, return) are dropped.
     static func xmlEscape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.count)
@@ -42,6 +43,8 @@ enum Format {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&apos;"
+            case _ where ch.unicodeScalars.allSatisfy({ $0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r" }):
+                continue
             default: out.append(ch)
             }
         }

@@ -85,17 +85,33 @@ public func trainingFigure(series: [TrainingSeries],
     doc.beginGroup("clip-path=\"url(#\(clip))\"")
     for (s, stroke) in zip(series, strokes) {
         var d = PathData()
-        var last: (Double, Double)? = nil
-        let count = min(s.iterations.count, s.values.count)
-        for k in 0..<count {
+        var last: (Double, Double)? = nil      // last point drawn in the current piece
+        var skipped: (Double, Double)? = nil   // a later point not yet drawn (sub-pixel step)
+        var pieceLength = 0
+        func endPiece() {
+            if let (px, py) = skipped { d.line(px, py); pieceLength += 1 }
+            // A lone valid point becomes a zero-length segment, shown as a dot by the round cap.
+            if pieceLength == 1, let (px, py) = last { d.line(px, py) }
+            d.lift()
+            last = nil
+            skipped = nil
+            pieceLength = 0
+        }
+        for k in 0..<min(s.iterations.count, s.values.count) {
             let x = s.iterations[k], y = s.values[k]
-            guard valid(x, y) else { d.lift(); last = nil; continue }
+            guard valid(x, y) else { endPiece(); continue }
             let (px, py) = axes.map(x, y)
-            // Skip points that land within a fraction of a pixel of the previous one.
-            if let (lx, ly) = last, abs(px - lx) < 0.4, abs(py - ly) < 0.4, k != count - 1 { continue }
+            // Thin out points within a fraction of a pixel of the last drawn one.
+            if let (lx, ly) = last, abs(px - lx) < 0.4, abs(py - ly) < 0.4 {
+                skipped = (px, py)
+                continue
+            }
             if last == nil { d.move(px, py) } else { d.line(px, py) }
             last = (px, py)
+            skipped = nil
+            pieceLength += 1
         }
+        endPiece()
         if !d.isEmpty { doc.path(d.text, stroke, cssClass: "series") }
     }
     doc.endGroup()

@@ -103,4 +103,25 @@ struct ExampleFigures {
         try write(compareFigure(times: times, neural: neural, grid: grid, title: "Neural vs grid solution (d = 2)"),
                   "compare.svg")
     }
+
+    /// Harder cases: many decades and large iteration counts; a wide domain with
+    /// negative values; few paths without contours.
+    @Test func edgeCases() throws {
+        let iters = stride(from: 0.0, through: 200_000, by: 500).map { $0 }
+        let wide = [TrainingSeries(name: "residual", iterations: iters, values: iters.map { 10 * exp(-$0 / 8000) + 1e-10 }),
+                    TrainingSeries(name: "residual", iterations: iters, values: iters.map { 20 * exp(-$0 / 9000) + 3e-10 },
+                                   isValidation: true)]
+        try write(trainingFigure(series: wide, title: "Many decades"), "edge-training.svg")
+
+        let xs = GridField.linspace(-4, 4, count: 80), ys = GridField.linspace(-1, 1, count: 20)
+        let u = GridField(xs: xs, ys: ys) { x, y in sin(x) * cos(2 * y) * 1500 }
+        try write(densityFigure(panels: [HeatPanel(title: "value function u(0, x)", field: u)],
+                                colorLabel: "u", title: "Wide domain"), "edge-density.svg")
+
+        let times = GridField.linspace(0, 2, count: 30)
+        let few = (0..<5).map { k in
+            Trajectory(times: times, xs: times.map { $0 * 50 }, ys: times.map { Double(k) * 10 + 5 * sin(3 * $0) })
+        }
+        try write(pathsFigure(trajectories: few, xLabel: "position", yLabel: "velocity"), "edge-paths.svg")
+    }
 }

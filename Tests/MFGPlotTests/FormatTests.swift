@@ -16,6 +16,7 @@ import Testing
         #expect(svgEscape("a < b & c > d") == "a &lt; b &amp; c &gt; d")
         #expect(svgEscape("\"q\" 'a'") == "&quot;q&quot; &apos;a&apos;")
         #expect(svgEscape("ρ₀") == "ρ₀")
+        #expect(svgEscape("a\u{01}b\tc") == "ab\tc")
     }
 
     @Test func escapedTitlesSurviveInFigures() {

@@ -45,6 +45,18 @@ import Testing
         #expect(ticks == ["0.05", "0.1", "0.2", "0.5", "1"])
     }
 
+    @Test func isolatedPointIsDrawnAsDot() {
+        let s = TrainingSeries(name: "sparse", iterations: [0, 1, 2, 3], values: [1, .nan, 0.1, 0.01])
+        let single = TrainingSeries(name: "one", iterations: [5], values: [0.3])
+        let doc = SVGInspector(trainingFigure(series: [s, single]))
+        let paths = doc.elements("path", cssClass: "series")
+        #expect(paths.count == 2)
+        // Point 0 alone: M + zero-length L; then points 2-3: M + L.
+        #expect(paths[0].attributes["d"]!.filter { $0 == "L" }.count == 2)
+        #expect(paths[1].attributes["d"]!.filter { $0 == "L" }.count == 1)
+        #expect(paths[0].attributes["stroke-linecap"] == "round")
+    }
+
     @Test func emptyInputIsStillValid() {
         #expect(SVGInspector(trainingFigure(series: [])).isWellFormed)
     }
