@@ -40,7 +40,7 @@ struct ClosedFormTests {
         let d = Double(cf.d)
         let r = s - Jet(cf.v0.squareRoot())
         return (cf.alphaL / (2 * cf.T) * d) * (r * r)
-            + (cf.lambdaG / 2 * d) * ((1 / cf.v1) * (s * s) - Jet(1) + Jet.log(Jet(cf.v1) - Jet(0)) - 2 * Jet.log(s))
+            + (cf.lambdaG / 2 * d) * ((1 / cf.v1) * (s * s) - Jet(1) + Jet(Double.log(cf.v1)) - 2 * Jet.log(s))
     }
 
     /// Golden-section search on [lo, hi] (to 1e-6: function values cannot locate a minimum
