@@ -258,3 +258,17 @@ struct ClosedFormTests {
         #expect(abs(cf.totalCost - J) < 1e-9)
     }
 }
+
+extension ClosedFormTests {
+    /// The batched forms return exactly the per-point results, column by column.
+    @Test func batchedMatchesPointwise() {
+        let pts = randomPoints(5, d: 3, seed: 50)
+        let x = pts.flatMap { $0 }
+        let cf = reference
+        #expect(cf.values(x, count: 5, at: 0.4) == pts.map { cf.value($0, at: 0.4) })
+        #expect(cf.gradients(x, count: 5, at: 0.4) == pts.flatMap { cf.gradient($0, at: 0.4) })
+        #expect(cf.timeDerivatives(x, count: 5, at: 0.4) == pts.map { cf.timeDerivative($0, at: 0.4) })
+        #expect(cf.paths(from: x, count: 5, at: 0.4) == pts.flatMap { cf.path(from: $0, at: 0.4) })
+        #expect(cf.logDensities(x, count: 5, at: 0.4) == pts.map { cf.logDensity($0, at: 0.4) })
+    }
+}
