@@ -80,3 +80,19 @@ struct BumpTests {
         #expect(v2 == v)
     }
 }
+
+@Suite("Hamiltonian")
+struct HamiltonianTests {
+    /// H(p) = |p|²/(2α_L) and v = −p/α_L, exact in binary for these values.
+    @Test func valueAndVelocity() {
+        let h = Hamiltonian(kineticWeight: 2)
+        let p: [Float] = [1, 2, -2, 0]
+        var v = [Float](repeating: 0, count: 2), vel = [Float](repeating: 0, count: 4)
+        p.withUnsafeBufferPointer { pp in
+            v.withUnsafeMutableBufferPointer { h.value(pp, dimension: 2, count: 2, into: $0) }
+            vel.withUnsafeMutableBufferPointer { h.velocity(pp, dimension: 2, count: 2, into: $0) }
+        }
+        #expect(v == [1.25, 1])
+        #expect(vel == [-0.5, -1, 1, 0])
+    }
+}

@@ -40,7 +40,7 @@ struct ClosedFormTests {
         let d = Double(cf.d)
         let r = s - Jet(cf.v0.squareRoot())
         return (cf.alphaL / (2 * cf.T) * d) * (r * r)
-            + (cf.lambdaG / 2 * d) * ((1 / cf.v1) * (s * s) - Jet(1) + Jet.log(Jet(cf.v1) - Jet(0)) - 2 * Jet.log(s))
+            + (cf.lambdaG / 2 * d) * ((1 / cf.v1) * (s * s) - Jet(1) + Jet(Double.log(cf.v1)) - 2 * Jet.log(s))
     }
 
     /// Golden-section search on [lo, hi] (to 1e-6: function values cannot locate a minimum
@@ -256,5 +256,19 @@ struct ClosedFormTests {
         #expect(abs(cf.kineticCost - L) < 1e-9)
         #expect(abs(cf.terminalCost - G) < 1e-9)
         #expect(abs(cf.totalCost - J) < 1e-9)
+    }
+}
+
+extension ClosedFormTests {
+    /// The batched forms return exactly the per-point results, column by column.
+    @Test func batchedMatchesPointwise() {
+        let pts = randomPoints(5, d: 3, seed: 50)
+        let x = pts.flatMap { $0 }
+        let cf = reference
+        #expect(cf.values(x, count: 5, at: 0.4) == pts.map { cf.value($0, at: 0.4) })
+        #expect(cf.gradients(x, count: 5, at: 0.4) == pts.flatMap { cf.gradient($0, at: 0.4) })
+        #expect(cf.timeDerivatives(x, count: 5, at: 0.4) == pts.map { cf.timeDerivative($0, at: 0.4) })
+        #expect(cf.paths(from: x, count: 5, at: 0.4) == pts.flatMap { cf.path(from: $0, at: 0.4) })
+        #expect(cf.logDensities(x, count: 5, at: 0.4) == pts.map { cf.logDensity($0, at: 0.4) })
     }
 }

@@ -167,3 +167,16 @@ struct ProblemErrorTests {
         }
     }
 }
+
+extension ProblemErrorTests {
+    /// Errors carry the 1-based line and column of the offending key or value.
+    @Test func errorsCarryPositions() {
+        do {
+            _ = try Problem.parse(yaml: "name: t\ndimension: 2\nhorizn: 1\n", file: "f.yaml")
+            Issue.record("no error")
+        } catch {
+            #expect(error.line == 3 && error.column == 1)
+            #expect(error.kind == .unknownKey("horizn", allowed: ProblemReader.topKeys))
+        }
+    }
+}

@@ -76,3 +76,34 @@ struct ProblemFilesTests {
         #expect(p.training.learningRate(atIteration: 1499) == 0.005)
     }
 }
+
+extension ProblemFilesTests {
+    /// The complete example in docs/problem-format.md parses (the documentation cannot drift
+    /// from the parser without this test failing).
+    @Test func documentedExampleParses() throws {
+        let docs = URL(fileURLWithPath: problemsDirectory).deletingLastPathComponent()
+            .appendingPathComponent("docs/problem-format.md").path
+        let text = try String(contentsOfFile: docs, encoding: .utf8)
+        let start = try #require(text.range(of: "## A complete example\n"))
+        let rest = text[start.upperBound...]
+        let end = rest.range(of: "\n## ")?.lowerBound ?? rest.endIndex
+        let yaml = rest[..<end].split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { $0.hasPrefix("    ") }.map { $0.dropFirst(4) }.joined(separator: "\n")
+        let p = try Problem.parse(yaml: yaml, file: "docs/problem-format.md")
+        #expect(p.name == "crowd-motion-d2" && p.obstacleWeight == 1 && p.reference?.ny == 120)
+    }
+
+    /// Exponent notation and digit separators are numbers; `2.0` is not an integer.
+    @Test func numberSyntax() throws {
+        let base = ProblemErrorTests.valid
+        let p = try Problem.parse(yaml: base.replacingOccurrences(of: "iterations: 10", with: "iterations: 1_000\n  learning_rate: 1e-3"),
+                                  file: "x.yaml")
+        #expect(p.training.iterations == 1000 && p.training.learningRate == 0.001)
+        do {
+            _ = try Problem.parse(yaml: base.replacingOccurrences(of: "iterations: 10", with: "iterations: 2.0"), file: "x.yaml")
+            Issue.record("no error")
+        } catch {
+            #expect(error.description == "x.yaml: training.iterations: expected an integer, got '2.0'")
+        }
+    }
+}

@@ -107,6 +107,7 @@ struct YAMLField {
         guard case .mapping(let m) = node else { throw fail(.wrongType(expected: "a mapping", got: shape)) }
         var entries: [String: YAMLField] = [:]
         var order: [String] = []
+        var keyMarks: [String: Mark] = [:]
         for (k, v) in m {
             guard case .scalar(let ks) = k else {
                 throw YAMLField(node: k, path: path, file: file).fail(.wrongType(expected: "a key", got: "a collection"))
@@ -115,9 +116,10 @@ struct YAMLField {
             let child = YAMLField(node: v, path: path.isEmpty ? key : "\(path).\(key)", file: file)
             if entries[key] != nil { throw child.fail(.duplicateKey(key)) }
             order.append(key)
+            keyMarks[key] = k.mark
             if !child.isNull { entries[key] = child }
         }
-        let result = YAMLMapping(field: self, entries: entries, order: order)
+        let result = YAMLMapping(field: self, entries: entries, order: order, keyMarks: keyMarks)
         if let allowed { try result.only(allowed) }
         return result
     }
@@ -128,13 +130,15 @@ struct YAMLMapping {
     let field: YAMLField
     let entries: [String: YAMLField]
     let order: [String]
+    /// Where each key is written (for messages about the key itself).
+    let keyMarks: [String: Mark]
 
     /// Rejects any key outside `allowed`, in file order.
     func only(_ allowed: [String]) throws(ProblemError) {
         for key in order where !allowed.contains(key) {
-            let at = entries[key] ?? field
+            let mark = keyMarks[key] ?? field.node.mark
             throw ProblemError(file: field.file, field: field.path, kind: .unknownKey(key, allowed: allowed),
-                               line: at.node.mark?.line, column: at.node.mark?.column)
+                               line: mark?.line, column: mark?.column)
         }
     }
 
