@@ -6,41 +6,70 @@ import MFGProblem
 /// the work (so every kernel is specialised within this module).
 public final class Solver {
     public let problem: Problem
-    private let core: any SolverCore
+    /// Concrete cases rather than an existential: calls through a protocol of a generic class
+    /// run its unspecialised generic code (measured 30× slower); a switch keeps them concrete.
+    private enum Core {
+        case float32(Trainer<Float>)
+        case float64(Trainer<Double>)
+    }
+    private let core: Core
 
     /// A solver starting fresh (network initialised from the problem's seed) or resuming.
     public init(problem: Problem, threads: Int = 2, blockSize: Int = 128,
                 resume: TrainingState? = nil) throws(TrainingError) {
         self.problem = problem
         switch problem.training.precision {
-        case .float32: core = try Trainer<Float>(problem: problem, threads: threads, blockSize: blockSize, resume: resume)
-        case .float64: core = try Trainer<Double>(problem: problem, threads: threads, blockSize: blockSize, resume: resume)
+        case .float32: core = .float32(try Trainer<Float>(problem: problem, threads: threads, blockSize: blockSize, resume: resume))
+        case .float64: core = .float64(try Trainer<Double>(problem: problem, threads: threads, blockSize: blockSize, resume: resume))
         }
     }
 
-    public var state: TrainingState { core.trainingState }
-    public var shape: NetworkShape { core.networkShape }
-    public var totalIterations: Int { core.iterationsInTotal }
+    public var state: TrainingState {
+        switch core { case .float32(let t): return t.state; case .float64(let t): return t.state }
+    }
+    public var shape: NetworkShape {
+        switch core { case .float32(let t): return t.shape; case .float64(let t): return t.shape }
+    }
+    public var totalIterations: Int {
+        switch core { case .float32(let t): return t.totalIterations; case .float64(let t): return t.totalIterations }
+    }
 
     /// Trains until the schedule ends or `observer` answers `.stop`. The observer sees every
     /// iteration and may read `state` (for checkpoints).
     public func train(observer: (TrainingProgress) -> TrainingControl) throws(TrainingError) {
-        try core.train(observer)
+        switch core { case .float32(let t): try t.train(observer); case .float64(let t): try t.train(observer) }
     }
 
     /// Objective terms of the given parameters on `samples` fresh samples from ρ₀ (seeded).
     public func terms(parameters: [Double], samples: Int, seed: UInt64) throws(TrainingError) -> ObjectiveTerms {
-        try core.terms(parameters, samples, seed)
+        switch core {
+        case .float32(let t): return try t.terms(parameters, samples, seed)
+        case .float64(let t): return try t.terms(parameters, samples, seed)
+        }
+    }
+
+    /// Objective terms of the given parameters on the run's own validation set.
+    public func validationTerms(parameters: [Double]) throws(TrainingError) -> ObjectiveTerms {
+        switch core {
+        case .float32(let t): return try t.validationTerms(parameters)
+        case .float64(let t): return try t.validationTerms(parameters)
+        }
     }
 
     /// Characteristics from `count` seeded samples: x₀, and z(tₙ), ℓ(tₙ) for n = 0…steps.
     public func paths(parameters: [Double], count: Int, seed: UInt64) throws(TrainingError) -> SolverPaths {
-        try core.paths(parameters, count, seed)
+        switch core {
+        case .float32(let t): return try t.paths(parameters, count, seed)
+        case .float64(let t): return try t.paths(parameters, count, seed)
+        }
     }
 
     /// Φ, ∇ₛΦ and ΔₓΦ at the columns (x, t) of `points` ((d+1) × n).
     public func potential(parameters: [Double], points: Matrix<Double>) throws(TrainingError) -> PotentialValues<Double> {
-        try core.potential(parameters, points)
+        switch core {
+        case .float32(let t): return try t.potential(parameters, points)
+        case .float64(let t): return try t.potential(parameters, points)
+        }
     }
 }
 
@@ -56,20 +85,8 @@ public struct SolverPaths: Sendable {
     }
 }
 
-protocol SolverCore: AnyObject {
-    var trainingState: TrainingState { get }
-    var networkShape: NetworkShape { get }
-    var iterationsInTotal: Int { get }
-    func train(_ observer: (TrainingProgress) -> TrainingControl) throws(TrainingError)
-    func terms(_ parameters: [Double], _ samples: Int, _ seed: UInt64) throws(TrainingError) -> ObjectiveTerms
-    func paths(_ parameters: [Double], _ count: Int, _ seed: UInt64) throws(TrainingError) -> SolverPaths
-    func potential(_ parameters: [Double], _ points: Matrix<Double>) throws(TrainingError) -> PotentialValues<Double>
-}
-
-extension Trainer: SolverCore {
-    var trainingState: TrainingState { state }
-    var networkShape: NetworkShape { shape }
-    var iterationsInTotal: Int { totalIterations }
+/// The solver's services, per precision.
+extension Trainer {
 
     func train(_ observer: (TrainingProgress) -> TrainingControl) throws(TrainingError) {
         try run { progress, _ in observer(progress) }
@@ -84,6 +101,10 @@ extension Trainer: SolverCore {
         let net = try networkWith(parameters)
         let s = self.samples(count: samples, seed: seed)
         return try evaluate(net, s.x0, s.logRho0, gradient: false).terms
+    }
+
+    func validationTerms(_ parameters: [Double]) throws(TrainingError) -> ObjectiveTerms {
+        try validationTerms(try networkWith(parameters))
     }
 
     func paths(_ parameters: [Double], _ count: Int, _ seed: UInt64) throws(TrainingError) -> SolverPaths {

@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import MFGMath
+import MFGNeural
+import MFGProblem
+import MFGStore
+
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Recompute the objective terms of a checkpoint; export Φ, ∇Φ and paths.")
+
+    @Argument(help: "A checkpoint written by `mfg solve`.") var checkpoint: String
+    @Option(help: "Fresh samples from ρ₀ to evaluate on (1…10000000).") var samples = 16384
+    @Option(help: "Seed of those samples.") var seed: UInt64 = 12345
+    @Option(help: "Use the 'current' or the 'best' parameters.") var parameters = "best"
+    @Option(help: "CSV of points (columns x1..xd, t) at which to export Φ, ∇ₓΦ, ∂ₜΦ, ΔₓΦ.") var points: String?
+    @Option(help: "Write the exported values (CSV) here (default: standard output).") var output: String?
+    @Option(help: "Export the paths of this many agents as CSV (agent, step, t, x1..xd, ell).") var exportPaths = 0
+    @Option(help: "Worker threads (1…64).") var threads = 2
+
+    func validate() throws {
+        guard (1...10_000_000).contains(samples) else { throw ValidationError("--samples must be in 1…10000000, got \(samples)") }
+        guard ["best", "current"].contains(parameters) else {
+            throw ValidationError("--parameters must be 'best' or 'current', got '\(parameters)'")
+        }
+        guard (0...1_000_000).contains(exportPaths) else { throw ValidationError("--export-paths must be in 0…1000000") }
+        guard (1...64).contains(threads) else { throw ValidationError("--threads must be in 1…64, got \(threads)") }
+    }
+
+    func run() throws {
+        let (cp, problem) = loadCheckpointAndProblem(checkpoint)
+        let solver: Solver
+        do { solver = try Solver(problem: problem, threads: threads, resume: cp.state) }
+        catch { fail(error.description, code: ExitCodes.badInput) }
+        let theta = parameters == "best" ? cp.state.bestParameters : cp.state.parameters
+        var out = ""
+        do {
+            let t = try solver.terms(parameters: theta, samples: samples, seed: seed)
+            print("\(problem.name): \(parameters) parameters (iteration \(parameters == "best" ? cp.state.bestIteration : cp.state.iteration)), \(samples) samples")
+            print("  L \(t.kinetic.short)  F \(t.interaction.short)  G \(t.terminal.short)  J \(t.cost.short)  "
+                  + "HJB \(t.hjb.short)  tHJB \(t.terminalHJB.short)  objective \(t.total.short)")
+            if let points {
+                let m = try readPointsCSV(points, columns: problem.dimension + 1)
+                let v = try solver.potential(parameters: theta, points: m)
+                let d = problem.dimension
+                out += (0..<d).map { "x\($0 + 1)" }.joined(separator: ",") + ",t,phi,"
+                    + (0..<d).map { "dphi_dx\($0 + 1)" }.joined(separator: ",") + ",dphi_dt,laplacian_phi\n"
+                for c in 0..<m.cols {
+                    let coords = (0...d).map { "\(m[$0, c])" }.joined(separator: ",")
+                    let grad = (0...d).map { "\(v.gradient[$0, c])" }.joined(separator: ",")
+                    out += "\(coords),\(v.phi[c]),\(grad),\(v.laplacian[c])\n"
+                }
+            }
+            if exportPaths > 0 {
+                let p = try solver.paths(parameters: theta, count: exportPaths, seed: seed)
+                let d = problem.dimension
+                out += "agent,step,t," + (0..<d).map { "x\($0 + 1)" }.joined(separator: ",") + ",ell\n"
+                for a in 0..<exportPaths {
+                    for k in 0..<p.times.count {
+                        let x = (0..<d).map { "\(p.z[k][a * d + $0])" }.joined(separator: ",")
+                        out += "\(a),\(k),\(p.times[k]),\(x),\(p.ell[k][a])\n"
+                    }
+                }
+            }
+        } catch let e as TrainingError { fail(e.description, code: 1) }
+        catch { fail("\(error)", code: ExitCodes.badInput) }
+        if !out.isEmpty {
+            if let output {
+                do { try out.write(toFile: output, atomically: true, encoding: .utf8) }
+                catch { fail("cannot write \(output): \(error.localizedDescription)", code: 1) }
+                print("exported to \(output)")
+            } else {
+                print(out, terminator: "")
+            }
+        }
+    }
+}
+
+/// Reads a checkpoint and rebuilds its problem from the stored file text.
+func loadCheckpointAndProblem(_ path: String) -> (Checkpoint, Problem) {
+    let cp: Checkpoint
+    do { cp = try Checkpoint.read(from: path) } catch { fail(error.description, code: ExitCodes.badInput) }
+    let problem: Problem
+    do { problem = try Problem.parse(yaml: cp.problemSource, file: cp.problemFile) }
+    catch { fail("\(path): the stored problem no longer parses: \(error.description)", code: ExitCodes.badInput) }
+    return (cp, problem)
+}
+
+struct CSVError: Error, CustomStringConvertible { let description: String }
+
+/// A CSV of numbers with `columns` columns (an optional header line is skipped), as a
+/// columns × rows matrix (one point per column).
+func readPointsCSV(_ path: String, columns: Int) throws -> Matrix<Double> {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        throw CSVError(description: "\(path): cannot read the file")
+    }
+    var values: [Double] = []
+    var rows = 0
+    for (number, line) in text.split(whereSeparator: \.isNewline).enumerated() {
+        let cells = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        if number == 0, Double(cells.first ?? "") == nil { continue }
+        guard cells.count == columns else {
+            throw CSVError(description: "\(path): line \(number + 1) has \(cells.count) columns; expected \(columns) (x1..xd, t)")
+        }
+        for c in cells {
+            guard let v = Double(c) else { throw CSVError(description: "\(path): line \(number + 1): '\(c)' is not a number") }
+            values.append(v)
+        }
+        rows += 1
+    }
+    guard rows > 0 else { throw CSVError(description: "\(path): no points") }
+    return try Matrix(rows: columns, cols: rows, storage: values)
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `mfg`: solve mean-field games from problem files, check them against a grid and closed
+/// forms, and draw the results. Thin: every computation lives in the library modules.
+@main
+struct MFGCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mfg",
+        abstract: "Solve high-dimensional mean-field games and mean-field control problems.",
+        subcommands: [SolveCommand.self, EvaluateCommand.self])
+}

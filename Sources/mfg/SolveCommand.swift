@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import MFGNeural
+import MFGProblem
+import MFGStore
+
+struct SolveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "solve",
+        abstract: "Train the value-function network of a problem file; checkpoint to DIR/checkpoint.h5.")
+
+    @Argument(help: "The problem file (YAML).") var problem: String
+    @Option(help: "Output directory (default: runs/<problem name>).") var out: String?
+    @Option(help: "Resume from this checkpoint (same problem file).") var resume: String?
+    @Option(help: "Worker threads (1…64).") var threads = 2
+    @Option(help: "Samples per block (1…65536).") var blockSize = 128
+    @Option(help: "Agents whose paths are stored in the final checkpoint (0…100000).") var paths = 256
+
+    func validate() throws {
+        guard (1...64).contains(threads) else { throw ValidationError("--threads must be in 1…64, got \(threads)") }
+        guard (1...65536).contains(blockSize) else { throw ValidationError("--block-size must be in 1…65536, got \(blockSize)") }
+        guard (0...100_000).contains(paths) else { throw ValidationError("--paths must be in 0…100000, got \(paths)") }
+    }
+
+    func run() throws {
+        let problem: Problem
+        do { problem = try Problem.load(path: self.problem) } catch { fail(error.description, code: ExitCodes.badInput) }
+        var resumeState: TrainingState?
+        if let resume {
+            let cp: Checkpoint
+            do { cp = try Checkpoint.read(from: resume) } catch { fail(error.description, code: ExitCodes.badInput) }
+            guard cp.problemSource == problem.sourceText else {
+                fail("\(resume): checkpoint was made from a different problem file ('\(cp.problemName)' from "
+                     + "\(cp.problemFile)); resume it with that exact file", code: ExitCodes.badInput)
+            }
+            resumeState = cp.state
+        }
+        let dir = out ?? "runs/\(problem.name)"
+        do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        catch { fail("cannot create output directory \(dir): \(error.localizedDescription)", code: ExitCodes.badInput) }
+        let checkpointPath = dir + "/checkpoint.h5"
+
+        let solver: Solver
+        do { solver = try Solver(problem: problem, threads: threads, blockSize: blockSize, resume: resumeState) }
+        catch { fail(error.description, code: ExitCodes.badInput) }
+        let tr = problem.training
+        print("mfg \(SoftwareVersion.current): solving \(problem.name) (d = \(problem.dimension), \(tr.precision.rawValue), "
+              + "\(tr.optimizer.rawValue), \(solver.totalIterations) iterations, network \(solver.shape), "
+              + "\(problem.integrator.scheme.rawValue) × \(problem.integrator.steps), \(threads) threads)")
+        if let s = resumeState { print("resuming from \(resume!) at iteration \(s.iteration)") }
+
+        func checkpoint(summary: ObjectiveTerms? = nil, paths: SolverPaths? = nil) {
+            let cp = Checkpoint(problemName: problem.name, problemFile: problem.file, problemSource: problem.sourceText,
+                                precision: tr.precision.rawValue, seed: tr.seed, shape: solver.shape,
+                                state: solver.state, totalIterations: solver.totalIterations,
+                                summary: summary, summarySamples: summary == nil ? 0 : tr.validationSize, paths: paths)
+            do { try cp.write(to: checkpointPath) } catch { fail(error.description, code: 1) }
+        }
+
+        Interrupt.install()
+        let reporter = ProgressReporter(logEvery: max(1, tr.logEvery))
+        var interrupted = false
+        var trainingError: TrainingError?
+        do {
+            try solver.train { progress in
+                reporter.report(progress)
+                if tr.checkpointEvery > 0 && progress.iteration % tr.checkpointEvery == 0 { checkpoint() }
+                if Interrupt.isRequested { interrupted = true; return .stop }
+                return .proceed
+            }
+        } catch {
+            trainingError = error
+        }
+        if let error = trainingError {
+            if reporter.isTerminal { print("") }
+            let kept = FileManager.default.fileExists(atPath: checkpointPath)
+                ? "the last good checkpoint is kept at \(checkpointPath)" : "no checkpoint had been written yet"
+            fail("\(error.description); \(kept)", code: error.isDivergence ? ExitCodes.diverged : 1)
+        }
+        if interrupted {
+            if reporter.isTerminal { print("") }
+            checkpoint()
+            print("interrupted at iteration \(solver.state.iteration); checkpoint written to \(checkpointPath)")
+            print("resume with: mfg solve \(self.problem) --out \(dir) --resume \(checkpointPath)")
+            throw ExitCode(ExitCodes.interrupted)
+        }
+        let state = solver.state
+        let summary: ObjectiveTerms
+        let stored: SolverPaths?
+        do {
+            summary = try solver.validationTerms(parameters: state.bestParameters)
+            stored = paths > 0 ? try solver.paths(parameters: state.bestParameters, count: paths, seed: tr.seed &+ 7) : nil
+        } catch { fail(error.description, code: 1) }
+        checkpoint(summary: summary, paths: stored)
+        printSummary(summary, state: state, samples: tr.validationSize, path: checkpointPath)
+    }
+}
+
+/// The end-of-run summary, in the terminal and (the same numbers) in the checkpoint.
+func printSummary(_ s: ObjectiveTerms, state: TrainingState, samples: Int, path: String) {
+    print("""
+    summary (best iterate \(state.bestIteration) of \(state.iteration), validation on \(samples) samples):
+      L (kinetic)          \(s.kinetic.short)
+      F (interaction)      \(s.interaction.short)
+      G (terminal)         \(s.terminal.short)
+      J = L + F + G        \(s.cost.short)
+      HJB residual         \(s.hjb.short)
+      terminal HJB         \(s.terminalHJB.short)
+      training objective   \(s.total.short)
+      wall time            \(duration(state.wallSeconds))
+    checkpoint: \(path)
+    """)
+}
+
+extension TrainingError {
+    var isDivergence: Bool { if case .diverged = self { return true } else { return false } }
+}
