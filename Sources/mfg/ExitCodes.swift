@@ -9,8 +9,10 @@ enum ExitCodes {
     static let diverged: Int32 = 3
     /// `mfg validate`: an error exceeded its tolerance.
     static let toleranceExceeded: Int32 = 4
-    /// `mfg validate`: the problem has no closed form, or its file changed since the run.
+    /// `mfg validate`: the problem declares no closed form.
     static let noClosedForm: Int32 = 5
+    /// `mfg validate`: the problem file changed since the run that wrote the checkpoint.
+    static let problemChanged: Int32 = 6
     /// Interrupted by Ctrl-C (a checkpoint was written).
     static let interrupted: Int32 = 130
 }

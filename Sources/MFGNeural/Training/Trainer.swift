@@ -86,10 +86,14 @@ final class Trainer<T: Scalar> {
     func trainingBatch(at k: Int) -> (x0: [T], logRho0: [T], fresh: Bool) {
         let size = schedule(at: k).batch
         let epoch = k / max(1, problem.training.resampleEvery)
-        if let b = batch, b.epoch == epoch, b.size == size { return (b.x0, b.logRho0, false) }
+        // A new batch starts at an epoch or stage boundary; after a resume the cached batch is
+        // rebuilt mid-epoch, which must not count as new (L-BFGS keeps its pairs).
+        let starts = k == 0 || k % max(1, problem.training.resampleEvery) == 0
+            || schedule(at: k - 1).batch != size
+        if let b = batch, b.epoch == epoch, b.size == size { return (b.x0, b.logRho0, starts) }
         let s = samples(count: size, seed: Self.mix(Self.mix(problem.training.seed, UInt64(epoch) + 1), UInt64(size)))
         batch = (epoch, size, s.x0, s.logRho0)
-        return (s.x0, s.logRho0, true)
+        return (s.x0, s.logRho0, starts)
     }
 
     func evaluate(_ net: PotentialNetwork<T>, _ x0: [T], _ lr: [T], gradient: Bool) throws(TrainingError)

@@ -1,0 +1,90 @@
+import Testing
+import MFGMath
+import MFGProblem
+@testable import MFGNeural
+
+/// A small d = 2 problem (Gaussian transport with an obstacle and entropy, so every term is
+/// exercised) whose training settings the tests override.
+func tinyProblem(optimizer: String = "adam", iterations: Int = 20, rate: Double = 0.02,
+                 stage2: Bool = false) throws -> Problem {
+    let stage = stage2 ? "\n  stage2: {iterations: 4, batch_size: 96, learning_rate: 0.01}" : ""
+    return try Problem.parse(yaml: """
+        name: tiny
+        dimension: 2
+        horizon: 1
+        kinetic_weight: 1
+        initial_density: {type: gaussian, mean: [0, 1.5], variance: 0.3}
+        target_density: {type: gaussian, mean: [0, -1.5], variance: 0.3}
+        running_cost:
+          obstacle: {weight: 1, amplitude: 5, coordinates: [1, 2], center: [0, 0], variance: [1, 0.5]}
+          entropy: {weight: 0.01}
+        terminal_cost: {type: kl, weight: 5}
+        penalties: {hjb: 1, terminal_hjb: 1}
+        network: {width: 8, residual_layers: 2}
+        integrator: {scheme: rk4, steps: 2}
+        training:
+          optimizer: \(optimizer)
+          iterations: \(iterations)
+          batch_size: 64
+          resample_every: 3
+          learning_rate: \(rate)
+          validation_size: 128
+          seed: 7
+          precision: float64
+          log_every: 5\(stage)
+        """, file: "tiny.yaml")
+}
+
+@Suite("Training")
+struct TrainerTests {
+    /// 40 Adam iterations must lower the validation objective by at least a quarter: at the
+    /// start the crowd has not moved (G = λ_G·KL(ρ₀‖ρ₁) ≈ 5·15), and moving it is easy.
+    @Test func shortTrainingLowersTheObjective() throws {
+        _ = blasSingleThreaded
+        let solver = try Solver(problem: try tinyProblem(iterations: 40), threads: 1, blockSize: 32)
+        let start = try solver.validationTerms(parameters: solver.state.parameters).total
+        try solver.train { _ in .proceed }
+        let end = try solver.validationTerms(parameters: solver.state.bestParameters).total
+        #expect(end < 0.75 * start, "validation objective \(start) → \(end)")
+        #expect(solver.state.history.iterations.count == 40)
+        #expect(solver.state.history.validationIterations.contains(40))
+    }
+
+    /// Stopping at iteration k and resuming from the saved state to K gives bit-identical
+    /// parameters to one run to K (sampler is counter-based; optimizer state is carried).
+    @Test(arguments: ["adam", "lbfgs"])
+    func resumeReproducesAnUninterruptedRun(optimizer: String) throws {
+        let problem = try tinyProblem(optimizer: optimizer, iterations: 8, rate: optimizer == "adam" ? 0.02 : 0.1,
+                                      stage2: true)
+        let straight = try Solver(problem: problem, threads: 2, blockSize: 32)
+        try straight.train { _ in .proceed }
+        let first = try Solver(problem: problem, threads: 2, blockSize: 32)
+        try first.train { $0.iteration == 5 ? .stop : .proceed }
+        #expect(first.state.iteration == 5)
+        let resumed = try Solver(problem: problem, threads: 2, blockSize: 32, resume: first.state)
+        try resumed.train { _ in .proceed }
+        #expect(resumed.state.iteration == 12)
+        #expect(resumed.state.parameters == straight.state.parameters)
+        #expect(resumed.state.history.training["total"] == straight.state.history.training["total"])
+    }
+
+    /// An absurd learning rate blows the objective up: training stops with `diverged`, naming
+    /// the iteration and the term.
+    @Test func divergenceIsReported() throws {
+        let solver = try Solver(problem: try tinyProblem(iterations: 30, rate: 50), threads: 1)
+        #expect {
+            try solver.train { _ in .proceed }
+        } throws: { error in
+            guard case .diverged(let it, let term, _) = error as? TrainingError else { return false }
+            return it >= 1 && !term.isEmpty
+        }
+    }
+
+    /// Resuming with a state of another network size is refused with a message.
+    @Test func incompatibleStateIsRefused() throws {
+        let problem = try tinyProblem()
+        var state = try Solver(problem: problem).state
+        state.parameters.removeLast()
+        #expect(throws: TrainingError.self) { try Solver(problem: problem, resume: state) }
+    }
+}
