@@ -35,10 +35,10 @@ public struct PotentialNetwork<T: Scalar>: Sendable {
         for block in layout.blocks {
             let scale: Double
             switch block.name {
-            case "K0": scale = 0.1 / Double(shape.inputSize).squareRoot()
+            case "K0": scale = 1.0 / Double(shape.inputSize).squareRoot()
             case "A": scale = 0.01
             case "w": theta.replaceSubrange(block.range, with: repeatElement(1, count: block.count)); continue
-            case let n where n.hasPrefix("K"): scale = 0.1 / Double(shape.width).squareRoot()
+            case let n where n.hasPrefix("K"): scale = 1.0 / Double(shape.width).squareRoot()
             default: continue
             }
             let draws: [Double] = rng.gaussians(block.count)
