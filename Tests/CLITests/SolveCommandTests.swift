@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+
+@Suite("mfg solve, evaluate, validate: what a user sees")
+struct SolveCommandTests {
+    /// A wrong problem file: exit 2, one line naming the file and the field, nothing written.
+    @Test func badProblemFileIsOneLineAndWritesNothing() throws {
+        let dir = CLI.tempDirectory()
+        let file = dir.appendingPathComponent("bad.yaml")
+        try CLI.tinyProblem(closedForm: false).replacingOccurrences(of: "optimizer: adam", with: "optimizer: sgd")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out")
+        let r = try CLI.run(["solve", file.path, "--out", out.path])
+        #expect(r.status == 2)
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(r.stderr.contains("bad.yaml") && r.stderr.contains("training.optimizer") && r.stderr.contains("adam, lbfgs"),
+                "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
+    /// Solve writes a checkpoint and prints the summary; evaluate recomputes the terms;
+    /// resume continues to a longer schedule; a checkpoint of another problem is refused.
+    @Test func solveEvaluateResume() throws {
+        let dir = CLI.tempDirectory()
+        let file = dir.appendingPathComponent("tiny.yaml")
+        try CLI.tinyProblem(closedForm: true).write(to: file, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("run")
+        let solve = try CLI.run(["solve", file.path, "--out", out.path, "--threads", "1", "--paths", "8"])
+        #expect(solve.status == 0, "\(solve.stderr)")
+        #expect(solve.stdout.contains("summary (best iterate"))
+        #expect(solve.stdout.contains("HJB residual"))
+        let checkpoint = out.appendingPathComponent("checkpoint.h5").path
+        #expect(FileManager.default.fileExists(atPath: checkpoint))
+
+        let eval = try CLI.run(["evaluate", checkpoint, "--samples", "64", "--export-paths", "2"])
+        #expect(eval.status == 0, "\(eval.stderr)")
+        #expect(eval.stdout.contains("agent,step,t,x1,x2,ell"))
+
+        // Resume with a longer schedule is a different problem text: refused.
+        let longer = dir.appendingPathComponent("longer.yaml")
+        try CLI.tinyProblem(closedForm: true, iterations: 6).write(to: longer, atomically: true, encoding: .utf8)
+        let refused = try CLI.run(["solve", longer.path, "--out", out.path, "--resume", checkpoint])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("different problem file"), "\(refused.stderr)")
+        // Resuming the finished run with its own file does nothing more and succeeds.
+        let again = try CLI.run(["solve", file.path, "--out", out.path, "--resume", checkpoint, "--threads", "1"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("resuming from"))
+    }
+
+    /// validate: a tolerance miss exits 4; a problem without a closed form exits 5; a problem
+    /// file changed since the run exits 6; a truncated checkpoint is a clear error.
+    @Test func validateExitCodes() throws {
+        let dir = CLI.tempDirectory()
+        let withForm = dir.appendingPathComponent("gauss.yaml")
+        try CLI.tinyProblem(closedForm: true).write(to: withForm, atomically: true, encoding: .utf8)
+        let run1 = dir.appendingPathComponent("a")
+        #expect(try CLI.run(["solve", withForm.path, "--out", run1.path, "--threads", "1", "--paths", "0"]).status == 0)
+        let cp1 = run1.appendingPathComponent("checkpoint.h5").path
+        let v = try CLI.run(["validate", cp1, "--samples", "256"])
+        #expect(v.status == 4, "4 iterations cannot reach 1%: \(v.stdout) \(v.stderr)")
+        #expect(v.stdout.contains("L (kinetic)") && v.stdout.contains("FAIL"))
+
+        let loose = try CLI.run(["validate", cp1, "--samples", "256", "--cost-tolerance", "1000", "--gradient-tolerance", "1000"])
+        #expect(loose.status == 0, "\(loose.stdout) \(loose.stderr)")
+
+        try (CLI.tinyProblem(closedForm: true) + "# edited\n").write(to: withForm, atomically: true, encoding: .utf8)
+        let changed = try CLI.run(["validate", cp1])
+        #expect(changed.status == 6)
+        #expect(changed.stderr.contains("has changed since the run"), "\(changed.stderr)")
+
+        let without = dir.appendingPathComponent("plain.yaml")
+        try CLI.tinyProblem(closedForm: false).write(to: without, atomically: true, encoding: .utf8)
+        let run2 = dir.appendingPathComponent("b")
+        #expect(try CLI.run(["solve", without.path, "--out", run2.path, "--threads", "1", "--paths", "0"]).status == 0)
+        let none = try CLI.run(["validate", run2.appendingPathComponent("checkpoint.h5").path])
+        #expect(none.status == 5)
+        #expect(none.stderr.contains("declares no closed form"), "\(none.stderr)")
+
+        let truncated = dir.appendingPathComponent("truncated.h5")
+        let data = try Data(contentsOf: URL(fileURLWithPath: cp1))
+        try data.prefix(1000).write(to: truncated)
+        let bad = try CLI.run(["validate", truncated.path])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("not an HDF5 file or truncated"), "\(bad.stderr)")
+    }
+}

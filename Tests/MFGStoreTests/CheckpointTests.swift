@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+import MFGNeural
+import MFGProblem
+@testable import MFGStore
+
+@Suite("Training checkpoints")
+struct CheckpointTests {
+    static let yaml = """
+        name: cp-test
+        dimension: 3
+        horizon: 1
+        kinetic_weight: 2
+        initial_density: {type: gaussian, mean: {head: [-1], rest: 0}, variance: 0.3}
+        target_density: {type: gaussian, mean: {head: [1], rest: 0}, variance: 1}
+        terminal_cost: {type: kl, weight: 5}
+        penalties: {hjb: 1, terminal_hjb: 1}
+        network: {width: 6, residual_layers: 2}
+        integrator: {scheme: rk4, steps: 2}
+        training: {optimizer: adam, iterations: 3, batch_size: 32, validation_size: 32, seed: 3, log_every: 1}
+        """
+
+    func tempPath(_ name: String) -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mfg-cp-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir.appendingPathComponent(name).path
+    }
+
+    func trainedCheckpoint() throws -> Checkpoint {
+        let problem = try Problem.parse(yaml: Self.yaml, file: "cp-test.yaml")
+        let solver = try Solver(problem: problem, threads: 1)
+        try solver.train { _ in .proceed }
+        let summary = try solver.validationTerms(parameters: solver.state.bestParameters)
+        let paths = try solver.paths(parameters: solver.state.bestParameters, count: 5, seed: 1)
+        return Checkpoint(problemName: problem.name, problemFile: problem.file, problemSource: problem.sourceText,
+                          precision: "float64", seed: 3, shape: solver.shape, state: solver.state,
+                          totalIterations: solver.totalIterations, summary: summary, summarySamples: 32, paths: paths)
+    }
+
+    /// Everything written is read back exactly (parameters through the row-major transpose,
+    /// optimizer moments, history, summary, paths).
+    @Test func roundTrip() throws {
+        let cp = try trainedCheckpoint()
+        let path = tempPath("checkpoint.h5")
+        try cp.write(to: path)
+        let back = try Checkpoint.read(from: path)
+        #expect(back.state == cp.state)
+        #expect(back.shape == cp.shape)
+        #expect(back.problemSource == cp.problemSource)
+        #expect(back.summary == cp.summary)
+        #expect(back.paths?.z == cp.paths?.z)
+        #expect(back.paths?.ell == cp.paths?.ell)
+        #expect(back.totalIterations == 3)
+        #expect(!FileManager.default.fileExists(atPath: path + ".tmp"))
+    }
+
+    /// A numpy user reads K0 as an m × (d+1) row-major matrix: entry [i][j] is K₀(i, j).
+    @Test func parametersAreRowMajorWithNaturalShapes() throws {
+        let cp = try trainedCheckpoint()
+        let path = tempPath("checkpoint.h5")
+        try cp.write(to: path)
+        let r = try HDF5Reader(path: path)
+        defer { r.close() }
+        let k0 = try r.readDoubles("network/parameters/K0")
+        #expect(k0.shape == [6, 4])
+        let block = ParameterLayout(cp.shape).block("K0")!
+        #expect(k0.values[1 * 4 + 2] == cp.state.parameters[block.offset + 1 + 2 * 6])
+        #expect(try r.readDoubles("network/parameters/b").shape == [])
+        #expect(try r.readDoubles("network/parameters/w").shape == [6])
+    }
+
+    @Test func truncatedFileIsRefused() throws {
+        let path = tempPath("checkpoint.h5")
+        try trainedCheckpoint().write(to: path)
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: path))
+        #expect(throws: CheckpointError.corrupt(file: path, detail: "not an HDF5 file or truncated")) {
+            try Checkpoint.read(from: path)
+        }
+    }
+
+    @Test func otherHDF5FilesAndVersionsAreRefused() throws {
+        let other = tempPath("other.h5")
+        let w = try HDF5Writer(path: other)
+        try w.write([1.0, 2.0], to: "x")
+        try w.commit()
+        #expect(throws: CheckpointError.notACheckpoint(file: other, found: "<none>")) { try Checkpoint.read(from: other) }
+
+        // A file that a later format version would write.
+        let copy = tempPath("future.h5")
+        let w2 = try HDF5Writer(path: copy)
+        try w2.setAttribute("format", Checkpoint.formatName)
+        try w2.setAttribute("format_version", Int64(99))
+        try w2.commit()
+        #expect(throws: CheckpointError.unsupportedVersion(file: copy, found: 99, supported: 1)) {
+            try Checkpoint.read(from: copy)
+        }
+    }
+}
