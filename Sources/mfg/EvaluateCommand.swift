@@ -40,6 +40,17 @@ struct EvaluateCommand: ParsableCommand {
             print("\(problem.name): \(parameters) parameters (iteration \(parameters == "best" ? cp.state.bestIteration : cp.state.iteration)), \(samples) samples")
             print("  L \(t.kinetic.short)  F \(t.interaction.short)  G \(t.terminal.short)  J \(t.cost.short)  "
                   + "HJB \(t.hjb.short)  tHJB \(t.terminalHJB.short)  objective \(t.total.short)")
+            let h = cp.state.history
+            if let first = h.validation["terminal"]?.first, let firstHJB = h.validation["hjb"]?.first {
+                print("  since the first validation: G \(first.short) → \(t.terminal.short) "
+                      + "(\((t.terminal / first).percent) of start), HJB \(firstHJB.short) → \(t.hjb.short) "
+                      + "(÷\(String(format: "%.1f", firstHJB / max(t.hjb, 1e-300))))")
+            }
+            if let bump = problem.obstacle {
+                let p = try solver.paths(parameters: theta, count: min(samples, 4096), seed: seed)
+                let f = ObstacleCrossing.fraction(paths: p, obstacle: bump)
+                print("  paths entering {Q > Q_max/2}: \(f.percent) of \(min(samples, 4096)) agents")
+            }
             if let points {
                 let m = try readPointsCSV(points, columns: problem.dimension + 1)
                 let v = try solver.potential(parameters: theta, points: m)
