@@ -106,7 +106,11 @@ public struct CellCost: Sendable, Equatable {
             x -= step
             if abs(step) <= 1e-14 * x || x <= 0 { break }
             e = x + at
-            psi = x + c0 + tb * (Double.log(x) + 1) - k / (e * e)
+            let logx = Double.log(x)
+            psi = x + c0 + tb * (logx + 1) - k / (e * e)
+            // For densities near the underflow limit the relative step test cannot be met in
+            // floating point; stop when ψ is at rounding level of its terms instead.
+            if abs(psi) <= 1e-15 * (x + abs(c0) + tb * (abs(logx) + 1) + k / (e * e)) { break }
         }
         return max(x, Double.leastNormalMagnitude)
     }

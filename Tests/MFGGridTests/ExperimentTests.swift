@@ -11,7 +11,7 @@ func experiment() throws {
     let tau = env["TAU"].flatMap(Double.init)
     let adaptive = env["ADAPT"] != "0"
     let which = env["PROB"] ?? "gauss"
-    let p: GridProblem = which == "crowd" ? TestProblems.crowdMotion(n: n)
+    let p: GridProblem = which == "tiny" ? TestProblems.tiny(n: n) : which == "crowd" ? TestProblems.crowdMotion(n: n)
         : which == "eight" ? TestProblems.eightGaussians(n: n) : TestProblems.gaussianTransport(n: n)
     let settings = GridSettings(nx: n, ny: n, nt: nt, maxIterations: iters, tolerance: Double(env["TOL"] ?? "1e-4")!,
                                 primalStep: tau, adaptiveSteps: adaptive, checkEvery: Int(env["EVERY"] ?? "50")!)
@@ -57,7 +57,7 @@ func timing() throws {
     t0 = Date()
     for _ in 0..<reps { g.divergence(u, into: &out) }
     print("divergence \(Date().timeIntervalSince(t0) / Double(reps) * 1000) ms")
-    let p = TestProblems.gaussianTransport(n: n)
+    let p = env["PROB"] == "tiny" ? TestProblems.tiny(n: n) : TestProblems.gaussianTransport(n: n)
     t0 = Date()
     let s = try GridSolver.solve(p, settings: GridSettings(nx: n, ny: n, nt: nt, maxIterations: reps, checkEvery: 1000000))
     print("solver iteration \(Date().timeIntervalSince(t0) / Double(reps) * 1000) ms  \(s.iterations)")

@@ -82,4 +82,22 @@ enum TestProblems {
                            initialDensity: normalised(r0, cellArea: area),
                            terminal: .kullbackLeibler(target: normalised(r1, cellArea: area), weight: 5))
     }
+
+    /// A crowd-motion-like problem on a tiny grid: every cost term is active (kinetic, obstacle,
+    /// entropy, KL terminal), so the convergence test exercises the whole cell prox.
+    static func tiny(n: Int) -> GridProblem {
+        let x1 = -3.0...3.0, x2 = -3.0...3.0
+        let area = (6 / Double(n)) * (6 / Double(n))
+        let r0 = GridProblem.sample(nx: n, ny: n, x1: x1, x2: x2) {
+            gaussian($0, $1, mean: (0, 1.5), variance: 0.4)
+        }
+        let r1 = GridProblem.sample(nx: n, ny: n, x1: x1, x2: x2) {
+            gaussian($0, $1, mean: (0, -1.5), variance: 0.4)
+        }
+        let q = GridProblem.sample(nx: n, ny: n, x1: x1, x2: x2) { x, y in 5 * Double.exp(-(x * x + y * y)) }
+        return GridProblem(x1Lower: -3, x1Upper: 3, x2Lower: -3, x2Upper: 3, horizon: 1, alphaL: 1,
+                           initialDensity: normalised(r0, cellArea: area), obstacle: q, lambdaQ: 1,
+                           lambdaE: 0.05,
+                           terminal: .kullbackLeibler(target: normalised(r1, cellArea: area), weight: 2))
+    }
 }
