@@ -1,0 +1,105 @@
+/// The discrete objective, term by term.
+///
+/// With ω = Δx₁Δx₂Δt and cells c, levels k = 1…nt:
+///
+///     L = Σ_copies ω α_L c²/(8ρ)   (kinetic: each flux copy at its own cell and level)
+///     F = Σₖ wₖ Σ_c ω (λ_Q Q ρ + λ_E ρ log ρ),  trapezoid weights w₀ = w_nt = ½, else 1
+///         (the k = 0 term uses the data ρ₀)
+///     G = Σ_c Δx₁Δx₂ λ_G ρⁿᵗ log(ρⁿᵗ/ρ₁)   or   Σ_c Δx₁Δx₂ λ_G g ρⁿᵗ
+///     J = L + F + G
+public struct GridCostBreakdown: Sendable, Equatable {
+    /// L, the kinetic energy α_L ∫∫ |m|²/(2ρ).
+    public var kinetic: Double
+    /// λ_Q ∫∫ Q ρ.
+    public var obstacle: Double
+    /// λ_E ∫∫ ρ log ρ.
+    public var entropy: Double
+    /// G(ρ(·,T)).
+    public var terminal: Double
+
+    /// F = obstacle + entropy.
+    public var running: Double { obstacle + entropy }
+    /// J = L + F + G.
+    public var total: Double { kinetic + obstacle + entropy + terminal }
+
+    public init(kinetic: Double, obstacle: Double, entropy: Double, terminal: Double) {
+        self.kinetic = kinetic; self.obstacle = obstacle; self.entropy = entropy
+        self.terminal = terminal
+    }
+}
+
+/// The problem's data on the grid, normalised and ready for the solver (see `GridSolver`).
+struct PreparedProblem {
+    let grid: GridGeometry
+    let alpha: Double
+    let rho0: [Double]
+    /// λ_Q Q on the cells (zeros when there is no obstacle).
+    let obstacle: [Double]
+    let lambdaE: Double
+    let isKL: Bool
+    let lambdaG: Double
+    /// log ρ₁ (KL) or g (preference).
+    let terminalField: [Double]
+
+    /// Linear coefficient q of the cell cost at level k (0-based, k = nt−1 is t = T).
+    @inline(__always) func linear(_ n: Int, last: Bool) -> Double {
+        if !last { return obstacle[n] }
+        let g = lambdaG / grid.dt
+        return 0.5 * obstacle[n] + (isKL ? -g * terminalField[n] : g * terminalField[n])
+    }
+
+    /// Entropy coefficient β of the cell cost at the last level or before.
+    func entropy(last: Bool) -> Double {
+        last ? 0.5 * lambdaE + (isKL ? lambdaG / grid.dt : 0) : lambdaE
+    }
+
+    /// The cost breakdown of densities/fluxes `u`.
+    func costs(_ u: GridPrimal) -> GridCostBreakdown {
+        let level = grid.cellsPerLevel, nt = grid.nt
+        let omega = grid.cellVolume, area = grid.cellArea
+        var kin = 0.0, obs = 0.0, ent = 0.0, term = 0.0
+        let total = grid.count
+        u.rho.withUnsafeBufferPointer { rho in
+        u.flux.withUnsafeBufferPointer { f in
+        obstacle.withUnsafeBufferPointer { q in
+            for c in 0..<level {
+                var s0 = 0.0
+                for copy in 4..<8 { let w = f[copy * total + c]; s0 += w * w }
+                if s0 > 0 { kin += rho0[c] > 0 ? s0 / (2 * rho0[c]) : .infinity }
+            }
+            for k in 0..<nt {
+                let wk = k == nt - 1 ? 0.5 : 1.0
+                var kk = 0.0, oo = 0.0, ee = 0.0
+                for c in 0..<level {
+                    let n = c + k * level
+                    let p = rho[n]
+                    var s = 0.0
+                    for copy in 0..<4 { let w = f[copy * total + n]; s += w * w }
+                    if k < nt - 1 { for copy in 4..<8 { let w = f[copy * total + n + level]; s += w * w } }
+                    if s > 0 { kk += p > 0 ? s / (2 * p) : .infinity }
+                    oo += q[c] * p
+                    if p > 0 { ee += p * Double.log(p) }
+                }
+                kin += kk; obs += wk * oo; ent += wk * ee
+            }
+        } } }
+        var oo0 = 0.0, ee0 = 0.0
+        for c in 0..<level {
+            oo0 += obstacle[c] * rho0[c]
+            if rho0[c] > 0 { ee0 += rho0[c] * Double.log(rho0[c]) }
+        }
+        obs += 0.5 * oo0
+        ent += 0.5 * ee0
+        let last = (nt - 1) * level
+        for c in 0..<level {
+            let p = u.rho[last + c]
+            if isKL {
+                if p > 0 { term += p * (Double.log(p) - terminalField[c]) }
+            } else {
+                term += p * terminalField[c]
+            }
+        }
+        return GridCostBreakdown(kinetic: 0.25 * alpha * omega * kin, obstacle: omega * obs,
+                                 entropy: lambdaE * omega * ent, terminal: lambdaG * area * term)
+    }
+}

@@ -1,0 +1,68 @@
+/// The space-time grid: nx × ny cells of size Δx₁ × Δx₂ on Ω, nt time steps of length Δt.
+///
+/// Layout of every space-time array: the value at cell (i, j) and time level k is stored at
+/// `i + nx * (j + ny * k)` (x₁ fastest, time slowest), so one time level is a contiguous
+/// nx·ny block and a space array (ρ₀, Q, ρ₁) is exactly one such block.
+///
+/// Unknowns (see `SpaceTimeOperators`): densities ρᵏ at the cell centres at the time levels
+/// tₖ = kΔt, k = 1…nt (ρ⁰ = ρ₀ is data); fluxes on the time intervals (tₖ₋₁, tₖ]; the dual
+/// variable φᵏ, one per discrete continuity equation, k = 1…nt.
+public struct GridGeometry: Sendable, Equatable {
+    public let nx: Int, ny: Int, nt: Int
+    public let x1Lower: Double, x2Lower: Double
+    /// Cell sizes Δx₁, Δx₂ and time step Δt.
+    public let dx: Double, dy: Double, dt: Double
+
+    public init(nx: Int, ny: Int, nt: Int, x1Lower: Double, x1Upper: Double,
+                x2Lower: Double, x2Upper: Double, horizon: Double) {
+        self.nx = nx; self.ny = ny; self.nt = nt
+        self.x1Lower = x1Lower; self.x2Lower = x2Lower
+        dx = (x1Upper - x1Lower) / Double(nx)
+        dy = (x2Upper - x2Lower) / Double(ny)
+        dt = horizon / Double(nt)
+    }
+
+    /// The geometry of `problem` discretised by `settings`.
+    public init(_ problem: GridProblem, _ settings: GridSettings) {
+        self.init(nx: settings.nx, ny: settings.ny, nt: settings.nt,
+                  x1Lower: problem.x1Lower, x1Upper: problem.x1Upper,
+                  x2Lower: problem.x2Lower, x2Upper: problem.x2Upper, horizon: problem.horizon)
+    }
+
+    /// Cells per time level, nx·ny.
+    @inline(__always) public var cellsPerLevel: Int { nx * ny }
+    /// Space-time cells, nx·ny·nt.
+    @inline(__always) public var count: Int { nx * ny * nt }
+    /// Area of one cell, Δx₁Δx₂.
+    @inline(__always) public var cellArea: Double { dx * dy }
+    /// Weight of one space-time cell in every discrete integral, Δx₁Δx₂Δt.
+    @inline(__always) public var cellVolume: Double { dx * dy * dt }
+
+    /// Flat index of cell (i, j) at stored level k (k = 0 is time t₁).
+    @inline(__always) public func index(_ i: Int, _ j: Int, _ k: Int) -> Int { i + nx * (j + ny * k) }
+
+    /// Centre of cell (i, j).
+    @inline(__always) public func centre(_ i: Int, _ j: Int) -> (Double, Double) {
+        (x1Lower + (Double(i) + 0.5) * dx, x2Lower + (Double(j) + 0.5) * dy)
+    }
+
+    /// A space array: `f` evaluated at every cell centre (x₁ fastest).
+    public func sample(_ f: (Double, Double) -> Double) -> [Double] {
+        var out = [Double](repeating: 0, count: cellsPerLevel)
+        for j in 0..<ny { for i in 0..<nx { let (x, y) = centre(i, j); out[i + nx * j] = f(x, y) } }
+        return out
+    }
+
+    /// ∫ f dx of a space array (midpoint rule).
+    public func integral(_ f: [Double]) -> Double { f.reduce(0, +) * cellArea }
+}
+
+extension GridProblem {
+    /// Samples a function on the cell centres of an nx × ny grid over this problem's domain
+    /// (x₁ fastest), the layout every field of `GridProblem` uses.
+    public static func sample(nx: Int, ny: Int, x1: ClosedRange<Double>, x2: ClosedRange<Double>,
+                              _ f: (Double, Double) -> Double) -> [Double] {
+        GridGeometry(nx: nx, ny: ny, nt: 1, x1Lower: x1.lowerBound, x1Upper: x1.upperBound,
+                     x2Lower: x2.lowerBound, x2Upper: x2.upperBound, horizon: 1).sample(f)
+    }
+}

@@ -1,0 +1,118 @@
+/// The terminal cost G(ρ(·,T)) of a grid problem.
+public enum GridTerminalCost: Sendable, Equatable {
+    /// G = λ_G ∫ ρ log(ρ/ρ₁) dx: Kullback–Leibler divergence to the target density ρ₁,
+    /// sampled on the cell centres (x₁ fastest: index i + nx·j), strictly positive. The solver
+    /// renormalises it to unit mass on the grid.
+    case kullbackLeibler(target: [Double], weight: Double)
+    /// G = λ_G ∫ g ρ dx: a terminal preference g sampled on the cell centres.
+    case preference(g: [Double], weight: Double)
+
+    /// λ_G.
+    public var weight: Double {
+        switch self {
+        case let .kullbackLeibler(_, w), let .preference(_, w): return w
+        }
+    }
+}
+
+/// A two-dimensional potential mean-field game on a rectangle, as plain data.
+///
+/// Minimise over densities ρ ≥ 0 and momenta m = ρv
+///
+///     J = α_L ∫₀ᵀ∫ |m|²/(2ρ) + λ_Q ∫₀ᵀ∫ Q ρ + λ_E ∫₀ᵀ∫ ρ log ρ + G(ρ(·,T)),
+///     ∂ₜρ + ∇·m = 0,  ρ(·,0) = ρ₀,  m·n = 0 on ∂Ω.
+///
+/// All fields (ρ₀, Q, and the target or preference in `terminal`) are sampled on the cell
+/// centres of the grid the problem is solved on, flattened with x₁ fastest: the value at cell
+/// (i, j) is stored at `i + nx * j`, with cell centres x₁ = x1Lower + (i + ½)Δx₁ (and likewise
+/// x₂). `GridGeometry.cellCentres` gives them. ρ₀ is renormalised to unit mass on the grid
+/// (a density, so Σ ρ₀ Δx₁Δx₂ = 1).
+public struct GridProblem: Sendable, Equatable {
+    /// Domain Ω = [x1Lower, x1Upper] × [x2Lower, x2Upper].
+    public var x1Lower: Double, x1Upper: Double, x2Lower: Double, x2Upper: Double
+    /// Horizon T > 0.
+    public var horizon: Double
+    /// Weight α_L > 0 of the kinetic energy.
+    public var alphaL: Double
+    /// Initial density ρ₀ on the cell centres (non-negative, positive mass).
+    public var initialDensity: [Double]
+    /// Obstacle / running preference Q on the cell centres (nil means Q = 0).
+    public var obstacle: [Double]?
+    /// Weight λ_Q of ∫ Q ρ.
+    public var lambdaQ: Double
+    /// Weight λ_E ≥ 0 of the entropy ∫ ρ log ρ.
+    public var lambdaE: Double
+    /// The terminal cost.
+    public var terminal: GridTerminalCost
+
+    public init(x1Lower: Double, x1Upper: Double, x2Lower: Double, x2Upper: Double,
+                horizon: Double, alphaL: Double, initialDensity: [Double],
+                obstacle: [Double]? = nil, lambdaQ: Double = 0, lambdaE: Double = 0,
+                terminal: GridTerminalCost) {
+        self.x1Lower = x1Lower; self.x1Upper = x1Upper
+        self.x2Lower = x2Lower; self.x2Upper = x2Upper
+        self.horizon = horizon; self.alphaL = alphaL
+        self.initialDensity = initialDensity
+        self.obstacle = obstacle; self.lambdaQ = lambdaQ; self.lambdaE = lambdaE
+        self.terminal = terminal
+    }
+}
+
+/// Discretisation and iteration settings of the reference solver.
+public struct GridSettings: Sendable, Equatable {
+    /// Cells along x₁ and x₂ (each ≥ 8) and time steps (≥ 4).
+    public var nx: Int, ny: Int, nt: Int
+    /// Upper bound on primal–dual iterations.
+    public var maxIterations: Int
+    /// Stop when both the constraint residual and the relative optimality residual are below
+    /// this value (see `GridResiduals`).
+    public var tolerance: Double
+    /// Initial primal step τ of the primal–dual iteration; nil picks τ from the problem scale.
+    public var primalStep: Double?
+    /// Product τσ; must lie in (0, 1) (the preconditioned operator has norm 1). The dual step
+    /// is σ = stepProduct / τ.
+    public var stepProduct: Double
+    /// Residual balancing of τ/σ (Goldstein, Li, Yuan, Esser, Baraniuk 2015) with geometrically
+    /// decaying adaptation, which keeps the convergence guarantee of fixed-step PDHG.
+    public var adaptiveSteps: Bool
+    /// Residuals are evaluated (and the progress callback called) every this many iterations.
+    public var checkEvery: Int
+
+    public init(nx: Int, ny: Int, nt: Int, maxIterations: Int = 5000, tolerance: Double = 1e-4,
+                primalStep: Double? = nil, stepProduct: Double = 0.99, adaptiveSteps: Bool = true,
+                checkEvery: Int = 10) {
+        self.nx = nx; self.ny = ny; self.nt = nt
+        self.maxIterations = maxIterations; self.tolerance = tolerance
+        self.primalStep = primalStep; self.stepProduct = stepProduct
+        self.adaptiveSteps = adaptiveSteps; self.checkEvery = checkEvery
+    }
+}
+
+/// Why a grid problem or its settings were rejected.
+public enum GridError: Error, Equatable, CustomStringConvertible, Sendable {
+    /// Fewer than 8 cells on a space axis or fewer than 4 time steps.
+    case gridTooCoarse(nx: Int, ny: Int, nt: Int)
+    /// An array sampled on the cells has the wrong length.
+    case sizeMismatch(field: String, expected: Int, got: Int)
+    /// A density has a negative or non-finite value, or no mass.
+    case invalidDensity(field: String, reason: String)
+    /// A scalar parameter is out of range (non-positive horizon or α_L, negative weight, ...).
+    case invalidParameter(name: String, value: Double, requirement: String)
+    /// Settings out of range (iterations, tolerance, step sizes).
+    case invalidSettings(String)
+
+    public var description: String {
+        switch self {
+        case let .gridTooCoarse(nx, ny, nt):
+            return "grid \(nx)×\(ny)×\(nt) is too coarse: need at least 8 cells per space axis and 4 time steps"
+        case let .sizeMismatch(field, expected, got):
+            return "\(field): expected \(expected) values (one per cell), got \(got)"
+        case let .invalidDensity(field, reason):
+            return "\(field): \(reason)"
+        case let .invalidParameter(name, value, requirement):
+            return "\(name) = \(value): must be \(requirement)"
+        case let .invalidSettings(what):
+            return "invalid settings: \(what)"
+        }
+    }
+}

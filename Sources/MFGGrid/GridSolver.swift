@@ -1,0 +1,270 @@
+import MFGMath
+
+/// The 2D Eulerian reference solver: a preconditioned primal–dual (PDHG / Chambolle–Pock)
+/// iteration, the "G-prox" scheme of Jacobs, Léger, Li and Osher (SIAM J. Numer. Anal. 2019).
+///
+/// The discrete problem is  min_u f(u)  subject to  A u = b,  with u = (ρ, fluxes), f the sum of
+/// the pointwise cell costs (`CellCost`) weighted by ω = Δx₁Δx₂Δt, and A u = b the discrete
+/// continuity equation (`SpaceTimeOperators`). Its saddle-point form is
+///
+///     min_u max_φ  f(u) + ⟨φ, A u − b⟩.
+///
+/// One iteration:
+///
+///     uⁿ⁺¹ = prox_{τf}(uⁿ − τ Aᵀφⁿ)                       pointwise, `CellCost.prox`
+///     zⁿ⁺¹ = H⁻¹(A uⁿ⁺¹ − b),   H = AAᵀ                    cosine transforms, `SpaceTimePoisson`
+///     φⁿ⁺¹ = φⁿ + σ (2zⁿ⁺¹ − zⁿ)    (= φⁿ + σH⁻¹(A(2uⁿ⁺¹ − uⁿ) − b))
+///
+/// This is PDHG with the dual metric ‖·‖_H. Because ‖H^{-1/2}A‖ = 1 exactly, it converges for
+/// every τσ < 1 (Chambolle–Pock 2011, Thm 1, in the H-metric) whatever the grid: the step sizes,
+/// and in practice the iteration count, do not degrade as the grid is refined, which is the
+/// point of Jacobs–Léger–Li–Osher. The problem is convex, so the limit is the global optimum.
+///
+/// Step ratio: τ/σ is balanced by the residual-balancing rule of Goldstein, Li, Yuan, Esser
+/// and Baraniuk ("Adaptive primal-dual splitting methods", 2015): when the relative optimality
+/// residual is much larger than the relative constraint residual τ grows and σ shrinks (and
+/// vice versa), keeping τσ fixed, with an adaptation factor that decays geometrically so the
+/// steps freeze and the fixed-step convergence theorem applies.
+///
+/// Stopping: both `GridResiduals.constraint` and `GridResiduals.optimality` ≤ tolerance.
+public enum GridSolver {
+    /// Solves `problem` on the grid of `settings`. `progress` is called every
+    /// `settings.checkEvery` iterations (the library itself never prints).
+    ///
+    /// `initialGuess`, typically the solution of the same problem on a coarser grid, is
+    /// interpolated onto this grid as the first iterate (see `WarmStart`), and its final step
+    /// sizes are reused unless `settings.primalStep` is set. Without it the iteration starts from
+    /// ρᵏ = ρ₀, zero fluxes and φ = 0.
+    public static func solve(_ problem: GridProblem, settings: GridSettings,
+                             initialGuess: GridSolution? = nil,
+                             progress: ((GridProgress) -> Void)? = nil) throws(GridError) -> GridSolution {
+        let prep = try problem.prepared(for: settings)
+        var state = PrimalDualState(prep, settings: settings, initialGuess: initialGuess)
+        var converged = false
+        var last = state.measure()
+        var iteration = 0
+        var sinceCheck = 0
+        while iteration < settings.maxIterations {
+            let check = sinceCheck + 1 >= settings.checkEvery || iteration + 1 == settings.maxIterations
+            state.step(keepPrevious: check)
+            iteration += 1
+            sinceCheck += 1
+            if check {
+                sinceCheck = 0
+                last = state.measure()
+                progress?(GridProgress(iteration: iteration, residuals: last.residuals, costs: last.costs,
+                                       primalStep: state.tau, dualStep: state.sigma))
+                if last.residuals.constraint <= settings.tolerance
+                    && last.residuals.optimality <= settings.tolerance {
+                    converged = true
+                    break
+                }
+                if settings.adaptiveSteps { state.balanceSteps(last.residuals) }
+            }
+        }
+        return state.solution(iterations: iteration, measured: last, converged: converged)
+    }
+}
+
+/// The iterates of the primal–dual loop and their scratch arrays.
+struct PrimalDualState {
+    let prep: PreparedProblem
+    let grid: GridGeometry
+    let poisson: SpaceTimePoisson
+    var tau: Double
+    var sigma: Double
+    let product: Double
+    /// Adaptation factor of residual balancing (decays by `adaptDecay` after each change).
+    var adapt = 0.5
+    let adaptDecay = 0.95
+
+    var u: GridPrimal
+    var uPrevious: GridPrimal
+    /// Aᵀφ for the current φ, and for the previous one (kept on check iterations).
+    var gradPhi: GridPrimal
+    var gradPhiPrevious: GridPrimal
+    var phi: [Double]
+    var z: [Double]
+    var residual: [Double]
+    var zNew: [Double]
+    /// τ of the last step (the one the optimality residual refers to).
+    var lastTau: Double
+
+    init(_ prep: PreparedProblem, settings: GridSettings, initialGuess: GridSolution?) {
+        self.prep = prep
+        grid = prep.grid
+        poisson = SpaceTimePoisson(grid: grid)
+        product = settings.stepProduct
+        // Default τ: the ρ-update ρ − τ∂ₜφ should move densities by a fraction of their size
+        // when φ changes by O(1) over the horizon: τ ≈ ρ_typical·T with ρ_typical = 1/|Ω|
+        // (unit mass). Residual balancing corrects the ratio from there.
+        let area = Double(grid.nx) * grid.dx * Double(grid.ny) * grid.dy
+        tau = settings.primalStep ?? initialGuess?.primalStep ?? (0.1 * Double(grid.nt) * grid.dt / area)
+        sigma = product / tau
+        lastTau = tau
+        u = GridPrimal(zeroFor: grid)
+        for k in 0..<grid.nt {
+            for c in 0..<grid.cellsPerLevel { u.rho[c + k * grid.cellsPerLevel] = prep.rho0[c] }
+        }
+        uPrevious = u
+        gradPhi = GridPrimal(zeroFor: grid)
+        gradPhiPrevious = gradPhi
+        phi = [Double](repeating: 0, count: grid.count)
+        z = phi
+        residual = phi
+        zNew = phi
+        if let guess = initialGuess {
+            let (u0, phi0) = guess.prolonged(to: grid)
+            u = u0; uPrevious = u0; phi = phi0
+            grid.adjoint(phi, into: &gradPhi)
+            gradPhiPrevious = gradPhi
+            grid.divergence(u, into: &residual)
+            for c in 0..<grid.cellsPerLevel { residual[c] -= prep.rho0[c] / grid.dt }
+            poisson.solve(residual, into: &z)
+            zNew = z
+            adapt = 0.1
+        }
+    }
+
+    /// One PDHG iteration. `keepPrevious` stores uⁿ and Aᵀφⁿ for the residuals.
+    mutating func step(keepPrevious: Bool) {
+        if keepPrevious { uPrevious = u; gradPhiPrevious = gradPhi }
+        proximalStep()
+        lastTau = tau
+        grid.divergence(u, into: &residual)
+        let idt = 1 / grid.dt
+        for c in 0..<grid.cellsPerLevel { residual[c] -= prep.rho0[c] * idt }
+        poisson.solve(residual, into: &zNew)
+        let s = sigma
+        phi.withUnsafeMutableBufferPointer { p in
+            z.withUnsafeMutableBufferPointer { zo in
+                zNew.withUnsafeBufferPointer { zn in
+                    for n in 0..<p.count { p[n] += s * (2 * zn[n] - zo[n]); zo[n] = zn[n] }
+                }
+            }
+        }
+        grid.adjoint(phi, into: &gradPhi)
+    }
+
+    /// u ← prox_{τf}(u − τ Aᵀφ), cell by cell.
+    ///
+    /// The cell (i, j) at level k owns ρᵏ, the end copies of interval k and the start copies of
+    /// interval k+1 (kinetic coefficient α_L/4 in `CellCost` terms, i.e. α_L c²/(8ρ) per copy);
+    /// the start copies of the first interval belong to the data ρ₀ and are a plain quadratic,
+    /// whose prox is the scaling c̄ ρ₀/(ρ₀ + aτ).
+    mutating func proximalStep() {
+        let level = grid.cellsPerLevel, nt = grid.nt, total = grid.count
+        let tau = self.tau, alpha = 0.25 * prep.alpha, prep = self.prep
+        let at = alpha * tau
+        u.rho.withUnsafeMutableBufferPointer { rho in
+        u.flux.withUnsafeMutableBufferPointer { f in
+        gradPhi.rho.withUnsafeBufferPointer { gr in
+        gradPhi.flux.withUnsafeBufferPointer { gf in
+        prep.obstacle.withUnsafeBufferPointer { q in
+        prep.rho0.withUnsafeBufferPointer { r0 in
+            let f0 = f.baseAddress!, g0 = gf.baseAddress!
+            // Start copies of the first interval, charged at ρ₀.
+            for c in 0..<level {
+                let shrink = r0[c] > 0 ? r0[c] / (r0[c] + at) : 0
+                for copy in 4..<8 {
+                    let m = copy * total + c
+                    f0[m] = (f0[m] - tau * g0[m]) * shrink
+                }
+            }
+            for k in 0..<nt {
+                let last = k == nt - 1
+                let beta = prep.entropy(last: last)
+                for c in 0..<level {
+                    let n = c + k * level
+                    let rb = rho[n] - tau * gr[n]
+                    var s = 0.0
+                    for copy in 0..<4 {
+                        let m = copy * total + n
+                        let w = f0[m] - tau * g0[m]
+                        f0[m] = w; s += w * w
+                    }
+                    if !last {
+                        for copy in 4..<8 {
+                            let m = copy * total + n + level
+                            let w = f0[m] - tau * g0[m]
+                            f0[m] = w; s += w * w
+                        }
+                    }
+                    let lin = last ? prep.linear(c, last: true) : q[c]
+                    let p = CellCost.proxDensity(rhoBar: rb, fluxSquared: s, tau: tau, alpha: alpha,
+                                                 beta: beta, q: lin, guess: rho[n])
+                    rho[n] = p
+                    let shrink = p > 0 ? p / (p + at) : 0
+                    for copy in 0..<4 { f0[copy * total + n] *= shrink }
+                    if !last { for copy in 4..<8 { f0[copy * total + n + level] *= shrink } }
+                }
+            }
+        } } } } } }
+    }
+
+    /// Residuals and costs at the current iterate (uses the arrays kept by the last step).
+    func measure() -> (residuals: GridResiduals, costs: GridCostBreakdown) {
+        let omega = grid.cellVolume
+        var l1 = 0.0, hm1 = 0.0
+        residual.withUnsafeBufferPointer { r in
+            zNew.withUnsafeBufferPointer { zn in
+                for n in 0..<r.count { l1 += abs(r[n]); hm1 += r[n] * zn[n] }
+            }
+        }
+        // p = (uⁿ − uⁿ⁺¹)/τ − (Aᵀφⁿ − Aᵀφⁿ⁺¹) ∈ ∂f(uⁿ⁺¹) + Aᵀφⁿ⁺¹;  ξ = p − Aᵀφⁿ⁺¹ ∈ ∂f(uⁿ⁺¹).
+        var pp = 0.0, xx = 0.0, gg = 0.0
+        func accumulate(_ a: [Double], _ a0: [Double], _ g: [Double], _ g0: [Double]) {
+            let it = 1 / lastTau
+            a.withUnsafeBufferPointer { a in a0.withUnsafeBufferPointer { a0 in
+            g.withUnsafeBufferPointer { g in g0.withUnsafeBufferPointer { g0 in
+                for n in 0..<a.count {
+                    let p = (a0[n] - a[n]) * it - (g0[n] - g[n])
+                    let xi = p - g[n]
+                    pp += p * p; xx += xi * xi; gg += g[n] * g[n]
+                }
+            } } } }
+        }
+        accumulate(u.rho, uPrevious.rho, gradPhi.rho, gradPhiPrevious.rho)
+        accumulate(u.flux, uPrevious.flux, gradPhi.flux, gradPhiPrevious.flux)
+        let scale = max(xx, gg).squareRoot()
+        let optimality = scale > 0 ? pp.squareRoot() / scale : pp.squareRoot()
+        let res = GridResiduals(constraint: l1 * omega, optimality: optimality,
+                                constraintHminus1: (max(hm1, 0) * omega).squareRoot())
+        return (res, prep.costs(u))
+    }
+
+    /// Residual balancing: grow τ when the optimality residual dominates, shrink it when the
+    /// constraint residual does (τσ fixed).
+    mutating func balanceSteps(_ r: GridResiduals) {
+        let ratio = 2.0
+        let p = r.optimality, d = r.constraint
+        if p > ratio * d {
+            tau /= (1 - adapt); adapt *= adaptDecay
+        } else if d > ratio * p {
+            tau *= (1 - adapt); adapt *= adaptDecay
+        } else { return }
+        sigma = product / tau
+    }
+
+    /// Packs the current iterate as a `GridSolution`.
+    func solution(iterations: Int, measured: (residuals: GridResiduals, costs: GridCostBreakdown),
+                  converged: Bool) -> GridSolution {
+        let level = grid.cellsPerLevel, count = grid.count
+        var density = [Double](repeating: 0, count: count + level)
+        for c in 0..<level { density[c] = prep.rho0[c] }
+        for n in 0..<count { density[level + n] = u.rho[n] }
+        var m1 = [Double](repeating: 0, count: count), m2 = m1, potential = m1
+        u.flux.withUnsafeBufferPointer { f in
+            for n in 0..<count {
+                func c(_ copy: FluxCopy) -> Double { f[copy.rawValue * count + n] }
+                m1[n] = 0.25 * (c(.endRight) + c(.endLeft) + c(.startRight) + c(.startLeft))
+                m2[n] = 0.25 * (c(.endUp) + c(.endDown) + c(.startUp) + c(.startDown))
+                potential[n] = -phi[n]
+            }
+        }
+        return GridSolution(geometry: grid, density: density, momentum1: m1, momentum2: m2,
+                            potential: potential, primal: u, costs: measured.costs,
+                            iterations: iterations, residuals: measured.residuals,
+                            converged: converged, primalStep: tau, dualStep: sigma)
+    }
+}
