@@ -13,6 +13,8 @@ enum ExitCodes {
     static let noClosedForm: Int32 = 5
     /// `mfg validate`: the problem file changed since the run that wrote the checkpoint.
     static let problemChanged: Int32 = 6
+    /// `mfg reference`: the grid solver stopped at its iteration limit before the tolerance.
+    static let notConverged: Int32 = 7
     /// Interrupted by Ctrl-C (a checkpoint was written).
     static let interrupted: Int32 = 130
 }

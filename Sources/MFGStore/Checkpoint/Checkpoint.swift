@@ -39,6 +39,7 @@ public struct Checkpoint: Sendable {
 /// Why a checkpoint or result file cannot be used.
 public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable {
     case notACheckpoint(file: String, found: String)
+    case notAReference(file: String, found: String)
     case unsupportedVersion(file: String, found: Int64, supported: Int64)
     case corrupt(file: String, detail: String)
     case store(String)
@@ -47,8 +48,10 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
         switch self {
         case .notACheckpoint(let f, let found):
             return "\(f): not an mfg checkpoint (format attribute is '\(found)')"
+        case .notAReference(let f, let found):
+            return "\(f): not an mfg reference result (format attribute is '\(found)'); make one with `mfg reference`"
         case .unsupportedVersion(let f, let v, let s):
-            return "\(f): checkpoint format version \(v) is not supported (this mfg reads version \(s))"
+            return "\(f): format version \(v) is not supported (this mfg reads version \(s))"
         case .corrupt(let f, let d): return "\(f): damaged checkpoint: \(d)"
         case .store(let s): return s
         }

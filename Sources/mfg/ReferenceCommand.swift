@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import MFGGrid
+import MFGMath
+import MFGNeural
+import MFGProblem
+import MFGStore
+
+struct ReferenceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reference",
+        abstract: "Solve a d = 2 problem on a space-time grid (Eulerian reference); write DIR/reference.h5.")
+
+    @Argument(help: "The problem file (YAML, dimension 2).") var problem: String
+    @Option(help: "Grid NXxNYxNT (cells along x1, x2, time steps); default: the file's reference.grid.") var grid: String?
+    @Option(help: "Domain X1LO:X1HI,X2LO:X2HI; default: the file's reference.domain.") var domain: String?
+    @Option(help: "Output directory (default: runs/<problem name>).") var out: String?
+    @Option(help: "Iteration limit of the primal-dual solver (1…10000000).") var maxIterations = 20000
+    @Option(help: "Stop when both residuals are below this (0 < tol < 1).") var tolerance = 1e-4
+    @Option(help: "BLAS threads (1…64).") var threads = 2
+
+    func validate() throws {
+        guard (1...10_000_000).contains(maxIterations) else { throw ValidationError("--max-iterations must be in 1…10000000") }
+        guard tolerance > 0, tolerance < 1 else { throw ValidationError("--tolerance must be in (0, 1), got \(tolerance)") }
+        guard (1...64).contains(threads) else { throw ValidationError("--threads must be in 1…64, got \(threads)") }
+        if let grid { _ = try parseGrid(grid) }
+        if let domain { _ = try parseDomain(domain) }
+    }
+
+    func run() throws {
+        let problem: Problem
+        do { problem = try Problem.load(path: self.problem) } catch { fail(error.description, code: ExitCodes.badInput) }
+        guard problem.dimension == 2 else {
+            fail(ReferenceSetupError.notTwoDimensional(file: problem.file, dimension: problem.dimension).description,
+                 code: ExitCodes.badInput)
+        }
+        let cells: (Int, Int, Int)
+        let box: [ClosedRange<Double>]
+        do {
+            if let grid { cells = try parseGrid(grid) } else if let r = problem.reference { cells = (r.nx, r.ny, r.nt) }
+            else { fail(ReferenceSetupError.noDomain(file: problem.file).description, code: ExitCodes.badInput) }
+            if let domain { box = try parseDomain(domain) }
+            else if let r = problem.reference { box = r.domain.map { $0.lo...$0.hi } }
+            else { fail(ReferenceSetupError.noDomain(file: problem.file).description, code: ExitCodes.badInput) }
+        } catch { fail("\(error)", code: ExitCodes.badInput) }
+        let settings = GridSettings(nx: cells.0, ny: cells.1, nt: cells.2, maxIterations: maxIterations,
+                                    tolerance: tolerance, checkEvery: 20)
+        let gridProblem: GridProblem
+        do { gridProblem = try GridProblem(problem: problem, domain: box, nx: cells.0, ny: cells.1) }
+        catch { fail(error.description, code: ExitCodes.badInput) }
+        guard cells.2 >= 4 else { fail(GridError.gridTooCoarse(nx: cells.0, ny: cells.1, nt: cells.2).description, code: ExitCodes.badInput) }
+
+        let dir = out ?? "runs/\(problem.name)"
+        do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        catch { fail("cannot create \(dir): \(error.localizedDescription)", code: ExitCodes.badInput) }
+        let path = dir + "/reference.h5"
+        print("mfg \(SoftwareVersion.current): grid reference for \(problem.name) on "
+              + "[\(box[0].lowerBound), \(box[0].upperBound)]×[\(box[1].lowerBound), \(box[1].upperBound)], "
+              + "\(cells.0)×\(cells.1) cells × \(cells.2) steps, tolerance \(tolerance)")
+        BLASThreads.set(threads)
+        let terminal = isatty(STDOUT_FILENO) != 0
+        let start = Date()
+        let solution: GridSolution
+        do {
+            solution = try GridSolver.solve(gridProblem, settings: settings) { p in
+                let line = "it \(p.iteration)  J \(p.costs.total.short)  constraint \(p.residuals.constraint.short)  "
+                    + "optimality \(p.residuals.optimality.short)  \(duration(Date().timeIntervalSince(start)))"
+                if terminal { print("\r" + line + "\u{1B}[K", terminator: ""); fflush(stdout) }
+                else if p.iteration % 500 == 0 { print(line); fflush(stdout) }
+            }
+        } catch { fail(error.description, code: ExitCodes.badInput) }
+        if terminal { print("") }
+        let wall = Date().timeIntervalSince(start)
+        let result = ReferenceResult(
+            softwareVersion: SoftwareVersion.current, problemName: problem.name, problemFile: problem.file,
+            problemSource: problem.sourceText, geometry: solution.geometry, x1Upper: box[0].upperBound,
+            x2Upper: box[1].upperBound, density: solution.density, momentum1: solution.momentum1,
+            momentum2: solution.momentum2, potential: solution.potential, costs: solution.costs,
+            iterations: solution.iterations, residuals: solution.residuals, tolerance: tolerance,
+            converged: solution.converged, wallSeconds: wall)
+        do { try result.write(to: path) } catch { fail(error.description, code: 1) }
+        let c = solution.costs
+        print("""
+        \(solution.converged ? "converged" : "NOT CONVERGED: stopped at the iteration limit before the tolerance") \
+        after \(solution.iterations) iterations (\(duration(wall)))
+          constraint residual  \(solution.residuals.constraint.short)
+          optimality residual  \(solution.residuals.optimality.short)
+          L (kinetic)          \(c.kinetic.short)
+          F (interaction)      \(c.running.short)  (obstacle \(c.obstacle.short), entropy \(c.entropy.short))
+          G (terminal)         \(c.terminal.short)
+          J = L + F + G        \(c.total.short)
+        result: \(path)
+        """)
+        if !solution.converged { throw ExitCode(ExitCodes.notConverged) }
+    }
+}
+
+struct ParseError: Error, CustomStringConvertible { let description: String }
+
+/// "128x128x64" → (128, 128, 64).
+func parseGrid(_ s: String) throws -> (Int, Int, Int) {
+    let parts = s.lowercased().split(separator: "x").compactMap { Int($0) }
+    guard parts.count == 3, parts.allSatisfy({ $0 > 0 }) else {
+        throw ValidationError("--grid must look like 128x128x64 (cells along x1, x2, time steps), got '\(s)'")
+    }
+    return (parts[0], parts[1], parts[2])
+}
+
+/// "-4:4,-5:5" → [-4…4, -5…5].
+func parseDomain(_ s: String) throws -> [ClosedRange<Double>] {
+    let axes = s.split(separator: ",").map { $0.split(separator: ":").compactMap { Double($0) } }
+    guard axes.count == 2, axes.allSatisfy({ $0.count == 2 && $0[0] < $0[1] }) else {
+        throw ValidationError("--domain must look like -4:4,-5:5 (x1 range, x2 range, low < high), got '\(s)'")
+    }
+    return axes.map { $0[0]...$0[1] }
+}
