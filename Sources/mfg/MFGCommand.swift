@@ -7,5 +7,5 @@ struct MFGCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mfg",
         abstract: "Solve high-dimensional mean-field games and mean-field control problems.",
-        subcommands: [SolveCommand.self, EvaluateCommand.self])
+        subcommands: [SolveCommand.self, EvaluateCommand.self, PlotCommand.self])
 }

@@ -1,0 +1,44 @@
+import Foundation
+import MFGNeural
+import MFGPlot
+import MFGProblem
+
+/// The density figure: ρ at up to five of the integrator's time steps, and the target ρ₁.
+///
+/// In d = 2 each cell shows the mean of ρ(z, t) = ρ₀(x₀)·e^{−ℓ(t)} over the pushed samples it
+/// holds: the solver's own density along its characteristics, free of counting noise. In d > 2
+/// that value is the full d-dimensional density, not the marginal, so the figure is a plain
+/// histogram of the pushed samples projected on the two coordinates.
+func densityPlot(_ s: PlotSession, samples: Int) throws(PlotError) -> PlotResult {
+    let p = s.problem
+    let paths = try s.paths(count: samples, seed: p.training.seed &+ 11, preferStored: false)
+    let steps = paths.panelSteps(maxPanels: 5)
+    var window = PlotWindow(problem: p, dims: s.dims)
+    for n in steps { window.include(xs: paths.coordinate(s.dims.first, step: n), ys: paths.coordinate(s.dims.second, step: n)) }
+    let (xs, ys) = window.grid(count: 61)
+    let exact = p.dimension == 2
+    var panels: [HeatPanel] = steps.map { n in
+        let px = paths.coordinate(s.dims.first, step: n), py = paths.coordinate(s.dims.second, step: n)
+        let field = exact
+            ? DensityHistogram.weighted(xs: px, ys: py, values: (0..<paths.agentCount).map { Foundation.exp(paths.logRho0[$0] - paths.ell[n][$0]) },
+                                        grid: xs, ys)
+            : DensityHistogram.counts(xs: px, ys: py, grid: xs, ys)
+        return HeatPanel(title: "t = \(format(paths.times[n]))", field: field)
+    }
+    if let target = p.targetDensity {
+        panels.append(HeatPanel(title: "target \u{03C1}\u{2081}", field: target.marginalField(on: s.dims, xs: xs, ys: ys)))
+    }
+    let method = exact ? "\u{03C1}\u{2080}(x\u{2080})e^(\u{2212}\u{2113}) along \(samples) characteristics"
+                       : "histogram of \(samples) pushed samples on (\(s.labels.x), \(s.labels.y)), d = \(p.dimension)"
+    let svg = densityFigure(panels: panels, xLabel: s.labels.x, yLabel: s.labels.y, colorLabel: "\u{03C1}",
+                            title: "\(p.name): density, \(method)", columns: panels.count <= 4 ? panels.count : 3)
+    return PlotResult(svg: svg, notes: ["density: " + (exact ? "exact along characteristics (cell means)" : "histogram of projected samples")])
+}
+
+/// A time for a panel title: at most three decimals, no trailing zeros.
+func format(_ t: Double) -> String {
+    var s = String(format: "%.3f", t)
+    while s.hasSuffix("0") { s.removeLast() }
+    if s.hasSuffix(".") { s.removeLast() }
+    return s
+}
