@@ -14,13 +14,14 @@ struct PlotCommand: ParsableCommand {
     @Option(help: "paths, density, training or compare.") var kind: PlotKind = .paths
     @Option(help: "The two coordinates to draw, 1-based.") var dims = "1,2"
     @Option(help: "A grid-solver result file (for --kind compare, d = 2).") var reference: String?
-    @Option(help: "Characteristics in the paths figure (1…5000).") var agents = 256
+    @Option(help: "Characteristics in the paths figure (1…5000; default: the stored ones, or 256).") var agents: Int?
     @Option(help: "Pushed samples behind the density and compare figures (100…1000000).") var samples = 20_000
     @Option(help: "Worker threads (1…64).") var threads = 2
+    @Flag(help: "Density figure in d = 2: count pushed samples instead of showing ρ₀e^(−ℓ) along them.") var histogram = false
     @Flag(help: "Also write FILE.png with rsvg-convert.") var png = false
 
     func validate() throws {
-        guard (1...5000).contains(agents) else { throw ValidationError("--agents must be in 1…5000, got \(agents)") }
+        if let agents, !(1...5000).contains(agents) { throw ValidationError("--agents must be in 1…5000, got \(agents)") }
         guard (100...1_000_000).contains(samples) else { throw ValidationError("--samples must be in 100…1000000, got \(samples)") }
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be in 1…64, got \(threads)") }
     }
@@ -65,7 +66,7 @@ struct PlotCommand: ParsableCommand {
         var result: PlotResult
         switch kind {
         case .paths: result = try pathsPlot(session, agents: agents)
-        case .density: result = try densityPlot(session, samples: samples)
+        case .density: result = try densityPlot(session, samples: samples, histogram: histogram)
         case .training: result = try trainingPlot(session)
         case .compare: result = try comparePlot(session, reference: ref!, samples: samples)
         }

@@ -144,10 +144,20 @@ import Testing
 struct StubReferences: ReferenceReader {
     let problemName: String
     func read(_ path: String) throws(PlotError) -> ReferenceDensities {
-        let xs = (0..<21).map { -3 + 0.3 * Double($0) }, ys = (0..<21).map { -4 + 0.4 * Double($0) }
-        let rho = [0.0, 0.5, 1.0].map { t in
-            ys.flatMap { y in xs.map { x in exp(-(x * x + (y - 2 + 4 * t) * (y - 2 + 4 * t)) / 0.6) / (0.6 * Double.pi) } }
+        let xs: [Double] = (0..<21).map { -3 + 0.3 * Double($0) }
+        let ys: [Double] = (0..<21).map { -4 + 0.4 * Double($0) }
+        /// A Gaussian of variance 0.3 moving from (0, 2) to (0, -2).
+        func rho(_ x: Double, _ y: Double, _ t: Double) -> Double {
+            let cy: Double = 2 - 4 * t
+            let r2: Double = x * x + (y - cy) * (y - cy)
+            return exp(-r2 / 0.6) / (0.6 * Double.pi)
         }
-        return ReferenceDensities(problemName: problemName, xs: xs, ys: ys, times: [0, 0.5, 1], rho: rho)
+        var fields: [[Double]] = []
+        for t in [0.0, 0.5, 1.0] {
+            var f: [Double] = []
+            for y in ys { for x in xs { f.append(rho(x, y, t)) } }
+            fields.append(f)
+        }
+        return ReferenceDensities(problemName: problemName, xs: xs, ys: ys, times: [0, 0.5, 1], rho: fields)
     }
 }

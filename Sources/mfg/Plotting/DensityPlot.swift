@@ -8,15 +8,17 @@ import MFGProblem
 /// In d = 2 each cell shows the mean of ρ(z, t) = ρ₀(x₀)·e^{−ℓ(t)} over the pushed samples it
 /// holds: the solver's own density along its characteristics, free of counting noise. In d > 2
 /// that value is the full d-dimensional density, not the marginal, so the figure is a plain
-/// histogram of the pushed samples projected on the two coordinates.
-func densityPlot(_ s: PlotSession, samples: Int) throws(PlotError) -> PlotResult {
+/// histogram of the pushed samples projected on the two coordinates; `histogram` asks for that
+/// in d = 2 as well (where the two views disagree, ℓ and the paths disagree).
+func densityPlot(_ s: PlotSession, samples: Int, histogram: Bool = false) throws(PlotError) -> PlotResult {
     let p = s.problem
     let paths = try s.paths(count: samples, seed: p.training.seed &+ 11, preferStored: false)
     let steps = paths.panelSteps(maxPanels: 5)
     var window = PlotWindow(problem: p, dims: s.dims)
     for n in steps { window.include(xs: paths.coordinate(s.dims.first, step: n), ys: paths.coordinate(s.dims.second, step: n)) }
-    let (xs, ys) = window.grid(count: 61)
-    let exact = p.dimension == 2
+    let exact = p.dimension == 2 && !histogram
+    // Counting needs tens of samples per cell to be readable: fewer cells for fewer samples.
+    let (xs, ys) = window.grid(count: exact ? 61 : min(61, max(21, Int(Double(samples).squareRoot() / 2.5))))
     var panels: [HeatPanel] = steps.map { n in
         let px = paths.coordinate(s.dims.first, step: n), py = paths.coordinate(s.dims.second, step: n)
         let field = exact

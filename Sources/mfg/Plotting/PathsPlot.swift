@@ -8,9 +8,11 @@ private let obstacleLevels = [0.1, 0.5, 0.9]
 
 /// The paths figure: characteristics coloured by time over contours of Q, ρ₀ and ρ₁ (exact
 /// marginals; Q on the slice through the means when it depends on coordinates not drawn).
-func pathsPlot(_ s: PlotSession, agents: Int) throws(PlotError) -> PlotResult {
+/// `agents` nil draws all the stored paths, or 256 computed ones when none are stored.
+func pathsPlot(_ s: PlotSession, agents requested: Int?) throws(PlotError) -> PlotResult {
     let p = s.problem
     let stored = s.checkpoint.paths
+    let agents = requested ?? stored?.agentCount ?? 256
     let paths = try s.paths(count: agents, seed: p.training.seed &+ 7, preferStored: true)
     let trajectories = paths.trajectories(on: s.dims, limit: agents)
     var window = PlotWindow(problem: p, dims: s.dims)
