@@ -57,6 +57,8 @@ import Testing
         #expect(s.count(class: "heatmap") == 4)          // t = 0, 0.5, 1 and the target
         #expect(s.text.contains("t = 0.5") && s.text.contains("target"))
         #expect(s.text.contains("along 500 characteristics"))
+        let counted = try plot([f.checkpoint, "--kind", "density", "--histogram", "--samples", "500", "--out", f.path("dh.svg")])
+        #expect(try svg(at: counted.svgPath).text.contains("histogram of 500 pushed samples on (x1, x2), d = 2"))
     }
 
     @Test func densityInThreeDimensionsIsAHistogramOfProjectedSamples() throws {
@@ -159,5 +161,45 @@ struct StubReferences: ReferenceReader {
             fields.append(f)
         }
         return ReferenceDensities(problemName: problemName, xs: xs, ys: ys, times: [0, 0.5, 1], rho: fields)
+    }
+}
+
+/// The built binary: exit codes and the one-line message on standard error.
+@Suite struct PlotBinaryTests {
+    /// `.build/debug/mfg`, found from this file's path; nil when it has not been built.
+    static let binary: String? = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let path = root.appendingPathComponent(".build/debug/mfg").path
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }()
+
+    func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary!)
+        p.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    @Test(.enabled(if: binary != nil)) func badDimsExitWithBadInput() throws {
+        let f = try PlotFixture.d2.get()
+        let r = try run(["plot", f.checkpoint, "--dims", "1,3", "--out", f.path("bin.svg")])
+        #expect(r.status == ExitCodes.badInput)
+        #expect(r.stderr == "mfg: --dims 1,3: coordinate 3 is out of range; problem 'tiny-crowd-d2' has d = 2 (allowed: 1…2)\n")
+        #expect(!FileManager.default.fileExists(atPath: f.path("bin.svg")))
+    }
+
+    @Test(.enabled(if: binary != nil)) func trainingFigureFromTheCommandLine() throws {
+        let f = try PlotFixture.d2.get()
+        let r = try run(["plot", f.checkpoint, "--kind", "training", "--out", f.path("bin-training.svg")])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("wrote \(f.path("bin-training.svg"))"))
+        #expect(SVGCheck(try String(contentsOfFile: f.path("bin-training.svg"), encoding: .utf8)).wellFormed)
     }
 }
