@@ -29,9 +29,12 @@ func pathsPlot(_ s: PlotSession, agents requested: Int?) throws(PlotError) -> Pl
         let field = q.sliceField(on: s.dims, through: p.slicePoint, xs: xs, ys: ys)
         contours.append(ContourField(name: q.isSliced(by: s.dims) ? "obstacle Q (slice)" : "obstacle Q", field: field,
                                      levels: scaled(field, obstacleLevels)))
-        let c = ObstacleCrossing(trajectories: trajectories, obstacle: field)
-        notes.append(String(format: "%d of %d paths (%.1f%%) pass where Q > Q_max/2 in (%@, %@)", c.crossing, c.paths,
-                            100 * c.fraction, s.labels.x, s.labels.y))
+        // On a slice the agents' other coordinates are not those of the slice: no count there.
+        if !q.isSliced(by: s.dims) {
+            let c = ObstacleCrossing(trajectories: trajectories, obstacle: field)
+            notes.append(String(format: "%d of %d paths (%.1f%%) pass where Q > Q_max/2 in (%@, %@)", c.crossing, c.paths,
+                                100 * c.fraction, s.labels.x, s.labels.y))
+        }
     }
     let rho0 = p.initialDensity.marginalField(on: s.dims, xs: xs, ys: ys)
     contours.append(ContourField(name: "\u{03C1}\u{2080} initial", field: rho0, levels: scaled(rho0, densityLevels)))
