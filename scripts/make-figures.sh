@@ -43,5 +43,12 @@ for name in "${problems[@]}"; do
     echo "== $name: $kind"
     "$MFG" plot "$dir/checkpoint.h5" --kind "$kind" --out "$FIG/$name-$kind.svg" --threads "$THREADS" "${PNG[@]}"
   done
+  if [[ "$name" == *-d2 ]]; then
+    # In d = 2 the density figure shows ρ₀e^(−ℓ) along the paths; the histogram of the same
+    # pushed samples is the check that the two agree.
+    echo "== $name: density (histogram of pushed samples)"
+    "$MFG" plot "$dir/checkpoint.h5" --kind density --histogram --out "$FIG/$name-density-histogram.svg" \
+      --threads "$THREADS" "${PNG[@]}"
+  fi
 done
 echo "figures in $FIG/"

@@ -58,7 +58,7 @@ import Testing
         #expect(s.text.contains("t = 0.5") && s.text.contains("target"))
         #expect(s.text.contains("along 500 characteristics"))
         let counted = try plot([f.checkpoint, "--kind", "density", "--histogram", "--samples", "500", "--out", f.path("dh.svg")])
-        #expect(try svg(at: counted.svgPath).text.contains("histogram of 500 pushed samples on (x1, x2), d = 2"))
+        #expect(try svg(at: counted.svgPath).text.contains("tiny-crowd-d2: density, histogram of 500 pushed samples"))
     }
 
     @Test func densityInThreeDimensionsIsAHistogramOfProjectedSamples() throws {

@@ -31,7 +31,7 @@ func densityPlot(_ s: PlotSession, samples: Int, histogram: Bool = false) throws
         panels.append(HeatPanel(title: "target \u{03C1}\u{2081}", field: target.marginalField(on: s.dims, xs: xs, ys: ys)))
     }
     let method = exact ? "\u{03C1}\u{2080}(x\u{2080})e^(\u{2212}\u{2113}) along \(samples) characteristics"
-                       : "histogram of \(samples) pushed samples on (\(s.labels.x), \(s.labels.y)), d = \(p.dimension)"
+                       : "histogram of \(samples) pushed samples" + (p.dimension > 2 ? " on (\(s.labels.x), \(s.labels.y))" : "")
     let svg = densityFigure(panels: panels, xLabel: s.labels.x, yLabel: s.labels.y, colorLabel: "\u{03C1}",
                             title: "\(p.name): density, \(method)", columns: panels.count <= 4 ? panels.count : 3)
     return PlotResult(svg: svg, notes: ["density: " + (exact ? "exact along characteristics (cell means)" : "histogram of projected samples")])
