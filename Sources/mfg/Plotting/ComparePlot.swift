@@ -19,5 +19,5 @@ func comparePlot(_ s: PlotSession, reference r: ReferenceDensities, samples: Int
         times.append(paths.times[n])
     }
     let svg = compareFigure(times: times, neural: neural, grid: grid, title: "\(s.problem.name): neural against grid solver")
-    return PlotResult(svg: svg, notes: ["compared at t = " + times.map(format).joined(separator: ", ")])
+    return PlotResult(svg: svg, notes: ["compared at t = " + times.map(shortTime).joined(separator: ", ")])
 }

@@ -25,7 +25,7 @@ func densityPlot(_ s: PlotSession, samples: Int, histogram: Bool = false) throws
             ? DensityHistogram.weighted(xs: px, ys: py, values: (0..<paths.agentCount).map { Foundation.exp(paths.logRho0[$0] - paths.ell[n][$0]) },
                                         grid: xs, ys)
             : DensityHistogram.counts(xs: px, ys: py, grid: xs, ys)
-        return HeatPanel(title: "t = \(format(paths.times[n]))", field: field)
+        return HeatPanel(title: "t = \(shortTime(paths.times[n]))", field: field)
     }
     if let target = p.targetDensity {
         panels.append(HeatPanel(title: "target \u{03C1}\u{2081}", field: target.marginalField(on: s.dims, xs: xs, ys: ys)))
@@ -38,7 +38,7 @@ func densityPlot(_ s: PlotSession, samples: Int, histogram: Bool = false) throws
 }
 
 /// A time for a panel title: at most three decimals, no trailing zeros.
-func format(_ t: Double) -> String {
+func shortTime(_ t: Double) -> String {
     var s = String(format: "%.3f", t)
     while s.hasSuffix("0") { s.removeLast() }
     if s.hasSuffix(".") { s.removeLast() }
