@@ -38,7 +38,9 @@ struct PlotCommand: ParsableCommand {
 
     /// The output file when `--out` is not given: `<kind>.svg` beside the checkpoint.
     var svgPath: String {
-        out ?? URL(fileURLWithPath: checkpoint).deletingLastPathComponent().appendingPathComponent("\(kind.rawValue).svg").path
+        if let out { return out }
+        let dir = (checkpoint as NSString).deletingLastPathComponent
+        return dir.isEmpty ? "\(kind.rawValue).svg" : (dir as NSString).appendingPathComponent("\(kind.rawValue).svg")
     }
 
     /// Checks every input (before any computation), draws the figure and writes the files.

@@ -5,6 +5,10 @@ import MFGProblem
 /// Levels drawn for each contoured field, as fractions of the field's maximum.
 private let densityLevels = [0.05, 0.3, 0.7]
 private let obstacleLevels = [0.1, 0.5, 0.9]
+/// One style per field whatever else is drawn: Q solid black, ρ₀ dashed orange, ρ₁ dotted magenta.
+private let obstacleStyle = (color: RGBColor(hex: 0x222222), dash: String?.none)
+private let initialStyle = (color: RGBColor(hex: 0xe4572e), dash: String?.some("6 3"))
+private let targetStyle = (color: RGBColor(hex: 0xc51b7d), dash: String?.some("2 2.5"))
 
 /// The paths figure: characteristics coloured by time over contours of Q, ρ₀ and ρ₁ (exact
 /// marginals; Q on the slice through the means when it depends on coordinates not drawn).
@@ -28,7 +32,8 @@ func pathsPlot(_ s: PlotSession, agents requested: Int?) throws(PlotError) -> Pl
     if let q = p.obstacle, p.obstacleWeight != 0 {
         let field = q.sliceField(on: s.dims, through: p.slicePoint, xs: xs, ys: ys)
         contours.append(ContourField(name: q.isSliced(by: s.dims) ? "obstacle Q (slice)" : "obstacle Q", field: field,
-                                     levels: scaled(field, obstacleLevels)))
+                                     levels: scaled(field, obstacleLevels), color: obstacleStyle.color,
+                                     dash: obstacleStyle.dash))
         // On a slice the agents' other coordinates are not those of the slice: no count there.
         if !q.isSliced(by: s.dims) {
             let c = ObstacleCrossing(trajectories: trajectories, obstacle: field)
@@ -37,10 +42,12 @@ func pathsPlot(_ s: PlotSession, agents requested: Int?) throws(PlotError) -> Pl
         }
     }
     let rho0 = p.initialDensity.marginalField(on: s.dims, xs: xs, ys: ys)
-    contours.append(ContourField(name: "\u{03C1}\u{2080} initial", field: rho0, levels: scaled(rho0, densityLevels)))
+    contours.append(ContourField(name: "\u{03C1}\u{2080} initial", field: rho0, levels: scaled(rho0, densityLevels),
+                                 color: initialStyle.color, dash: initialStyle.dash))
     if let target = p.targetDensity {
         let rho1 = target.marginalField(on: s.dims, xs: xs, ys: ys)
-        contours.append(ContourField(name: "\u{03C1}\u{2081} target", field: rho1, levels: scaled(rho1, densityLevels)))
+        contours.append(ContourField(name: "\u{03C1}\u{2081} target", field: rho1, levels: scaled(rho1, densityLevels),
+                                     color: targetStyle.color, dash: targetStyle.dash))
         let ends = trajectories.compactMap(\.points.last)
         let mx = ends.map(\.x).reduce(0, +) / Double(max(ends.count, 1))
         let my = ends.map(\.y).reduce(0, +) / Double(max(ends.count, 1))
