@@ -11,7 +11,7 @@ struct PlotCommand: ParsableCommand {
 
     @Argument(help: "A checkpoint written by `mfg solve`.") var checkpoint: String
     @Option(help: "The SVG file to write (default: <kind>.svg next to the checkpoint).") var out: String?
-    @Option(help: "paths, density, training or compare.") var kind: PlotKind = .paths
+    @Option(help: "What to draw.") var kind: PlotKind = .paths
     @Option(help: "The two coordinates to draw, 1-based.") var dims = "1,2"
     @Option(help: "A grid-solver result file (for --kind compare, d = 2).") var reference: String?
     @Option(help: "Characteristics in the paths figure (1…5000; default: the stored ones, or 256).") var agents: Int?
