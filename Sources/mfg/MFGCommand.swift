@@ -8,5 +8,5 @@ struct MFGCommand: ParsableCommand {
         commandName: "mfg",
         abstract: "Solve high-dimensional mean-field games and mean-field control problems.",
         subcommands: [SolveCommand.self, EvaluateCommand.self, ValidateCommand.self,
-                      ReferenceCommand.self, CompareCommand.self])
+                      ReferenceCommand.self, CompareCommand.self, PlotCommand.self])
 }

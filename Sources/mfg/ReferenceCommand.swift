@@ -13,7 +13,7 @@ struct ReferenceCommand: ParsableCommand {
 
     @Argument(help: "The problem file (YAML, dimension 2).") var problem: String
     @Option(help: "Grid NXxNYxNT (cells along x1, x2, time steps); default: the file's reference.grid.") var grid: String?
-    @Option(help: "Domain X1LO:X1HI,X2LO:X2HI; default: the file's reference.domain.") var domain: String?
+    @Option(help: "Domain X1LO:X1HI,X2LO:X2HI, written --domain=-4:4,-5:5; default: the file's reference.domain.") var domain: String?
     @Option(help: "Output directory (default: runs/<problem name>).") var out: String?
     @Option(help: "Iteration limit of the primal-dual solver (1…10000000).") var maxIterations = 20000
     @Option(help: "Stop when both residuals are below this (0 < tol < 1).") var tolerance = 1e-4

@@ -88,3 +88,21 @@ struct TrainerTests {
         #expect(throws: TrainingError.self) { try Solver(problem: problem, resume: state) }
     }
 }
+
+@Suite("Obstacle crossing count")
+struct ObstacleCrossingTests {
+    /// Two agents in d = 3: one straight through the bump's centre, one around it (|x₁| = 2.5
+    /// at the middle step, where Q is below 5% of its peak). Only the first counts; a path that
+    /// jumps across the core between two stored steps is caught by the segment sampling.
+    @Test func countsOnlyPathsThroughTheCore() {
+        let bump = Bump(amplitude: 50, coordinates: [0, 1], center: [0, 0], variance: [1, 0.5], dimension: 3)
+        let through: [[Double]] = [[0, 3, 0], [0, -3, 0]]            // one segment across the centre
+        let around: [[Double]] = [[0, 3, 0], [2.5, 0, 0], [0, -3, 0]]
+        let z = (0..<3).map { k -> [Double] in
+            let a = through[min(k, 1)], b = around[k]
+            return a + b
+        }
+        let paths = SolverPaths(times: [0, 0.5, 1], z: z, ell: [[0, 0], [0, 0], [0, 0]], logRho0: [0, 0])
+        #expect(ObstacleCrossing.fraction(paths: paths, obstacle: bump) == 0.5)
+    }
+}

@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+
+/// `mfg plot`: figures of a checkpoint's solution as SVG (and PNG). Thin: the data preparation
+/// lives in Plotting/, the drawing in MFGPlot.
+struct PlotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plot",
+        abstract: "Draw a checkpoint's solution: paths, densities, training curves, or a comparison with the grid solver.",
+        discussion: "Figures are SVG; --png also writes a PNG when rsvg-convert is on PATH. See docs/getting-started.md.")
+
+    @Argument(help: "A checkpoint written by `mfg solve`.") var checkpoint: String
+    @Option(help: "The SVG file to write (default: <kind>.svg next to the checkpoint).") var out: String?
+    @Option(help: "What to draw.") var kind: PlotKind = .paths
+    @Option(help: "The two coordinates to draw, 1-based.") var dims = "1,2"
+    @Option(help: "A grid-solver result file (for --kind compare, d = 2).") var reference: String?
+    @Option(help: "Characteristics in the paths figure (1…5000; default: the stored ones, or 256).") var agents: Int?
+    @Option(help: "Pushed samples behind the density and compare figures (100…1000000).") var samples = 20_000
+    @Option(help: "Worker threads (1…64).") var threads = 2
+    @Flag(help: "Density figure in d = 2: count pushed samples instead of showing ρ₀e^(−ℓ) along them.") var histogram = false
+    @Flag(help: "Also write FILE.png with rsvg-convert.") var png = false
+
+    func validate() throws {
+        if let agents, !(1...5000).contains(agents) { throw ValidationError("--agents must be in 1…5000, got \(agents)") }
+        guard (100...1_000_000).contains(samples) else { throw ValidationError("--samples must be in 100…1000000, got \(samples)") }
+        guard (1...64).contains(threads) else { throw ValidationError("--threads must be in 1…64, got \(threads)") }
+    }
+
+    func run() throws {
+        do throws(PlotError) {
+            let outcome = try perform()
+            print("wrote \(outcome.svgPath)" + (outcome.pngPath.map { " and \($0)" } ?? ""))
+            for note in outcome.notes { print("  \(note)") }
+        } catch {
+            fail(error.description, code: error.code)
+        }
+    }
+
+    /// The output file when `--out` is not given: `<kind>.svg` beside the checkpoint.
+    var svgPath: String {
+        if let out { return out }
+        let dir = (checkpoint as NSString).deletingLastPathComponent
+        return dir.isEmpty ? "\(kind.rawValue).svg" : (dir as NSString).appendingPathComponent("\(kind.rawValue).svg")
+    }
+
+    /// Checks every input (before any computation), draws the figure and writes the files.
+    func perform(references: ReferenceReader = ResultFileReferenceReader()) throws(PlotError) -> PlotOutcome {
+        let (cp, problem) = try PlotSession.load(checkpoint: checkpoint)
+        let dims = try CoordinatePair.parse(self.dims, dimension: problem.dimension, problem: problem.name)
+        var ref: ReferenceDensities?
+        if kind == .compare {
+            guard let reference else {
+                throw .badInput("--kind compare needs --reference RESULT.h5 (a grid-solver result for the same problem)")
+            }
+            guard problem.dimension == 2 else {
+                throw .badInput("--kind compare needs a d = 2 problem; '\(problem.name)' has d = \(problem.dimension)")
+            }
+            let r = try references.read(reference)
+            guard r.problemName == problem.name else {
+                throw .badInput("\(reference): the reference solves '\(r.problemName)' but the checkpoint solves '\(problem.name)'")
+            }
+            ref = r
+        } else if reference != nil {
+            throw .badInput("--reference is only used by --kind compare")
+        }
+        let converter = png ? PNGExport.converter : nil
+        let session = PlotSession(checkpoint: cp, problem: problem, dims: dims, threads: threads)
+        var result: PlotResult
+        switch kind {
+        case .paths: result = try pathsPlot(session, agents: agents)
+        case .density: result = try densityPlot(session, samples: samples, histogram: histogram)
+        case .training: result = try trainingPlot(session)
+        case .compare: result = try comparePlot(session, reference: ref!, samples: samples)
+        }
+        let path = svgPath
+        do { try result.svg.write(toFile: path, atomically: true, encoding: .utf8) }
+        catch { throw .failure("cannot write \(path): \(error.localizedDescription)") }
+        var pngPath: String?
+        if png {
+            if let converter {
+                pngPath = (path.hasSuffix(".svg") ? String(path.dropLast(4)) : path) + ".png"
+                try PNGExport.convert(svg: path, to: pngPath!, with: converter)
+            } else {
+                result.notes.append("--png: rsvg-convert is not on PATH (apt-get install librsvg2-bin); wrote the SVG only")
+            }
+        }
+        return PlotOutcome(svgPath: path, pngPath: pngPath, notes: result.notes)
+    }
+}
+
+/// The files `mfg plot` wrote and its report.
+struct PlotOutcome: Sendable {
+    var svgPath: String
+    var pngPath: String?
+    var notes: [String]
+}

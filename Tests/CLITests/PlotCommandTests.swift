@@ -1,0 +1,205 @@
+import Foundation
+import Testing
+@testable import mfg
+
+/// `mfg plot` end to end through the command's own logic (parsing, checks, drawing, writing),
+/// on tiny trained checkpoints.
+@Suite struct PlotCommandTests {
+    /// Parses the arguments as the command line would and runs the command's logic.
+    func plot(_ arguments: [String], references: ReferenceReader = ResultFileReferenceReader()) throws -> PlotOutcome {
+        let command = try PlotCommand.parse(arguments)
+        return try command.perform(references: references)
+    }
+
+    func svg(at path: String) throws -> SVGCheck {
+        let check = SVGCheck(try String(contentsOfFile: path, encoding: .utf8))
+        #expect(check.wellFormed)
+        #expect(check.root == "svg")
+        return check
+    }
+
+    @Test func pathsFigureShowsObstacleDensitiesAndAxes() throws {
+        let f = try PlotFixture.d2.get()
+        let outcome = try plot([f.checkpoint, "--out", f.path("p.svg")])
+        let s = try svg(at: outcome.svgPath)
+        #expect(s.count(class: "trajectory") > 0)
+        #expect(s.count(class: "contour") >= 3)          // levels of Q, ρ₀ and ρ₁
+        #expect(s.count(class: "start") == 32)           // the stored paths
+        #expect(s.count(class: "end") == 32)
+        #expect(s.text.contains("tiny-crowd-d2"))
+        #expect(s.text.contains("x1") && s.text.contains("x2"))
+        #expect(s.text.contains("obstacle Q") && s.text.contains("\u{03C1}\u{2081} target"))
+        #expect(outcome.notes.contains { $0.contains("pass where Q > Q_max/2") })
+    }
+
+    @Test func pathsAreComputedWhenMoreAgentsThanStoredAreAsked() throws {
+        let f = try PlotFixture.d2.get()
+        let outcome = try plot([f.checkpoint, "--out", f.path("p50.svg"), "--agents", "50", "--dims", "2,1"])
+        let s = try svg(at: outcome.svgPath)
+        #expect(s.count(class: "start") == 50)
+        #expect(outcome.notes.contains { $0.contains("computed") })
+    }
+
+    @Test func defaultOutputIsKindNextToCheckpoint() throws {
+        let f = try PlotFixture.d2.get()
+        let outcome = try plot([f.checkpoint, "--kind", "training"])
+        #expect(outcome.svgPath == f.path("training.svg"))
+        let s = try svg(at: outcome.svgPath)
+        #expect(s.count(class: "series") >= 4)
+        #expect(s.text.contains("tiny-crowd-d2: training"))
+        #expect(s.text.contains("iteration") && s.text.contains("objective (validation)"))
+    }
+
+    @Test func densityInTwoDimensionsIsExactAlongPaths() throws {
+        let f = try PlotFixture.d2.get()
+        let outcome = try plot([f.checkpoint, "--kind", "density", "--samples", "500", "--out", f.path("d.svg")])
+        let s = try svg(at: outcome.svgPath)
+        #expect(s.count(class: "heatmap") == 4)          // t = 0, 0.5, 1 and the target
+        #expect(s.text.contains("t = 0.5") && s.text.contains("target"))
+        #expect(s.text.contains("along 500 characteristics"))
+        let counted = try plot([f.checkpoint, "--kind", "density", "--histogram", "--samples", "500", "--out", f.path("dh.svg")])
+        #expect(try svg(at: counted.svgPath).text.contains("tiny-crowd-d2: density, histogram of 500 pushed samples"))
+    }
+
+    @Test func densityInThreeDimensionsIsAHistogramOfProjectedSamples() throws {
+        let f = try PlotFixture.d3.get()
+        let outcome = try plot([f.checkpoint, "--kind", "density", "--dims", "1,3", "--samples", "400", "--out", f.path("d.svg")])
+        let s = try svg(at: outcome.svgPath)
+        #expect(s.count(class: "heatmap") == 4)
+        #expect(s.text.contains("histogram of 400 pushed samples on (x1, x3)"))
+        #expect(s.text.contains("x3"))
+    }
+
+    @Test func pathsWithoutStoredPathsAndASlicedObstacle() throws {
+        let f = try PlotFixture.d3.get()
+        let outcome = try plot([f.checkpoint, "--dims", "1,3", "--agents", "20", "--out", f.path("p.svg")])
+        let s = try svg(at: outcome.svgPath)
+        #expect(s.count(class: "start") == 20)
+        #expect(s.text.contains("obstacle Q (slice)"))
+    }
+
+    @Test(arguments: [("1,3", "--dims 1,3: coordinate 3 is out of range; problem 'tiny-crowd-d2' has d = 2 (allowed: 1…2)"),
+                      ("0,1", "--dims 0,1: coordinate 0 is out of range; problem 'tiny-crowd-d2' has d = 2 (allowed: 1…2)"),
+                      ("1", "--dims must be two 1-based coordinates such as 1,2; got '1'"),
+                      ("2,2", "--dims 2,2: the two coordinates must differ")])
+    func badDimsAreOneLineErrors(dims: String, message: String) throws {
+        let f = try PlotFixture.d2.get()
+        let out = f.path("never-\(UUID().uuidString).svg")
+        #expect(throws: PlotError.badInput(message)) { try plot([f.checkpoint, "--dims", dims, "--out", out]) }
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test func compareNeedsAReference() throws {
+        let f = try PlotFixture.d2.get()
+        #expect(throws: PlotError.badInput("--kind compare needs --reference RESULT.h5 (a grid-solver result for the same problem)")) {
+            try plot([f.checkpoint, "--kind", "compare"])
+        }
+        #expect(throws: PlotError.badInput("/nonexistent/result.h5: no such file")) {
+            try plot([f.checkpoint, "--kind", "compare", "--reference", "/nonexistent/result.h5"])
+        }
+    }
+
+    @Test func aCheckpointIsNotAReference() throws {
+        let f = try PlotFixture.d2.get()
+        #expect(throws: PlotError.badInput("\(f.checkpoint): not an mfg reference result (format attribute is 'mfg-checkpoint'); make one with `mfg reference`")) {
+            try plot([f.checkpoint, "--kind", "compare", "--reference", f.checkpoint])
+        }
+    }
+
+    @Test func compareRefusesAnotherProblemsReference() throws {
+        let f = try PlotFixture.d2.get()
+        let other = StubReferences(problemName: "ot-d2")
+        #expect(throws: PlotError.badInput("ref.h5: the reference solves 'ot-d2' but the checkpoint solves 'tiny-crowd-d2'")) {
+            try plot([f.checkpoint, "--kind", "compare", "--reference", "ref.h5"], references: other)
+        }
+    }
+
+    @Test func compareDrawsNeuralGridAndDifference() throws {
+        let f = try PlotFixture.d2.get()
+        let outcome = try plot([f.checkpoint, "--kind", "compare", "--reference", "ref.h5", "--samples", "500",
+                                "--out", f.path("c.svg")], references: StubReferences(problemName: f.problemName))
+        let s = try svg(at: outcome.svgPath)
+        #expect(s.count(class: "heatmap") == 9)          // 3 times × (neural, grid, difference)
+        #expect(s.text.contains("neural against grid solver"))
+    }
+
+    @Test func compareNeedsTwoDimensions() throws {
+        let f = try PlotFixture.d3.get()
+        #expect(throws: PlotError.badInput("--kind compare needs a d = 2 problem; 'tiny-crowd-d3' has d = 3")) {
+            try plot([f.checkpoint, "--kind", "compare", "--reference", "ref.h5"])
+        }
+    }
+
+    @Test func pngIsWrittenWhenRsvgConvertIsInstalled() throws {
+        let f = try PlotFixture.d2.get()
+        let outcome = try plot([f.checkpoint, "--kind", "training", "--png", "--out", f.path("t.svg")])
+        if PNGExport.converter != nil {
+            #expect(outcome.pngPath == f.path("t.png"))
+            #expect(FileManager.default.fileExists(atPath: f.path("t.png")))
+        } else {
+            #expect(outcome.notes.contains { $0.contains("rsvg-convert is not on PATH") })
+        }
+    }
+}
+
+/// A reference of the fixture's shape: the exact ρ₀ marginal at three times.
+struct StubReferences: ReferenceReader {
+    let problemName: String
+    func read(_ path: String) throws(PlotError) -> ReferenceDensities {
+        let xs: [Double] = (0..<21).map { -3 + 0.3 * Double($0) }
+        let ys: [Double] = (0..<21).map { -4 + 0.4 * Double($0) }
+        /// A Gaussian of variance 0.3 moving from (0, 2) to (0, -2).
+        func rho(_ x: Double, _ y: Double, _ t: Double) -> Double {
+            let cy: Double = 2 - 4 * t
+            let r2: Double = x * x + (y - cy) * (y - cy)
+            return exp(-r2 / 0.6) / (0.6 * Double.pi)
+        }
+        var fields: [[Double]] = []
+        for t in [0.0, 0.5, 1.0] {
+            var f: [Double] = []
+            for y in ys { for x in xs { f.append(rho(x, y, t)) } }
+            fields.append(f)
+        }
+        return ReferenceDensities(problemName: problemName, xs: xs, ys: ys, times: [0, 0.5, 1], rho: fields)
+    }
+}
+
+/// The built binary: exit codes and the one-line message on standard error.
+@Suite struct PlotBinaryTests {
+    /// `.build/debug/mfg`, found from this file's path; nil when it has not been built.
+    static let binary: String? = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let path = root.appendingPathComponent(".build/debug/mfg").path
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }()
+
+    func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary!)
+        p.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    @Test(.enabled(if: binary != nil)) func badDimsExitWithBadInput() throws {
+        let f = try PlotFixture.d2.get()
+        let r = try run(["plot", f.checkpoint, "--dims", "1,3", "--out", f.path("bin.svg")])
+        #expect(r.status == ExitCodes.badInput)
+        #expect(r.stderr == "mfg: --dims 1,3: coordinate 3 is out of range; problem 'tiny-crowd-d2' has d = 2 (allowed: 1…2)\n")
+        #expect(!FileManager.default.fileExists(atPath: f.path("bin.svg")))
+    }
+
+    @Test(.enabled(if: binary != nil)) func trainingFigureFromTheCommandLine() throws {
+        let f = try PlotFixture.d2.get()
+        let r = try run(["plot", f.checkpoint, "--kind", "training", "--out", f.path("bin-training.svg")])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("wrote \(f.path("bin-training.svg"))"))
+        #expect(SVGCheck(try String(contentsOfFile: f.path("bin-training.svg"), encoding: .utf8)).wellFormed)
+    }
+}
