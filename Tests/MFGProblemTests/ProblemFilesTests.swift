@@ -72,8 +72,9 @@ struct ProblemFilesTests {
         #expect(cf.m0 == [-1] + [Double](repeating: 0, count: 9))
         #expect(cf.m1 == [1] + [Double](repeating: 0, count: 9))
         #expect(cf.v0 == 0.3 && cf.v1 == 1 && cf.alphaL == 2 && cf.lambdaG == 5 && cf.T == 1)
-        #expect(p.training.schedule == .stepDecay(factor: 0.5, every: 750))
-        #expect(p.training.learningRate(atIteration: 1499) == 0.005)
+        #expect(p.training.optimizer == .lbfgs)
+        #expect(p.training.resampleEvery == 100)
+        #expect(p.training.schedule == .constant)
     }
 }
 
