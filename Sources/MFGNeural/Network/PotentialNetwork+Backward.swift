@@ -30,7 +30,7 @@ extension PotentialNetwork {
                                 _ sBarOut: UnsafeMutablePointer<T>?) {
         let m = shape.width, d = shape.dimension, dd = shape.inputSize, R = shape.residualLayers
         let r = shape.rank, h = T(shape.step)
-        let nb = ws.count, mn = m * nb, md = m * d
+        let nb = ws.count, mn = m * nb, dJ = shape.jacobianWidth, md = m * dJ
         let off = ParameterOffsets(layout, shape)
         let s = UnsafePointer(ws.input)
         let A = theta + off.A, w = theta + off.w
@@ -49,7 +49,7 @@ extension PotentialNetwork {
             // ‖AE‖²: Ā[:, :d] += 2 ΣΔ̄ A[:, :d].
             let gA = grad + off.A
             for idx in 0..<(r * d) { gA[idx] += 2 * lapSum * A[idx] }
-            var jBar = ws.jBar0, jBarPrev = ws.jBar1
+            let jBar = ws.jBar0
             var jBarIsZero = true
             var k = R
             while k >= 1 {
@@ -66,7 +66,7 @@ extension PotentialNetwork {
                     for i in 0..<m { ws.rowScratch3[i] = 2 * lb * sppc[i] * zc[i] }
                     let coef = ws.rowScratch3
                     if jBarIsZero {
-                        for j in 0..<d {
+                        for j in 0..<dJ {
                             let pj = pcol + j * m, pbj = pb + j * m
                             for i in 0..<m {
                                 q[i] += pj[i] * pj[i]
@@ -74,7 +74,7 @@ extension PotentialNetwork {
                             }
                         }
                     } else {
-                        for j in 0..<d {
+                        for j in 0..<dJ {
                             let pj = pcol + j * m, pbj = pb + j * m, jbj = jb + j * m
                             for i in 0..<m {
                                 q[i] += pj[i] * pj[i]
@@ -90,23 +90,21 @@ extension PotentialNetwork {
                         zb[i] += h * lb * sppc[i] * q[i]
                     }
                 }
-                // J̄_{k−1} = J̄_k + K_kᵀ P̄_k;  K̄_k += P̄_k J_{k−1}ᵀ.
-                if jBarIsZero {
-                    T.blasGemm(.transposed, .none, m, d * nb, m, 1, theta + off.K[k], m, ws.pBar, m,
-                               0, jBarPrev, m)
-                } else {
-                    jBarPrev.update(from: jBar, count: md * nb)
-                    T.blasGemm(.transposed, .none, m, d * nb, m, 1, theta + off.K[k], m, ws.pBar, m,
-                               1, jBarPrev, m)
-                }
-                T.blasGemm(.none, .transposed, m, m, d * nb, 1, ws.pBar, m, ws.jac[k - 1], m,
+                // J̄_{k−1} = J̄_k + K_kᵀ P̄_k (in place: J̄_k is not needed again);
+                // K̄_k += P̄_k J_{k−1}ᵀ.
+                T.blasGemm(.transposed, .none, m, dJ * nb, m, 1, theta + off.K[k], m, ws.pBar, m,
+                           jBarIsZero ? 0 : 1, jBar, m)
+                T.blasGemm(.none, .transposed, m, m, dJ * nb, 1, ws.pBar, m, ws.jac[k - 1], m,
                            1, grad + off.K[k], m)
-                swap(&jBar, &jBarPrev)
                 jBarIsZero = false
                 k -= 1
             }
             // Layer 0: J₀ = diag σ′(a₀) P₀ with P₀ = K₀E; t₀ = Σᵢ σ″(a₀ᵢ) z₀ᵢ ‖P₀ᵢ‖².
-            let p0 = theta + off.K[0], gK0 = grad + off.K[0]
+            // Adjoint of the matrix the sweep carried: K₀E itself, or L (then K̄₀E += L̄ Qᵀ).
+            let gram = shape.usesGramFactor
+            let p0: UnsafePointer<T> = gram ? UnsafePointer(ws.factorL) : theta + off.K[0]
+            let gK0 = gram ? ws.factorBar : grad + off.K[0]
+            if gram { gK0.update(repeating: 0, count: m * m) }
             let sp0 = ws.sp[0], spp0 = ws.spp[0], z0 = ws.z[0]
             let coefSum = ws.rowScratch3
             coefSum.update(repeating: 0, count: m)
@@ -118,7 +116,7 @@ extension PotentialNetwork {
                 cross.update(repeating: 0, count: m)
                 if !jBarIsZero {
                     let jb = jBar + col * md
-                    for j in 0..<d {
+                    for j in 0..<dJ {
                         let pj = p0 + j * m, jbj = jb + j * m, gj = gK0 + j * m
                         for i in 0..<m {
                             cross[i] += pj[i] * jbj[i]
@@ -134,9 +132,14 @@ extension PotentialNetwork {
                     coefSum[i] += 2 * lb * sppc[i] * zc[i]
                 }
             }
-            for j in 0..<d {
+            for j in 0..<dJ {
                 let pj = p0 + j * m, gj = gK0 + j * m
                 for i in 0..<m { gj[i] += coefSum[i] * pj[i] }
+            }
+            if gram {
+                // The trace depends on K₀E only through G = K₀E(K₀E)ᵀ = LLᵀ, so L̄ = 2ḠL and
+                // K̄₀E = 2ḠK₀E = 2ḠLQᵀ = L̄Qᵀ.
+                T.blasGemm(.none, .none, m, d, m, 1, ws.factorBar, m, ws.factorQt, m, 1, grad + off.K[0], m)
             }
         }
 

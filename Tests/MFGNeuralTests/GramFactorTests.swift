@@ -1,0 +1,83 @@
+import Testing
+import MFGMath
+@testable import MFGNeural
+
+/// When d > m the trace sweep carries an m × m factor L of K₀E(K₀E)ᵀ instead of K₀E: the same
+/// exactness checks as for d ≤ m, in that regime (Taylor tests of every parameter block and of
+/// the input adjoint, and the objective's gradient).
+@Suite("Exact derivatives with the Gram factor (d > m)")
+struct GramFactorTests {
+    @Test func factorReproducesK0E() {
+        let m = 4, d = 9
+        var rng = RandomSource(seed: 5)
+        let B: [Double] = rng.gaussians(m * d)
+        var L = [Double](repeating: 0, count: m * m), Qt = [Double](repeating: 0, count: m * d)
+        var work = [Double](repeating: 0, count: 3 * d * m + m)
+        householderFactor(B, m: m, d: d, L: &L, Qt: &Qt, work: &work)
+        for i in 0..<m {
+            for j in 0..<d {
+                var v = 0.0
+                for c in 0..<m { v += L[i + c * m] * Qt[c + j * m] }
+                #expect(abs(v - B[i + j * m]) < 1e-12)
+            }
+            for c in (i + 1)..<m { #expect(L[i + c * m] == 0) }
+            for k in 0..<m {
+                var dot = 0.0
+                for j in 0..<d { dot += Qt[i + j * m] * Qt[k + j * m] }
+                #expect(abs(dot - (i == k ? 1 : 0)) < 1e-12)
+            }
+        }
+    }
+
+    @Test(arguments: [1, 2]) func everyParameterBlockDouble(layers: Int) {
+        let d = 9, m = 4, n = 5
+        let net = randomNetwork(Double.self, d: d, m: m, layers: layers, seed: 61)
+        #expect(net.shape.usesGramFactor)
+        let pts = randomPoints(Double.self, d: d, n: n, seed: 62)
+        let loss = ParameterGradientTests.MixedLoss<Double>(n: n, seed: 63)
+        let base = loss.value(net, pts)
+        let grad = loss.gradient(net, pts)
+        var rng = RandomSource(seed: 64)
+        for block in net.layout.blocks where block.name != "b" {
+            let dir: [Double] = rng.gaussians(block.count)
+            let slope = zip(block.range, dir).reduce(0.0) { $0 + grad.parameters[$1.0] * $1.1 }
+            let ratios = taylorRatios(eps0: 0.05, steps: 7) { eps in
+                var moved = net
+                for (i, v) in zip(block.range, dir) { moved.parameters[i] += eps * v }
+                return loss.value(moved, pts) - base - eps * slope
+            }
+            #expect(showsSecondOrder(ratios), "block \(block.name): ratios \(ratios)")
+        }
+        let dir: [Double] = rng.gaussians(pts.storage.count)
+        let slope = zip(grad.points.storage, dir).reduce(0.0) { $0 + $1.0 * $1.1 }
+        let ratios = taylorRatios(eps0: 0.05, steps: 7) { eps in
+            var moved = pts
+            for i in 0..<moved.storage.count { moved.storage[i] += eps * dir[i] }
+            return loss.value(net, moved) - base - eps * slope
+        }
+        #expect(showsSecondOrder(ratios), "input: ratios \(ratios)")
+    }
+
+    @Test func objectiveGradientTaylor() throws {
+        let d = 7, n = 6
+        let net = randomNetwork(Double.self, d: d, m: 3, layers: 2, seed: 71)
+        let costs = testCosts(Double.self, d: d, obstacle: true, entropy: 0.3, kl: true)
+        let obj = try CharacteristicsObjective(costs: costs, stepper: .rk4, steps: 3, shape: net.shape, blockSize: 4)
+        var rng = RandomSource(seed: 72)
+        let x0: [Double] = rng.gaussians(d * n)
+        let logRho0: [Double] = rng.gaussians(n)
+        let base = try obj.evaluate(net, x0: x0, logRho0: logRho0, gradient: true)
+        let grad = base.gradient!
+        for block in net.layout.blocks where block.name != "b" {
+            let dir: [Double] = rng.gaussians(block.count)
+            let slope = zip(block.range, dir).reduce(0.0) { $0 + grad[$1.0] * $1.1 }
+            let ratios = taylorRatios(eps0: 0.02, steps: 7) { eps in
+                var moved = net
+                for (i, v) in zip(block.range, dir) { moved.parameters[i] += eps * v }
+                return try! obj.evaluate(moved, x0: x0, logRho0: logRho0, gradient: false).terms.total
+                    - base.terms.total - eps * slope
+            }
+            #expect(showsSecondOrder(ratios), "block \(block.name): \(ratios)")
+        }
+    }
+}
