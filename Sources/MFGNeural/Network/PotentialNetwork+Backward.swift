@@ -59,25 +59,25 @@ extension PotentialNetwork {
                     let lb = lapBar[col]
                     let pcol = pk + col * md, jb = jBar + col * md, pb = ws.pBar + col * md
                     let spc = spk + col * m, sppc = sppk + col * m, zc = zk + col * m
-                    let q = ws.rowScratch, cross = ws.rowScratch2
-                    q.update(repeating: 0, count: m)
-                    cross.update(repeating: 0, count: m)
-                    // P̄ = h[σ′ ⊙ J̄ + 2Δ̄ σ″ z P]; row sums ΣⱼP² and ΣⱼP J̄.
+                    // Row sums ΣⱼP² come from the forward pass; ΣⱼP J̄ is built here.
+                    let q = ws.pNorms[k - 1] + col * m, cross = ws.rowScratch2
+                    // P̄ = h[σ′ ⊙ J̄ + 2Δ̄ σ″ z P].
                     for i in 0..<m { ws.rowScratch3[i] = 2 * lb * sppc[i] * zc[i] }
                     let coef = ws.rowScratch3
                     if jBarIsZero {
+                        for i in 0..<m { cross[i] = 0 }
                         for j in 0..<dJ {
                             let pj = pcol + j * m, pbj = pb + j * m
-                            for i in 0..<m {
-                                q[i] += pj[i] * pj[i]
-                                pbj[i] = h * coef[i] * pj[i]
-                            }
+                            for i in 0..<m { pbj[i] = h * coef[i] * pj[i] }
                         }
                     } else {
-                        for j in 0..<dJ {
+                        for i in 0..<m {
+                            cross[i] = pcol[i] * jb[i]
+                            pb[i] = h * (spc[i] * jb[i] + coef[i] * pcol[i])
+                        }
+                        for j in 1..<dJ {
                             let pj = pcol + j * m, pbj = pb + j * m, jbj = jb + j * m
                             for i in 0..<m {
-                                q[i] += pj[i] * pj[i]
                                 cross[i] += pj[i] * jbj[i]
                                 pbj[i] = h * (spc[i] * jbj[i] + coef[i] * pj[i])
                             }
@@ -113,9 +113,11 @@ extension PotentialNetwork {
                 let spc = sp0 + col * m, sppc = spp0 + col * m, zc = z0 + col * m
                 let ab = ws.aBar[0] + col * m, zb = ws.zBar[0] + col * m
                 let cross = ws.rowScratch2
-                cross.update(repeating: 0, count: m)
-                if !jBarIsZero {
+                if jBarIsZero {
+                    for i in 0..<m { cross[i] = 0 }
+                } else {
                     let jb = jBar + col * md
+                    for i in 0..<m { cross[i] = 0 }
                     for j in 0..<dJ {
                         let pj = p0 + j * m, jbj = jb + j * m, gj = gK0 + j * m
                         for i in 0..<m {

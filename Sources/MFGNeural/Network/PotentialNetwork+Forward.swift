@@ -158,9 +158,10 @@ extension PotentialNetwork {
             for col in 0..<nb {
                 let pcol = pk + col * md
                 let spc = spk + col * m, sppc = sppk + col * m, zc = zk + col * m
-                let q = ws.rowScratch
-                q.update(repeating: 0, count: m)
-                for j in 0..<dJ {
+                // Row sums Σⱼ P²ᵢⱼ, kept for the reverse pass.
+                let q = ws.pNorms[k - 1] + col * m
+                for i in 0..<m { q[i] = pcol[i] * pcol[i] }
+                for j in 1..<dJ {
                     let pj = pcol + j * m
                     for i in 0..<m { q[i] += pj[i] * pj[i] }
                 }

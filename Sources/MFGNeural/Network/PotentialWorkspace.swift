@@ -25,6 +25,7 @@ public final class PotentialWorkspace<T: Scalar> {
     let g: [UnsafeMutablePointer<T>]        // σ′(aₖ) ⊙ zₖ
     let jac: [UnsafeMutablePointer<T>]      // Jₖ, k = 0…R−1
     let p: [UnsafeMutablePointer<T>]        // Pₖ, k = 1…R (index k−1)
+    let pNorms: [UnsafeMutablePointer<T>]   // row sums Σⱼ(Pₖ)ᵢⱼ², m × nb, k = 1…R (index k−1)
     let as_: UnsafeMutablePointer<T>        // A·s, r × nb
     let p0RowNorms: UnsafeMutablePointer<T> // ‖row i of K₀[:, :d]‖², m
     /// When d > m: K₀E = L Qᵀ with L (m × m, lower triangular) and Qᵀ (m × d, orthonormal rows),
@@ -82,6 +83,7 @@ public final class PotentialWorkspace<T: Scalar> {
         g = (0...R).map { _ in alloc(mn) }
         jac = (0..<R).map { _ in alloc(jn) }
         p = (0..<R).map { _ in alloc(jn) }
+        pNorms = (0..<R).map { _ in alloc(mn) }
         as_ = alloc(shape.rank * capacity)
         p0RowNorms = alloc(m)
         let gram = shape.usesGramFactor
@@ -113,7 +115,7 @@ public final class PotentialWorkspace<T: Scalar> {
         let dj = shape.jacobianWidth
         let factor = shape.usesGramFactor ? 2 * m * m + 4 * m * d + m : 4
         let values = dd * nb * 3 + 6 * (R + 1) * m * nb + 2 * R * m * dj * nb + shape.rank * nb * 3
-            + m + 3 * nb + 2 * (R + 1) * m * nb + 3 * m * nb + 2 * m * dj * nb + factor
+            + m + 3 * nb + 2 * (R + 1) * m * nb + 3 * m * nb + 2 * m * dj * nb + factor + R * m * nb
         return values * MemoryLayout<T>.stride
     }
 }
