@@ -110,3 +110,78 @@ struct ActivationKernelTests {
     @Test func double() { check(Double.self, tolerance: 8e-16) }   // 4 ulp
     @Test func float() { check(Float.self, tolerance: 3e-7) }
 }
+
+/// Width 16 takes the SIMD column kernels of the trace sweeps: the same exactness checks there,
+/// with d < m (direct Jacobians) and d > m (Gram factor), and Float against Double.
+@Suite("Width-16 kernels")
+struct Width16Tests {
+    @Test(arguments: [3, 21]) func parameterAndInputTaylor(d: Int) {
+        let m = 16, n = 4
+        let net = randomNetwork(Double.self, d: d, m: m, layers: 2, seed: 91)
+        let pts = randomPoints(Double.self, d: d, n: n, seed: 92)
+        let loss = ParameterGradientTests.MixedLoss<Double>(n: n, seed: 93)
+        let base = loss.value(net, pts)
+        let grad = loss.gradient(net, pts)
+        var rng = RandomSource(seed: 94)
+        for block in net.layout.blocks where block.name != "b" {
+            let dir: [Double] = rng.gaussians(block.count)
+            let slope = zip(block.range, dir).reduce(0.0) { $0 + grad.parameters[$1.0] * $1.1 }
+            let ratios = taylorRatios(eps0: 0.02, steps: 8) { eps in
+                var moved = net
+                for (i, v) in zip(block.range, dir) { moved.parameters[i] += eps * v }
+                return loss.value(moved, pts) - base - eps * slope
+            }
+            #expect(showsSecondOrder(ratios), "d=\(d) block \(block.name): ratios \(ratios)")
+        }
+        let dir: [Double] = rng.gaussians(pts.storage.count)
+        let slope = zip(grad.points.storage, dir).reduce(0.0) { $0 + $1.0 * $1.1 }
+        let ratios = taylorRatios(eps0: 0.02, steps: 8) { eps in
+            var moved = pts
+            for i in 0..<moved.storage.count { moved.storage[i] += eps * dir[i] }
+            return loss.value(net, moved) - base - eps * slope
+        }
+        #expect(showsSecondOrder(ratios), "d=\(d) input: ratios \(ratios)")
+    }
+
+    @Test(arguments: [3, 21]) func floatAgreesWithDouble(d: Int) {
+        let m = 16, n = 6
+        let netD = randomNetwork(Double.self, d: d, m: m, layers: 2, seed: 95)
+        let netF = try! PotentialNetwork<Float>(shape: netD.shape, parameters: netD.parameters.map { Float($0) })
+        let ptsD = randomPoints(Double.self, d: d, n: n, seed: 96)
+        let ptsF = try! Matrix<Float>(rows: ptsD.rows, cols: ptsD.cols, storage: ptsD.storage.map { Float($0) })
+        let vD = try! netD.evaluate(ptsD), vF = try! netF.evaluate(ptsF)
+        for s in 0..<n {
+            let scale = max(1, abs(vD.laplacian[s]))
+            #expect(abs(Double(vF.laplacian[s]) - vD.laplacian[s]) <= 1e-4 * scale)
+        }
+        let ones = [Double](repeating: 1, count: n)
+        let gD = try! netD.vectorJacobianProduct(at: ptsD, phiBar: ones, gradientBar: nil, laplacianBar: ones)
+        let gF = try! netF.vectorJacobianProduct(at: ptsF, phiBar: ones.map { Float($0) }, gradientBar: nil,
+                                                 laplacianBar: ones.map { Float($0) })
+        let norm = gD.parameters.reduce(0.0) { max($0, abs($1)) }
+        for (a, b) in zip(gD.parameters, gF.parameters) { #expect(abs(Double(b) - a) <= 1e-3 * norm) }
+    }
+
+    @Test func objectiveGradientTaylor() throws {
+        let d = 20, n = 5
+        let net = randomNetwork(Double.self, d: d, m: 16, layers: 2, seed: 97)
+        let costs = testCosts(Double.self, d: d, obstacle: true, entropy: 0.3, kl: true)
+        let obj = try CharacteristicsObjective(costs: costs, stepper: .rk4, steps: 2, shape: net.shape, blockSize: 3)
+        var rng = RandomSource(seed: 98)
+        let x0: [Double] = rng.gaussians(d * n)
+        let logRho0: [Double] = rng.gaussians(n)
+        let base = try obj.evaluate(net, x0: x0, logRho0: logRho0, gradient: true)
+        let grad = base.gradient!
+        for block in net.layout.blocks where block.name != "b" {
+            let dir: [Double] = rng.gaussians(block.count)
+            let slope = zip(block.range, dir).reduce(0.0) { $0 + grad[$1.0] * $1.1 }
+            let ratios = taylorRatios(eps0: 0.01, steps: 8) { eps in
+                var moved = net
+                for (i, v) in zip(block.range, dir) { moved.parameters[i] += eps * v }
+                return try! obj.evaluate(moved, x0: x0, logRho0: logRho0, gradient: false).terms.total
+                    - base.terms.total - eps * slope
+            }
+            #expect(showsSecondOrder(ratios), "block \(block.name): \(ratios)")
+        }
+    }
+}

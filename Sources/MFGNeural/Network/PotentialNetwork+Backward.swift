@@ -64,7 +64,25 @@ extension PotentialNetwork {
                     // P̄ = h[σ′ ⊙ J̄ + 2Δ̄ σ″ z P].
                     for i in 0..<m { ws.rowScratch3[i] = 2 * lb * sppc[i] * zc[i] }
                     let coef = ws.rowScratch3
-                    if jBarIsZero {
+                    if m == 16 && (T.self == Float.self || T.self == Double.self) {
+                        // Whole 16-row columns as SIMD vectors: Σⱼ P J̄ stays in registers.
+                        let jbOpt: UnsafeRawPointer? = jBarIsZero ? nil : UnsafeRawPointer(jb)
+                        if T.self == Float.self {
+                            let hv = SIMD16<Float>(repeating: unsafeBitCast(h, to: Float.self))
+                            let c = Width16.reverseColumn(
+                                SIMD16<Float>.self, columns: dJ, p: pcol, jBar: jbOpt, pBar: pb,
+                                hsp: hv * Width16.load(SIMD16<Float>.self, spc),
+                                hcoef: hv * Width16.load(SIMD16<Float>.self, coef))
+                            UnsafeMutableRawPointer(cross).storeBytes(of: c, as: SIMD16<Float>.self)
+                        } else {
+                            let hv = SIMD16<Double>(repeating: unsafeBitCast(h, to: Double.self))
+                            let c = Width16.reverseColumn(
+                                SIMD16<Double>.self, columns: dJ, p: pcol, jBar: jbOpt, pBar: pb,
+                                hsp: hv * Width16.load(SIMD16<Double>.self, spc),
+                                hcoef: hv * Width16.load(SIMD16<Double>.self, coef))
+                            UnsafeMutableRawPointer(cross).storeBytes(of: c, as: SIMD16<Double>.self)
+                        }
+                    } else if jBarIsZero {
                         for i in 0..<m { cross[i] = 0 }
                         for j in 0..<dJ {
                             let pj = pcol + j * m, pbj = pb + j * m

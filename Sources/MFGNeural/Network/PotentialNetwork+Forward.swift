@@ -160,6 +160,25 @@ extension PotentialNetwork {
                 let spc = spk + col * m, sppc = sppk + col * m, zc = zk + col * m
                 // Row sums Σⱼ P²ᵢⱼ, kept for the reverse pass.
                 let q = ws.pNorms[k - 1] + col * m
+                if m == 16 && (T.self == Float.self || T.self == Double.self) {
+                    // Whole 16-row columns as SIMD vectors (row sums and J update in one pass).
+                    let nextCol = next.map { UnsafeMutableRawPointer($0 + col * md) }
+                    if T.self == Float.self {
+                        let hs = SIMD16<Float>(repeating: unsafeBitCast(h, to: Float.self))
+                            * Width16.load(SIMD16<Float>.self, spc)
+                        Width16.forwardColumn(SIMD16<Float>.self, columns: dJ, p: pcol, jPrev: prev + col * md,
+                                              next: nextCol, hsp: hs, q: q)
+                    } else {
+                        let hs = SIMD16<Double>(repeating: unsafeBitCast(h, to: Double.self))
+                            * Width16.load(SIMD16<Double>.self, spc)
+                        Width16.forwardColumn(SIMD16<Double>.self, columns: dJ, p: pcol, jPrev: prev + col * md,
+                                              next: nextCol, hsp: hs, q: q)
+                    }
+                    var t: T = 0
+                    for i in 0..<m { t += sppc[i] * zc[i] * q[i] }
+                    ws.laplacian[col] += h * t
+                    continue
+                }
                 for i in 0..<m { q[i] = pcol[i] * pcol[i] }
                 for j in 1..<dJ {
                     let pj = pcol + j * m
