@@ -1,9 +1,11 @@
 import MFGMath
 
 /// Per-worker memory for integrating and differentiating the characteristics of one block of
-/// samples: one network workspace per Runge–Kutta stage (so a step can be replayed and
-/// reversed without re-evaluating stages twice), the states yₙ = (zₙ, ℓₙ) at every step, and
-/// the stage values and adjoints. Allocated once per worker; nothing is allocated per step.
+/// samples: one network workspace per Runge–Kutta stage of every step, plus one for the
+/// terminal evaluation (so the reverse pass reads every stage's intermediates instead of
+/// replaying the step: one network evaluation per stage saved, for memory that is fixed by
+/// the block size, never by the number of samples), the states yₙ = (zₙ, ℓₙ) at every step,
+/// and the stage values and adjoints. Allocated once per worker; nothing is allocated per step.
 final class TrajectoryScratch<T: Scalar> {
     let d: Int, capacity: Int, steps: Int, stages: Int
     let stageWorkspaces: [PotentialWorkspace<T>]
@@ -17,7 +19,8 @@ final class TrajectoryScratch<T: Scalar> {
     let logRho0: UnsafeMutablePointer<T>
     /// Stage values Yᵢ = (zᵢ, ℓᵢ) and slopes Kᵢ = (−∇ₓΦ/α_L, −ΔΦ/α_L).
     let stageZ: [UnsafeMutablePointer<T>], stageEll: [UnsafeMutablePointer<T>], slopeZ: [UnsafeMutablePointer<T>], slopeEll: [UnsafeMutablePointer<T>]
-    /// Q and ∇Q at each stage (when there is an obstacle), HJB residual sign at each stage.
+    /// Q at each stage (when there is an obstacle); ∇Q and the HJB residual sign at each stage
+    /// of every step (index n·stages + i), kept for the reverse pass.
     let stageQ: [UnsafeMutablePointer<T>], stageQGrad: [UnsafeMutablePointer<T>], stageResidualSign: [UnsafeMutablePointer<T>]
     /// Network input s = (z, t), (d+1) × nb.
     let input: UnsafeMutablePointer<T>
@@ -26,12 +29,14 @@ final class TrajectoryScratch<T: Scalar> {
     let gradientBar: UnsafeMutablePointer<T>, laplacianBar: UnsafeMutablePointer<T>, phiBar: UnsafeMutablePointer<T>, inputBar: UnsafeMutablePointer<T>
     /// Terminal quantities: log ρ₁ or g at z_T and its gradient.
     let terminalValue: UnsafeMutablePointer<T>, terminalGrad: UnsafeMutablePointer<T>
+    /// Φ(z_T, T) − δG/δρ per sample, kept from the forward pass for the reverse pass.
+    let terminalMismatch: UnsafeMutablePointer<Double>
     /// Per-sample running sums (kinetic, obstacle, entropy, HJB residual), for reporting.
     let sumKinetic: UnsafeMutablePointer<Double>, sumObstacle: UnsafeMutablePointer<Double>, sumEntropy: UnsafeMutablePointer<Double>, sumHJB: UnsafeMutablePointer<Double>
 
     init(shape: NetworkShape, capacity: Int, steps: Int, stages: Int) throws(NetworkError) {
         d = shape.dimension; self.capacity = capacity; self.steps = steps; self.stages = stages
-        stageWorkspaces = try (0..<stages).map { (_) throws(NetworkError) in
+        stageWorkspaces = try (0...(steps * stages)).map { (_) throws(NetworkError) in
             try PotentialWorkspace<T>(shape: shape, capacity: capacity)
         }
         let dn = d * capacity
@@ -46,8 +51,8 @@ final class TrajectoryScratch<T: Scalar> {
         slopeZ = (0..<stages).map { _ in arr(dn) }
         slopeEll = (0..<stages).map { _ in arr(capacity) }
         stageQ = (0..<stages).map { _ in arr(capacity) }
-        stageQGrad = (0..<stages).map { _ in arr(dn) }
-        stageResidualSign = (0..<stages).map { _ in arr(capacity) }
+        stageQGrad = (0..<(steps * stages)).map { _ in arr(dn) }
+        stageResidualSign = (0..<(steps * stages)).map { _ in arr(capacity) }
         input = arr((d + 1) * capacity)
         yBarZ = arr(dn); yBarEll = arr(capacity)
         kBarZ = (0..<stages).map { _ in arr(dn) }
@@ -55,6 +60,7 @@ final class TrajectoryScratch<T: Scalar> {
         gradientBar = arr((d + 1) * capacity); laplacianBar = arr(capacity); phiBar = arr(capacity)
         inputBar = arr((d + 1) * capacity)
         terminalValue = arr(capacity); terminalGrad = arr(dn)
+        terminalMismatch = arena.allocate(capacity)
         sumKinetic = arena.allocate(capacity); sumObstacle = arena.allocate(capacity)
         sumEntropy = arena.allocate(capacity); sumHJB = arena.allocate(capacity)
     }

@@ -39,6 +39,14 @@ public struct NetworkShape: Equatable, Sendable, CustomStringConvertible {
     /// Length of the input s = (x, t).
     public var inputSize: Int { dimension + 1 }
 
+    /// Whether the trace sweep replaces K₀E (m × d) by an m × m factor L with LLᵀ = K₀E(K₀E)ᵀ
+    /// (when d > m): the trace depends on K₀E only through that Gram matrix, so the per-sample
+    /// Jacobians shrink from m × d to m × m and the sweep's cost stops growing with d.
+    public var usesGramFactor: Bool { dimension > width }
+
+    /// Columns of the per-sample Jacobians the trace sweep carries: min(d, m).
+    public var jacobianWidth: Int { min(dimension, width) }
+
     public var description: String {
         "d=\(dimension) m=\(width) R=\(residualLayers) r=\(rank) h=\(step)"
     }

@@ -30,7 +30,7 @@ extension PotentialNetwork {
                                 _ sBarOut: UnsafeMutablePointer<T>?) {
         let m = shape.width, d = shape.dimension, dd = shape.inputSize, R = shape.residualLayers
         let r = shape.rank, h = T(shape.step)
-        let nb = ws.count, mn = m * nb, md = m * d
+        let nb = ws.count, mn = m * nb, dJ = shape.jacobianWidth, md = m * dJ
         let off = ParameterOffsets(layout, shape)
         let s = UnsafePointer(ws.input)
         let A = theta + off.A, w = theta + off.w
@@ -49,7 +49,7 @@ extension PotentialNetwork {
             // ‖AE‖²: Ā[:, :d] += 2 ΣΔ̄ A[:, :d].
             let gA = grad + off.A
             for idx in 0..<(r * d) { gA[idx] += 2 * lapSum * A[idx] }
-            var jBar = ws.jBar0, jBarPrev = ws.jBar1
+            let jBar = ws.jBar0
             var jBarIsZero = true
             var k = R
             while k >= 1 {
@@ -59,25 +59,43 @@ extension PotentialNetwork {
                     let lb = lapBar[col]
                     let pcol = pk + col * md, jb = jBar + col * md, pb = ws.pBar + col * md
                     let spc = spk + col * m, sppc = sppk + col * m, zc = zk + col * m
-                    let q = ws.rowScratch, cross = ws.rowScratch2
-                    q.update(repeating: 0, count: m)
-                    cross.update(repeating: 0, count: m)
-                    // P̄ = h[σ′ ⊙ J̄ + 2Δ̄ σ″ z P]; row sums ΣⱼP² and ΣⱼP J̄.
+                    // Row sums ΣⱼP² come from the forward pass; ΣⱼP J̄ is built here.
+                    let q = ws.pNorms[k - 1] + col * m, cross = ws.rowScratch2
+                    // P̄ = h[σ′ ⊙ J̄ + 2Δ̄ σ″ z P].
                     for i in 0..<m { ws.rowScratch3[i] = 2 * lb * sppc[i] * zc[i] }
                     let coef = ws.rowScratch3
-                    if jBarIsZero {
-                        for j in 0..<d {
+                    if m == 16 && (T.self == Float.self || T.self == Double.self) {
+                        // Whole 16-row columns as SIMD vectors: Σⱼ P J̄ stays in registers.
+                        let jbOpt: UnsafeRawPointer? = jBarIsZero ? nil : UnsafeRawPointer(jb)
+                        if T.self == Float.self {
+                            let hv = SIMD16<Float>(repeating: unsafeBitCast(h, to: Float.self))
+                            let c = Width16.reverseColumn(
+                                SIMD16<Float>.self, columns: dJ, p: pcol, jBar: jbOpt, pBar: pb,
+                                hsp: hv * Width16.load(SIMD16<Float>.self, spc),
+                                hcoef: hv * Width16.load(SIMD16<Float>.self, coef))
+                            UnsafeMutableRawPointer(cross).storeBytes(of: c, as: SIMD16<Float>.self)
+                        } else {
+                            let hv = SIMD16<Double>(repeating: unsafeBitCast(h, to: Double.self))
+                            let c = Width16.reverseColumn(
+                                SIMD16<Double>.self, columns: dJ, p: pcol, jBar: jbOpt, pBar: pb,
+                                hsp: hv * Width16.load(SIMD16<Double>.self, spc),
+                                hcoef: hv * Width16.load(SIMD16<Double>.self, coef))
+                            UnsafeMutableRawPointer(cross).storeBytes(of: c, as: SIMD16<Double>.self)
+                        }
+                    } else if jBarIsZero {
+                        for i in 0..<m { cross[i] = 0 }
+                        for j in 0..<dJ {
                             let pj = pcol + j * m, pbj = pb + j * m
-                            for i in 0..<m {
-                                q[i] += pj[i] * pj[i]
-                                pbj[i] = h * coef[i] * pj[i]
-                            }
+                            for i in 0..<m { pbj[i] = h * coef[i] * pj[i] }
                         }
                     } else {
-                        for j in 0..<d {
+                        for i in 0..<m {
+                            cross[i] = pcol[i] * jb[i]
+                            pb[i] = h * (spc[i] * jb[i] + coef[i] * pcol[i])
+                        }
+                        for j in 1..<dJ {
                             let pj = pcol + j * m, pbj = pb + j * m, jbj = jb + j * m
                             for i in 0..<m {
-                                q[i] += pj[i] * pj[i]
                                 cross[i] += pj[i] * jbj[i]
                                 pbj[i] = h * (spc[i] * jbj[i] + coef[i] * pj[i])
                             }
@@ -90,23 +108,21 @@ extension PotentialNetwork {
                         zb[i] += h * lb * sppc[i] * q[i]
                     }
                 }
-                // J̄_{k−1} = J̄_k + K_kᵀ P̄_k;  K̄_k += P̄_k J_{k−1}ᵀ.
-                if jBarIsZero {
-                    T.blasGemm(.transposed, .none, m, d * nb, m, 1, theta + off.K[k], m, ws.pBar, m,
-                               0, jBarPrev, m)
-                } else {
-                    jBarPrev.update(from: jBar, count: md * nb)
-                    T.blasGemm(.transposed, .none, m, d * nb, m, 1, theta + off.K[k], m, ws.pBar, m,
-                               1, jBarPrev, m)
-                }
-                T.blasGemm(.none, .transposed, m, m, d * nb, 1, ws.pBar, m, ws.jac[k - 1], m,
+                // J̄_{k−1} = J̄_k + K_kᵀ P̄_k (in place: J̄_k is not needed again);
+                // K̄_k += P̄_k J_{k−1}ᵀ.
+                T.blasGemm(.transposed, .none, m, dJ * nb, m, 1, theta + off.K[k], m, ws.pBar, m,
+                           jBarIsZero ? 0 : 1, jBar, m)
+                T.blasGemm(.none, .transposed, m, m, dJ * nb, 1, ws.pBar, m, ws.jac[k - 1], m,
                            1, grad + off.K[k], m)
-                swap(&jBar, &jBarPrev)
                 jBarIsZero = false
                 k -= 1
             }
             // Layer 0: J₀ = diag σ′(a₀) P₀ with P₀ = K₀E; t₀ = Σᵢ σ″(a₀ᵢ) z₀ᵢ ‖P₀ᵢ‖².
-            let p0 = theta + off.K[0], gK0 = grad + off.K[0]
+            // Adjoint of the matrix the sweep carried: K₀E itself, or L (then K̄₀E += L̄ Qᵀ).
+            let gram = shape.usesGramFactor
+            let p0: UnsafePointer<T> = gram ? UnsafePointer(ws.factorL) : theta + off.K[0]
+            let gK0 = gram ? ws.factorBar : grad + off.K[0]
+            if gram { gK0.update(repeating: 0, count: m * m) }
             let sp0 = ws.sp[0], spp0 = ws.spp[0], z0 = ws.z[0]
             let coefSum = ws.rowScratch3
             coefSum.update(repeating: 0, count: m)
@@ -115,10 +131,12 @@ extension PotentialNetwork {
                 let spc = sp0 + col * m, sppc = spp0 + col * m, zc = z0 + col * m
                 let ab = ws.aBar[0] + col * m, zb = ws.zBar[0] + col * m
                 let cross = ws.rowScratch2
-                cross.update(repeating: 0, count: m)
-                if !jBarIsZero {
+                if jBarIsZero {
+                    for i in 0..<m { cross[i] = 0 }
+                } else {
                     let jb = jBar + col * md
-                    for j in 0..<d {
+                    for i in 0..<m { cross[i] = 0 }
+                    for j in 0..<dJ {
                         let pj = p0 + j * m, jbj = jb + j * m, gj = gK0 + j * m
                         for i in 0..<m {
                             cross[i] += pj[i] * jbj[i]
@@ -134,9 +152,14 @@ extension PotentialNetwork {
                     coefSum[i] += 2 * lb * sppc[i] * zc[i]
                 }
             }
-            for j in 0..<d {
+            for j in 0..<dJ {
                 let pj = p0 + j * m, gj = gK0 + j * m
                 for i in 0..<m { gj[i] += coefSum[i] * pj[i] }
+            }
+            if gram {
+                // The trace depends on K₀E only through G = K₀E(K₀E)ᵀ = LLᵀ, so L̄ = 2ḠL and
+                // K̄₀E = 2ḠK₀E = 2ḠLQᵀ = L̄Qᵀ.
+                T.blasGemm(.none, .none, m, d, m, 1, ws.factorBar, m, ws.factorQt, m, 1, grad + off.K[0], m)
             }
         }
 

@@ -64,20 +64,13 @@ extension PotentialNetwork {
             }
             let a = ws.a[k], u = ws.u[k], sp = ws.sp[k], spp = ws.spp[k]
             let bias = theta + off.b[k]
-            let uPrev: UnsafeMutablePointer<T>? = k > 0 ? ws.u[k - 1] : nil
             for col in 0..<nb {
-                let base = col * m
-                for i in 0..<m {
-                    let x = a[base + i] + bias[i]
-                    a[base + i] = x
-                    let ax = abs(x)
-                    let act = ax + T.log(onePlus: T.exp(-2 * ax))
-                    let t = T.tanh(x)
-                    sp[base + i] = t
-                    spp[base + i] = 1 - t * t
-                    if let uPrev { u[base + i] = uPrev[base + i] + h * act } else { u[base + i] = act }
-                }
+                let ac = a + col * m
+                for i in 0..<m { ac[i] += bias[i] }
             }
+            // u = σ(a) (k = 0) or u_{k−1} + hσ(a), with σ′ and σ″, in one vectorized pass.
+            ActivationKernel.apply(count: mn, pre: a, prev: k > 0 ? UnsafePointer(ws.u[k - 1]) : nil, h: h,
+                                   act: u, sp: sp, spp: spp)
         }
 
         // Φ = wᵀu_R + ½|As|² + cᵀs + b.
@@ -115,10 +108,27 @@ extension PotentialNetwork {
         }
 
         // 3. Jacobian sweep for the exact trace.
-        let p0 = theta + off.K[0]                    // K₀E: the first d columns of K₀ (m × d)
+        // K₀E (the first d columns of K₀, m × d), or its m × m factor L when d > m.
+        let dJ = shape.jacobianWidth
+        let p0: UnsafePointer<T>
+        if shape.usesGramFactor {
+            // θ changes once per optimizer step, blocks come many times per step: refactor only
+            // when K₀E differs from the one the factor was computed from.
+            let k0 = theta + off.K[0], md0 = m * d
+            var same = ws.factorValid
+            if same { for idx in 0..<md0 where ws.factorSource[idx] != k0[idx] { same = false; break } }
+            if !same {
+                householderFactor(k0, m: m, d: d, L: ws.factorL, Qt: ws.factorQt, work: ws.factorWork)
+                ws.factorSource.update(from: k0, count: md0)
+                ws.factorValid = true
+            }
+            p0 = UnsafePointer(ws.factorL)
+        } else {
+            p0 = theta + off.K[0]
+        }
         for i in 0..<m {
             var q: T = 0
-            for j in 0..<d { q += p0[i + j * m] * p0[i + j * m] }
+            for j in 0..<dJ { q += p0[i + j * m] * p0[i + j * m] }
             ws.p0RowNorms[i] = q
         }
         var quadTrace: T = 0
@@ -130,27 +140,47 @@ extension PotentialNetwork {
             ws.laplacian[col] = t
         }
         guard R >= 1 else { return }
-        let md = m * d
-        // J₀ = diag(σ′(a₀)) K₀E for every sample.
+        let md = m * dJ
+        // J₀ = diag(σ′(a₀)) K₀E (or diag(σ′(a₀)) L) for every sample.
         for col in 0..<nb {
             let sp0 = ws.sp[0] + col * m, j0 = ws.jac[0] + col * md
-            for j in 0..<d {
+            for j in 0..<dJ {
                 let dst = j0 + j * m, src = p0 + j * m
                 for i in 0..<m { dst[i] = sp0[i] * src[i] }
             }
         }
         for k in 1...R {
             let pk = ws.p[k - 1]
-            T.blasGemm(.none, .none, m, d * nb, m, 1, theta + off.K[k], m, ws.jac[k - 1], m, 0, pk, m)
+            T.blasGemm(.none, .none, m, dJ * nb, m, 1, theta + off.K[k], m, ws.jac[k - 1], m, 0, pk, m)
             let spk = ws.sp[k], sppk = ws.spp[k], zk = ws.z[k]
             let next: UnsafeMutablePointer<T>? = k < R ? ws.jac[k] : nil
             let prev = ws.jac[k - 1]
             for col in 0..<nb {
                 let pcol = pk + col * md
                 let spc = spk + col * m, sppc = sppk + col * m, zc = zk + col * m
-                let q = ws.rowScratch
-                q.update(repeating: 0, count: m)
-                for j in 0..<d {
+                // Row sums Σⱼ P²ᵢⱼ, kept for the reverse pass.
+                let q = ws.pNorms[k - 1] + col * m
+                if m == 16 && (T.self == Float.self || T.self == Double.self) {
+                    // Whole 16-row columns as SIMD vectors (row sums and J update in one pass).
+                    let nextCol = next.map { UnsafeMutableRawPointer($0 + col * md) }
+                    if T.self == Float.self {
+                        let hs = SIMD16<Float>(repeating: unsafeBitCast(h, to: Float.self))
+                            * Width16.load(SIMD16<Float>.self, spc)
+                        Width16.forwardColumn(SIMD16<Float>.self, columns: dJ, p: pcol, jPrev: prev + col * md,
+                                              next: nextCol, hsp: hs, q: q)
+                    } else {
+                        let hs = SIMD16<Double>(repeating: unsafeBitCast(h, to: Double.self))
+                            * Width16.load(SIMD16<Double>.self, spc)
+                        Width16.forwardColumn(SIMD16<Double>.self, columns: dJ, p: pcol, jPrev: prev + col * md,
+                                              next: nextCol, hsp: hs, q: q)
+                    }
+                    var t: T = 0
+                    for i in 0..<m { t += sppc[i] * zc[i] * q[i] }
+                    ws.laplacian[col] += h * t
+                    continue
+                }
+                for i in 0..<m { q[i] = pcol[i] * pcol[i] }
+                for j in 1..<dJ {
                     let pj = pcol + j * m
                     for i in 0..<m { q[i] += pj[i] * pj[i] }
                 }
@@ -159,11 +189,60 @@ extension PotentialNetwork {
                 ws.laplacian[col] += h * t
                 if let next {
                     let ncol = next + col * md, jcol = prev + col * md
-                    for j in 0..<d {
+                    for j in 0..<dJ {
                         for i in 0..<m { ncol[i + j * m] = jcol[i + j * m] + h * spc[i] * pcol[i + j * m] }
                     }
                 }
             }
         }
+    }
+}
+
+/// Householder QR of Bᵀ for B = K₀E (m × d, column-major, leading dimension m, d > m):
+/// Bᵀ = QR, so B = L Qᵀ with L = Rᵀ (m × m, lower triangular) and Qᵀ (m × d) with orthonormal
+/// rows, hence LLᵀ = BBᵀ. Backward stable, and valid when B is rank deficient. `work` holds
+/// 3·d·m + m values. Cost 4dm² flops, once per block.
+@inline(__always)
+func householderFactor<T: Scalar>(_ B: UnsafePointer<T>, m: Int, d: Int, L: UnsafeMutablePointer<T>,
+                                  Qt: UnsafeMutablePointer<T>, work: UnsafeMutablePointer<T>) {
+    let A = work, V = work + d * m, Q = work + 2 * d * m, tau = work + 3 * d * m
+    for i in 0..<m { for j in 0..<d { A[j + i * d] = B[i + j * m] } }
+    for k in 0..<m {
+        let col = A + k * d, v = V + k * d
+        var sigma2: T = 0
+        for j in k..<d { sigma2 += col[j] * col[j] }
+        for j in 0..<k { v[j] = 0 }
+        let sigma = sigma2.squareRoot()
+        let alpha: T = col[k] >= 0 ? -sigma : sigma
+        for j in k..<d { v[j] = col[j] }
+        v[k] -= alpha
+        var vn2: T = 0
+        for j in k..<d { vn2 += v[j] * v[j] }
+        tau[k] = vn2 > 0 ? 2 / vn2 : 0
+        for c in k..<m {
+            let ac = A + c * d
+            var s: T = 0
+            for j in k..<d { s += v[j] * ac[j] }
+            s *= tau[k]
+            for j in k..<d { ac[j] -= s * v[j] }
+        }
+    }
+    // Q = H₀ ⋯ H_{m−1} [I; 0].
+    for c in 0..<m { let qc = Q + c * d; for j in 0..<d { qc[j] = j == c ? 1 : 0 } }
+    var k = m - 1
+    while k >= 0 {
+        let v = V + k * d
+        for c in 0..<m {
+            let qc = Q + c * d
+            var s: T = 0
+            for j in k..<d { s += v[j] * qc[j] }
+            s *= tau[k]
+            for j in k..<d { qc[j] -= s * v[j] }
+        }
+        k -= 1
+    }
+    for i in 0..<m {
+        for c in 0..<m { L[i + c * m] = c <= i ? A[c + i * d] : 0 }
+        for j in 0..<d { Qt[i + j * m] = Q[j + i * d] }
     }
 }

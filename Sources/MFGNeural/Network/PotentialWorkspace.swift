@@ -25,8 +25,17 @@ public final class PotentialWorkspace<T: Scalar> {
     let g: [UnsafeMutablePointer<T>]        // σ′(aₖ) ⊙ zₖ
     let jac: [UnsafeMutablePointer<T>]      // Jₖ, k = 0…R−1
     let p: [UnsafeMutablePointer<T>]        // Pₖ, k = 1…R (index k−1)
+    let pNorms: [UnsafeMutablePointer<T>]   // row sums Σⱼ(Pₖ)ᵢⱼ², m × nb, k = 1…R (index k−1)
     let as_: UnsafeMutablePointer<T>        // A·s, r × nb
     let p0RowNorms: UnsafeMutablePointer<T> // ‖row i of K₀[:, :d]‖², m
+    /// When d > m: K₀E = L Qᵀ with L (m × m, lower triangular) and Qᵀ (m × d, orthonormal rows),
+    /// from a Householder QR of (K₀E)ᵀ; the trace sweep carries L in place of K₀E.
+    let factorL: UnsafeMutablePointer<T>, factorQt: UnsafeMutablePointer<T>
+    let factorWork: UnsafeMutablePointer<T>  // 3·d·m + m
+    let factorBar: UnsafeMutablePointer<T>   // L̄, m × m
+    /// The K₀E that `factorL`/`factorQt` were computed from (recomputed only when it changes).
+    let factorSource: UnsafeMutablePointer<T>
+    var factorValid = false
 
     /// Φ at each sample (nb).
     public let phi: UnsafeMutablePointer<T>
@@ -40,7 +49,7 @@ public final class PotentialWorkspace<T: Scalar> {
     let zBar: [UnsafeMutablePointer<T>]
     let uBar0: UnsafeMutablePointer<T>, uBar1: UnsafeMutablePointer<T>
     let gBar: UnsafeMutablePointer<T>
-    let jBar0: UnsafeMutablePointer<T>, jBar1: UnsafeMutablePointer<T>
+    let jBar0: UnsafeMutablePointer<T>     // J̄, updated in place layer by layer
     let pBar: UnsafeMutablePointer<T>
     let rScratch0: UnsafeMutablePointer<T>, rScratch1: UnsafeMutablePointer<T>  // r × nb
     let colScratch: UnsafeMutablePointer<T> // nb
@@ -64,7 +73,7 @@ public final class PotentialWorkspace<T: Scalar> {
             owned.append(ptr)
             return ptr
         }
-        let mn = m * capacity, jn = m * d * capacity
+        let mn = m * capacity, jn = m * shape.jacobianWidth * capacity
         input = alloc(dd * capacity)
         a = (0...R).map { _ in alloc(mn) }
         u = (0...R).map { _ in alloc(mn) }
@@ -74,8 +83,13 @@ public final class PotentialWorkspace<T: Scalar> {
         g = (0...R).map { _ in alloc(mn) }
         jac = (0..<R).map { _ in alloc(jn) }
         p = (0..<R).map { _ in alloc(jn) }
+        pNorms = (0..<R).map { _ in alloc(mn) }
         as_ = alloc(shape.rank * capacity)
         p0RowNorms = alloc(m)
+        let gram = shape.usesGramFactor
+        factorL = alloc(gram ? m * m : 1); factorQt = alloc(gram ? m * d : 1)
+        factorWork = alloc(gram ? 3 * d * m + m : 1); factorBar = alloc(gram ? m * m : 1)
+        factorSource = alloc(gram ? m * d : 1)
         phi = alloc(capacity)
         gradient = alloc(dd * capacity)
         laplacian = alloc(capacity)
@@ -83,7 +97,7 @@ public final class PotentialWorkspace<T: Scalar> {
         zBar = (0...R).map { _ in alloc(mn) }
         uBar0 = alloc(mn); uBar1 = alloc(mn)
         gBar = alloc(mn)
-        jBar0 = alloc(jn); jBar1 = alloc(jn)
+        jBar0 = alloc(jn)
         pBar = alloc(jn)
         rScratch0 = alloc(shape.rank * capacity); rScratch1 = alloc(shape.rank * capacity)
         colScratch = alloc(capacity)
@@ -98,8 +112,10 @@ public final class PotentialWorkspace<T: Scalar> {
     public var byteCount: Int {
         let m = shape.width, d = shape.dimension, dd = shape.inputSize, R = shape.residualLayers
         let nb = capacity
-        let values = dd * nb * 3 + 6 * (R + 1) * m * nb + 2 * R * m * d * nb + shape.rank * nb * 3
-            + m + 3 * nb + 2 * (R + 1) * m * nb + 3 * m * nb + 3 * m * d * nb
+        let dj = shape.jacobianWidth
+        let factor = shape.usesGramFactor ? 2 * m * m + 4 * m * d + m : 4
+        let values = dd * nb * 3 + 6 * (R + 1) * m * nb + 2 * R * m * dj * nb + shape.rank * nb * 3
+            + m + 3 * nb + 2 * (R + 1) * m * nb + 3 * m * nb + 2 * m * dj * nb + factor + R * m * nb
         return values * MemoryLayout<T>.stride
     }
 }

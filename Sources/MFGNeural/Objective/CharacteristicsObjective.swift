@@ -33,6 +33,9 @@ public final class CharacteristicsObjective<T: Scalar> {
         self.partition = (max(1, blockSize), max(1, threads))
     }
 
+    /// A block size for `shape`: the default the solver uses (128 samples).
+    public static func suggestedBlockSize(_ shape: NetworkShape) -> Int { 128 }
+
     private func scratchFor(workers: Int) throws(NetworkError) -> [TrajectoryScratch<T>] {
         while scratch.count < workers {
             scratch.append(try TrajectoryScratch<T>(shape: shape, capacity: partition.blockSize,
@@ -43,6 +46,11 @@ public final class CharacteristicsObjective<T: Scalar> {
 
     /// The objective terms at samples x₀ (d × n) with log ρ₀(x₀) (n); with `gradient`, also
     /// ∂J/∂θ (laid out like θ), summed over blocks in a fixed order (deterministic).
+    ///
+    /// Specialized for Float and Double: unspecialized, every arithmetic operation of the
+    /// kernels below would go through the generic witness tables (measured 50–100× slower).
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
     public func evaluate(_ network: PotentialNetwork<T>, x0: [T], logRho0: [T], gradient: Bool)
         throws(NetworkError) -> (terms: ObjectiveTerms, gradient: [T]?) {
         let d = shape.dimension
@@ -56,39 +64,40 @@ public final class CharacteristicsObjective<T: Scalar> {
         }
         let part = BlockPartition(count: n, blockSize: partition.blockSize, threads: partition.threads)
         let scratch = try scratchFor(workers: part.workers)
-        var termsPerWorker = [ObjectiveTerms](repeating: ObjectiveTerms(), count: part.workers)
-        var grads = [[T]](repeating: gradient ? [T](repeating: 0, count: network.layout.count) : [],
-                          count: part.workers)
+        // Blocks are claimed dynamically by the workers; each block's terms and gradient are
+        // kept apart and summed in block order, so the result depends only on n and the block
+        // size, never on timing or the thread count. (The per-block gradients hold one θ-sized
+        // vector per block, a fraction of the space of the block's own samples.)
+        let blocks = part.blockCount, p = network.layout.count
+        var termsPerBlock = [ObjectiveTerms](repeating: ObjectiveTerms(), count: blocks)
+        var grads = [T](repeating: 0, count: gradient ? blocks * p : 0)
         let weight = 1 / Double(n)
         x0.withUnsafeBufferPointer { xp in
             logRho0.withUnsafeBufferPointer { lp in
-                termsPerWorker.withUnsafeMutableBufferPointer { tp in
+                termsPerBlock.withUnsafeMutableBufferPointer { tp in
                     grads.withUnsafeMutableBufferPointer { gp in
-                        let tBox = UncheckedSendable(tp.baseAddress!), gBox = UncheckedSendable(gp.baseAddress!)
-                        part.run { w, range in
+                        let tBox = UncheckedSendable(tp.baseAddress!), gBox = UncheckedSendable(gp.baseAddress)
+                        part.runDynamic { w, b, range in
                             let sc = scratch[w]
-                            let terms = forwardBlock(network, sc, xp.baseAddress! + range.lowerBound * d,
-                                                     lp.baseAddress! + range.lowerBound, range.count, weight)
-                            tBox.value[w] = tBox.value[w] + terms
-                            if gradient {
-                                gBox.value[w].withUnsafeMutableBufferPointer { g in
-                                    backwardBlock(network, sc, weight, g.baseAddress!)
-                                }
-                            }
+                            tBox.value[b] = forwardBlock(network, sc, xp.baseAddress! + range.lowerBound * d,
+                                                         lp.baseAddress! + range.lowerBound, range.count, weight)
+                            if gradient { backwardBlock(network, sc, weight, gBox.value! + b * p) }
                         }
                     }
                 }
             }
         }
         var total = ObjectiveTerms()
-        for t in termsPerWorker { total = total + t }
+        for t in termsPerBlock { total = total + t }
         guard gradient else { return (total, nil) }
-        var g = grads[0]
-        for w in 1..<grads.count { for i in g.indices { g[i] += grads[w][i] } }
+        var g = [T](repeating: 0, count: p)
+        for b in 0..<blocks { for i in 0..<p { g[i] += grads[b * p + i] } }
         return (total, g)
     }
 
     /// The characteristics z(tₙ) (d × n per step, n = 0…steps) and ℓ(tₙ) from x₀.
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
     public func paths(_ network: PotentialNetwork<T>, x0: [T], logRho0: [T])
         throws(NetworkError) -> (z: [[T]], ell: [[T]]) {
         let d = shape.dimension, n = logRho0.count
@@ -135,16 +144,16 @@ public final class CharacteristicsObjective<T: Scalar> {
     /// running integrands; adds h·bᵢ·weight × integrands to the per-sample sums when `accumulate`.
     @inline(__always)
     private func evaluateStage(_ network: PotentialNetwork<T>, _ sc: TrajectoryScratch<T>, stage i: Int,
-                               time t: Double, nb: Int, accumulate: Bool) {
+                               slot: Int, time t: Double, nb: Int, accumulate: Bool) {
         let d = shape.dimension, dd = d + 1
         let alpha = T(costs.kineticWeight), lamQ = T(costs.obstacleWeight), lamE = T(costs.entropyWeight)
-        let ws = sc.stageWorkspaces[i]
+        let ws = sc.stageWorkspaces[slot]
         setInput(sc, sc.stageZ[i], T(t), nb)
         try! network.forward(sc.input, count: nb, workspace: ws)
-        if let Q = costs.obstacle { Q(sc.stageZ[i], nb, sc.stageQ[i], sc.stageQGrad[i]) }
+        if let Q = costs.obstacle { Q(sc.stageZ[i], nb, sc.stageQ[i], sc.stageQGrad[slot]) }
         let h = costs.horizon / Double(steps)
         let wgt = h * stepper.b[i]
-        let kz = sc.slopeZ[i], kl = sc.slopeEll[i], q = sc.stageQ[i], sign = sc.stageResidualSign[i]
+        let kz = sc.slopeZ[i], kl = sc.slopeEll[i], q = sc.stageQ[i], sign = sc.stageResidualSign[slot]
         let hasQ = costs.obstacle != nil
         for col in 0..<nb {
             let g = ws.gradient + col * dd
@@ -182,7 +191,8 @@ public final class CharacteristicsObjective<T: Scalar> {
                 for idx in 0..<dn { zi[idx] = zn[idx] + ha * kz[idx] }
                 for col in 0..<nb { li[col] = ln[col] + ha * kl[col] }
             }
-            evaluateStage(network, sc, stage: i, time: tn + stepper.c[i] * h, nb: nb, accumulate: accumulate)
+            evaluateStage(network, sc, stage: i, slot: n * stepper.stages + i, time: tn + stepper.c[i] * h,
+                          nb: nb, accumulate: accumulate)
         }
         let zNext = sc.z[n + 1], lNext = sc.ell[n + 1]
         zNext.update(from: sc.z[n], count: dn); lNext.update(from: sc.ell[n], count: nb)
@@ -208,6 +218,7 @@ public final class CharacteristicsObjective<T: Scalar> {
 
         // Terminal cost and mismatch.
         let (terminalPerSample, mismatch) = terminalValues(network, sc, nb)
+        for col in 0..<nb { sc.terminalMismatch[col] = mismatch[col] }
         var terms = ObjectiveTerms()
         for col in 0..<nb {
             terms.kinetic += sc.sumKinetic[col]
@@ -223,12 +234,12 @@ public final class CharacteristicsObjective<T: Scalar> {
         return terms
     }
 
-    /// G per sample and Φ(z_T, T) − δG/δρ per sample; leaves Φ's evaluation at z_T in stage
-    /// workspace 0 and log ρ₁ (or g) with its gradient in the scratch.
+    /// G per sample and Φ(z_T, T) − δG/δρ per sample; leaves Φ's evaluation at z_T in the
+    /// terminal workspace (the last one) and log ρ₁ (or g) with its gradient in the scratch.
     private func terminalValues(_ network: PotentialNetwork<T>, _ sc: TrajectoryScratch<T>, _ nb: Int)
         -> ([Double], [Double]) {
         let zT = sc.z[steps], lT = sc.ell[steps]
-        let ws = sc.stageWorkspaces[0]
+        let ws = sc.stageWorkspaces[steps * stepper.stages]
         setInput(sc, zT, T(costs.horizon), nb)
         try! network.forward(sc.input, count: nb, workspace: ws)
         var g = [Double](repeating: 0, count: nb), mismatch = g
@@ -252,7 +263,8 @@ public final class CharacteristicsObjective<T: Scalar> {
 
     // MARK: - One block, reverse
 
-    /// Adds weight × ∂(block objective)/∂θ to `grad`, using the states stored by `forwardBlock`.
+    /// Adds weight × ∂(block objective)/∂θ to `grad`, using the states and stage workspaces
+    /// stored by `forwardBlock` (no stage is evaluated again).
     private func backwardBlock(_ network: PotentialNetwork<T>, _ sc: TrajectoryScratch<T>, _ weight: Double,
                                _ grad: UnsafeMutablePointer<T>) {
         let d = shape.dimension, dd = d + 1, nb = sc.count, dn = d * nb
@@ -261,7 +273,7 @@ public final class CharacteristicsObjective<T: Scalar> {
         let betaH = T(costs.hjbWeight), betaT = T(costs.terminalHJBWeight)
 
         // Terminal: ȳ_T from G and β_T|Φ(z_T,T) − δG/δρ|.
-        let (_, mismatch) = terminalValues(network, sc, nb)
+        let mismatch = sc.terminalMismatch
         let zBar = sc.yBarZ, lBar = sc.yBarEll
         switch costs.terminal {
         case .kl(let lambda, _):
@@ -285,14 +297,14 @@ public final class CharacteristicsObjective<T: Scalar> {
             }
         }
         network.backward(phiBar: sc.phiBar, gradientBar: nil, laplacianBar: nil,
-                         workspace: sc.stageWorkspaces[0], parameterGradient: grad, inputGradient: sc.inputBar)
+                         workspace: sc.stageWorkspaces[steps * stepper.stages], parameterGradient: grad,
+                         inputGradient: sc.inputBar)
         for col in 0..<nb { for j in 0..<d { zBar[col * d + j] += sc.inputBar[col * dd + j] } }
 
-        // Steps in reverse, each replayed from its stored state.
+        // Steps in reverse, from the stage workspaces kept by the forward pass.
         let h = costs.horizon / Double(steps)
         var n = steps - 1
         while n >= 0 {
-            step(network, sc, n, nb, accumulate: false)
             for i in 0..<stepper.stages {
                 let hb = T(h * stepper.b[i])
                 let kz = sc.kBarZ[i], kl = sc.kBarEll[i]
@@ -301,10 +313,11 @@ public final class CharacteristicsObjective<T: Scalar> {
             }
             var i = stepper.stages - 1
             while i >= 0 {
-                let ws = sc.stageWorkspaces[i]
+                let slot = n * stepper.stages + i
+                let ws = sc.stageWorkspaces[slot]
                 let wc = w * T(h * stepper.b[i])   // weight of this stage's running integrand
-                let kz = sc.kBarZ[i], kl = sc.kBarEll[i], sign = sc.stageResidualSign[i]
-                let qGrad = sc.stageQGrad[i]
+                let kz = sc.kBarZ[i], kl = sc.kBarEll[i], sign = sc.stageResidualSign[slot]
+                let qGrad = sc.stageQGrad[slot]
                 let hasQ = costs.obstacle != nil
                 // Adjoints of the stage outputs: ∇ₛΦ (Ḡ), ΔΦ (Δ̄), and direct (z, ℓ) terms.
                 let stageZBar = sc.inputBar   // reused below as the network's input adjoint

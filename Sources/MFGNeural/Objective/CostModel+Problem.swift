@@ -2,7 +2,10 @@ import MFGMath
 import MFGProblem
 
 extension CostModel {
-    /// The costs of a problem file, with its fields wrapped as batched closures.
+    /// The costs of a problem file, with its fields wrapped as batched closures (specialized, so
+    /// the closures call the Float/Double versions of the fields).
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
     public init(problem: Problem) {
         let d = problem.dimension
         var obstacle: BatchedField<T>?

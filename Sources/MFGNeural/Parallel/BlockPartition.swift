@@ -48,6 +48,48 @@ public struct BlockPartition: Sendable {
     }
 }
 
+extension BlockPartition {
+    /// Calls `body(worker, block, blockRange)` for every block; each worker claims the next
+    /// unclaimed block when it is free (dynamic scheduling), so a worker that the operating
+    /// system slows down, or a slower block, does not leave the other workers idle. Which
+    /// worker runs a block then depends on timing: callers keep results per block (not per
+    /// worker) and combine them in block order, so the result still depends only on n and the
+    /// block size. OpenBLAS is set to one thread while workers run.
+    public func runDynamic(_ body: (_ worker: Int, _ block: Int, _ range: Range<Int>) -> Void) {
+        let workers = self.workers, blocks = blockCount
+        if workers == 1 {
+            for b in 0..<blocks { body(0, b, range(b)) }
+            return
+        }
+        let previous = BLASThreads.current
+        BLASThreads.set(1)
+        let next = BlockCounter()
+        withoutActuallyEscaping(body) { body in
+            let box = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                while true {
+                    let b = next.claim()
+                    if b >= blocks { break }
+                    box.value(w, b, range(b))
+                }
+            }
+        }
+        BLASThreads.set(previous)
+    }
+}
+
+/// Hands out block indices 0, 1, 2, … to whichever worker asks first.
+final class BlockCounter: @unchecked Sendable {
+    private var value = 0
+    private let lock = NSLock()
+    func claim() -> Int {
+        lock.lock(); defer { lock.unlock() }
+        let v = value
+        value += 1
+        return v
+    }
+}
+
 /// Carries a value across a concurrency boundary whose safety the caller guarantees (here:
 /// workers touch disjoint blocks and their own scratch).
 struct UncheckedSendable<V>: @unchecked Sendable {

@@ -50,12 +50,16 @@ public struct Bump: Sendable, Equatable {
     }
 
     /// Q at n points `x` (d × n) into `out` (n values).
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
     public func value<T: Scalar>(_ x: UnsafeBufferPointer<T>, count n: Int, into out: UnsafeMutableBufferPointer<T>) {
         precondition(x.count >= dimension * n && out.count >= n, "Bump.value: buffers too small")
         for j in 0..<n { out[j] = T(evaluate(x, column: j)) }
     }
 
     /// Q and ∇Q at n points; `gradient` is d × n (zero outside the bump's coordinates).
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
     public func valueAndGradient<T: Scalar>(_ x: UnsafeBufferPointer<T>, count n: Int,
                                             value: UnsafeMutableBufferPointer<T>,
                                             gradient: UnsafeMutableBufferPointer<T>) {

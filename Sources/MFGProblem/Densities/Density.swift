@@ -85,6 +85,8 @@ extension Density {
     /// Accumulates in Double whatever `T` is. A mixture is evaluated by log-sum-exp,
     /// log Σₖ exp(log wₖ + log Nₖ(x)) = M + log Σₖ exp(log wₖ + log Nₖ(x) − M) with M the
     /// largest term, so it stays finite far from every component (where each Nₖ(x) underflows).
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
     public func logDensity<T: Scalar>(_ x: UnsafeBufferPointer<T>, count n: Int,
                                       into out: UnsafeMutableBufferPointer<T>) {
         let d = dimension
@@ -113,6 +115,8 @@ extension Density {
     /// For a mixture the score is Σₖ rₖ(x)·(−(x − μₖ)/σₖ) with responsibilities
     /// rₖ = wₖNₖ(x)/ρ(x) computed as a softmax of the log-terms (stable far from the centres).
     /// `value` receives n values, `gradient` a d × n array.
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
     public func logDensityAndGradient<T: Scalar>(_ x: UnsafeBufferPointer<T>, count n: Int,
                                                  value: UnsafeMutableBufferPointer<T>,
                                                  gradient: UnsafeMutableBufferPointer<T>) {

@@ -8,7 +8,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mfg-bench",
         abstract: "Benchmarks of the MFG solver (tables on standard output).",
-        subcommands: [NetworkCommand.self])
+        subcommands: [NetworkCommand.self, IterationCommand.self, IterationOneCommand.self])
 }
 
 struct NetworkCommand: ParsableCommand {
