@@ -17,12 +17,15 @@ struct ReferenceCommand: ParsableCommand {
     @Option(help: "Output directory (default: runs/<problem name>).") var out: String?
     @Option(help: "Iteration limit of the primal-dual solver (1…10000000).") var maxIterations = 20000
     @Option(help: "Stop when both residuals are below this (0 < tol < 1).") var tolerance = 1e-4
+    @Option(help: "Fixed primal step τ of the primal-dual iteration (e.g. 1e-2 for crowd motion); default: adaptive.")
+    var primalStep: Double?
     @Option(help: "BLAS threads (1…64).") var threads = 2
 
     func validate() throws {
         guard (1...10_000_000).contains(maxIterations) else { throw ValidationError("--max-iterations must be in 1…10000000") }
         guard tolerance > 0, tolerance < 1 else { throw ValidationError("--tolerance must be in (0, 1), got \(tolerance)") }
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be in 1…64, got \(threads)") }
+        if let primalStep, !(primalStep > 0) { throw ValidationError("--primal-step must be positive, got \(primalStep)") }
         if let grid { _ = try parseGrid(grid) }
         if let domain { _ = try parseDomain(domain) }
     }
@@ -44,7 +47,8 @@ struct ReferenceCommand: ParsableCommand {
             else { fail(ReferenceSetupError.noDomain(file: problem.file).description, code: ExitCodes.badInput) }
         } catch { fail("\(error)", code: ExitCodes.badInput) }
         let settings = GridSettings(nx: cells.0, ny: cells.1, nt: cells.2, maxIterations: maxIterations,
-                                    tolerance: tolerance, checkEvery: 20)
+                                    tolerance: tolerance, primalStep: primalStep,
+                                    adaptiveSteps: primalStep == nil, checkEvery: 20)
         let gridProblem: GridProblem
         do { gridProblem = try GridProblem(problem: problem, domain: box, nx: cells.0, ny: cells.1) }
         catch { fail(error.description, code: ExitCodes.badInput) }
