@@ -51,6 +51,8 @@ struct GridComparisonReport {
     let neural: ObjectiveTerms
     let terminalL1: Double
     let potentialDifference: Double
+    /// Mass in the obstacle core {Q > Q_max/2} at the middle time: (time, neural, grid).
+    var coreMass: (time: Double, neural: Double, grid: Double)?
 
     init(solver: Solver, parameters: [Double], reference ref: ReferenceResult, samples: Int, seed: UInt64) throws(TrainingError) {
         neural = try solver.terms(parameters: parameters, samples: samples, seed: seed)
@@ -69,6 +71,40 @@ struct GridComparisonReport {
         let weights = Array(ref.density[g.cellsPerLevel..<(2 * g.cellsPerLevel)])
         potentialDifference = GridComparison.potentialDifference(neural: phi, grid: Array(ref.potential[0..<g.cellsPerLevel]),
                                                                  weights: weights)
+        if let bump = solver.problem.obstacle {
+            coreMass = Self.coreMass(bump: bump, paths: paths, reference: ref)
+        }
+    }
+
+    /// Where the crowd is at mid-time: the fraction of agents (neural, at the stored step
+    /// nearest T/2) and of grid mass (level nearest T/2) inside {Q > Q_max/2}.
+    static func coreMass(bump: Bump, paths: SolverPaths, reference ref: ReferenceResult)
+        -> (time: Double, neural: Double, grid: Double) {
+        let g = ref.geometry
+        var centre = [Double](repeating: 0, count: 2)
+        for (k, c) in bump.coordinates.enumerated() { centre[c] = bump.center[k] }
+        func q(_ points: [Double], _ n: Int) -> [Double] {
+            var out = [Double](repeating: 0, count: n)
+            points.withUnsafeBufferPointer { p in out.withUnsafeMutableBufferPointer { bump.value(p, count: n, into: $0) } }
+            return out
+        }
+        let half = 0.5 * q(centre, 1)[0]
+        let step = paths.times.count / 2
+        let agents = paths.logRho0.count
+        let neural = Double(q(paths.z[step], agents).filter { $0 > half }.count) / Double(max(1, agents))
+        let level = Int((paths.times[step] / g.dt).rounded())
+        var centres = [Double](repeating: 0, count: 2 * g.cellsPerLevel)
+        for j in 0..<g.ny { for i in 0..<g.nx {
+            let (x, y) = g.centre(i, j); centres[2 * (i + g.nx * j)] = x; centres[2 * (i + g.nx * j) + 1] = y
+        } }
+        let qGrid = q(centres, g.cellsPerLevel)
+        var inCore = 0.0, total = 0.0
+        for c in 0..<g.cellsPerLevel {
+            let rho = ref.density[level * g.cellsPerLevel + c]
+            total += rho
+            if qGrid[c] > half { inCore += rho }
+        }
+        return (paths.times[step], neural, inCore / max(total, 1e-300))
     }
 
     func render(problem: Problem, reference ref: ReferenceResult, samples: Int) -> String {
@@ -90,6 +126,8 @@ struct GridComparisonReport {
         \(row("J = L + F + G", neural.cost, c.total))
         terminal density: relative L1 distance ∫|ρ_N − ρ_G| = \(terminalL1.short)
         Φ(·, \(g.dt.short)) up to a constant, ρ-weighted relative RMS on the support: \(potentialDifference.short)
-        """
+        """ + (coreMass.map { c in
+            "\nmass inside the obstacle core {Q > Q_max/2} at t = \(c.time.short): neural \(c.neural.percent), grid \(c.grid.percent)"
+        } ?? "")
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `mfg`: solve mean-field games from problem files, check them against a grid and closed
 /// forms, and draw the results. Thin: every computation lives in the library modules.
@@ -9,4 +10,16 @@ struct MFGCommand: ParsableCommand {
         abstract: "Solve high-dimensional mean-field games and mean-field control problems.",
         subcommands: [SolveCommand.self, EvaluateCommand.self, ValidateCommand.self,
                       ReferenceCommand.self, CompareCommand.self, PlotCommand.self])
+
+    /// Line-buffered standard output, so progress lines reach a log file or pipe as they are
+    /// printed, not when a 4 KiB buffer fills.
+    static func main() {
+        setvbuf(stdout, nil, _IOLBF, 0)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
