@@ -64,8 +64,8 @@ struct ClosedFormReport {
     /// Relative RMS error of ∇ₓΦ(x, 0) over the samples: ‖∇Φ − ∇Φ*‖ / ‖∇Φ*‖ (sums over samples).
     let gradientError: Double
     let terminalMean: [Double]
-    /// Mean over coordinates of the per-coordinate sample variance of z(T).
-    let terminalVariance: Double
+    /// Per-coordinate sample variances of z(T).
+    let terminalVariances: [Double]
     let samples: Int
 
     init(solver: Solver, parameters: [Double], exact: GaussianKLTransport, samples: Int, seed: UInt64) throws(TrainingError) {
@@ -88,10 +88,10 @@ struct ClosedFormReport {
         var mean = [Double](repeating: 0, count: d)
         for c in 0..<samples { for j in 0..<d { mean[j] += zT[c * d + j] } }
         mean = mean.map { $0 / Double(samples) }
-        var variance = 0.0
-        for c in 0..<samples { for j in 0..<d { let r = zT[c * d + j] - mean[j]; variance += r * r } }
+        var variances = [Double](repeating: 0, count: d)
+        for c in 0..<samples { for j in 0..<d { let r = zT[c * d + j] - mean[j]; variances[j] += r * r } }
         terminalMean = mean
-        terminalVariance = variance / Double(max(1, samples - 1)) / Double(d)
+        terminalVariances = variances.map { $0 / Double(max(1, samples - 1)) }
     }
 
     var kineticError: Double { abs(neural.kinetic - exact.kineticCost) / abs(exact.kineticCost) }
@@ -109,14 +109,17 @@ struct ClosedFormReport {
             return name.padding(toLength: 22, withPad: " ", startingAt: 0)
                 + a.short.leftPadded(12) + b.short.leftPadded(12) + rel.percent.leftPadded(10)
         }
-        let sStar2 = exact.sStar * exact.sStar
+        let exactVariances = exact.terminalVariances
+        let meanVariance = terminalVariances.reduce(0, +) / Double(exact.d)
+        let meanExact = exactVariances.reduce(0, +) / Double(exact.d)
+        let worstVariance = zip(terminalVariances, exactVariances).map { abs($0 - $1) / $1 }.max() ?? 0
         return """
         \(problem.name): closed-form check (d = \(exact.d), best iterate \(iteration), \(samples) samples, trained \(duration(wallSeconds)))
         \("quantity".padding(toLength: 22, withPad: " ", startingAt: 0))\("neural".leftPadded(12))\("exact".leftPadded(12))\("rel. err".leftPadded(10))
         \(row("L (kinetic)", neural.kinetic, exact.kineticCost))
         \(row("G (terminal)", neural.terminal, exact.terminalCost))
         \(row("J = L + G", neural.cost, exact.totalCost))
-        \(row("terminal variance", terminalVariance, sStar2))
+        \(row("terminal variance", meanVariance, meanExact)) (mean over coordinates; worst coordinate \(worstVariance.percent))
         \("terminal mean |m − m*|".padding(toLength: 22, withPad: " ", startingAt: 0))\(meanError.short.leftPadded(12))\("0".leftPadded(12))
         \("∇ₓΦ(x, 0) rel. RMS".padding(toLength: 22, withPad: " ", startingAt: 0))\(gradientError.percent.leftPadded(34))
         HJB residual \(neural.hjb.short), terminal mismatch \(neural.terminalHJB.short)

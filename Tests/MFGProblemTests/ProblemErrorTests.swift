@@ -115,9 +115,14 @@ struct ProblemErrorTests {
             .replacingOccurrences(of: "[1, 0]", with: "[1, 0, 0]")
         #expect(message(d3 + "\nreference: {domain: [[-1, 1], [-1, 1]], grid: {nx: 8, ny: 8, nt: 4}}")
                 == "problems/x.yaml: reference: the reference grid solver needs dimension 2 (dimension is 3)")
+        // Diagonal variances are allowed (the problem separates by coordinate); a mixture is not.
         #expect(message(replacing("{type: gaussian, mean: [-1, 0], variance: 0.3}",
                                   "{type: gaussian, mean: [-1, 0], variance: [0.3, 0.4]}") + "\nclosed_form: gaussian_kl_transport")
-                == "problems/x.yaml: closed_form: gaussian_kl_transport does not apply: initial_density must have isotropic variance")
+                == nil)
+        #expect(message(replacing("{type: gaussian, mean: [-1, 0], variance: 0.3}",
+                                  "{type: mixture, components: [{weight: 1, mean: [-1, 0], variance: 0.3}, {weight: 1, mean: [1, 1], variance: 0.3}]}")
+                        + "\nclosed_form: gaussian_kl_transport")
+                == "problems/x.yaml: closed_form: gaussian_kl_transport does not apply: initial_density must be a single Gaussian")
         #expect(message(Self.valid + "\nclosed_form: gaussian_kl_transport") == nil)
         #expect(message(Self.valid + "\nclosed_form: something")
                 == "problems/x.yaml: closed_form: unknown value 'something' (allowed: gaussian_kl_transport)")

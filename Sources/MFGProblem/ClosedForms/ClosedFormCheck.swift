@@ -4,15 +4,13 @@ enum ClosedFormCheck {
     static func whyNot(_ kind: ClosedFormKind, _ problem: Problem) -> String? {
         switch kind {
         case .gaussianKLTransport:
-            guard case .gaussian(let g0) = problem.initialDensity else {
+            guard case .gaussian = problem.initialDensity else {
                 return "initial_density must be a single Gaussian"
             }
-            guard g0.isIsotropic else { return "initial_density must have isotropic variance" }
             guard case .kl = problem.terminal else { return "terminal_cost must be of type kl" }
-            guard case .gaussian(let g1)? = problem.targetDensity else {
+            guard case .gaussian? = problem.targetDensity else {
                 return "target_density must be a single Gaussian"
             }
-            guard g1.isIsotropic else { return "target_density must have isotropic variance" }
             guard problem.terminal.weight > 0 else { return "terminal_cost.weight must be positive" }
             if problem.obstacle != nil && problem.obstacleWeight != 0 || problem.entropyWeight != 0 {
                 return "there must be no running cost"
