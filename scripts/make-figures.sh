@@ -12,6 +12,9 @@
 #                   with the changed count is written to runs/<name>/problem.yaml)
 #   SKIP_SOLVE=1    reuse existing runs/<name>/checkpoint.h5
 #   THREADS=N       worker threads (default 2)
+#   REFERENCE=1     also solve the d = 2 problems on their reference grid (mfg reference, a few
+#                   minutes each) and draw the neural-against-grid comparison; an existing
+#                   runs/<name>/reference.h5 is drawn without REFERENCE=1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -50,6 +53,16 @@ for name in "${problems[@]}"; do
     echo "== $name: density (histogram of pushed samples)"
     "$MFG" plot "$dir/checkpoint.h5" --kind density --histogram --out "$FIG/$name-density-histogram.svg" \
       --threads "$THREADS" "${PNG[@]}"
+    if [[ "${REFERENCE:-0}" == 1 ]]; then
+      echo "== $name: grid reference"
+      "$MFG" reference "$file" --out "$dir" --threads "$THREADS" ${REFERENCE_FLAGS:-} || true
+    fi
+    if [[ -f "$dir/reference.h5" ]]; then
+      echo "== $name: compare with the grid"
+      "$MFG" compare "$dir/checkpoint.h5" "$dir/reference.h5" --threads "$THREADS" | tee "$dir/compare.txt"
+      "$MFG" plot "$dir/checkpoint.h5" --kind compare --reference "$dir/reference.h5" \
+        --out "$FIG/$name-compare.svg" --threads "$THREADS" "${PNG[@]}"
+    fi
   fi
 done
 echo "figures in $FIG/"

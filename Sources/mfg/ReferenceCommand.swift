@@ -19,12 +19,15 @@ struct ReferenceCommand: ParsableCommand {
     @Option(help: "Stop when both residuals are below this (0 < tol < 1).") var tolerance = 1e-4
     @Option(help: "Fixed primal step τ of the primal-dual iteration (e.g. 1e-2 for crowd motion); default: adaptive.")
     var primalStep: Double?
+    @Option(help: "Coarser grids solved first, each warm-starting the next (0…4; each halves nx, ny, nt).")
+    var coarseLevels = 2
     @Option(help: "BLAS threads (1…64).") var threads = 2
 
     func validate() throws {
         guard (1...10_000_000).contains(maxIterations) else { throw ValidationError("--max-iterations must be in 1…10000000") }
         guard tolerance > 0, tolerance < 1 else { throw ValidationError("--tolerance must be in (0, 1), got \(tolerance)") }
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be in 1…64, got \(threads)") }
+        guard (0...4).contains(coarseLevels) else { throw ValidationError("--coarse-levels must be in 0…4, got \(coarseLevels)") }
         if let primalStep, !(primalStep > 0) { throw ValidationError("--primal-step must be positive, got \(primalStep)") }
         if let grid { _ = try parseGrid(grid) }
         if let domain { _ = try parseDomain(domain) }
@@ -64,16 +67,36 @@ struct ReferenceCommand: ParsableCommand {
         BLASThreads.set(threads)
         let terminal = isatty(STDOUT_FILENO) != 0
         let start = Date()
-        let solution: GridSolution
+        // Coarse-to-fine: each coarser grid (nx, ny, nt halved) warm-starts the next, as in the
+        // grid study (docs/reference-solver.md); levels that would fall below 8×8×4 are skipped.
+        var grids: [(Int, Int, Int)] = [cells]
+        for _ in 0..<coarseLevels {
+            let (x, y, t) = grids[0]
+            guard x / 2 >= 8, y / 2 >= 8, t / 2 >= 4 else { break }
+            grids.insert((x / 2, y / 2, t / 2), at: 0)
+        }
+        var levelSolution: GridSolution?
         do {
-            solution = try GridSolver.solve(gridProblem, settings: settings) { p in
-                let line = "it \(p.iteration)  J \(p.costs.total.short)  constraint \(p.residuals.constraint.short)  "
-                    + "optimality \(p.residuals.optimality.short)  \(duration(Date().timeIntervalSince(start)))"
-                if terminal { print("\r" + line + "\u{1B}[K", terminator: ""); fflush(stdout) }
-                else if p.iteration % 500 == 0 { print(line); fflush(stdout) }
+            for (level, g) in grids.enumerated() {
+                let levelProblem = g == cells ? gridProblem : try GridProblem(problem: problem, domain: box, nx: g.0, ny: g.1)
+                var levelSettings = settings
+                levelSettings.nx = g.0; levelSettings.ny = g.1; levelSettings.nt = g.2
+                let label = "grid \(g.0)×\(g.1)×\(g.2) (\(level + 1)/\(grids.count))"
+                levelSolution = try GridSolver.solve(levelProblem, settings: levelSettings, initialGuess: levelSolution) { p in
+                    let line = "\(label) it \(p.iteration)  J \(p.costs.total.short)  constraint \(p.residuals.constraint.short)  "
+                        + "optimality \(p.residuals.optimality.short)  \(duration(Date().timeIntervalSince(start)))"
+                    if terminal { print("\r" + line + "\u{1B}[K", terminator: ""); fflush(stdout) }
+                    else if p.iteration % 500 == 0 { print(line) }
+                }
+                if terminal { print("") }
+                if g != cells {
+                    print("\(label): J \(levelSolution!.costs.total.short) after \(levelSolution!.iterations) iterations"
+                          + (levelSolution!.converged ? "" : " (not converged; used as a warm start only)"))
+                }
             }
-        } catch { fail(error.description, code: ExitCodes.badInput) }
-        if terminal { print("") }
+        } catch let e as ReferenceSetupError { fail(e.description, code: ExitCodes.badInput) }
+        catch { fail("\(error)", code: ExitCodes.badInput) }
+        let solution = levelSolution!
         let wall = Date().timeIntervalSince(start)
         let result = ReferenceResult(
             softwareVersion: SoftwareVersion.current, problemName: problem.name, problemFile: problem.file,
