@@ -8,7 +8,8 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mfg-bench",
         abstract: "Benchmarks of the MFG solver (tables on standard output).",
-        subcommands: [NetworkCommand.self, IterationCommand.self, IterationOneCommand.self])
+        subcommands: [NetworkCommand.self, IterationCommand.self, IterationOneCommand.self,
+                      SolveSuiteCommand.self, GridSuiteCommand.self])
 }
 
 struct NetworkCommand: ParsableCommand {
