@@ -10,47 +10,41 @@ extension CostModel {
         let d = problem.dimension
         var obstacle: BatchedField<T>?
         if let bump = problem.obstacle, problem.obstacleWeight != 0 {
-            obstacle = { x, n, values, grads in
-                let xs = UnsafeBufferPointer(start: x, count: d * n)
-                if let grads {
-                    bump.valueAndGradient(xs, count: n, value: UnsafeMutableBufferPointer(start: values, count: n),
-                                          gradient: UnsafeMutableBufferPointer(start: grads, count: d * n))
-                } else {
-                    bump.value(xs, count: n, into: UnsafeMutableBufferPointer(start: values, count: n))
-                }
-            }
+            obstacle = Self.field(d, value: { bump.value($0, count: $1, into: $2) },
+                                  valueAndGradient: { bump.valueAndGradient($0, count: $1, value: $2, gradient: $3) })
         }
         let terminal: Terminal
         switch problem.terminal {
         case .kl(let weight):
             // The file validation guarantees a target density for a KL terminal cost.
             let target = problem.targetDensity!
-            terminal = .kl(weight: weight, logTarget: { x, n, values, grads in
-                let xs = UnsafeBufferPointer(start: x, count: d * n)
-                let vs = UnsafeMutableBufferPointer(start: values, count: n)
-                if let grads {
-                    target.logDensityAndGradient(xs, count: n, value: vs,
-                                                 gradient: UnsafeMutableBufferPointer(start: grads, count: d * n))
-                } else {
-                    target.logDensity(xs, count: n, into: vs)
-                }
-            })
+            terminal = .kl(weight: weight, logTarget: Self.field(d, value: { target.logDensity($0, count: $1, into: $2) },
+                valueAndGradient: { target.logDensityAndGradient($0, count: $1, value: $2, gradient: $3) }))
         case .preference(let weight, let g):
-            terminal = .preference(weight: weight, g: { x, n, values, grads in
-                let xs = UnsafeBufferPointer(start: x, count: d * n)
-                let vs = UnsafeMutableBufferPointer(start: values, count: n)
-                if let grads {
-                    g.valueAndGradient(xs, count: n, value: vs,
-                                       gradient: UnsafeMutableBufferPointer(start: grads, count: d * n))
-                } else {
-                    g.value(xs, count: n, into: vs)
-                }
-            })
+            terminal = .preference(weight: weight, g: Self.field(d, value: { g.value($0, count: $1, into: $2) },
+                valueAndGradient: { g.valueAndGradient($0, count: $1, value: $2, gradient: $3) }))
         }
         self.init(dimension: d, horizon: problem.horizon, kineticWeight: problem.kineticWeight,
                   obstacle: obstacle, obstacleWeight: problem.obstacleWeight,
                   entropyWeight: problem.entropyWeight, terminal: terminal,
                   hjbWeight: problem.penalties.hjb, terminalHJBWeight: problem.penalties.terminalHJB)
+    }
+
+    /// A `BatchedField` from a problem field's two batched evaluations (value only, and value
+    /// with gradient), over d × n column-major points.
+    static func field(_ d: Int,
+                      value: @escaping @Sendable (UnsafeBufferPointer<T>, Int, UnsafeMutableBufferPointer<T>) -> Void,
+                      valueAndGradient: @escaping @Sendable (UnsafeBufferPointer<T>, Int, UnsafeMutableBufferPointer<T>,
+                                                             UnsafeMutableBufferPointer<T>) -> Void) -> BatchedField<T> {
+        return { x, n, values, grads in
+            let xs = UnsafeBufferPointer(start: x, count: d * n)
+            let vs = UnsafeMutableBufferPointer(start: values, count: n)
+            if let grads {
+                valueAndGradient(xs, n, vs, UnsafeMutableBufferPointer(start: grads, count: d * n))
+            } else {
+                value(xs, n, vs)
+            }
+        }
     }
 }
 

@@ -78,14 +78,8 @@ extension Checkpoint {
                               shape: shape, state: state,
                               totalIterations: Int(try r.int64Attribute("total_iterations", on: "training")),
                               summary: summary, summarySamples: summarySamples, paths: paths)
-        } catch let e as CheckpointError {
-            throw e
-        } catch let e as StoreError {
-            if case .notHDF5 = e { throw .corrupt(file: path, detail: "not an HDF5 file or truncated") }
-            if case .fileNotFound = e { throw .store("\(path): no such file") }
-            throw .corrupt(file: path, detail: e.description)
         } catch {
-            throw .corrupt(file: path, detail: "\(error)")
+            throw CheckpointError.reading(path, error)
         }
     }
 

@@ -57,3 +57,17 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
         }
     }
 }
+
+extension CheckpointError {
+    /// The error a reader of `path` reports for whatever the HDF5 layer threw: ours unchanged,
+    /// a missing or truncated file said plainly, anything else as damage.
+    static func reading(_ path: String, _ error: any Error) -> CheckpointError {
+        switch error {
+        case let e as CheckpointError: return e
+        case StoreError.notHDF5: return .corrupt(file: path, detail: "not an HDF5 file or truncated")
+        case StoreError.fileNotFound: return .store("\(path): no such file")
+        case let e as StoreError: return .corrupt(file: path, detail: e.description)
+        default: return .corrupt(file: path, detail: "\(error)")
+        }
+    }
+}

@@ -115,14 +115,8 @@ public struct ReferenceResult: Sendable {
                 throw CheckpointError.corrupt(file: path, detail: "array sizes do not match the grid \(geo.nx)×\(geo.ny)×\(geo.nt)")
             }
             return result
-        } catch let e as CheckpointError {
-            throw e
-        } catch let e as StoreError {
-            if case .notHDF5 = e { throw .corrupt(file: path, detail: "not an HDF5 file or truncated") }
-            if case .fileNotFound = e { throw .store("\(path): no such file") }
-            throw .corrupt(file: path, detail: e.description)
         } catch {
-            throw .corrupt(file: path, detail: "\(error)")
+            throw CheckpointError.reading(path, error)
         }
     }
 }
