@@ -54,17 +54,8 @@ struct CharacteristicsObjectiveTests {
         let x0: [Double] = rng.gaussians(d * n)
         let logRho0: [Double] = rng.gaussians(n)
         let base = try obj.evaluate(net, x0: x0, logRho0: logRho0, gradient: true)
-        let grad = base.gradient!
-        for block in net.layout.blocks where block.name != "b" {
-            let dir: [Double] = rng.gaussians(block.count)
-            let slope = zip(block.range, dir).reduce(0.0) { $0 + grad[$1.0] * $1.1 }
-            let ratios = taylorRatios(eps0: 0.02, steps: 7) { eps in
-                var moved = net
-                for (i, v) in zip(block.range, dir) { moved.parameters[i] += eps * v }
-                return try! obj.evaluate(moved, x0: x0, logRho0: logRho0, gradient: false).terms.total
-                    - base.terms.total - eps * slope
-            }
-            #expect(showsSecondOrder(ratios), "block \(block.name): \(ratios)")
+        expectSecondOrderInEveryBlock(net, gradient: base.gradient!, eps0: 0.02, rng: &rng) {
+            try! obj.evaluate($0, x0: x0, logRho0: logRho0, gradient: false).terms.total
         }
     }
 

@@ -35,27 +35,14 @@ struct GramFactorTests {
         #expect(net.shape.usesGramFactor)
         let pts = randomPoints(Double.self, d: d, n: n, seed: 62)
         let loss = ParameterGradientTests.MixedLoss<Double>(n: n, seed: 63)
-        let base = loss.value(net, pts)
         let grad = loss.gradient(net, pts)
         var rng = RandomSource(seed: 64)
-        for block in net.layout.blocks where block.name != "b" {
-            let dir: [Double] = rng.gaussians(block.count)
-            let slope = zip(block.range, dir).reduce(0.0) { $0 + grad.parameters[$1.0] * $1.1 }
-            let ratios = taylorRatios(eps0: 0.05, steps: 7) { eps in
-                var moved = net
-                for (i, v) in zip(block.range, dir) { moved.parameters[i] += eps * v }
-                return loss.value(moved, pts) - base - eps * slope
-            }
-            #expect(showsSecondOrder(ratios), "block \(block.name): ratios \(ratios)")
+        expectSecondOrderInEveryBlock(net, gradient: grad.parameters, eps0: 0.05, rng: &rng) {
+            loss.value($0, pts)
         }
-        let dir: [Double] = rng.gaussians(pts.storage.count)
-        let slope = zip(grad.points.storage, dir).reduce(0.0) { $0 + $1.0 * $1.1 }
-        let ratios = taylorRatios(eps0: 0.05, steps: 7) { eps in
-            var moved = pts
-            for i in 0..<moved.storage.count { moved.storage[i] += eps * dir[i] }
-            return loss.value(net, moved) - base - eps * slope
+        expectSecondOrderInInput(pts, gradient: grad.points, eps0: 0.05, rng: &rng) {
+            loss.value(net, $0)
         }
-        #expect(showsSecondOrder(ratios), "input: ratios \(ratios)")
     }
 
     @Test func objectiveGradientTaylor() throws {
@@ -67,17 +54,8 @@ struct GramFactorTests {
         let x0: [Double] = rng.gaussians(d * n)
         let logRho0: [Double] = rng.gaussians(n)
         let base = try obj.evaluate(net, x0: x0, logRho0: logRho0, gradient: true)
-        let grad = base.gradient!
-        for block in net.layout.blocks where block.name != "b" {
-            let dir: [Double] = rng.gaussians(block.count)
-            let slope = zip(block.range, dir).reduce(0.0) { $0 + grad[$1.0] * $1.1 }
-            let ratios = taylorRatios(eps0: 0.02, steps: 7) { eps in
-                var moved = net
-                for (i, v) in zip(block.range, dir) { moved.parameters[i] += eps * v }
-                return try! obj.evaluate(moved, x0: x0, logRho0: logRho0, gradient: false).terms.total
-                    - base.terms.total - eps * slope
-            }
-            #expect(showsSecondOrder(ratios), "block \(block.name): \(ratios)")
+        expectSecondOrderInEveryBlock(net, gradient: base.gradient!, eps0: 0.02, rng: &rng) {
+            try! obj.evaluate($0, x0: x0, logRho0: logRho0, gradient: false).terms.total
         }
     }
 }
@@ -120,27 +98,14 @@ struct Width16Tests {
         let net = randomNetwork(Double.self, d: d, m: m, layers: 2, seed: 91)
         let pts = randomPoints(Double.self, d: d, n: n, seed: 92)
         let loss = ParameterGradientTests.MixedLoss<Double>(n: n, seed: 93)
-        let base = loss.value(net, pts)
         let grad = loss.gradient(net, pts)
         var rng = RandomSource(seed: 94)
-        for block in net.layout.blocks where block.name != "b" {
-            let dir: [Double] = rng.gaussians(block.count)
-            let slope = zip(block.range, dir).reduce(0.0) { $0 + grad.parameters[$1.0] * $1.1 }
-            let ratios = taylorRatios(eps0: 0.02, steps: 8) { eps in
-                var moved = net
-                for (i, v) in zip(block.range, dir) { moved.parameters[i] += eps * v }
-                return loss.value(moved, pts) - base - eps * slope
-            }
-            #expect(showsSecondOrder(ratios), "d=\(d) block \(block.name): ratios \(ratios)")
+        expectSecondOrderInEveryBlock(net, gradient: grad.parameters, eps0: 0.02, steps: 8, rng: &rng, label: "d=\(d) ") {
+            loss.value($0, pts)
         }
-        let dir: [Double] = rng.gaussians(pts.storage.count)
-        let slope = zip(grad.points.storage, dir).reduce(0.0) { $0 + $1.0 * $1.1 }
-        let ratios = taylorRatios(eps0: 0.02, steps: 8) { eps in
-            var moved = pts
-            for i in 0..<moved.storage.count { moved.storage[i] += eps * dir[i] }
-            return loss.value(net, moved) - base - eps * slope
+        expectSecondOrderInInput(pts, gradient: grad.points, eps0: 0.02, steps: 8, rng: &rng, label: "d=\(d) ") {
+            loss.value(net, $0)
         }
-        #expect(showsSecondOrder(ratios), "d=\(d) input: ratios \(ratios)")
     }
 
     @Test(arguments: [3, 21]) func floatAgreesWithDouble(d: Int) {

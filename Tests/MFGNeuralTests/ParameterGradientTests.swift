@@ -44,22 +44,13 @@ struct ParameterGradientTests {
         let base = loss.value(net, pts)
         let grad = loss.gradient(net, pts).parameters
         var rng = RandomSource(seed: 24)
-        for block in net.layout.blocks {
-            let dir: [Double] = rng.gaussians(block.count)
-            let slope = zip(block.range, dir).reduce(0.0) { $0 + Double(grad[$1.0]) * $1.1 }
-            let remainder = { (eps: Double) -> Double in
-                var moved = net
-                for (i, v) in zip(block.range, dir) { moved.parameters[i] += T(eps * v) }
-                return loss.value(moved, pts) - base - eps * slope
-            }
-            if block.name == "b" {
-                // ℒ is affine in the constant b: the remainder is rounding only (100 ulp of ℒ).
-                #expect(abs(remainder(eps0)) <= 100 * Double(T.ulpOfOne) * max(1, abs(base)))
-                continue
-            }
-            let ratios = taylorRatios(eps0: eps0, steps: 7, remainder)
-            #expect(showsSecondOrder(ratios), "block \(block.name): ratios \(ratios)")
-        }
+        expectSecondOrderInEveryBlock(net, gradient: grad, eps0: eps0, rng: &rng) { loss.value($0, pts) }
+        // ℒ is affine in the constant b: the remainder is rounding only (100 ulp of ℒ).
+        let b = net.layout.block("b")!
+        var moved = net
+        moved.parameters[b.offset] += T(eps0)
+        let remainder = loss.value(moved, pts) - base - eps0 * Double(grad[b.offset])
+        #expect(abs(remainder) <= 100 * Double(T.ulpOfOne) * max(1, abs(base)))
     }
 
     @Test(arguments: [0, 1, 2]) func everyParameterBlockDouble(layers: Int) {
@@ -73,16 +64,9 @@ struct ParameterGradientTests {
         let net = randomNetwork(Double.self, d: 4, m: 6, layers: 2, seed: 31)
         let pts = randomPoints(Double.self, d: 4, n: 5, seed: 32)
         let loss = MixedLoss<Double>(n: 5, seed: 33)
-        let base = loss.value(net, pts)
-        let grad = loss.gradient(net, pts).points
         var rng = RandomSource(seed: 34)
-        let dir: [Double] = rng.gaussians(pts.storage.count)
-        let slope = zip(grad.storage, dir).reduce(0.0) { $0 + $1.0 * $1.1 }
-        let ratios = taylorRatios(eps0: 0.05, steps: 7) { eps in
-            var moved = pts
-            for i in 0..<moved.storage.count { moved.storage[i] += eps * dir[i] }
-            return loss.value(net, moved) - base - eps * slope
+        expectSecondOrderInInput(pts, gradient: loss.gradient(net, pts).points, eps0: 0.05, rng: &rng) {
+            loss.value(net, $0)
         }
-        #expect(showsSecondOrder(ratios), "ratios \(ratios)")
     }
 }

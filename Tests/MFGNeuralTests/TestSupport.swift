@@ -1,3 +1,4 @@
+import Testing
 import MFGMath
 @testable import MFGNeural
 
@@ -31,3 +32,36 @@ func taylorRatios(eps0: Double, steps: Int, _ remainder: (Double) -> Double) -> 
 /// ratio 4 (within [3.5, 4.5]): at large ε higher-order terms distort it, at tiny ε rounding
 /// does, so we ask for the clean asymptotic regime to be visible, not for every pair.
 func showsSecondOrder(_ ratios: [Double]) -> Bool { ratios.contains { $0 > 3.5 && $0 < 4.5 } }
+
+/// Taylor test of a parameter gradient in every block of θ but the affine constant b: moves
+/// one block along a random direction (drawn from `rng`, block by block in layout order) and
+/// expects the second-order slope of `loss`.
+func expectSecondOrderInEveryBlock<T: Scalar>(_ net: PotentialNetwork<T>, gradient grad: [T], eps0: Double,
+                                              steps: Int = 7, rng: inout RandomSource, label: String = "",
+                                              _ loss: (PotentialNetwork<T>) -> Double) {
+    let base = loss(net)
+    for block in net.layout.blocks where block.name != "b" {
+        let dir: [Double] = rng.gaussians(block.count)
+        let slope = zip(block.range, dir).reduce(0.0) { $0 + Double(grad[$1.0]) * $1.1 }
+        let ratios = taylorRatios(eps0: eps0, steps: steps) { eps in
+            var moved = net
+            for (i, v) in zip(block.range, dir) { moved.parameters[i] += T(eps * v) }
+            return loss(moved) - base - eps * slope
+        }
+        #expect(showsSecondOrder(ratios), "\(label)block \(block.name): ratios \(ratios)")
+    }
+}
+
+/// Taylor test of an input gradient: moves all points along one random direction.
+func expectSecondOrderInInput(_ points: Matrix<Double>, gradient: Matrix<Double>, eps0: Double, steps: Int = 7,
+                              rng: inout RandomSource, label: String = "", _ loss: (Matrix<Double>) -> Double) {
+    let base = loss(points)
+    let dir: [Double] = rng.gaussians(points.storage.count)
+    let slope = zip(gradient.storage, dir).reduce(0.0) { $0 + $1.0 * $1.1 }
+    let ratios = taylorRatios(eps0: eps0, steps: steps) { eps in
+        var moved = points
+        for i in 0..<moved.storage.count { moved.storage[i] += eps * dir[i] }
+        return loss(moved) - base - eps * slope
+    }
+    #expect(showsSecondOrder(ratios), "\(label)input: ratios \(ratios)")
+}
