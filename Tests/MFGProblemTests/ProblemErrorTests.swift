@@ -42,6 +42,8 @@ struct ProblemErrorTests {
     @Test func unknownValue() {
         #expect(message(replacing("optimizer: adam", "optimizer: sgd"))
                 == "problems/x.yaml: training.optimizer: unknown value 'sgd' (allowed: adam, lbfgs)")
+        #expect(message(replacing("optimizer: adam", "optimizer: adam\n  sampling: sobol"))
+                == "problems/x.yaml: training.sampling: unknown value 'sobol' (allowed: iid, moment_matched)")
     }
 
     @Test func wrongVectorLength() {

@@ -59,10 +59,14 @@ final class Trainer<T: Scalar> {
         return (2, s2.batchSize, s2.learningRate)
     }
 
-    /// Samples x₀ ~ ρ₀ and log ρ₀(x₀) from a generator fixed by `seed`.
-    func samples(count n: Int, seed: UInt64) -> (x0: [T], logRho0: [T]) {
+    /// Samples x₀ ~ ρ₀ and log ρ₀(x₀) from a generator fixed by `seed`: independent draws, or
+    /// moment-matched ones when `training` is set and the problem asks for them. (Evaluation
+    /// for the user — `terms`, `paths` — always uses independent draws.)
+    func samples(count n: Int, seed: UInt64, training: Bool = false) -> (x0: [T], logRho0: [T]) {
         var rng = RandomSource(seed: seed)
-        let x = problem.initialDensity.sample(count: n, rng: &rng).map { T($0) }
+        let matched = training && problem.training.sampling == .momentMatched
+        let x = (matched ? problem.initialDensity.sampleMomentMatched(count: n, rng: &rng)
+                         : problem.initialDensity.sample(count: n, rng: &rng)).map { T($0) }
         var logp = [T](repeating: 0, count: n)
         x.withUnsafeBufferPointer { xp in
             logp.withUnsafeMutableBufferPointer { problem.initialDensity.logDensity(xp, count: n, into: $0) }
@@ -78,7 +82,8 @@ final class Trainer<T: Scalar> {
 
     func validation() -> (x0: [T], logRho0: [T]) {
         if let v = validationSet { return v }
-        let v = samples(count: problem.training.validationSize, seed: Self.mix(problem.training.seed, 0x5641_4C49_4441_5445))
+        let v = samples(count: problem.training.validationSize, seed: Self.mix(problem.training.seed, 0x5641_4C49_4441_5445),
+                        training: true)
         validationSet = v
         return v
     }
@@ -91,7 +96,8 @@ final class Trainer<T: Scalar> {
         let starts = k == 0 || k % max(1, problem.training.resampleEvery) == 0
             || schedule(at: k - 1).batch != size
         if let b = batch, b.epoch == epoch, b.size == size { return (b.x0, b.logRho0, starts) }
-        let s = samples(count: size, seed: Self.mix(Self.mix(problem.training.seed, UInt64(epoch) + 1), UInt64(size)))
+        let s = samples(count: size, seed: Self.mix(Self.mix(problem.training.seed, UInt64(epoch) + 1), UInt64(size)),
+                        training: true)
         batch = (epoch, size, s.x0, s.logRho0)
         return (s.x0, s.logRho0, starts)
     }

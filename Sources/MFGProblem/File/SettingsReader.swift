@@ -25,7 +25,7 @@ enum SettingsReader {
 
     static let trainingKeys = ["optimizer", "iterations", "batch_size", "resample_every", "learning_rate",
                                "schedule", "validation_size", "seed", "precision", "checkpoint_every",
-                               "log_every", "lbfgs_memory", "stage2"]
+                               "log_every", "lbfgs_memory", "stage2", "sampling"]
 
     static func training(_ f: YAMLField?) throws(ProblemError) -> TrainingSettings {
         let t = TrainingSettings.defaults
@@ -69,7 +69,8 @@ enum SettingsReader {
             checkpointEvery: try m.optional("checkpoint_every")?.integer(minimum: 0) ?? t.checkpointEvery,
             logEvery: try m.optional("log_every")?.integer(minimum: 0) ?? t.logEvery,
             lbfgsMemory: try m.optional("lbfgs_memory")?.integer(minimum: 1) ?? t.lbfgsMemory,
-            stage2: stage2)
+            stage2: stage2,
+            sampling: try m.optional("sampling")?.keyword(TrainingSettings.Sampling.self) ?? t.sampling)
     }
 
     static func reference(_ f: YAMLField) throws(ProblemError) -> ReferenceSettings {

@@ -5,6 +5,15 @@ public struct TrainingSettings: Sendable, Equatable {
         case lbfgs
     }
 
+    /// How batches of ρ₀ are drawn (see `Density.sampleMomentMatched`).
+    public enum Sampling: String, Sendable, Equatable, CaseIterable {
+        /// Independent draws.
+        case iid
+        /// Independent draws, then each mixture component's block is whitened so that the batch
+        /// has exactly the component's mean and covariance.
+        case momentMatched = "moment_matched"
+    }
+
     public enum Precision: String, Sendable, Equatable, CaseIterable {
         case float32
         case float64
@@ -50,11 +59,13 @@ public struct TrainingSettings: Sendable, Equatable {
     public let lbfgsMemory: Int
     /// Optional second stage (finer batch, smaller step).
     public let stage2: Stage?
+    /// How training batches and the validation set are drawn.
+    public let sampling: Sampling
 
     public init(optimizer: Optimizer, iterations: Int, batchSize: Int, resampleEvery: Int,
                 learningRate: Double, schedule: Schedule, validationSize: Int, seed: UInt64,
                 precision: Precision, checkpointEvery: Int, logEvery: Int, lbfgsMemory: Int,
-                stage2: Stage?) {
+                stage2: Stage?, sampling: Sampling = .iid) {
         self.optimizer = optimizer
         self.iterations = iterations
         self.batchSize = batchSize
@@ -68,6 +79,7 @@ public struct TrainingSettings: Sendable, Equatable {
         self.logEvery = logEvery
         self.lbfgsMemory = lbfgsMemory
         self.stage2 = stage2
+        self.sampling = sampling
     }
 
     /// The learning rate in force at (0-based) iteration k of the first stage.
