@@ -1,0 +1,34 @@
+#ifndef MFG_CKERNELS_H
+#define MFG_CKERNELS_H
+
+/// Elementwise kernels compiled several times for different x86-64 instruction sets (baseline
+/// SSE2, AVX2, AVX-512F) and chosen once at run time from the CPU, so the default build runs on
+/// any x86-64 machine and still uses wide vectors where they exist. Swift cannot do this (its
+/// code is compiled for one target CPU); these C loops are vectorized by clang per target.
+///
+/// Floating-point contraction is off, so every instruction set computes the same IEEE
+/// operations in the same order: results are bit-for-bit identical across the variants
+/// (and identical to `ActivationKernel.sigmaTanh` in MFGMath, which is the reference).
+
+#include <stddef.h>
+
+/// Instruction-set levels: 0 = baseline (SSE2 on x86-64, plain C elsewhere), 1 = AVX2,
+/// 2 = AVX-512F.
+int mfg_kernel_level_best(void);
+
+/// For each of the `count` entries x = pre[i]: act[i] = σ(x) (or prev[i] + h·σ(x) when `prev`
+/// is not NULL), sp[i] = σ′(x) = tanh x, spp[i] = σ″(x) = 1 − tanh²x, with σ(x) = log(eˣ + e⁻ˣ).
+/// Uses the best level this CPU supports.
+void mfg_activation_f64(size_t count, const double *pre, const double *prev, double h,
+                        double *act, double *sp, double *spp);
+void mfg_activation_f32(size_t count, const float *pre, const float *prev, float h,
+                        float *act, float *sp, float *spp);
+
+/// The same at an explicit level (for tests); a level the CPU lacks falls back to the best one
+/// it has below it.
+void mfg_activation_f64_level(int level, size_t count, const double *pre, const double *prev,
+                              double h, double *act, double *sp, double *spp);
+void mfg_activation_f32_level(int level, size_t count, const float *pre, const float *prev,
+                              float h, float *act, float *sp, float *spp);
+
+#endif
