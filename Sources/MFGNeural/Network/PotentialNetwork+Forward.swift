@@ -79,7 +79,7 @@ extension PotentialNetwork {
         for col in 0..<nb {
             var acc: T = bias
             let uR = ws.u[R] + col * m
-            for i in 0..<m { acc += w[i] * uR[i] }
+            if W16.applies(T.self, width: m) { acc += W16.dot(w, uR) } else { for i in 0..<m { acc += w[i] * uR[i] } }
             let asCol = ws.as_ + col * r
             var q: T = 0
             for i in 0..<r { q += asCol[i] * asCol[i] }
@@ -99,7 +99,10 @@ extension PotentialNetwork {
             T.blasGemm(.transposed, .none, m, nb, m, h, theta + off.K[k], m, gk, m, 1, ws.z[k - 1], m)
             k -= 1
         }
-        for idx in 0..<mn { ws.g[0][idx] = ws.sp[0][idx] * ws.z[0][idx] }
+        do {
+            let g0 = ws.g[0], sp0 = ws.sp[0], z0 = ws.z[0]
+            for idx in 0..<mn { g0[idx] = sp0[idx] * z0[idx] }
+        }
         T.blasGemm(.transposed, .none, dd, nb, m, 1, theta + off.K[0], m, ws.g[0], m, 0, ws.gradient, dd)
         T.blasGemm(.transposed, .none, dd, nb, r, 1, A, r, ws.as_, r, 1, ws.gradient, dd)
         for col in 0..<nb {
@@ -136,7 +139,9 @@ extension PotentialNetwork {
         for col in 0..<nb {
             var t: T = quadTrace
             let spp0 = ws.spp[0] + col * m, z0 = ws.z[0] + col * m
-            for i in 0..<m { t += spp0[i] * z0[i] * ws.p0RowNorms[i] }
+            if W16.applies(T.self, width: m) { t += W16.tripleDot(spp0, z0, ws.p0RowNorms) } else {
+                for i in 0..<m { t += spp0[i] * z0[i] * ws.p0RowNorms[i] }
+            }
             ws.laplacian[col] = t
         }
         guard R >= 1 else { return }
@@ -144,6 +149,7 @@ extension PotentialNetwork {
         // J₀ = diag(σ′(a₀)) K₀E (or diag(σ′(a₀)) L) for every sample.
         for col in 0..<nb {
             let sp0 = ws.sp[0] + col * m, j0 = ws.jac[0] + col * md
+            if W16.applies(T.self, width: m) { W16.scaleColumns(sp0, p0, columns: dJ, j0); continue }
             for j in 0..<dJ {
                 let dst = j0 + j * m, src = p0 + j * m
                 for i in 0..<m { dst[i] = sp0[i] * src[i] }
@@ -174,9 +180,7 @@ extension PotentialNetwork {
                         Width16.forwardColumn(SIMD16<Double>.self, columns: dJ, p: pcol, jPrev: prev + col * md,
                                               next: nextCol, hsp: hs, q: q)
                     }
-                    var t: T = 0
-                    for i in 0..<m { t += sppc[i] * zc[i] * q[i] }
-                    ws.laplacian[col] += h * t
+                    ws.laplacian[col] += h * W16.tripleDot(sppc, zc, q)
                     continue
                 }
                 for i in 0..<m { q[i] = pcol[i] * pcol[i] }
