@@ -31,4 +31,22 @@ void mfg_activation_f64_level(int level, size_t count, const double *pre, const 
 void mfg_activation_f32_level(int level, size_t count, const float *pre, const float *prev,
                               float h, float *act, float *sp, float *spp);
 
+/// Width-16 Jacobian layers of the trace sweep (Width16Jacobian.c; formulas there), at the
+/// given level (2 = best available). Column-major; K is 16 × 16; Jacobians, P and P̄ are
+/// 16 × (dJ·nb) with sample s in columns s·dJ … s·dJ + dJ − 1; σ′, σ″, z, q, ā, z̄ are 16 × nb.
+/// Forward: writes P and q (row sums of P²), and J_next when it is not NULL.
+void mfg_w16_jacobian_forward_f64(int level, size_t nb, size_t dJ, const double *K, const double *jPrev,
+                                  const double *sp, double h, double *P, double *q, double *jNext);
+void mfg_w16_jacobian_forward_f32(int level, size_t nb, size_t dJ, const float *K, const float *jPrev,
+                                  const float *sp, float h, float *P, float *q, float *jNext);
+/// Reverse: writes P̄, updates J̄ in place (J̄ is read as zero when jBarZero ≠ 0), adds to ā, z̄.
+void mfg_w16_jacobian_reverse_f64(int level, size_t nb, size_t dJ, const double *K, const double *lapBar,
+                                  const double *P, double *jBar, int jBarZero, double *pBar,
+                                  const double *sp, const double *spp, const double *z, const double *q,
+                                  double *aBar, double *zBar, double h);
+void mfg_w16_jacobian_reverse_f32(int level, size_t nb, size_t dJ, const float *K, const float *lapBar,
+                                  const float *P, float *jBar, int jBarZero, float *pBar,
+                                  const float *sp, const float *spp, const float *z, const float *q,
+                                  float *aBar, float *zBar, float h);
+
 #endif

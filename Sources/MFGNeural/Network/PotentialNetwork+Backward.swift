@@ -56,18 +56,15 @@ extension PotentialNetwork {
                 let pk = ws.p[k - 1], spk = ws.sp[k], sppk = ws.spp[k], zk = ws.z[k]
                 let aBark = ws.aBar[k], zBark = ws.zBar[k]
                 if W16.applies(T.self, width: m) {
-                    let jbOpt: UnsafeRawPointer? = jBarIsZero ? nil : UnsafeRawPointer(jBar)
-                    if T.self == Float.self {
-                        Width16.traceReverseLayer(SIMD16<Float>.self, samples: nb, columns: dJ, lapBar: lapBar, p: pk,
-                                                  jBar: jbOpt, pBar: ws.pBar, sp: spk, spp: sppk, z: zk,
-                                                  q: ws.pNorms[k - 1], aBar: aBark, zBar: zBark,
-                                                  h: unsafeBitCast(h, to: Float.self))
-                    } else {
-                        Width16.traceReverseLayer(SIMD16<Double>.self, samples: nb, columns: dJ, lapBar: lapBar, p: pk,
-                                                  jBar: jbOpt, pBar: ws.pBar, sp: spk, spp: sppk, z: zk,
-                                                  q: ws.pNorms[k - 1], aBar: aBark, zBar: zBark,
-                                                  h: unsafeBitCast(h, to: Double.self))
-                    }
+                    // P̄, J̄ ← J̄ + KᵀP̄ and the ā, z̄ updates in one pass (C kernel); then K̄ += P̄ Jᵀ.
+                    W16.jacobianReverse(K: theta + off.K[k], samples: nb, columns: dJ, lapBar: lapBar, p: pk,
+                                        jBar: jBar, jBarIsZero: jBarIsZero, pBar: ws.pBar, sp: spk, spp: sppk,
+                                        z: zk, q: ws.pNorms[k - 1], aBar: aBark, zBar: zBark, h: h)
+                    T.blasGemm(.none, .transposed, m, m, dJ * nb, 1, ws.pBar, m, ws.jac[k - 1], m,
+                               1, grad + off.K[k], m)
+                    jBarIsZero = false
+                    k -= 1
+                    continue
                 }
                 for col in 0..<nb where !W16.applies(T.self, width: m) {
                     let lb = lapBar[col]

@@ -157,32 +157,23 @@ extension PotentialNetwork {
         }
         for k in 1...R {
             let pk = ws.p[k - 1]
-            T.blasGemm(.none, .none, m, dJ * nb, m, 1, theta + off.K[k], m, ws.jac[k - 1], m, 0, pk, m)
             let spk = ws.sp[k], sppk = ws.spp[k], zk = ws.z[k]
             let next: UnsafeMutablePointer<T>? = k < R ? ws.jac[k] : nil
             let prev = ws.jac[k - 1]
+            if W16.applies(T.self, width: m) {
+                // P, its row sums and the next Jacobian in one pass (C kernel, K in registers).
+                let qk = ws.pNorms[k - 1]
+                W16.jacobianForward(K: theta + off.K[k], samples: nb, columns: dJ, jPrev: prev, sp: spk, h: h,
+                                    p: pk, q: qk, next: next)
+                for col in 0..<nb { ws.laplacian[col] += h * W16.tripleDot(sppk + col * m, zk + col * m, qk + col * m) }
+                continue
+            }
+            T.blasGemm(.none, .none, m, dJ * nb, m, 1, theta + off.K[k], m, ws.jac[k - 1], m, 0, pk, m)
             for col in 0..<nb {
                 let pcol = pk + col * md
                 let spc = spk + col * m, sppc = sppk + col * m, zc = zk + col * m
                 // Row sums Σⱼ P²ᵢⱼ, kept for the reverse pass.
                 let q = ws.pNorms[k - 1] + col * m
-                if m == 16 && (T.self == Float.self || T.self == Double.self) {
-                    // Whole 16-row columns as SIMD vectors (row sums and J update in one pass).
-                    let nextCol = next.map { UnsafeMutableRawPointer($0 + col * md) }
-                    if T.self == Float.self {
-                        let hs = SIMD16<Float>(repeating: unsafeBitCast(h, to: Float.self))
-                            * Width16.load(SIMD16<Float>.self, spc)
-                        Width16.forwardColumn(SIMD16<Float>.self, columns: dJ, p: pcol, jPrev: prev + col * md,
-                                              next: nextCol, hsp: hs, q: q)
-                    } else {
-                        let hs = SIMD16<Double>(repeating: unsafeBitCast(h, to: Double.self))
-                            * Width16.load(SIMD16<Double>.self, spc)
-                        Width16.forwardColumn(SIMD16<Double>.self, columns: dJ, p: pcol, jPrev: prev + col * md,
-                                              next: nextCol, hsp: hs, q: q)
-                    }
-                    ws.laplacian[col] += h * W16.tripleDot(sppc, zc, q)
-                    continue
-                }
                 for i in 0..<m { q[i] = pcol[i] * pcol[i] }
                 for j in 1..<dJ {
                     let pj = pcol + j * m

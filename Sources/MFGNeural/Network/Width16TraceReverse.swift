@@ -1,43 +1,11 @@
-/// The reverse trace sweep for width m = 16, one SIMD16 vector per 16-row column, over all
-/// samples of a block. Same formulas and operation order as the generic loops in
-/// `PotentialNetwork+Backward.swift` (σ‴ = −2σ′σ″):
-///
-/// layer k ≥ 1, per sample with Δ̄ = `lapBar[col]`:
-///   P̄ⱼ = h(σ′ ⊙ J̄ⱼ + 2Δ̄ σ″ ⊙ z ⊙ Pⱼ),   ā += h(σ″ ⊙ Σⱼ Pⱼ ⊙ J̄ⱼ + Δ̄ σ‴ ⊙ z ⊙ q),
-///   z̄ += hΔ̄ σ″ ⊙ q   (q = Σⱼ Pⱼ², kept from the forward pass);
-/// layer 0 (the carried matrix P₀ = K₀E or L is shared by all samples, q₀ its row sums):
+/// Layer 0 of the reverse trace sweep for width m = 16, one SIMD16 vector per 16-row column,
+/// over all samples of a block. Same formulas and operation order as the generic loop in
+/// `PotentialNetwork+Backward.swift` (σ‴ = −2σ′σ″; layers k ≥ 1 are the C kernel
+/// `mfg_w16_jacobian_reverse_*`). The carried matrix P₀ = K₀E (or L) is shared by all
+/// samples and q₀ holds its row sums:
 ///   ā += σ″ ⊙ Σⱼ P₀ⱼ ⊙ J̄ⱼ + Δ̄ σ‴ ⊙ z ⊙ q₀,  z̄ += Δ̄ σ″ ⊙ q₀,  P̄₀ⱼ += σ′ ⊙ J̄ⱼ (summed over
 ///   samples) and, after the loop, P̄₀ⱼ += (Σ_samples 2Δ̄ σ″ ⊙ z) ⊙ P₀ⱼ.
 extension Width16 {
-    /// Layer k ≥ 1 for `nb` samples; `jBar` nil means J̄ = 0 (the last layer). Column strides:
-    /// 16 for σ′, σ″, z, q, ā, z̄; 16·dJ for P, J̄, P̄.
-    @inline(__always)
-    static func traceReverseLayer<V: SIMD>(_: V.Type, samples nb: Int, columns dJ: Int, lapBar: UnsafeRawPointer,
-                                           p: UnsafeRawPointer, jBar: UnsafeRawPointer?, pBar: UnsafeMutableRawPointer,
-                                           sp: UnsafeRawPointer, spp: UnsafeRawPointer, z: UnsafeRawPointer,
-                                           q: UnsafeRawPointer, aBar: UnsafeMutableRawPointer,
-                                           zBar: UnsafeMutableRawPointer, h: V.Scalar)
-        where V.Scalar: BinaryFloatingPoint {
-        let vs = MemoryLayout<V>.size, ss = MemoryLayout<V.Scalar>.size, md = vs * dJ
-        let hv = V(repeating: h)
-        for col in 0..<nb {
-            let lb = lapBar.load(fromByteOffset: col * ss, as: V.Scalar.self)
-            let o = col * vs
-            let spv = sp.loadUnaligned(fromByteOffset: o, as: V.self)
-            let sppv = spp.loadUnaligned(fromByteOffset: o, as: V.self)
-            let zv = z.loadUnaligned(fromByteOffset: o, as: V.self)
-            let qv = q.loadUnaligned(fromByteOffset: o, as: V.self)
-            let coef = 2 * lb * sppv * zv
-            let cross = reverseColumn(V.self, columns: dJ, p: p + col * md, jBar: jBar.map { $0 + col * md },
-                                      pBar: pBar + col * md, hsp: hv * spv, hcoef: hv * coef)
-            let sppp = -2 * spv * sppv
-            let ab = aBar.loadUnaligned(fromByteOffset: o, as: V.self) + h * (sppv * cross + lb * sppp * zv * qv)
-            aBar.storeBytes(of: ab, toByteOffset: o, as: V.self)
-            let zb = zBar.loadUnaligned(fromByteOffset: o, as: V.self) + h * lb * sppv * qv
-            zBar.storeBytes(of: zb, toByteOffset: o, as: V.self)
-        }
-    }
-
     /// Layer 0 for `nb` samples: updates ā, z̄ and adds the adjoint of the carried matrix P₀
     /// (16 × dJ) to `p0Bar`.
     @inline(__always)
