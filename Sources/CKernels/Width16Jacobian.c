@@ -28,7 +28,20 @@ typedef double vd16 __attribute__((vector_size(128), aligned(8)));
         for (size_t col = 0; col < nb; col++) {                                                    \
             V hsp = h * *(const V *)(sp + 16 * col);                                               \
             V acc = (V){0};                                                                        \
-            for (size_t j = 0; j < dJ; j++) {                                                      \
+            size_t j = 0;                                                                          \
+            for (; j + 2 <= dJ; j += 2) { /* two columns share each load of K */                   \
+                size_t o = 16 * (col * dJ + j);                                                    \
+                const T *x = jPrev + o, *y = x + 16;                                               \
+                V p = Kc[0] * x[0], pp = Kc[0] * y[0];                                             \
+                for (int k = 1; k < 16; k++) { V kk = Kc[k]; p += kk * x[k]; pp += kk * y[k]; }    \
+                *(V *)(P + o) = p; *(V *)(P + o + 16) = pp;                                        \
+                acc += p * p; acc += pp * pp;                                                      \
+                if (jNext) {                                                                       \
+                    *(V *)(jNext + o) = *(const V *)x + hsp * p;                                   \
+                    *(V *)(jNext + o + 16) = *(const V *)y + hsp * pp;                             \
+                }                                                                                  \
+            }                                                                                      \
+            for (; j < dJ; j++) {                                                                  \
                 size_t o = 16 * (col * dJ + j);                                                    \
                 const T *x = jPrev + o;                                                            \
                 V p = Kc[0] * x[0];                                                                \
@@ -56,7 +69,24 @@ typedef double vd16 __attribute__((vector_size(128), aligned(8)));
             V coef = 2 * lb * sppv * zv;                                                           \
             V hsp = h * spv, hcoef = h * coef;                                                     \
             V cross = (V){0};                                                                      \
-            for (size_t j = 0; j < dJ; j++) {                                                      \
+            size_t j = 0;                                                                          \
+            for (; j + 2 <= dJ; j += 2) { /* two columns share each load of Kᵀ */                  \
+                size_t o = 16 * (col * dJ + j);                                                    \
+                V p = *(const V *)(P + o), p2 = *(const V *)(P + o + 16);                          \
+                V pb, jb, pb2, jb2;                                                                \
+                if (jBarZero) {                                                                    \
+                    pb = hcoef * p; pb2 = hcoef * p2;                                              \
+                    jb = (V){0}; jb2 = (V){0};                                                     \
+                } else {                                                                           \
+                    jb = *(const V *)(jBar + o); jb2 = *(const V *)(jBar + o + 16);                \
+                    cross += p * jb; cross += p2 * jb2;                                            \
+                    pb = hsp * jb + hcoef * p; pb2 = hsp * jb2 + hcoef * p2;                       \
+                }                                                                                  \
+                *(V *)(pBar + o) = pb; *(V *)(pBar + o + 16) = pb2;                                \
+                for (int r = 0; r < 16; r++) { V kk = Kt[r]; jb += kk * pb[r]; jb2 += kk * pb2[r]; } \
+                *(V *)(jBar + o) = jb; *(V *)(jBar + o + 16) = jb2;                                \
+            }                                                                                      \
+            for (; j < dJ; j++) {                                                                  \
                 size_t o = 16 * (col * dJ + j);                                                    \
                 V p = *(const V *)(P + o);                                                         \
                 V pb, jb;                                                                          \
