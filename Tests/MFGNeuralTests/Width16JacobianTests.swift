@@ -3,7 +3,7 @@ import CKernels
 import MFGMath
 @testable import MFGNeural
 
-/// The C width-16 Jacobian-layer kernels: at every instruction-set level against a plain
+/// The C width-16 kernels (Jacobian layers, weight adjoints): at every instruction-set level against a plain
 /// reference loop, and, inside the network, the m = 16 Laplacian against a dense Hessian
 /// built by central differences of the exact gradient (so a wrong forward kernel cannot hide
 /// behind a consistent reverse one, which the Taylor tests would accept).
@@ -57,6 +57,27 @@ struct Width16JacobianTests {
             mfg_w16_jacobian_reverse_f64(Int32(level), nb, dJ, K, lap, P, &jb, 0, &pb, sp, spp, z, q, &ab, &zb, h)
             close(pb, pBarRef, "P̄", level); close(jb, jBarRef, "J̄", level)
             close(ab, aBarRef, "ā", level); close(zb, zBarRef, "z̄", level)
+        }
+    }
+
+    @Test(arguments: [1, 7, 40]) func outerAccumulateMatchesReferenceAtEveryLevel(n: Int) {
+        var rng = RandomSource(seed: UInt64(50 + n))
+        let a: [Double] = rng.gaussians(16 * n), b: [Double] = rng.gaussians(16 * n), c0: [Double] = rng.gaussians(256)
+        let alpha = 0.7
+        var ref = c0
+        for i in 0..<16 { for r in 0..<16 {
+            var v = 0.0
+            for col in 0..<n { v += a[r + 16 * col] * b[i + 16 * col] }
+            ref[r + 16 * i] += alpha * v
+        } }
+        let scale = ref.reduce(1.0) { max($0, abs($1)) }
+        for level in 0...Int(mfg_kernel_level_best()) {
+            var c = c0
+            mfg_w16_outer_accumulate_f64(Int32(level), n, alpha, a, b, &c)
+            for (x, y) in zip(c, ref) { #expect(abs(x - y) <= 1e-12 * scale, "level \(level), n \(n)") }
+            var cf = c0.map { Float($0) }
+            mfg_w16_outer_accumulate_f32(Int32(level), n, Float(alpha), a.map { Float($0) }, b.map { Float($0) }, &cf)
+            for (x, y) in zip(cf, ref) { #expect(abs(Double(x) - y) <= 1e-5 * scale, "Float, level \(level), n \(n)") }
         }
     }
 

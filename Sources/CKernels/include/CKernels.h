@@ -49,4 +49,8 @@ void mfg_w16_jacobian_reverse_f32(int level, size_t nb, size_t dJ, const float *
                                   const float *sp, const float *spp, const float *z, const float *q,
                                   float *aBar, float *zBar, float h);
 
+/// C += α·A·Bᵀ with A, B 16 × n and C 16 × 16, column-major (Width16Outer.c).
+void mfg_w16_outer_accumulate_f64(int level, size_t n, double alpha, const double *A, const double *B, double *C);
+void mfg_w16_outer_accumulate_f32(int level, size_t n, float alpha, const float *A, const float *B, float *C);
+
 #endif

@@ -60,8 +60,7 @@ extension PotentialNetwork {
                     W16.jacobianReverse(K: theta + off.K[k], samples: nb, columns: dJ, lapBar: lapBar, p: pk,
                                         jBar: jBar, jBarIsZero: jBarIsZero, pBar: ws.pBar, sp: spk, spp: sppk,
                                         z: zk, q: ws.pNorms[k - 1], aBar: aBark, zBar: zBark, h: h)
-                    T.blasGemm(.none, .transposed, m, m, dJ * nb, 1, ws.pBar, m, ws.jac[k - 1], m,
-                               1, grad + off.K[k], m)
+                    W16.outerAccumulate(n: dJ * nb, alpha: 1, ws.pBar, ws.jac[k - 1], into: grad + off.K[k])
                     jBarIsZero = false
                     k -= 1
                     continue
@@ -220,7 +219,9 @@ extension PotentialNetwork {
             for idx in 0..<mn { ab[idx] += h * spk[idx] * uBar[idx] }
             uBarPrev.update(from: uBar, count: mn)
             T.blasGemm(.transposed, .none, m, nb, m, 1, theta + off.K[k], m, ab, m, 1, uBarPrev, m)
-            T.blasGemm(.none, .transposed, m, m, nb, 1, ab, m, ws.u[k - 1], m, 1, grad + off.K[k], m)
+            if W16.applies(T.self, width: m) { W16.outerAccumulate(n: nb, alpha: 1, ab, ws.u[k - 1], into: grad + off.K[k]) } else {
+                T.blasGemm(.none, .transposed, m, m, nb, 1, ab, m, ws.u[k - 1], m, 1, grad + off.K[k], m)
+            }
             let gb = grad + off.b[k]
             if W16.applies(T.self, width: m) { W16.addColumnSums(ab, count: nb, into: gb) } else {
                 for col in 0..<nb { let a = ab + col * m; for i in 0..<m { gb[i] += a[i] } }
@@ -252,7 +253,9 @@ extension PotentialNetwork {
             let zbPrev = ws.zBar[k - 1], zbk = ws.zBar[k]
             for idx in 0..<mn { zbk[idx] += zbPrev[idx] }
             T.blasGemm(.none, .none, m, nb, m, h, theta + off.K[k], m, zbPrev, m, 0, ws.gBar, m)
-            T.blasGemm(.none, .transposed, m, m, nb, h, ws.g[k], m, zbPrev, m, 1, grad + off.K[k], m)
+            if W16.applies(T.self, width: m) { W16.outerAccumulate(n: nb, alpha: h, ws.g[k], zbPrev, into: grad + off.K[k]) } else {
+                T.blasGemm(.none, .transposed, m, m, nb, h, ws.g[k], m, zbPrev, m, 1, grad + off.K[k], m)
+            }
             let ab = ws.aBar[k], spk = ws.sp[k], sppk = ws.spp[k], zk = ws.z[k]
             for idx in 0..<mn {
                 ab[idx] += sppk[idx] * zk[idx] * ws.gBar[idx]

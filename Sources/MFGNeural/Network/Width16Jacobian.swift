@@ -39,6 +39,17 @@ extension W16 {
         }
     }
 
+    /// c += α·a·bᵀ with a, b 16 × n and c 16 × 16 (a weight adjoint K̄ summed over the samples).
+    @inline(__always)
+    static func outerAccumulate<T: Scalar>(n: Int, alpha: T, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
+                                           into c: UnsafeMutablePointer<T>) {
+        if T.self == Float.self {
+            mfg_w16_outer_accumulate_f32(2, n, unsafeBitCast(alpha, to: Float.self), f(a), f(b), f(c))
+        } else {
+            mfg_w16_outer_accumulate_f64(2, n, unsafeBitCast(alpha, to: Double.self), d(a), d(b), d(c))
+        }
+    }
+
     @inline(__always) private static func f<T>(_ p: UnsafePointer<T>) -> UnsafePointer<Float> {
         UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
     }
