@@ -3,7 +3,7 @@ import CKernels
 import MFGMath
 @testable import MFGNeural
 
-/// The C width-16 kernels (Jacobian layers, weight adjoints): at every instruction-set level against a plain
+/// The C width-16 kernels (Jacobian layers, weight adjoints, products with K): at every instruction-set level against a plain
 /// reference loop, and, inside the network, the m = 16 Laplacian against a dense Hessian
 /// built by central differences of the exact gradient (so a wrong forward kernel cannot hide
 /// behind a consistent reverse one, which the Taylor tests would accept).
@@ -79,6 +79,29 @@ struct Width16JacobianTests {
             mfg_w16_outer_accumulate_f32(Int32(level), n, Float(alpha), a.map { Float($0) }, b.map { Float($0) }, &cf)
             for (x, y) in zip(cf, ref) { #expect(abs(Double(x) - y) <= 1e-5 * scale, "Float, level \(level), n \(n)") }
         }
+    }
+
+    @Test(arguments: [1, 6, 9]) func productMatchesReferenceAtEveryLevel(n: Int) {
+        var rng = RandomSource(seed: UInt64(70 + n))
+        let K: [Double] = rng.gaussians(256), x: [Double] = rng.gaussians(16 * n), c0: [Double] = rng.gaussians(16 * n)
+        for trans in [false, true] { for (alpha, beta) in [(1.0, 0.0), (0.3, 1.0)] {
+            var ref = c0
+            for col in 0..<n { for i in 0..<16 {
+                var v = 0.0
+                for k in 0..<16 { v += (trans ? K[k + 16 * i] : K[i + 16 * k]) * x[k + 16 * col] }
+                ref[i + 16 * col] = alpha * v + beta * c0[i + 16 * col]
+            } }
+            let scale = ref.reduce(1.0) { max($0, abs($1)) }
+            for level in 0...Int(mfg_kernel_level_best()) {
+                var c = beta == 0 ? [Double](repeating: .nan, count: c0.count) : c0   // β = 0 must not read C
+                mfg_w16_product_f64(Int32(level), trans ? 1 : 0, n, alpha, K, x, beta, &c)
+                for (u, v) in zip(c, ref) { #expect(abs(u - v) <= 1e-12 * scale, "level \(level) trans \(trans)") }
+                var cf = beta == 0 ? [Float](repeating: .nan, count: c0.count) : c0.map { Float($0) }
+                mfg_w16_product_f32(Int32(level), trans ? 1 : 0, n, Float(alpha), K.map { Float($0) },
+                                    x.map { Float($0) }, Float(beta), &cf)
+                for (u, v) in zip(cf, ref) { #expect(abs(Double(u) - v) <= 1e-5 * scale, "Float level \(level)") }
+            }
+        } }
     }
 
     @Test(arguments: [3, 21]) func laplacianMatchesDenseHessianTrace(d: Int) throws {

@@ -53,4 +53,11 @@ void mfg_w16_jacobian_reverse_f32(int level, size_t nb, size_t dJ, const float *
 void mfg_w16_outer_accumulate_f64(int level, size_t n, double alpha, const double *A, const double *B, double *C);
 void mfg_w16_outer_accumulate_f32(int level, size_t n, float alpha, const float *A, const float *B, float *C);
 
+/// C ← α·op(K)·X + β·C with K 16 × 16 (op(K) = Kᵀ when trans ≠ 0), X and C 16 × n,
+/// column-major; β = 0 does not read C (Width16Product.c).
+void mfg_w16_product_f64(int level, int trans, size_t n, double alpha, const double *K, const double *X,
+                         double beta, double *C);
+void mfg_w16_product_f32(int level, int trans, size_t n, float alpha, const float *K, const float *X,
+                         float beta, float *C);
+
 #endif

@@ -218,7 +218,11 @@ extension PotentialNetwork {
             let ab = ws.aBar[k], spk = ws.sp[k]
             for idx in 0..<mn { ab[idx] += h * spk[idx] * uBar[idx] }
             uBarPrev.update(from: uBar, count: mn)
-            T.blasGemm(.transposed, .none, m, nb, m, 1, theta + off.K[k], m, ab, m, 1, uBarPrev, m)
+            if W16.applies(T.self, width: m) {
+                W16.product(transposed: true, n: nb, alpha: 1, theta + off.K[k], ab, beta: 1, into: uBarPrev)
+            } else {
+                T.blasGemm(.transposed, .none, m, nb, m, 1, theta + off.K[k], m, ab, m, 1, uBarPrev, m)
+            }
             if W16.applies(T.self, width: m) { W16.outerAccumulate(n: nb, alpha: 1, ab, ws.u[k - 1], into: grad + off.K[k]) } else {
                 T.blasGemm(.none, .transposed, m, m, nb, 1, ab, m, ws.u[k - 1], m, 1, grad + off.K[k], m)
             }
@@ -252,7 +256,11 @@ extension PotentialNetwork {
         for k in 1...R {
             let zbPrev = ws.zBar[k - 1], zbk = ws.zBar[k]
             for idx in 0..<mn { zbk[idx] += zbPrev[idx] }
-            T.blasGemm(.none, .none, m, nb, m, h, theta + off.K[k], m, zbPrev, m, 0, ws.gBar, m)
+            if W16.applies(T.self, width: m) {
+                W16.product(transposed: false, n: nb, alpha: h, theta + off.K[k], zbPrev, beta: 0, into: ws.gBar)
+            } else {
+                T.blasGemm(.none, .none, m, nb, m, h, theta + off.K[k], m, zbPrev, m, 0, ws.gBar, m)
+            }
             if W16.applies(T.self, width: m) { W16.outerAccumulate(n: nb, alpha: h, ws.g[k], zbPrev, into: grad + off.K[k]) } else {
                 T.blasGemm(.none, .transposed, m, m, nb, h, ws.g[k], m, zbPrev, m, 1, grad + off.K[k], m)
             }

@@ -60,7 +60,11 @@ extension PotentialNetwork {
         T.blasGemm(.none, .none, m, nb, dd, 1, theta + off.K[0], m, s, dd, 0, ws.a[0], m)
         for k in 0...R {
             if k > 0 {
-                T.blasGemm(.none, .none, m, nb, m, 1, theta + off.K[k], m, ws.u[k - 1], m, 0, ws.a[k], m)
+                if W16.applies(T.self, width: m) {
+                    W16.product(transposed: false, n: nb, alpha: 1, theta + off.K[k], ws.u[k - 1], beta: 0, into: ws.a[k])
+                } else {
+                    T.blasGemm(.none, .none, m, nb, m, 1, theta + off.K[k], m, ws.u[k - 1], m, 0, ws.a[k], m)
+                }
             }
             let a = ws.a[k], u = ws.u[k], sp = ws.sp[k], spp = ws.spp[k]
             let bias = theta + off.b[k]
@@ -96,7 +100,11 @@ extension PotentialNetwork {
             let gk = ws.g[k], zk = ws.z[k], spk = ws.sp[k]
             for idx in 0..<mn { gk[idx] = spk[idx] * zk[idx] }
             ws.z[k - 1].update(from: zk, count: mn)
-            T.blasGemm(.transposed, .none, m, nb, m, h, theta + off.K[k], m, gk, m, 1, ws.z[k - 1], m)
+            if W16.applies(T.self, width: m) {
+                W16.product(transposed: true, n: nb, alpha: h, theta + off.K[k], gk, beta: 1, into: ws.z[k - 1])
+            } else {
+                T.blasGemm(.transposed, .none, m, nb, m, h, theta + off.K[k], m, gk, m, 1, ws.z[k - 1], m)
+            }
             k -= 1
         }
         do {

@@ -50,6 +50,19 @@ extension W16 {
         }
     }
 
+    /// c ← α·op(K)·x + β·c for the 16 × 16 weights K and 16 × n columns x, c (β = 0: c not read).
+    @inline(__always)
+    static func product<T: Scalar>(transposed: Bool, n: Int, alpha: T, _ K: UnsafePointer<T>, _ x: UnsafePointer<T>,
+                                   beta: T, into c: UnsafeMutablePointer<T>) {
+        if T.self == Float.self {
+            mfg_w16_product_f32(2, transposed ? 1 : 0, n, unsafeBitCast(alpha, to: Float.self), f(K), f(x),
+                                unsafeBitCast(beta, to: Float.self), f(c))
+        } else {
+            mfg_w16_product_f64(2, transposed ? 1 : 0, n, unsafeBitCast(alpha, to: Double.self), d(K), d(x),
+                                unsafeBitCast(beta, to: Double.self), d(c))
+        }
+    }
+
     @inline(__always) private static func f<T>(_ p: UnsafePointer<T>) -> UnsafePointer<Float> {
         UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
     }
