@@ -9,7 +9,6 @@
 /// one division serves tanh and s. Relative error a few ulp in σ, σ′, σ″.
 ///
 /// Contraction (FMA) is off so that all variants round identically.
-#include <string.h>
 #include <stdint.h>
 #include "CKernels.h"
 
@@ -35,10 +34,10 @@ INLINE void sigma_tanh_f64(double x, double *sigma, double *tanh_out) {
     double p = w0 + r8 * w1;
     double q = p * r;
     uint64_t kb, mb;
-    memcpy(&kb, &kt, 8); memcpy(&mb, &magic, 8);
+    __builtin_memcpy(&kb, &kt, 8); __builtin_memcpy(&mb, &magic, 8);
     uint64_t sb = (uint64_t)((int64_t)(kb - mb) + 1023) << 52;
     double scale;
-    memcpy(&scale, &sb, 8);
+    __builtin_memcpy(&scale, &sb, 8);
     double em = scale * q + (scale - 1);
     double e = scale * q + scale;
     double d2 = 2 + em, den = 2.5 + e;
@@ -67,10 +66,10 @@ INLINE void sigma_tanh_f32(float x, float *sigma, float *tanh_out) {
     float p = (p01 + r2 * p23) + r4 * (p45 + r2 * p67);
     float q = p * r;
     uint32_t kb, mb;
-    memcpy(&kb, &kt, 4); memcpy(&mb, &magic, 4);
+    __builtin_memcpy(&kb, &kt, 4); __builtin_memcpy(&mb, &magic, 4);
     uint32_t sb = (uint32_t)((int32_t)(kb - mb) + 127) << 23;
     float scale;
-    memcpy(&scale, &sb, 4);
+    __builtin_memcpy(&scale, &sb, 4);
     float em = scale * q + (scale - 1);
     float e = scale * q + scale;
     float d2 = 2 + em, den = 2.5f + e;
