@@ -30,10 +30,13 @@ extension PotentialNetwork {
     ///    derivative through one activation, weighted by that activation's adjoint; every other
     ///    operation is linear, so the sum is the exact trace.
     /// Cost per sample and layer: 2m²d flops for P_k plus O(md) elementwise.
+    ///
+    /// With `valueOnly`, only sweep 1 and Φ run: `gradient` and `laplacian` are left stale, and
+    /// a following `backward` may only be given Φ̄ (it reads nothing of sweeps 2 and 3 then).
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
     public func forward(_ points: UnsafePointer<T>, count nb: Int,
-                        workspace ws: PotentialWorkspace<T>) throws(NetworkError) {
+                        workspace ws: PotentialWorkspace<T>, valueOnly: Bool = false) throws(NetworkError) {
         guard ws.shape == shape else {
             throw .batchMismatch(expected: "a workspace for \(shape)", got: "one for \(ws.shape)")
         }
@@ -44,12 +47,12 @@ extension PotentialNetwork {
         ws.count = nb
         ws.input.update(from: points, count: shape.inputSize * nb)
         parameters.withUnsafeBufferPointer { theta in
-            forwardKernel(theta.baseAddress!, ws, nb)
+            forwardKernel(theta.baseAddress!, ws, nb, valueOnly)
         }
     }
 
     @inline(__always)
-    private func forwardKernel(_ theta: UnsafePointer<T>, _ ws: PotentialWorkspace<T>, _ nb: Int) {
+    private func forwardKernel(_ theta: UnsafePointer<T>, _ ws: PotentialWorkspace<T>, _ nb: Int, _ valueOnly: Bool) {
         let m = shape.width, d = shape.dimension, dd = shape.inputSize, R = shape.residualLayers
         let r = shape.rank, h = T(shape.step)
         let off = ParameterOffsets(layout, shape)
@@ -92,6 +95,8 @@ extension PotentialNetwork {
             for j in 0..<dd { lin += c[j] * sCol[j] }
             ws.phi[col] = acc + q / 2 + lin
         }
+
+        if valueOnly { return }
 
         // 2. Backward sweep for ∇ₛΦ.
         for col in 0..<nb { (ws.z[R] + col * m).update(from: w, count: m) }

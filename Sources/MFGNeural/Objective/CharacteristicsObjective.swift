@@ -241,7 +241,8 @@ public final class CharacteristicsObjective<T: Scalar> {
         let zT = sc.z[steps], lT = sc.ell[steps]
         let ws = sc.stageWorkspaces[steps * stepper.stages]
         setInput(sc, zT, T(costs.horizon), nb)
-        try! network.forward(sc.input, count: nb, workspace: ws)
+        // Only Φ(z_T, T) enters the objective (and its reverse pass is given Φ̄ only).
+        try! network.forward(sc.input, count: nb, workspace: ws, valueOnly: true)
         var g = [Double](repeating: 0, count: nb), mismatch = g
         switch costs.terminal {
         case .kl(let lambda, let logTarget):
