@@ -13,12 +13,14 @@ struct SolveCommand: ParsableCommand {
     @Option(help: "Output directory (default: runs/<problem name>).") var out: String?
     @Option(help: "Resume from this checkpoint (same problem file).") var resume: String?
     @Option(help: "Worker threads (1…64).") var threads = 2
-    @Option(help: "Samples per block (1…65536).") var blockSize = 128
+    @Option(help: "Samples per block (1…65536; default: chosen from the network shape and precision).") var blockSize: Int?
     @Option(help: "Agents whose paths are stored in the final checkpoint (0…100000).") var paths = 256
 
     func validate() throws {
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be in 1…64, got \(threads)") }
-        guard (1...65536).contains(blockSize) else { throw ValidationError("--block-size must be in 1…65536, got \(blockSize)") }
+        if let blockSize, !(1...65536).contains(blockSize) {
+            throw ValidationError("--block-size must be in 1…65536, got \(blockSize)")
+        }
         guard (0...100_000).contains(paths) else { throw ValidationError("--paths must be in 0…100000, got \(paths)") }
     }
 

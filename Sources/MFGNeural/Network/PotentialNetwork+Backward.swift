@@ -55,7 +55,17 @@ extension PotentialNetwork {
             while k >= 1 {
                 let pk = ws.p[k - 1], spk = ws.sp[k], sppk = ws.spp[k], zk = ws.z[k]
                 let aBark = ws.aBar[k], zBark = ws.zBar[k]
-                for col in 0..<nb {
+                if W16.applies(T.self, width: m) {
+                    // P̄, J̄ ← J̄ + KᵀP̄ and the ā, z̄ updates in one pass (C kernel); then K̄ += P̄ Jᵀ.
+                    W16.jacobianReverse(K: theta + off.K[k], samples: nb, columns: dJ, lapBar: lapBar, p: pk,
+                                        jBar: jBar, jBarIsZero: jBarIsZero, pBar: ws.pBar, sp: spk, spp: sppk,
+                                        z: zk, q: ws.pNorms[k - 1], aBar: aBark, zBar: zBark, h: h)
+                    W16.outerAccumulate(n: dJ * nb, alpha: 1, ws.pBar, ws.jac[k - 1], into: grad + off.K[k])
+                    jBarIsZero = false
+                    k -= 1
+                    continue
+                }
+                for col in 0..<nb where !W16.applies(T.self, width: m) {
                     let lb = lapBar[col]
                     let pcol = pk + col * md, jb = jBar + col * md, pb = ws.pBar + col * md
                     let spc = spk + col * m, sppc = sppk + col * m, zc = zk + col * m
@@ -64,25 +74,7 @@ extension PotentialNetwork {
                     // P̄ = h[σ′ ⊙ J̄ + 2Δ̄ σ″ z P].
                     for i in 0..<m { ws.rowScratch3[i] = 2 * lb * sppc[i] * zc[i] }
                     let coef = ws.rowScratch3
-                    if m == 16 && (T.self == Float.self || T.self == Double.self) {
-                        // Whole 16-row columns as SIMD vectors: Σⱼ P J̄ stays in registers.
-                        let jbOpt: UnsafeRawPointer? = jBarIsZero ? nil : UnsafeRawPointer(jb)
-                        if T.self == Float.self {
-                            let hv = SIMD16<Float>(repeating: unsafeBitCast(h, to: Float.self))
-                            let c = Width16.reverseColumn(
-                                SIMD16<Float>.self, columns: dJ, p: pcol, jBar: jbOpt, pBar: pb,
-                                hsp: hv * Width16.load(SIMD16<Float>.self, spc),
-                                hcoef: hv * Width16.load(SIMD16<Float>.self, coef))
-                            UnsafeMutableRawPointer(cross).storeBytes(of: c, as: SIMD16<Float>.self)
-                        } else {
-                            let hv = SIMD16<Double>(repeating: unsafeBitCast(h, to: Double.self))
-                            let c = Width16.reverseColumn(
-                                SIMD16<Double>.self, columns: dJ, p: pcol, jBar: jbOpt, pBar: pb,
-                                hsp: hv * Width16.load(SIMD16<Double>.self, spc),
-                                hcoef: hv * Width16.load(SIMD16<Double>.self, coef))
-                            UnsafeMutableRawPointer(cross).storeBytes(of: c, as: SIMD16<Double>.self)
-                        }
-                    } else if jBarIsZero {
+                    if jBarIsZero {
                         for i in 0..<m { cross[i] = 0 }
                         for j in 0..<dJ {
                             let pj = pcol + j * m, pbj = pb + j * m
@@ -126,7 +118,19 @@ extension PotentialNetwork {
             let sp0 = ws.sp[0], spp0 = ws.spp[0], z0 = ws.z[0]
             let coefSum = ws.rowScratch3
             coefSum.update(repeating: 0, count: m)
-            for col in 0..<nb {
+            if W16.applies(T.self, width: m) {
+                let jbOpt: UnsafeRawPointer? = jBarIsZero ? nil : UnsafeRawPointer(jBar)
+                if T.self == Float.self {
+                    Width16.traceReverseLayer0(SIMD16<Float>.self, samples: nb, columns: dJ, lapBar: lapBar, p0: p0,
+                                               q0: ws.p0RowNorms, jBar: jbOpt, p0Bar: gK0, sp: sp0, spp: spp0, z: z0,
+                                               aBar: ws.aBar[0], zBar: ws.zBar[0])
+                } else {
+                    Width16.traceReverseLayer0(SIMD16<Double>.self, samples: nb, columns: dJ, lapBar: lapBar, p0: p0,
+                                               q0: ws.p0RowNorms, jBar: jbOpt, p0Bar: gK0, sp: sp0, spp: spp0, z: z0,
+                                               aBar: ws.aBar[0], zBar: ws.zBar[0])
+                }
+            }
+            for col in 0..<nb where !W16.applies(T.self, width: m) {
                 let lb = lapBar[col]
                 let spc = sp0 + col * m, sppc = spp0 + col * m, zc = z0 + col * m
                 let ab = ws.aBar[0] + col * m, zb = ws.zBar[0] + col * m
@@ -152,7 +156,7 @@ extension PotentialNetwork {
                     coefSum[i] += 2 * lb * sppc[i] * zc[i]
                 }
             }
-            for j in 0..<dJ {
+            for j in 0..<dJ where !W16.applies(T.self, width: m) {
                 let pj = p0 + j * m, gj = gK0 + j * m
                 for i in 0..<m { gj[i] += coefSum[i] * pj[i] }
             }
@@ -176,15 +180,18 @@ extension PotentialNetwork {
             let gc = grad + off.c
             for col in 0..<nb { let gb = gBarIn + col * dd; for j in 0..<dd { gc[j] += gb[j] } }
             // g₀ = σ′(a₀) ⊙ z₀.
+            let ab0 = ws.aBar[0], zb0 = ws.zBar[0], spp0 = ws.spp[0], sp0 = ws.sp[0], z0 = ws.z[0], gb = ws.gBar
             for idx in 0..<mn {
-                ws.aBar[0][idx] += ws.spp[0][idx] * ws.z[0][idx] * ws.gBar[idx]
-                ws.zBar[0][idx] += ws.sp[0][idx] * ws.gBar[idx]
+                ab0[idx] += spp0[idx] * z0[idx] * gb[idx]
+                zb0[idx] += sp0[idx] * gb[idx]
             }
         }
         if gBarIn != nil || lapBar != nil { chainBackwardStates(theta, ws, grad, off) }
         // z_R = w (every sample): w̄ += Σ z̄_R.
         let gw = grad + off.w
-        for col in 0..<nb { let zb = ws.zBar[R] + col * m; for i in 0..<m { gw[i] += zb[i] } }
+        if W16.applies(T.self, width: m) { W16.addColumnSums(ws.zBar[R], count: nb, into: gw) } else {
+            for col in 0..<nb { let zb = ws.zBar[R] + col * m; for i in 0..<m { gw[i] += zb[i] } }
+        }
 
         // ---- Forward sweep, reversed. ----------------------------------------------------
         var uBar = ws.uBar0, uBarPrev = ws.uBar1
@@ -211,10 +218,18 @@ extension PotentialNetwork {
             let ab = ws.aBar[k], spk = ws.sp[k]
             for idx in 0..<mn { ab[idx] += h * spk[idx] * uBar[idx] }
             uBarPrev.update(from: uBar, count: mn)
-            T.blasGemm(.transposed, .none, m, nb, m, 1, theta + off.K[k], m, ab, m, 1, uBarPrev, m)
-            T.blasGemm(.none, .transposed, m, m, nb, 1, ab, m, ws.u[k - 1], m, 1, grad + off.K[k], m)
+            if W16.applies(T.self, width: m) {
+                W16.product(transposed: true, n: nb, alpha: 1, theta + off.K[k], ab, beta: 1, into: uBarPrev)
+            } else {
+                T.blasGemm(.transposed, .none, m, nb, m, 1, theta + off.K[k], m, ab, m, 1, uBarPrev, m)
+            }
+            if W16.applies(T.self, width: m) { W16.outerAccumulate(n: nb, alpha: 1, ab, ws.u[k - 1], into: grad + off.K[k]) } else {
+                T.blasGemm(.none, .transposed, m, m, nb, 1, ab, m, ws.u[k - 1], m, 1, grad + off.K[k], m)
+            }
             let gb = grad + off.b[k]
-            for col in 0..<nb { let a = ab + col * m; for i in 0..<m { gb[i] += a[i] } }
+            if W16.applies(T.self, width: m) { W16.addColumnSums(ab, count: nb, into: gb) } else {
+                for col in 0..<nb { let a = ab + col * m; for i in 0..<m { gb[i] += a[i] } }
+            }
             swap(&uBar, &uBarPrev)
             k -= 1
         }
@@ -222,7 +237,9 @@ extension PotentialNetwork {
         for idx in 0..<mn { ab0[idx] += ws.sp[0][idx] * uBar[idx] }
         T.blasGemm(.none, .transposed, m, dd, nb, 1, ab0, m, s, dd, 1, grad + off.K[0], m)
         let gb0 = grad + off.b[0]
-        for col in 0..<nb { let a = ab0 + col * m; for i in 0..<m { gb0[i] += a[i] } }
+        if W16.applies(T.self, width: m) { W16.addColumnSums(ab0, count: nb, into: gb0) } else {
+            for col in 0..<nb { let a = ab0 + col * m; for i in 0..<m { gb0[i] += a[i] } }
+        }
         if let sBarOut {
             T.blasGemm(.transposed, .none, dd, nb, m, 1, theta + off.K[0], m, ab0, m, 1, sBar, dd)
             sBarOut.update(from: sBar, count: dd * nb)
@@ -239,8 +256,14 @@ extension PotentialNetwork {
         for k in 1...R {
             let zbPrev = ws.zBar[k - 1], zbk = ws.zBar[k]
             for idx in 0..<mn { zbk[idx] += zbPrev[idx] }
-            T.blasGemm(.none, .none, m, nb, m, h, theta + off.K[k], m, zbPrev, m, 0, ws.gBar, m)
-            T.blasGemm(.none, .transposed, m, m, nb, h, ws.g[k], m, zbPrev, m, 1, grad + off.K[k], m)
+            if W16.applies(T.self, width: m) {
+                W16.product(transposed: false, n: nb, alpha: h, theta + off.K[k], zbPrev, beta: 0, into: ws.gBar)
+            } else {
+                T.blasGemm(.none, .none, m, nb, m, h, theta + off.K[k], m, zbPrev, m, 0, ws.gBar, m)
+            }
+            if W16.applies(T.self, width: m) { W16.outerAccumulate(n: nb, alpha: h, ws.g[k], zbPrev, into: grad + off.K[k]) } else {
+                T.blasGemm(.none, .transposed, m, m, nb, h, ws.g[k], m, zbPrev, m, 1, grad + off.K[k], m)
+            }
             let ab = ws.aBar[k], spk = ws.sp[k], sppk = ws.spp[k], zk = ws.z[k]
             for idx in 0..<mn {
                 ab[idx] += sppk[idx] * zk[idx] * ws.gBar[idx]

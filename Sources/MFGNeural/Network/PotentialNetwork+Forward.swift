@@ -30,10 +30,13 @@ extension PotentialNetwork {
     ///    derivative through one activation, weighted by that activation's adjoint; every other
     ///    operation is linear, so the sum is the exact trace.
     /// Cost per sample and layer: 2m²d flops for P_k plus O(md) elementwise.
+    ///
+    /// With `valueOnly`, only sweep 1 and Φ run: `gradient` and `laplacian` are left stale, and
+    /// a following `backward` may only be given Φ̄ (it reads nothing of sweeps 2 and 3 then).
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
     public func forward(_ points: UnsafePointer<T>, count nb: Int,
-                        workspace ws: PotentialWorkspace<T>) throws(NetworkError) {
+                        workspace ws: PotentialWorkspace<T>, valueOnly: Bool = false) throws(NetworkError) {
         guard ws.shape == shape else {
             throw .batchMismatch(expected: "a workspace for \(shape)", got: "one for \(ws.shape)")
         }
@@ -44,12 +47,12 @@ extension PotentialNetwork {
         ws.count = nb
         ws.input.update(from: points, count: shape.inputSize * nb)
         parameters.withUnsafeBufferPointer { theta in
-            forwardKernel(theta.baseAddress!, ws, nb)
+            forwardKernel(theta.baseAddress!, ws, nb, valueOnly)
         }
     }
 
     @inline(__always)
-    private func forwardKernel(_ theta: UnsafePointer<T>, _ ws: PotentialWorkspace<T>, _ nb: Int) {
+    private func forwardKernel(_ theta: UnsafePointer<T>, _ ws: PotentialWorkspace<T>, _ nb: Int, _ valueOnly: Bool) {
         let m = shape.width, d = shape.dimension, dd = shape.inputSize, R = shape.residualLayers
         let r = shape.rank, h = T(shape.step)
         let off = ParameterOffsets(layout, shape)
@@ -60,7 +63,11 @@ extension PotentialNetwork {
         T.blasGemm(.none, .none, m, nb, dd, 1, theta + off.K[0], m, s, dd, 0, ws.a[0], m)
         for k in 0...R {
             if k > 0 {
-                T.blasGemm(.none, .none, m, nb, m, 1, theta + off.K[k], m, ws.u[k - 1], m, 0, ws.a[k], m)
+                if W16.applies(T.self, width: m) {
+                    W16.product(transposed: false, n: nb, alpha: 1, theta + off.K[k], ws.u[k - 1], beta: 0, into: ws.a[k])
+                } else {
+                    T.blasGemm(.none, .none, m, nb, m, 1, theta + off.K[k], m, ws.u[k - 1], m, 0, ws.a[k], m)
+                }
             }
             let a = ws.a[k], u = ws.u[k], sp = ws.sp[k], spp = ws.spp[k]
             let bias = theta + off.b[k]
@@ -79,7 +86,7 @@ extension PotentialNetwork {
         for col in 0..<nb {
             var acc: T = bias
             let uR = ws.u[R] + col * m
-            for i in 0..<m { acc += w[i] * uR[i] }
+            if W16.applies(T.self, width: m) { acc += W16.dot(w, uR) } else { for i in 0..<m { acc += w[i] * uR[i] } }
             let asCol = ws.as_ + col * r
             var q: T = 0
             for i in 0..<r { q += asCol[i] * asCol[i] }
@@ -89,6 +96,8 @@ extension PotentialNetwork {
             ws.phi[col] = acc + q / 2 + lin
         }
 
+        if valueOnly { return }
+
         // 2. Backward sweep for ∇ₛΦ.
         for col in 0..<nb { (ws.z[R] + col * m).update(from: w, count: m) }
         var k = R
@@ -96,10 +105,17 @@ extension PotentialNetwork {
             let gk = ws.g[k], zk = ws.z[k], spk = ws.sp[k]
             for idx in 0..<mn { gk[idx] = spk[idx] * zk[idx] }
             ws.z[k - 1].update(from: zk, count: mn)
-            T.blasGemm(.transposed, .none, m, nb, m, h, theta + off.K[k], m, gk, m, 1, ws.z[k - 1], m)
+            if W16.applies(T.self, width: m) {
+                W16.product(transposed: true, n: nb, alpha: h, theta + off.K[k], gk, beta: 1, into: ws.z[k - 1])
+            } else {
+                T.blasGemm(.transposed, .none, m, nb, m, h, theta + off.K[k], m, gk, m, 1, ws.z[k - 1], m)
+            }
             k -= 1
         }
-        for idx in 0..<mn { ws.g[0][idx] = ws.sp[0][idx] * ws.z[0][idx] }
+        do {
+            let g0 = ws.g[0], sp0 = ws.sp[0], z0 = ws.z[0]
+            for idx in 0..<mn { g0[idx] = sp0[idx] * z0[idx] }
+        }
         T.blasGemm(.transposed, .none, dd, nb, m, 1, theta + off.K[0], m, ws.g[0], m, 0, ws.gradient, dd)
         T.blasGemm(.transposed, .none, dd, nb, r, 1, A, r, ws.as_, r, 1, ws.gradient, dd)
         for col in 0..<nb {
@@ -136,7 +152,9 @@ extension PotentialNetwork {
         for col in 0..<nb {
             var t: T = quadTrace
             let spp0 = ws.spp[0] + col * m, z0 = ws.z[0] + col * m
-            for i in 0..<m { t += spp0[i] * z0[i] * ws.p0RowNorms[i] }
+            if W16.applies(T.self, width: m) { t += W16.tripleDot(spp0, z0, ws.p0RowNorms) } else {
+                for i in 0..<m { t += spp0[i] * z0[i] * ws.p0RowNorms[i] }
+            }
             ws.laplacian[col] = t
         }
         guard R >= 1 else { return }
@@ -144,6 +162,7 @@ extension PotentialNetwork {
         // J₀ = diag(σ′(a₀)) K₀E (or diag(σ′(a₀)) L) for every sample.
         for col in 0..<nb {
             let sp0 = ws.sp[0] + col * m, j0 = ws.jac[0] + col * md
+            if W16.applies(T.self, width: m) { W16.scaleColumns(sp0, p0, columns: dJ, j0); continue }
             for j in 0..<dJ {
                 let dst = j0 + j * m, src = p0 + j * m
                 for i in 0..<m { dst[i] = sp0[i] * src[i] }
@@ -151,34 +170,23 @@ extension PotentialNetwork {
         }
         for k in 1...R {
             let pk = ws.p[k - 1]
-            T.blasGemm(.none, .none, m, dJ * nb, m, 1, theta + off.K[k], m, ws.jac[k - 1], m, 0, pk, m)
             let spk = ws.sp[k], sppk = ws.spp[k], zk = ws.z[k]
             let next: UnsafeMutablePointer<T>? = k < R ? ws.jac[k] : nil
             let prev = ws.jac[k - 1]
+            if W16.applies(T.self, width: m) {
+                // P, its row sums and the next Jacobian in one pass (C kernel, K in registers).
+                let qk = ws.pNorms[k - 1]
+                W16.jacobianForward(K: theta + off.K[k], samples: nb, columns: dJ, jPrev: prev, sp: spk, h: h,
+                                    p: pk, q: qk, next: next)
+                for col in 0..<nb { ws.laplacian[col] += h * W16.tripleDot(sppk + col * m, zk + col * m, qk + col * m) }
+                continue
+            }
+            T.blasGemm(.none, .none, m, dJ * nb, m, 1, theta + off.K[k], m, ws.jac[k - 1], m, 0, pk, m)
             for col in 0..<nb {
                 let pcol = pk + col * md
                 let spc = spk + col * m, sppc = sppk + col * m, zc = zk + col * m
                 // Row sums Σⱼ P²ᵢⱼ, kept for the reverse pass.
                 let q = ws.pNorms[k - 1] + col * m
-                if m == 16 && (T.self == Float.self || T.self == Double.self) {
-                    // Whole 16-row columns as SIMD vectors (row sums and J update in one pass).
-                    let nextCol = next.map { UnsafeMutableRawPointer($0 + col * md) }
-                    if T.self == Float.self {
-                        let hs = SIMD16<Float>(repeating: unsafeBitCast(h, to: Float.self))
-                            * Width16.load(SIMD16<Float>.self, spc)
-                        Width16.forwardColumn(SIMD16<Float>.self, columns: dJ, p: pcol, jPrev: prev + col * md,
-                                              next: nextCol, hsp: hs, q: q)
-                    } else {
-                        let hs = SIMD16<Double>(repeating: unsafeBitCast(h, to: Double.self))
-                            * Width16.load(SIMD16<Double>.self, spc)
-                        Width16.forwardColumn(SIMD16<Double>.self, columns: dJ, p: pcol, jPrev: prev + col * md,
-                                              next: nextCol, hsp: hs, q: q)
-                    }
-                    var t: T = 0
-                    for i in 0..<m { t += sppc[i] * zc[i] * q[i] }
-                    ws.laplacian[col] += h * t
-                    continue
-                }
                 for i in 0..<m { q[i] = pcol[i] * pcol[i] }
                 for j in 1..<dJ {
                     let pj = pcol + j * m

@@ -109,9 +109,11 @@ public final class PotentialWorkspace<T: Scalar> {
     deinit { for ptr in owned { ptr.deallocate() } }
 
     /// Bytes held by this workspace.
-    public var byteCount: Int {
+    public var byteCount: Int { Self.byteCount(shape: shape, capacity: capacity) }
+
+    /// Bytes a workspace for `shape` and `capacity` samples holds (without allocating one).
+    public static func byteCount(shape: NetworkShape, capacity nb: Int) -> Int {
         let m = shape.width, d = shape.dimension, dd = shape.inputSize, R = shape.residualLayers
-        let nb = capacity
         let dj = shape.jacobianWidth
         let factor = shape.usesGramFactor ? 2 * m * m + 4 * m * d + m : 4
         let values = dd * nb * 3 + 6 * (R + 1) * m * nb + 2 * R * m * dj * nb + shape.rank * nb * 3

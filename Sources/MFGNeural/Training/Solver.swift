@@ -15,7 +15,9 @@ public final class Solver {
     private let core: Core
 
     /// A solver starting fresh (network initialised from the problem's seed) or resuming.
-    public init(problem: Problem, threads: Int = 2, blockSize: Int = 128,
+    /// `blockSize` nil picks one from the network shape and precision
+    /// (`CharacteristicsObjective.suggestedBlockSize`).
+    public init(problem: Problem, threads: Int = 2, blockSize: Int? = nil,
                 resume: TrainingState? = nil) throws(TrainingError) {
         self.problem = problem
         switch problem.training.precision {

@@ -15,14 +15,16 @@ final class Trainer<T: Scalar> {
     private var validationSet: (x0: [T], logRho0: [T])?
     private var batch: (epoch: Int, size: Int, x0: [T], logRho0: [T])?
 
-    init(problem: Problem, threads: Int, blockSize: Int, resume: TrainingState?) throws(TrainingError) {
+    /// `blockSize` nil: `CharacteristicsObjective.suggestedBlockSize` for the problem's network.
+    init(problem: Problem, threads: Int, blockSize: Int?, resume: TrainingState?) throws(TrainingError) {
         self.problem = problem
         do {
             shape = try NetworkShape(problem: problem)
             objective = try CharacteristicsObjective(costs: CostModel<T>(problem: problem),
                                                      stepper: TimeStepper(problem.integrator.scheme),
                                                      steps: problem.integrator.steps, shape: shape,
-                                                     blockSize: blockSize, threads: threads)
+                                                     blockSize: blockSize ?? CharacteristicsObjective<T>.suggestedBlockSize(shape),
+                                                     threads: threads)
         } catch { throw .network(error) }
         let count = ParameterLayout(shape).count
         if let resume {

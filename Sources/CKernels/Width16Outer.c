@@ -1,0 +1,54 @@
+/// C += α·A·Bᵀ for 16 × n matrices A, B (column-major, leading dimension 16) and a 16 × 16
+/// C: the weight adjoints K̄ += P̄ Jᵀ of the width-16 network, a reduction over the n samples
+/// (or sample-columns) of a block. The 16 columns of the partial sum stay in vector registers
+/// for the whole reduction (Float: one pass of 16-lane vectors; Double: two passes over row
+/// halves of 8 lanes, so the 16 accumulators fit the 32 AVX-512 registers); no packing, no
+/// call overhead. Compiled per instruction set (CKernels.h); contraction allowed (FMA), so
+/// the last bits depend on the instruction set, never on the run.
+#include <stddef.h>
+#include "CKernels.h"
+
+#pragma clang fp contract(fast)
+
+typedef float vf16 __attribute__((vector_size(64), aligned(4)));
+typedef double vd8 __attribute__((vector_size(64), aligned(8)));
+
+#define OUTER(T, V, W, NAME, ATTR)                                                                 \
+    ATTR static void NAME(size_t n, T alpha, const T *A, const T *B, T *C) {                       \
+        for (int r0 = 0; r0 < 16; r0 += W) {                                                       \
+            V acc[16];                                                                             \
+            for (int i = 0; i < 16; i++) acc[i] = (V){0};                                          \
+            for (size_t c = 0; c < n; c++) {                                                       \
+                V a = *(const V *)(A + 16 * c + r0);                                               \
+                const T *b = B + 16 * c;                                                           \
+                for (int i = 0; i < 16; i++) acc[i] += a * b[i];                                   \
+            }                                                                                      \
+            for (int i = 0; i < 16; i++) *(V *)(C + 16 * i + r0) += alpha * acc[i];                \
+        }                                                                                          \
+    }
+
+#if defined(__x86_64__)
+#define VARIANTS(T, V, W, BASE)                                                                    \
+    OUTER(T, V, W, BASE##_base, )                                                                  \
+    OUTER(T, V, W, BASE##_avx2, __attribute__((target("avx2,fma"))))                               \
+    OUTER(T, V, W, BASE##_avx512, __attribute__((target("avx512f"))))
+VARIANTS(double, vd8, 8, outer_f64)
+VARIANTS(float, vf16, 16, outer_f32)
+#define PICK(BASE, level) ((level) >= 2 ? BASE##_avx512 : (level) == 1 ? BASE##_avx2 : BASE##_base)
+#else
+OUTER(double, vd8, 8, outer_f64_base, )
+OUTER(float, vf16, 16, outer_f32_base, )
+#define PICK(BASE, level) BASE##_base
+#endif
+
+static int clamp_level(int level) {
+    int best = mfg_kernel_level_best();
+    return level > best ? best : level;
+}
+
+void mfg_w16_outer_accumulate_f64(int level, size_t n, double alpha, const double *A, const double *B, double *C) {
+    PICK(outer_f64, clamp_level(level))(n, alpha, A, B, C);
+}
+void mfg_w16_outer_accumulate_f32(int level, size_t n, float alpha, const float *A, const float *B, float *C) {
+    PICK(outer_f32, clamp_level(level))(n, alpha, A, B, C);
+}

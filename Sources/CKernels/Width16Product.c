@@ -1,0 +1,68 @@
+/// C ← α·op(K)·X + β·C for the 16 × 16 weight matrices of the width-16 network and the
+/// 16 × n activations of a block (column-major, leading dimension 16; op(K) = K or Kᵀ;
+/// β = 0 does not read C). The 16 columns of op(K) stay in registers and two output columns
+/// share each of their loads; no packing and none of a BLAS call's fixed cost, which for
+/// these sizes (16 × 16 × 128) is comparable to the arithmetic. Compiled per instruction set
+/// (CKernels.h); contraction allowed (FMA).
+#include <stddef.h>
+#include "CKernels.h"
+
+#pragma clang fp contract(fast)
+
+typedef float vf16 __attribute__((vector_size(64), aligned(4)));
+typedef double vd16 __attribute__((vector_size(128), aligned(8)));
+
+#define PRODUCT(T, V, NAME, ATTR)                                                                  \
+    ATTR static void NAME(int trans, size_t n, T alpha, const T *K, const T *X, T beta, T *C) {   \
+        V Kc[16]; /* column k of op(K) */                                                          \
+        if (trans) {                                                                               \
+            for (int k = 0; k < 16; k++)                                                           \
+                for (int i = 0; i < 16; i++) Kc[k][i] = K[k + 16 * i];                             \
+        } else {                                                                                   \
+            for (int k = 0; k < 16; k++) Kc[k] = *(const V *)(K + 16 * k);                         \
+        }                                                                                          \
+        size_t c = 0;                                                                              \
+        for (; c + 2 <= n; c += 2) {                                                               \
+            const T *x = X + 16 * c, *y = x + 16;                                                  \
+            V p = Kc[0] * x[0], pp = Kc[0] * y[0];                                                 \
+            for (int k = 1; k < 16; k++) { V kk = Kc[k]; p += kk * x[k]; pp += kk * y[k]; }        \
+            V *out = (V *)(C + 16 * c), *out2 = (V *)(C + 16 * c + 16);                            \
+            if (beta == 0) { *out = alpha * p; *out2 = alpha * pp; }                               \
+            else { *out = alpha * p + beta * *out; *out2 = alpha * pp + beta * *out2; }            \
+        }                                                                                          \
+        for (; c < n; c++) {                                                                       \
+            const T *x = X + 16 * c;                                                               \
+            V p = Kc[0] * x[0];                                                                    \
+            for (int k = 1; k < 16; k++) p += Kc[k] * x[k];                                        \
+            V *out = (V *)(C + 16 * c);                                                            \
+            *out = beta == 0 ? alpha * p : alpha * p + beta * *out;                                \
+        }                                                                                          \
+    }
+
+#if defined(__x86_64__)
+#define VARIANTS(T, V, BASE)                                                                       \
+    PRODUCT(T, V, BASE##_base, )                                                                   \
+    PRODUCT(T, V, BASE##_avx2, __attribute__((target("avx2,fma"))))                                \
+    PRODUCT(T, V, BASE##_avx512, __attribute__((target("avx512f"))))
+VARIANTS(double, vd16, product_f64)
+VARIANTS(float, vf16, product_f32)
+#define PICK(BASE, level) ((level) >= 2 ? BASE##_avx512 : (level) == 1 ? BASE##_avx2 : BASE##_base)
+#else
+PRODUCT(double, vd16, product_f64_base, )
+PRODUCT(float, vf16, product_f32_base, )
+#define PICK(BASE, level) BASE##_base
+#endif
+
+static int clamp_level(int level) {
+    int best = mfg_kernel_level_best();
+    return level > best ? best : level;
+}
+
+void mfg_w16_product_f64(int level, int trans, size_t n, double alpha, const double *K, const double *X,
+                         double beta, double *C) {
+    PICK(product_f64, clamp_level(level))(trans, n, alpha, K, X, beta, C);
+}
+void mfg_w16_product_f32(int level, int trans, size_t n, float alpha, const float *K, const float *X,
+                         float beta, float *C) {
+    PICK(product_f32, clamp_level(level))(trans, n, alpha, K, X, beta, C);
+}

@@ -1,0 +1,63 @@
+#ifndef MFG_CKERNELS_H
+#define MFG_CKERNELS_H
+
+/// Elementwise kernels compiled several times for different x86-64 instruction sets (baseline
+/// SSE2, AVX2, AVX-512F) and chosen once at run time from the CPU, so the default build runs on
+/// any x86-64 machine and still uses wide vectors where they exist. Swift cannot do this (its
+/// code is compiled for one target CPU); these C loops are vectorized by clang per target.
+///
+/// Floating-point contraction is off, so every instruction set computes the same IEEE
+/// operations in the same order: results are bit-for-bit identical across the variants
+/// (and identical to `ActivationKernel.sigmaTanh` in MFGMath, which is the reference).
+
+#include <stddef.h>
+
+/// Instruction-set levels: 0 = baseline (SSE2 on x86-64, plain C elsewhere), 1 = AVX2,
+/// 2 = AVX-512F.
+int mfg_kernel_level_best(void);
+
+/// For each of the `count` entries x = pre[i]: act[i] = σ(x) (or prev[i] + h·σ(x) when `prev`
+/// is not NULL), sp[i] = σ′(x) = tanh x, spp[i] = σ″(x) = 1 − tanh²x, with σ(x) = log(eˣ + e⁻ˣ).
+/// Uses the best level this CPU supports.
+void mfg_activation_f64(size_t count, const double *pre, const double *prev, double h,
+                        double *act, double *sp, double *spp);
+void mfg_activation_f32(size_t count, const float *pre, const float *prev, float h,
+                        float *act, float *sp, float *spp);
+
+/// The same at an explicit level (for tests); a level the CPU lacks falls back to the best one
+/// it has below it.
+void mfg_activation_f64_level(int level, size_t count, const double *pre, const double *prev,
+                              double h, double *act, double *sp, double *spp);
+void mfg_activation_f32_level(int level, size_t count, const float *pre, const float *prev,
+                              float h, float *act, float *sp, float *spp);
+
+/// Width-16 Jacobian layers of the trace sweep (Width16Jacobian.c; formulas there), at the
+/// given level (2 = best available). Column-major; K is 16 × 16; Jacobians, P and P̄ are
+/// 16 × (dJ·nb) with sample s in columns s·dJ … s·dJ + dJ − 1; σ′, σ″, z, q, ā, z̄ are 16 × nb.
+/// Forward: writes P and q (row sums of P²), and J_next when it is not NULL.
+void mfg_w16_jacobian_forward_f64(int level, size_t nb, size_t dJ, const double *K, const double *jPrev,
+                                  const double *sp, double h, double *P, double *q, double *jNext);
+void mfg_w16_jacobian_forward_f32(int level, size_t nb, size_t dJ, const float *K, const float *jPrev,
+                                  const float *sp, float h, float *P, float *q, float *jNext);
+/// Reverse: writes P̄, updates J̄ in place (J̄ is read as zero when jBarZero ≠ 0), adds to ā, z̄.
+void mfg_w16_jacobian_reverse_f64(int level, size_t nb, size_t dJ, const double *K, const double *lapBar,
+                                  const double *P, double *jBar, int jBarZero, double *pBar,
+                                  const double *sp, const double *spp, const double *z, const double *q,
+                                  double *aBar, double *zBar, double h);
+void mfg_w16_jacobian_reverse_f32(int level, size_t nb, size_t dJ, const float *K, const float *lapBar,
+                                  const float *P, float *jBar, int jBarZero, float *pBar,
+                                  const float *sp, const float *spp, const float *z, const float *q,
+                                  float *aBar, float *zBar, float h);
+
+/// C += α·A·Bᵀ with A, B 16 × n and C 16 × 16, column-major (Width16Outer.c).
+void mfg_w16_outer_accumulate_f64(int level, size_t n, double alpha, const double *A, const double *B, double *C);
+void mfg_w16_outer_accumulate_f32(int level, size_t n, float alpha, const float *A, const float *B, float *C);
+
+/// C ← α·op(K)·X + β·C with K 16 × 16 (op(K) = Kᵀ when trans ≠ 0), X and C 16 × n,
+/// column-major; β = 0 does not read C (Width16Product.c).
+void mfg_w16_product_f64(int level, int trans, size_t n, double alpha, const double *K, const double *X,
+                         double beta, double *C);
+void mfg_w16_product_f32(int level, int trans, size_t n, float alpha, const float *K, const float *X,
+                         float beta, float *C);
+
+#endif
