@@ -77,14 +77,18 @@ public struct GridSettings: Sendable, Equatable {
     public var adaptiveSteps: Bool
     /// Residuals are evaluated (and the progress callback called) every this many iterations.
     public var checkEvery: Int
+    /// Over-relaxation factor γ ∈ [1, 2): each iterate moves γ times the PDHG step
+    /// (1 = plain PDHG).
+    public var relaxation: Double
 
     public init(nx: Int, ny: Int, nt: Int, maxIterations: Int = 5000, tolerance: Double = 1e-4,
                 primalStep: Double? = nil, stepProduct: Double = 0.99, adaptiveSteps: Bool = true,
-                checkEvery: Int = 10) {
+                checkEvery: Int = 10, relaxation: Double = 1.9) {
         self.nx = nx; self.ny = ny; self.nt = nt
         self.maxIterations = maxIterations; self.tolerance = tolerance
         self.primalStep = primalStep; self.stepProduct = stepProduct
         self.adaptiveSteps = adaptiveSteps; self.checkEvery = checkEvery
+        self.relaxation = relaxation
     }
 }
 
