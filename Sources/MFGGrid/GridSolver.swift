@@ -101,6 +101,9 @@ struct PrimalDualState {
     var zPrevious: [Double] = []
     /// Over-relaxation factor γ ∈ [1, 2) (`GridSettings.relaxation`).
     let relaxation: Double
+    /// θ = τ_ρ/τ (`GridSettings.densityStepRatio`): densities take the primal step θτ,
+    /// fluxes τ.
+    let theta: Double
     var z: [Double]
     var residual: [Double]
     var zNew: [Double]
@@ -110,7 +113,9 @@ struct PrimalDualState {
     init(_ prep: PreparedProblem, settings: GridSettings, initialGuess: GridSolution?) {
         self.prep = prep
         grid = prep.grid
-        poisson = SpaceTimePoisson(grid: grid)
+        theta = settings.densityStepRatio
+            ?? 0.25 * grid.dt * grid.dt * (1 / (grid.dx * grid.dx) + 1 / (grid.dy * grid.dy))
+        poisson = SpaceTimePoisson(grid: grid, timeWeight: theta)
         product = settings.stepProduct
         relaxation = settings.relaxation
         // Default τ: the ρ-update ρ − τ∂ₜφ should move densities by a fraction of their size
@@ -178,6 +183,7 @@ struct PrimalDualState {
         let level = grid.cellsPerLevel, nt = grid.nt, total = grid.count
         let tau = self.tau, alpha = 0.25 * prep.alpha, prep = self.prep
         let at = alpha * tau
+        let tauRho = theta * tau
         u.rho.withUnsafeMutableBufferPointer { rho in
         u.flux.withUnsafeMutableBufferPointer { f in
         gradPhi.rho.withUnsafeBufferPointer { gr in
@@ -198,7 +204,7 @@ struct PrimalDualState {
                 let beta = prep.entropy(last: last)
                 for c in 0..<level {
                     let n = c + k * level
-                    let rb = rho[n] - tau * gr[n]
+                    let rb = rho[n] - tauRho * gr[n]
                     var s = 0.0
                     for copy in 0..<4 {
                         let m = copy * total + n
@@ -213,8 +219,8 @@ struct PrimalDualState {
                         }
                     }
                     let lin = last ? prep.linear(c, last: true) : q[c]
-                    let p = CellCost.proxDensity(rhoBar: rb, fluxSquared: s, tau: tau, alpha: alpha,
-                                                 beta: beta, q: lin, guess: rho[n])
+                    let p = CellCost.proxDensity(rhoBar: rb, fluxSquared: s, tau: tauRho, alpha: alpha,
+                                                 beta: beta, q: lin, guess: rho[n], fluxTau: tau)
                     rho[n] = p
                     let shrink = p > 0 ? p / (p + at) : 0
                     for copy in 0..<4 { f0[copy * total + n] *= shrink }
@@ -252,8 +258,8 @@ struct PrimalDualState {
         }
         // p = (uⁿ − uⁿ⁺¹)/τ − (Aᵀφⁿ − Aᵀφⁿ⁺¹) ∈ ∂f(uⁿ⁺¹) + Aᵀφⁿ⁺¹;  ξ = p − Aᵀφⁿ⁺¹ ∈ ∂f(uⁿ⁺¹).
         var pp = 0.0, xx = 0.0, gg = 0.0
-        func accumulate(_ a: [Double], _ a0: [Double], _ g: [Double], _ g0: [Double]) {
-            let it = 1 / lastTau
+        func accumulate(_ a: [Double], _ a0: [Double], _ g: [Double], _ g0: [Double], _ step: Double) {
+            let it = 1 / step
             a.withUnsafeBufferPointer { a in a0.withUnsafeBufferPointer { a0 in
             g.withUnsafeBufferPointer { g in g0.withUnsafeBufferPointer { g0 in
                 for n in 0..<a.count {
@@ -263,8 +269,8 @@ struct PrimalDualState {
                 }
             } } } }
         }
-        accumulate(u.rho, uPrevious.rho, gradPhi.rho, gradPhiPrevious.rho)
-        accumulate(u.flux, uPrevious.flux, gradPhi.flux, gradPhiPrevious.flux)
+        accumulate(u.rho, uPrevious.rho, gradPhi.rho, gradPhiPrevious.rho, theta * lastTau)
+        accumulate(u.flux, uPrevious.flux, gradPhi.flux, gradPhiPrevious.flux, lastTau)
         let scale = max(xx, gg).squareRoot()
         let optimality = scale > 0 ? pp.squareRoot() / scale : pp.squareRoot()
         let res = GridResiduals(constraint: l1 * omega, optimality: optimality,

@@ -21,6 +21,9 @@ extension GridProblem {
             throw .invalidSettings("primalStep must be positive and finite")
         }
         guard settings.checkEvery >= 1 else { throw .invalidSettings("checkEvery must be ≥ 1") }
+        if let r = settings.densityStepRatio, !(r > 0 && r.isFinite) {
+            throw .invalidSettings("densityStepRatio must be positive and finite")
+        }
         guard settings.relaxation >= 1, settings.relaxation < 2 else {
             throw .invalidSettings("relaxation must lie in [1, 2)")
         }

@@ -27,7 +27,7 @@ public final class SpaceTimePoisson {
     private var scratch: [Double]
     private var scratch2: [Double]
 
-    public init(grid: GridGeometry, spaceWeight: Double = 0.25) {
+    public init(grid: GridGeometry, spaceWeight: Double = 0.25, timeWeight: Double = 1) {
         self.grid = grid
         self.spaceWeight = spaceWeight
         bx = CosineBasis(kind: .neumann, n: grid.nx, spacing: grid.dx)
@@ -35,7 +35,7 @@ public final class SpaceTimePoisson {
         bt = CosineBasis(kind: .neumannDirichlet, n: grid.nt, spacing: grid.dt)
         var inv = [Double](repeating: 0, count: grid.count)
         for k in 0..<grid.nt { for j in 0..<grid.ny { for i in 0..<grid.nx {
-            let mu = bt.eigenvalues[k] + spaceWeight * (bx.eigenvalues[i] + by.eigenvalues[j])
+            let mu = timeWeight * bt.eigenvalues[k] + spaceWeight * (bx.eigenvalues[i] + by.eigenvalues[j])
             inv[grid.index(i, j, k)] = 1 / mu
         } } }
         inverseEigenvalues = inv
