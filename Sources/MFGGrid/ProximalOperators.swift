@@ -63,6 +63,11 @@ public struct CellCost: Sendable, Equatable {
     }
 
     /// Root ρ ≥ 0 of ψ (see `prox`); `fluxSquared` = |w̄|².
+    ///
+    /// With a different step for the fluxes, `fluxTau` = τ_m (the density step being `tau`),
+    /// the flux minimiser is w = ρw̄/(ρ + aτ_m) and the equation becomes
+    /// ψ(ρ) = ρ − ρ̄ + τq + τβ(log ρ + 1) − τa|w̄|²/(2(ρ + aτ_m)²), with the same shape
+    /// (increasing, concave), so the same Newton iteration applies.
     @inline(__always)
     public static func proxDensity(rhoBar: Double, fluxSquared s: Double, tau: Double,
                                    alpha: Double, beta: Double, q: Double, guess: Double,

@@ -15,6 +15,10 @@ import MFGMath
 /// transforms forward and three back (six gemms per solve). Every eigenvalue μ_t is positive,
 /// so H is invertible even though the spatial Neumann parts have a zero mode.
 ///
+/// `timeWeight` θ scales the time part, H_θ = θT_t + ¼(L_x₁ + L_x₂) = A diag(θ, 1) Aᵀ: the
+/// dual metric of PDHG with the density step θ times the flux step (see `GridSolver`). Same
+/// basis, only the eigenvalues change.
+///
 /// Cost per solve: 2·(nx + ny + nt)·nx·ny·nt multiply-adds each way; for 128×128×64 about
 /// 1.3 GFlop, a fraction of a second with OpenBLAS.
 public final class SpaceTimePoisson {
