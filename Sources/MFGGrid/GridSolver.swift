@@ -131,7 +131,8 @@ struct PrimalDualState {
         relaxation = settings.relaxation
         // Default τ: the ρ-update ρ − τ∂ₜφ should move densities by a fraction of their size
         // when φ changes by O(1) over the horizon: τ ≈ ρ_typical·T with ρ_typical = 1/|Ω|
-        // (unit mass). Residual balancing corrects the ratio from there.
+        // (unit mass). Residual balancing corrects the ratio from there. (This scale was chosen
+        // with θ = 1; with θ < 1 the density step is θτ, and balancing adapts τ.)
         let area = Double(grid.nx) * grid.dx * Double(grid.ny) * grid.dy
         tau = settings.primalStep ?? initialGuess?.primalStep ?? (0.1 * Double(grid.nt) * grid.dt / area)
         sigma = product / tau
