@@ -77,14 +77,22 @@ public struct GridSettings: Sendable, Equatable {
     public var adaptiveSteps: Bool
     /// Residuals are evaluated (and the progress callback called) every this many iterations.
     public var checkEvery: Int
+    /// Over-relaxation factor γ ∈ [1, 2): each iterate moves γ times the PDHG step
+    /// (1 = plain PDHG).
+    public var relaxation: Double
+    /// Ratio θ = τ_ρ/τ_m of the primal steps of the densities and the fluxes; nil picks
+    /// θ = Δt²(1/Δx₁² + 1/Δx₂²)/4, which gives the time and space parts of the preconditioner
+    /// θD_tD_tᵀ + ¼L the same largest eigenvalue (see `SpaceTimePoisson`, `GridSolver`).
+    public var densityStepRatio: Double?
 
     public init(nx: Int, ny: Int, nt: Int, maxIterations: Int = 5000, tolerance: Double = 1e-4,
                 primalStep: Double? = nil, stepProduct: Double = 0.99, adaptiveSteps: Bool = true,
-                checkEvery: Int = 10) {
+                checkEvery: Int = 10, relaxation: Double = 1.9) {
         self.nx = nx; self.ny = ny; self.nt = nt
         self.maxIterations = maxIterations; self.tolerance = tolerance
         self.primalStep = primalStep; self.stepProduct = stepProduct
         self.adaptiveSteps = adaptiveSteps; self.checkEvery = checkEvery
+        self.relaxation = relaxation
     }
 }
 

@@ -21,6 +21,12 @@ extension GridProblem {
             throw .invalidSettings("primalStep must be positive and finite")
         }
         guard settings.checkEvery >= 1 else { throw .invalidSettings("checkEvery must be ≥ 1") }
+        if let r = settings.densityStepRatio, !(r > 0 && r.isFinite) {
+            throw .invalidSettings("densityStepRatio must be positive and finite")
+        }
+        guard settings.relaxation >= 1, settings.relaxation < 2 else {
+            throw .invalidSettings("relaxation must lie in [1, 2)")
+        }
         func positive(_ name: String, _ v: Double) throws(GridError) {
             guard v > 0, v.isFinite else {
                 throw .invalidParameter(name: name, value: v, requirement: "positive and finite")

@@ -63,10 +63,16 @@ public struct CellCost: Sendable, Equatable {
     }
 
     /// Root ρ ≥ 0 of ψ (see `prox`); `fluxSquared` = |w̄|².
+    ///
+    /// With a different step for the fluxes, `fluxTau` = τ_m (the density step being `tau`),
+    /// the flux minimiser is w = ρw̄/(ρ + aτ_m) and the equation becomes
+    /// ψ(ρ) = ρ − ρ̄ + τq + τβ(log ρ + 1) − τa|w̄|²/(2(ρ + aτ_m)²), with the same shape
+    /// (increasing, concave), so the same Newton iteration applies.
     @inline(__always)
     public static func proxDensity(rhoBar: Double, fluxSquared s: Double, tau: Double,
-                                   alpha: Double, beta: Double, q: Double, guess: Double) -> Double {
-        let at = alpha * tau
+                                   alpha: Double, beta: Double, q: Double, guess: Double,
+                                   fluxTau: Double? = nil) -> Double {
+        let at = alpha * (fluxTau ?? tau)
         let c0 = -rhoBar + tau * q            // ψ = ρ + c0 + τβ(log ρ + 1) − k/(ρ+ατ)²
         let k = 0.5 * tau * alpha * s
         let tb = tau * beta

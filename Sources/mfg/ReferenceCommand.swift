@@ -19,6 +19,8 @@ struct ReferenceCommand: ParsableCommand {
     @Option(help: "Stop when both residuals are below this (0 < tol < 1).") var tolerance = 1e-4
     @Option(help: "Fixed primal step τ of the primal-dual iteration (e.g. 1e-2 for crowd motion); default: adaptive.")
     var primalStep: Double?
+    @Option(help: "Over-relaxation factor of the primal-dual iteration, in [1, 2) (1: plain PDHG).")
+    var relaxation = 1.9
     @Option(help: "Coarser grids solved first, each warm-starting the next (0…4; each halves nx, ny, nt).")
     var coarseLevels = 2
     @Option(help: "BLAS threads (1…64).") var threads = 2
@@ -28,6 +30,7 @@ struct ReferenceCommand: ParsableCommand {
         guard tolerance > 0, tolerance < 1 else { throw ValidationError("--tolerance must be in (0, 1), got \(tolerance)") }
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be in 1…64, got \(threads)") }
         guard (0...4).contains(coarseLevels) else { throw ValidationError("--coarse-levels must be in 0…4, got \(coarseLevels)") }
+        guard relaxation >= 1, relaxation < 2 else { throw ValidationError("--relaxation must be in [1, 2), got \(relaxation)") }
         if let primalStep, !(primalStep > 0) { throw ValidationError("--primal-step must be positive, got \(primalStep)") }
         if let grid { _ = try parseGrid(grid) }
         if let domain { _ = try parseDomain(domain) }
@@ -51,7 +54,7 @@ struct ReferenceCommand: ParsableCommand {
         } catch { fail("\(error)", code: ExitCodes.badInput) }
         let settings = GridSettings(nx: cells.0, ny: cells.1, nt: cells.2, maxIterations: maxIterations,
                                     tolerance: tolerance, primalStep: primalStep,
-                                    adaptiveSteps: primalStep == nil, checkEvery: 20)
+                                    adaptiveSteps: primalStep == nil, checkEvery: 20, relaxation: relaxation)
         let gridProblem: GridProblem
         do { gridProblem = try GridProblem(problem: problem, domain: box, nx: cells.0, ny: cells.1) }
         catch { fail(error.description, code: ExitCodes.badInput) }

@@ -17,7 +17,9 @@ private func tinyProblem(n: Int) -> GridProblem { TestProblems.tiny(n: n) }
     let jFinal = sol.costs.total
     let early = history[history.count / 10], middle = history[history.count / 2]
     #expect(abs(middle.costs.total - jFinal) < abs(early.costs.total - jFinal))
-    #expect(history.first!.residuals.constraint > 100 * sol.residuals.constraint)
+    // Progress after the first check (25 iterations): measured 12× (it was > 100× before the
+    // density step ratio θ, which makes the first 25 iterations much more effective).
+    #expect(history.first!.residuals.constraint > 5 * sol.residuals.constraint)
     // Mass is conserved exactly by every iterate's continuity equation up to its residual:
     // the density at T has unit mass to within the L¹ constraint residual.
     let mass = sol.geometry.integral(sol.density(atLevel: 8))
