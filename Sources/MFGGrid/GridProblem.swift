@@ -84,15 +84,19 @@ public struct GridSettings: Sendable, Equatable {
     /// θ = Δt²(1/Δx₁² + 1/Δx₂²)/4, which gives the time and space parts of the preconditioner
     /// θD_tD_tᵀ + ¼L the same largest eigenvalue (see `SpaceTimePoisson`, `GridSolver`).
     public var densityStepRatio: Double?
+    /// Threads for the cell-by-cell proximal step (time levels are split between them; each
+    /// cell's result is independent of the split, so the solve is bit-identical for any count).
+    public var proxThreads: Int
 
     public init(nx: Int, ny: Int, nt: Int, maxIterations: Int = 5000, tolerance: Double = 1e-4,
                 primalStep: Double? = nil, stepProduct: Double = 0.99, adaptiveSteps: Bool = true,
-                checkEvery: Int = 10, relaxation: Double = 1.9) {
+                checkEvery: Int = 10, relaxation: Double = 1.9, proxThreads: Int = 1) {
         self.nx = nx; self.ny = ny; self.nt = nt
         self.maxIterations = maxIterations; self.tolerance = tolerance
         self.primalStep = primalStep; self.stepProduct = stepProduct
         self.adaptiveSteps = adaptiveSteps; self.checkEvery = checkEvery
         self.relaxation = relaxation
+        self.proxThreads = max(1, proxThreads)
     }
 }
 

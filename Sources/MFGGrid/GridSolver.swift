@@ -1,3 +1,4 @@
+import Dispatch
 import MFGMath
 
 /// The 2D Eulerian reference solver: a preconditioned primal–dual (PDHG / Chambolle–Pock)
@@ -115,6 +116,8 @@ struct PrimalDualState {
     /// θ = τ_ρ/τ (`GridSettings.densityStepRatio`): densities take the primal step θτ,
     /// fluxes τ.
     let theta: Double
+    /// Threads of the proximal step (`GridSettings.proxThreads`).
+    let proxThreads: Int
     var z: [Double]
     var residual: [Double]
     var zNew: [Double]
@@ -129,6 +132,7 @@ struct PrimalDualState {
         poisson = SpaceTimePoisson(grid: grid, timeWeight: theta)
         product = settings.stepProduct
         relaxation = settings.relaxation
+        proxThreads = settings.proxThreads
         // Default τ: the ρ-update ρ − τ∂ₜφ should move densities by a fraction of their size
         // when φ changes by O(1) over the horizon: τ ≈ ρ_typical·T with ρ_typical = 1/|Ω|
         // (unit mass). Residual balancing corrects the ratio from there. (This scale was chosen
@@ -211,32 +215,39 @@ struct PrimalDualState {
                     f0[m] = (f0[m] - tau * g0[m]) * shrink
                 }
             }
-            for k in 0..<nt {
-                let last = k == nt - 1
-                let beta = prep.entropy(last: last)
-                for c in 0..<level {
-                    let n = c + k * level
-                    let rb = rho[n] - tauRho * gr[n]
-                    var s = 0.0
-                    for copy in 0..<4 {
-                        let m = copy * total + n
-                        let w = f0[m] - tau * g0[m]
-                        f0[m] = w; s += w * w
-                    }
-                    if !last {
-                        for copy in 4..<8 {
-                            let m = copy * total + n + level
+            // Level k writes ρ and the end copies at level k and the start copies at level
+            // k + 1, which no other level touches: levels are dealt to the workers in turn (the
+            // cost per level varies with where the mass is, so interleaving balances the load).
+            let rhoBase = rho.baseAddress!, qBase = q.baseAddress!, grBase = gr.baseAddress!
+            let chunks = min(proxThreads, nt)
+            DispatchQueue.concurrentPerform(iterations: chunks) { worker in
+                for k in stride(from: worker, to: nt, by: chunks) {
+                    let last = k == nt - 1
+                    let beta = prep.entropy(last: last)
+                    for c in 0..<level {
+                        let n = c + k * level
+                        let rb = rhoBase[n] - tauRho * grBase[n]
+                        var s = 0.0
+                        for copy in 0..<4 {
+                            let m = copy * total + n
                             let w = f0[m] - tau * g0[m]
                             f0[m] = w; s += w * w
                         }
+                        if !last {
+                            for copy in 4..<8 {
+                                let m = copy * total + n + level
+                                let w = f0[m] - tau * g0[m]
+                                f0[m] = w; s += w * w
+                            }
+                        }
+                        let lin = last ? prep.linear(c, last: true) : qBase[c]
+                        let p = CellCost.proxDensity(rhoBar: rb, fluxSquared: s, tau: tauRho, alpha: alpha,
+                                                     beta: beta, q: lin, guess: rhoBase[n], fluxTau: tau)
+                        rhoBase[n] = p
+                        let shrink = p > 0 ? p / (p + at) : 0
+                        for copy in 0..<4 { f0[copy * total + n] *= shrink }
+                        if !last { for copy in 4..<8 { f0[copy * total + n + level] *= shrink } }
                     }
-                    let lin = last ? prep.linear(c, last: true) : q[c]
-                    let p = CellCost.proxDensity(rhoBar: rb, fluxSquared: s, tau: tauRho, alpha: alpha,
-                                                 beta: beta, q: lin, guess: rho[n], fluxTau: tau)
-                    rho[n] = p
-                    let shrink = p > 0 ? p / (p + at) : 0
-                    for copy in 0..<4 { f0[copy * total + n] *= shrink }
-                    if !last { for copy in 4..<8 { f0[copy * total + n + level] *= shrink } }
                 }
             }
         } } } } } }

@@ -23,7 +23,7 @@ struct ReferenceCommand: ParsableCommand {
     var relaxation = 1.9
     @Option(help: "Coarser grids solved first, each warm-starting the next (0…4; each halves nx, ny, nt).")
     var coarseLevels = 2
-    @Option(help: "BLAS threads (1…64).") var threads = 2
+    @Option(help: "Threads for BLAS and for the proximal step (1…64).") var threads = 2
 
     func validate() throws {
         guard (1...10_000_000).contains(maxIterations) else { throw ValidationError("--max-iterations must be in 1…10000000") }
@@ -54,7 +54,8 @@ struct ReferenceCommand: ParsableCommand {
         } catch { fail("\(error)", code: ExitCodes.badInput) }
         let settings = GridSettings(nx: cells.0, ny: cells.1, nt: cells.2, maxIterations: maxIterations,
                                     tolerance: tolerance, primalStep: primalStep,
-                                    adaptiveSteps: primalStep == nil, checkEvery: 20, relaxation: relaxation)
+                                    adaptiveSteps: primalStep == nil, checkEvery: 20, relaxation: relaxation,
+                                    proxThreads: threads)
         let gridProblem: GridProblem
         do { gridProblem = try GridProblem(problem: problem, domain: box, nx: cells.0, ny: cells.1) }
         catch { fail(error.description, code: ExitCodes.badInput) }

@@ -46,7 +46,7 @@ struct GridSuiteCommand: ParsableCommand {
     @Option(help: "Cells per axis, comma separated, each with nt = cells/2 (8…512).") var sizes = "64,128"
     @Option(help: "Iterations per grid (1…100000).") var iterations = 1000
     @Option(help: "Fixed primal step τ (default: adaptive).") var primalStep: Double?
-    @Option(help: "BLAS threads (1…64).") var threads = 2
+    @Option(help: "Threads for BLAS and the proximal step (1…64).") var threads = 2
 
     func validate() throws {
         for n in try parseList(sizes, "sizes") where !(8...512).contains(n) {
@@ -65,7 +65,8 @@ struct GridSuiteCommand: ParsableCommand {
         for n in try parseList(sizes, "sizes") {
             let gp = try GridProblem(problem: p, domain: box, nx: n, ny: n)
             let settings = GridSettings(nx: n, ny: n, nt: n / 2, maxIterations: iterations, tolerance: 1e-4,
-                                        primalStep: primalStep, adaptiveSteps: primalStep == nil)
+                                        primalStep: primalStep, adaptiveSteps: primalStep == nil,
+                                        proxThreads: threads)
             let start = Date()
             let s = try GridSolver.solve(gp, settings: settings)
             let wall = Date().timeIntervalSince(start)
