@@ -46,7 +46,7 @@ enum CLI {
                       stderr: String(decoding: e, as: UTF8.self))
     }
 
-    /// A fresh temporary directory.
+    /// A fresh temporary directory (each test removes its own with `defer`).
     static func tempDirectory() -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mfg-cli-\(UUID().uuidString)")
         try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -7,6 +7,7 @@ struct ReferenceCommandTests {
     /// 16 × 16 × 8 grid; `mfg compare` then prints both sides and the density distance.
     @Test func referenceThenCompare() throws {
         let dir = CLI.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("tiny.yaml")
         try (CLI.tinyProblem(closedForm: false) + "reference: {domain: [[-4, 5], [-4, 4]], grid: {nx: 16, ny: 16, nt: 8}}\n")
             .write(to: file, atomically: true, encoding: .utf8)
@@ -33,6 +34,7 @@ struct ReferenceCommandTests {
     /// A stopped-early solve says so in its output and exit code, and still writes the file.
     @Test func unconvergedSolveSaysSo() throws {
         let dir = CLI.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("tiny.yaml")
         try CLI.tinyProblem(closedForm: false).write(to: file, atomically: true, encoding: .utf8)
         let r = try CLI.run(["reference", file.path, "--grid", "16x16x8", "--domain=-4:5,-4:4",
@@ -46,6 +48,7 @@ struct ReferenceCommandTests {
     /// coarse, a file without a reference section and no flags.
     @Test func badInputIsRefusedBeforeWork() throws {
         let dir = CLI.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let d2 = dir.appendingPathComponent("d2.yaml")
         try CLI.tinyProblem(closedForm: false).write(to: d2, atomically: true, encoding: .utf8)
         let d3 = dir.appendingPathComponent("d3.yaml")

@@ -6,6 +6,7 @@ struct SolveCommandTests {
     /// A wrong problem file: exit 2, one line naming the file and the field, nothing written.
     @Test func badProblemFileIsOneLineAndWritesNothing() throws {
         let dir = CLI.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("bad.yaml")
         try CLI.tinyProblem(closedForm: false).replacingOccurrences(of: "optimizer: adam", with: "optimizer: sgd")
             .write(to: file, atomically: true, encoding: .utf8)
@@ -23,6 +24,7 @@ struct SolveCommandTests {
     /// resume continues to a longer schedule; a checkpoint of another problem is refused.
     @Test func solveEvaluateResume() throws {
         let dir = CLI.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("tiny.yaml")
         try CLI.tinyProblem(closedForm: true).write(to: file, atomically: true, encoding: .utf8)
         let out = dir.appendingPathComponent("run")
@@ -53,6 +55,7 @@ struct SolveCommandTests {
     /// file changed since the run exits 6; a truncated checkpoint is a clear error.
     @Test func validateExitCodes() throws {
         let dir = CLI.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let withForm = dir.appendingPathComponent("gauss.yaml")
         try CLI.tinyProblem(closedForm: true).write(to: withForm, atomically: true, encoding: .utf8)
         let run1 = dir.appendingPathComponent("a")
