@@ -40,6 +40,9 @@ struct EvaluateCommand: ParsableCommand {
             print("\(problem.name): \(parameters) parameters (iteration \(parameters == "best" ? cp.state.bestIteration : cp.state.iteration)), \(samples) samples")
             print("  L \(t.kinetic.short)  F \(t.interaction.short)  G \(t.terminal.short)  J \(t.cost.short)  "
                   + "HJB \(t.hjb.short)  tHJB \(t.terminalHJB.short)  objective \(t.total.short)")
+            if let kl = NegativeKLCheck.suspiciousKL(problem: problem, terminal: t.terminal) {
+                print("  " + NegativeKLCheck.message(kl: kl, steps: problem.integrator.steps))
+            }
             let h = cp.state.history
             if let first = h.validation["terminal"]?.first, let firstHJB = h.validation["hjb"]?.first {
                 print("  since the first validation: G \(first.short) → \(t.terminal.short) "

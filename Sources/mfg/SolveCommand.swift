@@ -95,6 +95,9 @@ struct SolveCommand: ParsableCommand {
         } catch { fail(error.description, code: 1) }
         checkpoint(summary: summary, paths: stored)
         printSummary(summary, state: state, samples: tr.validationSize, path: checkpointPath)
+        if let kl = NegativeKLCheck.suspiciousKL(problem: problem, terminal: summary.terminal) {
+            print(NegativeKLCheck.message(kl: kl, steps: problem.integrator.steps))
+        }
     }
 }
 
