@@ -37,18 +37,7 @@ struct PotentialDerivativeTests {
     func laplacianMatchesDenseHessianTrace(d: Int, layers: Int) throws {
         let net = randomNetwork(Double.self, d: d, m: 10, layers: layers, seed: UInt64(d))
         let pts = randomPoints(Double.self, d: d, n: 3, seed: 9)
-        let base = try net.evaluate(pts)
-        let eps = 1e-4
-        for col in 0..<pts.cols {
-            var trace = 0.0
-            for j in 0..<d {
-                var plus = pts.columns(col..<(col + 1)), minus = plus
-                plus[j, 0] += eps; minus[j, 0] -= eps
-                trace += (try net.evaluate(plus).gradient[j, 0] - net.evaluate(minus).gradient[j, 0]) / (2 * eps)
-            }
-            let rel = abs(base.laplacian[col] - trace) / max(1, abs(trace))
-            #expect(rel < 1e-6, "d=\(d) col=\(col): Δ=\(base.laplacian[col]) trace=\(trace)")
-        }
+        try expectLaplacianMatchesDenseHessianTrace(net, at: pts)
     }
 
     /// The Float path computes the same Laplacian as the Double path up to Float rounding

@@ -65,3 +65,22 @@ func expectSecondOrderInInput(_ points: Matrix<Double>, gradient: Matrix<Double>
     }
     #expect(showsSecondOrder(ratios), "\(label)input: ratios \(ratios)")
 }
+
+/// ΔₓΦ at each point against the trace of a dense Hessian built by central differences (step
+/// 1e-4) of the exact gradient: the difference error is O(ε²)·|∂³Φ| ≈ 1e-8 and rounding
+/// ≈ 1e-16/ε ≈ 1e-12, well inside the asked relative 1e-6.
+func expectLaplacianMatchesDenseHessianTrace(_ net: PotentialNetwork<Double>, at pts: Matrix<Double>) throws {
+    let d = pts.rows - 1
+    let base = try net.evaluate(pts)
+    let eps = 1e-4
+    for col in 0..<pts.cols {
+        var trace = 0.0
+        for j in 0..<d {
+            var plus = pts.columns(col..<(col + 1)), minus = plus
+            plus[j, 0] += eps; minus[j, 0] -= eps
+            trace += (try net.evaluate(plus).gradient[j, 0] - net.evaluate(minus).gradient[j, 0]) / (2 * eps)
+        }
+        let rel = abs(base.laplacian[col] - trace) / max(1, abs(trace))
+        #expect(rel < 1e-6, "d=\(d) col=\(col): Δ=\(base.laplacian[col]) trace=\(trace)")
+    }
+}
