@@ -35,11 +35,11 @@ struct ValidateCommand: ParsableCommand {
                  + "`closed_form: gaussian_kl_transport`. Use `mfg compare` against a grid solution in d = 2 instead",
                  code: ExitCodes.noClosedForm)
         }
-        let report: ClosedFormReport
+        let report: ClosedFormComparison
         do {
             let solver = try Solver(problem: problem, threads: threads, resume: cp.state)
-            report = try ClosedFormReport(solver: solver, parameters: cp.state.bestParameters, exact: exact,
-                                          samples: samples, seed: seed)
+            report = try ClosedFormComparison(solver: solver, parameters: cp.state.bestParameters, exact: exact,
+                                              samples: samples, seed: seed)
         } catch { fail(error.description, code: 1) }
         print(report.render(problem: problem, iteration: cp.state.bestIteration, wallSeconds: cp.state.wallSeconds))
         var failures: [String] = []
@@ -57,72 +57,32 @@ struct ValidateCommand: ParsableCommand {
     }
 }
 
-/// The neural solution beside the closed form: costs, ∇ₓΦ(·, 0) and the terminal law.
-struct ClosedFormReport {
-    let neural: ObjectiveTerms
-    let exact: GaussianKLTransport
-    /// Relative RMS error of ∇ₓΦ(x, 0) over the samples: ‖∇Φ − ∇Φ*‖ / ‖∇Φ*‖ (sums over samples).
-    let gradientError: Double
-    let terminalMean: [Double]
-    /// Per-coordinate sample variances of z(T).
-    let terminalVariances: [Double]
-    let samples: Int
-
-    init(solver: Solver, parameters: [Double], exact: GaussianKLTransport, samples: Int, seed: UInt64) throws(TrainingError) {
-        self.exact = exact
-        self.samples = samples
-        neural = try solver.terms(parameters: parameters, samples: samples, seed: seed)
-        let paths = try solver.paths(parameters: parameters, count: samples, seed: seed)
-        let d = exact.d
-        var points = Matrix<Double>(rows: d + 1, cols: samples)
-        for c in 0..<samples { for j in 0..<d { points[j, c] = paths.z[0][c * d + j] } }
-        let values = try solver.potential(parameters: parameters, points: points)
-        var num = 0.0, den = 0.0
-        for c in 0..<samples {
-            let x = (0..<d).map { paths.z[0][c * d + $0] }
-            let g = exact.gradient(x, at: 0)
-            for j in 0..<d { let e = values.gradient[j, c] - g[j]; num += e * e; den += g[j] * g[j] }
-        }
-        gradientError = (num / max(den, 1e-300)).squareRoot()
-        let zT = paths.z[paths.z.count - 1]
-        var mean = [Double](repeating: 0, count: d)
-        for c in 0..<samples { for j in 0..<d { mean[j] += zT[c * d + j] } }
-        mean = mean.map { $0 / Double(samples) }
-        var variances = [Double](repeating: 0, count: d)
-        for c in 0..<samples { for j in 0..<d { let r = zT[c * d + j] - mean[j]; variances[j] += r * r } }
-        terminalMean = mean
-        terminalVariances = variances.map { $0 / Double(max(1, samples - 1)) }
-    }
-
-    var kineticError: Double { abs(neural.kinetic - exact.kineticCost) / abs(exact.kineticCost) }
-    var terminalError: Double { abs(neural.terminal - exact.terminalCost) / abs(exact.terminalCost) }
-    var costError: Double { abs(neural.cost - exact.totalCost) / abs(exact.totalCost) }
-    var meanError: Double {
-        var s = 0.0
-        for j in 0..<exact.d { let r = terminalMean[j] - exact.mStar[j]; s += r * r }
-        return s.squareRoot()
-    }
-
+extension ClosedFormComparison {
+    /// The table `mfg validate` prints.
     func render(problem: Problem, iteration: Int, wallSeconds: Double) -> String {
-        func row(_ name: String, _ a: Double, _ b: Double) -> String {
-            let rel = abs(a - b) / max(abs(b), 1e-300)
-            return name.padding(toLength: 22, withPad: " ", startingAt: 0)
-                + a.short.leftPadded(12) + b.short.leftPadded(12) + rel.percent.leftPadded(10)
+        func label(_ name: String) -> String { name.padding(toLength: 22, withPad: " ", startingAt: 0) }
+        func costRow(_ name: String, _ e: PairedEstimate, _ exact: Double) -> String {
+            let rel = abs(e.estimate - exact) / max(abs(exact), 1e-300)
+            let se = e.standardError / max(abs(exact), 1e-300), plainSE = e.plainStandardError / max(abs(exact), 1e-300)
+            return label(name) + e.estimate.short.leftPadded(12) + exact.short.leftPadded(12) + rel.finePercent.leftPadded(10)
+                + ("± " + se.finePercent).leftPadded(10) + e.plain.short.leftPadded(12) + ("± " + plainSE.finePercent).leftPadded(10)
         }
         let exactVariances = exact.terminalVariances
         let meanVariance = terminalVariances.reduce(0, +) / Double(exact.d)
         let meanExact = exactVariances.reduce(0, +) / Double(exact.d)
-        let worstVariance = zip(terminalVariances, exactVariances).map { abs($0 - $1) / $1 }.max() ?? 0
+        let varianceError = abs(meanVariance - meanExact) / meanExact
         return """
         \(problem.name): closed-form check (d = \(exact.d), best iterate \(iteration), \(samples) samples, trained \(duration(wallSeconds)))
-        \("quantity".padding(toLength: 22, withPad: " ", startingAt: 0))\("neural".leftPadded(12))\("exact".leftPadded(12))\("rel. err".leftPadded(10))
-        \(row("L (kinetic)", neural.kinetic, exact.kineticCost))
-        \(row("G (terminal)", neural.terminal, exact.terminalCost))
-        \(row("J = L + G", neural.cost, exact.totalCost))
-        \(row("terminal variance", meanVariance, meanExact)) (mean over coordinates; worst coordinate \(worstVariance.percent))
-        \("terminal mean |m − m*|".padding(toLength: 22, withPad: " ", startingAt: 0))\(meanError.short.leftPadded(12))\("0".leftPadded(12))
-        \("∇ₓΦ(x, 0) rel. RMS".padding(toLength: 22, withPad: " ", startingAt: 0))\(gradientError.percent.leftPadded(34))
-        HJB residual \(neural.hjb.short), terminal mismatch \(neural.terminalHJB.short)
+        \(label("quantity"))\("neural".leftPadded(12))\("exact".leftPadded(12))\("rel. err".leftPadded(10))\("(s.e.)".leftPadded(10))\("plain MC".leftPadded(12))\("(s.e.)".leftPadded(10))
+        \(costRow("L (kinetic)", kinetic, exact.kineticCost))
+        \(costRow("G (terminal)", terminal, exact.terminalCost))
+        \(costRow("J = L + G", total, exact.totalCost))
+        \(label("terminal variance"))\(meanVariance.short.leftPadded(12))\(meanExact.short.leftPadded(12))\(varianceError.percent.leftPadded(10)) (mean over coordinates; worst coordinate \(worstVarianceError.percent))
+        \(label("terminal mean |m − m*|"))\(meanError.short.leftPadded(12))\("0".leftPadded(12))
+        \(label("∇ₓΦ(x, 0) rel. RMS"))\(gradientError.percent.leftPadded(34))
+        HJB residual \(hjb.short), terminal mismatch \(terminalHJB.short)
+        Neural L, G, J are paired estimates: the exact per-agent cost at the same x₀ as a control variate
+        (unbiased; s.e. = standard error). "plain MC" is the sample mean of the neural costs alone.
         """
     }
 }
@@ -135,4 +95,6 @@ extension String {
 
 extension Double {
     var percent: String { String(format: "%.2f%%", self * 100) }
+    /// Three decimals, for errors estimated to a few hundredths of a percent.
+    var finePercent: String { String(format: "%.3f%%", self * 100) }
 }

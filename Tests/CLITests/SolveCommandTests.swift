@@ -64,6 +64,7 @@ struct SolveCommandTests {
         let v = try CLI.run(["validate", cp1, "--samples", "256"])
         #expect(v.status == 4, "4 iterations cannot reach 1%: \(v.stdout) \(v.stderr)")
         #expect(v.stdout.contains("L (kinetic)") && v.stdout.contains("FAIL"))
+        #expect(v.stdout.contains("plain MC") && v.stdout.contains("paired estimates"), "\(v.stdout)")
 
         let loose = try CLI.run(["validate", cp1, "--samples", "256", "--cost-tolerance", "1000", "--gradient-tolerance", "1000"])
         #expect(loose.status == 0, "\(loose.stdout) \(loose.stderr)")

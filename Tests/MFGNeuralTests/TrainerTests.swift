@@ -106,3 +106,22 @@ struct ObstacleCrossingTests {
         #expect(ObstacleCrossing.fraction(paths: paths, obstacle: bump) == 0.5)
     }
 }
+
+@Suite("Per-sample costs")
+struct SampleCostTests {
+    /// The per-sample kinetic and terminal costs average to `terms`' L and G on the same seeded
+    /// samples (1e-12 relative: the same numbers summed in a different order), and come with
+    /// the same initial points as `paths`.
+    @Test func perSampleCostsAverageToTheTerms() throws {
+        _ = blasSingleThreaded
+        let solver = try Solver(problem: try tinyProblem(), threads: 2, blockSize: 32)
+        let theta = solver.state.parameters
+        let costs = try solver.sampleCosts(parameters: theta, count: 100, seed: 5)
+        let terms = try solver.terms(parameters: theta, samples: 100, seed: 5)
+        let l = costs.kinetic.reduce(0, +) / 100, g = costs.terminal.reduce(0, +) / 100
+        #expect(abs(l - terms.kinetic) <= 1e-12 * abs(terms.kinetic), "\(l) vs \(terms.kinetic)")
+        #expect(abs(g - terms.terminal) <= 1e-12 * abs(terms.terminal), "\(g) vs \(terms.terminal)")
+        let paths = try solver.paths(parameters: theta, count: 100, seed: 5)
+        #expect(costs.x0 == paths.z[0])
+    }
+}

@@ -31,6 +31,8 @@ final class TrajectoryScratch<T: Scalar> {
     let terminalValue: UnsafeMutablePointer<T>, terminalGrad: UnsafeMutablePointer<T>
     /// Φ(z_T, T) − δG/δρ per sample, kept from the forward pass for the reverse pass.
     let terminalMismatch: UnsafeMutablePointer<Double>
+    /// G per sample (before averaging), for reporting.
+    let terminalCost: UnsafeMutablePointer<Double>
     /// Per-sample running sums (kinetic, obstacle, entropy, HJB residual), for reporting.
     let sumKinetic: UnsafeMutablePointer<Double>, sumObstacle: UnsafeMutablePointer<Double>, sumEntropy: UnsafeMutablePointer<Double>, sumHJB: UnsafeMutablePointer<Double>
 
@@ -61,6 +63,7 @@ final class TrajectoryScratch<T: Scalar> {
         inputBar = arr((d + 1) * capacity)
         terminalValue = arr(capacity); terminalGrad = arr(dn)
         terminalMismatch = arena.allocate(capacity)
+        terminalCost = arena.allocate(capacity)
         sumKinetic = arena.allocate(capacity); sumObstacle = arena.allocate(capacity)
         sumEntropy = arena.allocate(capacity); sumHJB = arena.allocate(capacity)
     }

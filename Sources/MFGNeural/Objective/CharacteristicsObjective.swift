@@ -141,6 +141,41 @@ public final class CharacteristicsObjective<T: Scalar> {
         return (z, ell)
     }
 
+    /// Each sample's own kinetic cost ∫|∇ₓΦ|²/(2α_L) dt (by the scheme's quadrature) and
+    /// terminal cost G, unaveraged: their means are `evaluate`'s L and G (up to the order of
+    /// the sums). For error estimates and paired comparisons (`PairedEstimate`).
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
+    public func sampleCosts(_ network: PotentialNetwork<T>, x0: [T], logRho0: [T])
+        throws(NetworkError) -> (kinetic: [Double], terminal: [Double]) {
+        let d = shape.dimension, n = logRho0.count
+        guard n >= 1 else { throw .emptyBatch }
+        guard x0.count == d * n else {
+            throw .batchMismatch(expected: "\(d)×\(n) initial points", got: "\(x0.count) values")
+        }
+        let part = BlockPartition(count: n, blockSize: partition.blockSize, threads: partition.threads)
+        let scratch = try scratchFor(workers: part.workers)
+        var kinetic = [Double](repeating: 0, count: n), terminal = kinetic
+        x0.withUnsafeBufferPointer { xp in
+            logRho0.withUnsafeBufferPointer { lp in
+                kinetic.withUnsafeMutableBufferPointer { kp in
+                    terminal.withUnsafeMutableBufferPointer { tp in
+                        // Each block writes only its own range of the outputs.
+                        let out = UncheckedSendable((kp.baseAddress!, tp.baseAddress!))
+                        part.runDynamic { w, _, range in
+                            let sc = scratch[w]
+                            _ = forwardBlock(network, sc, xp.baseAddress! + range.lowerBound * d,
+                                             lp.baseAddress! + range.lowerBound, range.count, 1)
+                            (out.value.0 + range.lowerBound).update(from: sc.sumKinetic, count: range.count)
+                            (out.value.1 + range.lowerBound).update(from: sc.terminalCost, count: range.count)
+                        }
+                    }
+                }
+            }
+        }
+        return (kinetic, terminal)
+    }
+
     // MARK: - One block, forward
 
     /// Fills the network input with (z, t).
@@ -231,7 +266,7 @@ public final class CharacteristicsObjective<T: Scalar> {
 
         // Terminal cost and mismatch.
         let (terminalPerSample, mismatch) = terminalValues(network, sc, nb)
-        for col in 0..<nb { sc.terminalMismatch[col] = mismatch[col] }
+        for col in 0..<nb { sc.terminalMismatch[col] = mismatch[col]; sc.terminalCost[col] = terminalPerSample[col] }
         var terms = ObjectiveTerms()
         for col in 0..<nb {
             terms.kinetic += sc.sumKinetic[col]

@@ -66,6 +66,15 @@ public final class Solver {
         }
     }
 
+    /// Each sample's kinetic and terminal cost, from `count` seeded samples (the same x₀ as
+    /// `paths` and `terms` with that seed).
+    public func sampleCosts(parameters: [Double], count: Int, seed: UInt64) throws(TrainingError) -> SampleCosts {
+        switch core {
+        case .float32(let t): return try t.sampleCosts(parameters, count, seed)
+        case .float64(let t): return try t.sampleCosts(parameters, count, seed)
+        }
+    }
+
     /// Φ, ∇ₛΦ and ΔₓΦ at the columns (x, t) of `points` ((d+1) × n).
     public func potential(parameters: [Double], points: Matrix<Double>) throws(TrainingError) -> PotentialValues<Double> {
         switch core {
@@ -85,6 +94,16 @@ public struct SolverPaths: Sendable {
     public init(times: [Double], z: [[Double]], ell: [[Double]], logRho0: [Double]) {
         self.times = times; self.z = z; self.ell = ell; self.logRho0 = logRho0
     }
+}
+
+/// Per-sample costs of a solution: what each agent, starting at its x₀, pays.
+public struct SampleCosts: Sendable {
+    /// Initial points, d × n (column-major).
+    public var x0: [Double]
+    /// ∫|∇ₓΦ|²/(2α_L) dt along each characteristic (the scheme's quadrature).
+    public var kinetic: [Double]
+    /// G per sample: λ_G(log ρ(z_T, T) − log ρ₁(z_T)) for a KL terminal cost, λ_G g(z_T) for a preference.
+    public var terminal: [Double]
 }
 
 /// The solver's services, per precision.
@@ -118,6 +137,15 @@ extension Trainer {
             return SolverPaths(times: (0...steps).map { Double($0) * problem.horizon / Double(steps) },
                                z: p.z.map { $0.map { Double($0) } }, ell: p.ell.map { $0.map { Double($0) } },
                                logRho0: s.logRho0.map { Double($0) })
+        } catch { throw .network(error) }
+    }
+
+    func sampleCosts(_ parameters: [Double], _ count: Int, _ seed: UInt64) throws(TrainingError) -> SampleCosts {
+        let net = try networkWith(parameters)
+        let s = self.samples(count: count, seed: seed)
+        do {
+            let c = try objective.sampleCosts(net, x0: s.x0, logRho0: s.logRho0)
+            return SampleCosts(x0: s.x0.map { Double($0) }, kinetic: c.kinetic, terminal: c.terminal)
         } catch { throw .network(error) }
     }
 

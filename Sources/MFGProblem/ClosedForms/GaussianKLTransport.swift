@@ -228,12 +228,17 @@ public struct GaussianKLTransport: Sendable, Equatable {
     /// The terminal condition λ_G(log ρ(x,T) − log ρ₁(x) + 1), evaluated from the densities
     /// (independently of `value`), for checks.
     public func terminalCondition(_ x: [Double]) -> Double {
-        var logRho1 = -0.5 * Double(d) * Double.log(2 * Double.pi)
+        lambdaG * (logDensity(x, at: T) - targetLogDensity(x) + 1)
+    }
+
+    /// log ρ₁(x), ρ₁ = N(m₁, diag v₁).
+    public func targetLogDensity(_ x: [Double]) -> Double {
+        var sum = -0.5 * Double(d) * Double.log(2 * Double.pi)
         for j in 0..<d {
             let r = x[j] - m1[j]
-            logRho1 -= 0.5 * r * r / variance1[j] + 0.5 * Double.log(variance1[j])
+            sum -= 0.5 * r * r / variance1[j] + 0.5 * Double.log(variance1[j])
         }
-        return lambdaG * (logDensity(x, at: T) - logRho1 + 1)
+        return sum
     }
 }
 
