@@ -58,6 +58,21 @@ struct ValidateCommand: ParsableCommand {
 }
 
 extension ClosedFormComparison {
+    /// The comparison on `samples` seeded samples from ρ₀: per-sample costs, paths and ∇ₓΦ(x₀, 0)
+    /// of the solution at `parameters`.
+    init(solver: Solver, parameters: [Double], exact: GaussianKLTransport, samples: Int, seed: UInt64)
+        throws(TrainingError) {
+        let d = exact.d
+        let costs = try solver.sampleCosts(parameters: parameters, count: samples, seed: seed)
+        let terms = try solver.terms(parameters: parameters, samples: samples, seed: seed)
+        let paths = try solver.paths(parameters: parameters, count: samples, seed: seed)
+        var points = Matrix<Double>(rows: d + 1, cols: samples)
+        for c in 0..<samples { for j in 0..<d { points[j, c] = costs.x0[c * d + j] } }
+        let values = try solver.potential(parameters: parameters, points: points)
+        self.init(exact: exact, costs: costs, terminalPoints: paths.z[paths.z.count - 1], gradients: values.gradient,
+                  hjb: terms.hjb, terminalHJB: terms.terminalHJB)
+    }
+
     /// The table `mfg validate` prints.
     func render(problem: Problem, iteration: Int, wallSeconds: Double) -> String {
         func label(_ name: String) -> String { name.padding(toLength: 22, withPad: " ", startingAt: 0) }

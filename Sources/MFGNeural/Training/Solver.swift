@@ -104,6 +104,10 @@ public struct SampleCosts: Sendable {
     public var kinetic: [Double]
     /// G per sample: λ_G(log ρ(z_T, T) − log ρ₁(z_T)) for a KL terminal cost, λ_G g(z_T) for a preference.
     public var terminal: [Double]
+
+    public init(x0: [Double], kinetic: [Double], terminal: [Double]) {
+        self.x0 = x0; self.kinetic = kinetic; self.terminal = terminal
+    }
 }
 
 /// The solver's services, per precision.

@@ -1,6 +1,5 @@
 import MFGMath
 import MFGProblem
-import MFGNeural
 
 /// A trained solution beside the closed form of its problem (Gaussian transport with a KL
 /// terminal cost), on fresh samples x₀ ~ ρ₀.
@@ -30,12 +29,20 @@ public struct ClosedFormComparison: Sendable {
     /// Per-coordinate sample variances of z(T).
     public let terminalVariances: [Double]
 
-    public init(solver: Solver, parameters: [Double], exact: GaussianKLTransport,
-                samples: Int, seed: UInt64) throws(TrainingError) {
-        let d = exact.d
+    /// - Parameters:
+    ///   - costs: the solution's per-sample costs at n samples x₀ (`Solver.sampleCosts`).
+    ///   - terminalPoints: z(T) of the same samples, d × n (the last entry of `SolverPaths.z`).
+    ///   - gradients: ∇ₛΦ at (x₀, 0), (d + 1) × n (`Solver.potential`; the time row is ignored).
+    ///   - hjb, terminalHJB: the solution's residual terms on the same samples.
+    /// (The solver calls stay with the caller: a module-internal caller of `Solver` here once
+    /// broke the release link, see docs/architecture.md.)
+    public init(exact: GaussianKLTransport, costs: SampleCosts, terminalPoints zT: [Double],
+                gradients: Matrix<Double>, hjb: Double, terminalHJB: Double) {
+        let d = exact.d, samples = costs.kinetic.count
+        precondition(costs.x0.count == d * samples && zT.count == d * samples && gradients.cols == samples
+                     && gradients.rows == d + 1, "ClosedFormComparison: inconsistent sample counts")
         self.exact = exact
         self.samples = samples
-        let costs = try solver.sampleCosts(parameters: parameters, count: samples, seed: seed)
         let kineticControl = exact.kineticCosts(from: costs.x0, count: samples)
         let terminalControl = exact.terminalCosts(from: costs.x0, count: samples)
         kinetic = PairedEstimate(values: costs.kinetic, controls: kineticControl, controlMean: exact.kineticCost)
@@ -43,25 +50,19 @@ public struct ClosedFormComparison: Sendable {
         total = PairedEstimate(values: zip(costs.kinetic, costs.terminal).map { $0 + $1 },
                                controls: zip(kineticControl, terminalControl).map { $0 + $1 },
                                controlMean: exact.totalCost)
-        let terms = try solver.terms(parameters: parameters, samples: samples, seed: seed)
-        hjb = terms.hjb
-        terminalHJB = terms.terminalHJB
+        self.hjb = hjb
+        self.terminalHJB = terminalHJB
 
-        let paths = try solver.paths(parameters: parameters, count: samples, seed: seed)
-        var points = Matrix<Double>(rows: d + 1, cols: samples)
-        for c in 0..<samples { for j in 0..<d { points[j, c] = paths.z[0][c * d + j] } }
-        let values = try solver.potential(parameters: parameters, points: points)
-        let exactGradients = exact.gradients(paths.z[0], count: samples, at: 0)
+        let exactGradients = exact.gradients(costs.x0, count: samples, at: 0)
         var num = 0.0, den = 0.0
         for c in 0..<samples {
             for j in 0..<d {
-                let g = exactGradients[c * d + j], e = values.gradient[j, c] - g
+                let g = exactGradients[c * d + j], e = gradients[j, c] - g
                 num += e * e; den += g * g
             }
         }
         gradientError = (num / max(den, 1e-300)).squareRoot()
 
-        let zT = paths.z[paths.z.count - 1]
         var mean = [Double](repeating: 0, count: d)
         for c in 0..<samples { for j in 0..<d { mean[j] += zT[c * d + j] } }
         mean = mean.map { $0 / Double(samples) }
