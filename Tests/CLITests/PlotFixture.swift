@@ -33,6 +33,7 @@ struct PlotFixture: Sendable {
     static func make(dimension d: Int, storedPaths: Int = 32) throws -> PlotFixture {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("CLITests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        FixtureCleanup.removeAtExit(dir)
         let problem = try Problem.parse(yaml: yaml(dimension: d), file: "tiny-crowd-d\(d).yaml")
         let solver = try Solver(problem: problem, threads: 1)
         try solver.train { _ in .proceed }
@@ -52,4 +53,23 @@ struct PlotFixture: Sendable {
 
     /// The path of `name` in the fixture's directory.
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+}
+
+/// The shared fixtures live as long as the test process (static lets are never released), so
+/// their directories are removed by an `atexit` handler rather than by a `defer`.
+enum FixtureCleanup {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var directories: [URL] = []
+    private static let registered: Void = {
+        atexit {
+            FixtureCleanup.lock.lock()
+            for dir in FixtureCleanup.directories { try? FileManager.default.removeItem(at: dir) }
+            FixtureCleanup.lock.unlock()
+        }
+    }()
+
+    static func removeAtExit(_ dir: URL) {
+        _ = registered
+        lock.lock(); directories.append(dir); lock.unlock()
+    }
 }

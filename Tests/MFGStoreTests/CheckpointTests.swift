@@ -20,11 +20,12 @@ struct CheckpointTests {
         training: {optimizer: adam, iterations: 3, batch_size: 32, validation_size: 32, seed: 3, log_every: 1}
         """
 
-    func tempPath(_ name: String) -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mfg-cp-\(UUID().uuidString)")
-        try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir.appendingPathComponent(name).path
-    }
+    /// One directory per test (Swift Testing makes a suite instance per test), removed with it.
+    let scratch: TemporaryDirectory
+
+    init() throws { scratch = try TemporaryDirectory() }
+
+    func tempPath(_ name: String) -> String { scratch.path(name) }
 
     func trainedCheckpoint() throws -> Checkpoint {
         let problem = try Problem.parse(yaml: Self.yaml, file: "cp-test.yaml")
