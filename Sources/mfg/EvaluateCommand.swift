@@ -18,9 +18,11 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Write the exported values (CSV) here (default: standard output).") var output: String?
     @Option(help: "Export the paths of this many agents as CSV (agent, step, t, x1..xd, ell).") var exportPaths = 0
     @Option(help: "Worker threads (1…64).") var threads = 2
+    @Option(help: ArgumentHelp(stepsHelp)) var steps: Int?
 
     func validate() throws {
         guard (1...10_000_000).contains(samples) else { throw ValidationError("--samples must be in 1…10000000, got \(samples)") }
+        try validateSteps(steps)
         guard ["best", "current"].contains(parameters) else {
             throw ValidationError("--parameters must be 'best' or 'current', got '\(parameters)'")
         }
@@ -29,7 +31,8 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (cp, problem) = loadCheckpointAndProblem(checkpoint)
+        let (cp, stored) = loadCheckpointAndProblem(checkpoint)
+        let problem = stored.reintegrated(steps: steps)
         let solver: Solver
         do { solver = try Solver(problem: problem, threads: threads, resume: cp.state) }
         catch { fail(error.description, code: ExitCodes.badInput) }
@@ -37,7 +40,8 @@ struct EvaluateCommand: ParsableCommand {
         var out = ""
         do {
             let t = try solver.terms(parameters: theta, samples: samples, seed: seed)
-            print("\(problem.name): \(parameters) parameters (iteration \(parameters == "best" ? cp.state.bestIteration : cp.state.iteration)), \(samples) samples")
+            print("\(problem.name): \(parameters) parameters (iteration \(parameters == "best" ? cp.state.bestIteration : cp.state.iteration)), \(samples) samples"
+                  + stored.reintegrationNote(steps: steps))
             print("  L \(t.kinetic.short)  F \(t.interaction.short)  G \(t.terminal.short)  J \(t.cost.short)  "
                   + "HJB \(t.hjb.short)  tHJB \(t.terminalHJB.short)  objective \(t.total.short)")
             if let kl = NegativeKLCheck.suspiciousKL(problem: problem, terminal: t.terminal) {
@@ -92,6 +96,27 @@ struct EvaluateCommand: ParsableCommand {
 }
 
 /// Reads a checkpoint and rebuilds its problem from the stored file text.
+let stepsHelp = "Integrate the characteristics with this many time steps (same scheme) instead of the run's "
+    + "own: how much L, F and G move is the time-discretisation error of the trained solution (1…4096)."
+
+func validateSteps(_ steps: Int?) throws {
+    if let steps, !(1...4096).contains(steps) { throw ValidationError("--steps must be in 1…4096, got \(steps)") }
+}
+
+extension Problem {
+    /// The stored problem, or the same with `steps` time steps when given.
+    func reintegrated(steps: Int?) -> Problem {
+        guard let steps else { return self }
+        return integrated(with: IntegratorSettings(scheme: integrator.scheme, steps: steps))
+    }
+
+    /// "; integrated with N rk4 steps (the run used M)" when `steps` overrides the run's.
+    func reintegrationNote(steps: Int?) -> String {
+        guard let steps else { return "" }
+        return "; integrated with \(steps) \(integrator.scheme.rawValue) steps (the run used \(integrator.steps))"
+    }
+}
+
 func loadCheckpointAndProblem(_ path: String) -> (Checkpoint, Problem) {
     let cp: Checkpoint
     do { cp = try Checkpoint.read(from: path) } catch { fail(error.description, code: ExitCodes.badInput) }

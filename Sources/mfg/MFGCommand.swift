@@ -19,6 +19,12 @@ struct MFGCommand: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
+            // A wrong flag (unknown option, unparsable or out-of-range value) is bad input like a
+            // wrong problem file: exit code 2 as documented, not ArgumentParser's 64.
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(ExitCodes.badInput)
+            }
             exit(withError: error)
         }
     }

@@ -17,15 +17,18 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Largest allowed relative error of ∇ₓΦ(x, 0) (root mean square over samples).")
     var gradientTolerance = 0.05
     @Option(help: "Worker threads (1…64).") var threads = 2
+    @Option(help: ArgumentHelp(stepsHelp)) var steps: Int?
 
     func validate() throws {
         guard (1...10_000_000).contains(samples) else { throw ValidationError("--samples must be in 1…10000000, got \(samples)") }
         guard costTolerance > 0, gradientTolerance > 0 else { throw ValidationError("tolerances must be positive") }
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be in 1…64, got \(threads)") }
+        try validateSteps(steps)
     }
 
     func run() throws {
-        let (cp, problem) = loadCheckpointAndProblem(checkpoint)
+        let (cp, stored) = loadCheckpointAndProblem(checkpoint)
+        let problem = stored.reintegrated(steps: steps)
         if let current = try? String(contentsOfFile: cp.problemFile, encoding: .utf8), current != cp.problemSource {
             fail("\(cp.problemFile) has changed since the run that wrote \(checkpoint); validate against the "
                  + "problem stored in the checkpoint by restoring the file, or solve again", code: ExitCodes.problemChanged)
@@ -41,7 +44,8 @@ struct ValidateCommand: ParsableCommand {
             report = try ClosedFormComparison(solver: solver, parameters: cp.state.bestParameters, exact: exact,
                                               samples: samples, seed: seed)
         } catch { fail(error.description, code: 1) }
-        print(report.render(problem: problem, iteration: cp.state.bestIteration, wallSeconds: cp.state.wallSeconds))
+        print(report.render(problem: problem, iteration: cp.state.bestIteration, wallSeconds: cp.state.wallSeconds,
+                            note: stored.reintegrationNote(steps: steps)))
         var failures: [String] = []
         if report.kineticError > costTolerance { failures.append("L error \(report.kineticError.percent) > \(costTolerance.percent)") }
         if report.terminalError > costTolerance { failures.append("G error \(report.terminalError.percent) > \(costTolerance.percent)") }
@@ -74,7 +78,7 @@ extension ClosedFormComparison {
     }
 
     /// The table `mfg validate` prints.
-    func render(problem: Problem, iteration: Int, wallSeconds: Double) -> String {
+    func render(problem: Problem, iteration: Int, wallSeconds: Double, note: String = "") -> String {
         func label(_ name: String) -> String { name.padding(toLength: 22, withPad: " ", startingAt: 0) }
         func costRow(_ name: String, _ e: PairedEstimate, _ exact: Double) -> String {
             let rel = abs(e.estimate - exact) / max(abs(exact), 1e-300)
@@ -87,7 +91,7 @@ extension ClosedFormComparison {
         let meanExact = exactVariances.reduce(0, +) / Double(exact.d)
         let varianceError = abs(meanVariance - meanExact) / meanExact
         return """
-        \(problem.name): closed-form check (d = \(exact.d), best iterate \(iteration), \(samples) samples, trained \(duration(wallSeconds)))
+        \(problem.name): closed-form check (d = \(exact.d), best iterate \(iteration), \(samples) samples, trained \(duration(wallSeconds))\(note))
         \(label("quantity"))\("neural".leftPadded(12))\("exact".leftPadded(12))\("rel. err".leftPadded(10))\("(s.e.)".leftPadded(10))\("plain MC".leftPadded(12))\("(s.e.)".leftPadded(10))
         \(costRow("L (kinetic)", kinetic, exact.kineticCost))
         \(costRow("G (terminal)", terminal, exact.terminalCost))

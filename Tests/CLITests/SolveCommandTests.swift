@@ -38,6 +38,14 @@ struct SolveCommandTests {
         let eval = try CLI.run(["evaluate", checkpoint, "--samples", "64", "--export-paths", "2"])
         #expect(eval.status == 0, "\(eval.stderr)")
         #expect(eval.stdout.contains("agent,step,t,x1,x2,ell"))
+        // Re-integration on a finer time grid is announced; an out-of-range step count is a bad
+        // flag (exit 2, one message naming it, as for every flag).
+        let fine = try CLI.run(["evaluate", checkpoint, "--samples", "64", "--steps", "8"])
+        #expect(fine.status == 0 && fine.stdout.contains("integrated with 8 rk4 steps (the run used 2)"), "\(fine.stdout)")
+        let zero = try CLI.run(["evaluate", checkpoint, "--steps", "0"])
+        #expect(zero.status == 2 && zero.stderr.contains("--steps must be in 1…4096"), "\(zero.status) \(zero.stderr)")
+        let unknown = try CLI.run(["evaluate", checkpoint, "--stepz", "8"])
+        #expect(unknown.status == 2, "\(unknown.status) \(unknown.stderr)")
 
         // Resume with a longer schedule is a different problem text: refused.
         let longer = dir.appendingPathComponent("longer.yaml")
