@@ -98,6 +98,14 @@ struct SolveCommand: ParsableCommand {
         if let kl = NegativeKLCheck.suspiciousKL(problem: problem, terminal: summary.terminal) {
             print(NegativeKLCheck.message(kl: kl, steps: problem.integrator.steps))
         }
+        // The same Φ on the same validation samples, integrated with 4× the steps.
+        let fineSteps = TimeStepCheck.fineSteps(for: problem.integrator.steps)
+        do {
+            let fine = try Solver(problem: problem.reintegrated(steps: fineSteps), threads: threads, resume: state)
+            let check = TimeStepCheck(coarse: summary, fine: try fine.validationTerms(parameters: state.bestParameters),
+                                      steps: problem.integrator.steps, fineSteps: fineSteps)
+            print(check.message(scheme: problem.integrator.scheme.rawValue))
+        } catch { print("time-step check not run: \(error.description)") }
     }
 }
 

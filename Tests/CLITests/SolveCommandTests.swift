@@ -32,6 +32,7 @@ struct SolveCommandTests {
         #expect(solve.status == 0, "\(solve.stderr)")
         #expect(solve.stdout.contains("summary (best iterate"))
         #expect(solve.stdout.contains("HJB residual"))
+        #expect(solve.stdout.contains("time-step check: J = L + F + G is"), "\(solve.stdout)")
         let checkpoint = out.appendingPathComponent("checkpoint.h5").path
         #expect(FileManager.default.fileExists(atPath: checkpoint))
 

@@ -37,7 +37,7 @@ struct ProblemFilesTests {
         #expect(parts[1].component.mean[2...].allSatisfy { $0 == 0 })
         #expect(p.kineticWeight == 2 && p.terminal == .kl(weight: 5))
         #expect(p.penalties == Penalties(hjb: 3, terminalHJB: 3))
-        #expect(p.integrator == IntegratorSettings(scheme: .rk4, steps: 2))
+        #expect(p.integrator == IntegratorSettings(scheme: .rk4, steps: 4))
         #expect(p.network == NetworkSettings(width: 16, residualLayers: 2, rank: 10, step: 0.5))
         #expect(p.training.precision == .float64 && p.training.validationSize == 4096)
         #expect(p.obstacle == nil && p.obstacleWeight == 0 && p.entropyWeight == 0)
