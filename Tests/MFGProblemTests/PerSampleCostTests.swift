@@ -5,9 +5,9 @@ import MFGMath
 /// The per-agent optimal costs, and the paired estimate `mfg validate` builds on them.
 @Suite("Per-agent costs of the closed form")
 struct PerSampleCostTests {
-    static let cf = GaussianKLTransport(m0: [-1, 0.5, 0], variance0: [0.3, 0.3, 0.8],
-                                        m1: [1, 0, 0.2], variance1: [1, 0.3, 0.5],
-                                        alphaL: 2, lambdaG: 5, T: 1)
+    /// The three-coordinate diagonal case of `DiagonalClosedFormTests` (one coordinate that
+    /// spreads, one that stays, one that shrinks).
+    static let cf = DiagonalClosedFormTests.cf
 
     /// n points from ρ₀ = N(m₀, diag v₀), column-major d × n.
     static func initialPoints(_ cf: GaussianKLTransport, _ n: Int, seed: UInt64) -> [Double] {
