@@ -36,7 +36,7 @@ public struct PairedEstimate: Sendable, Equatable {
     }
 
     /// Mean and standard error of the mean (two passes, so large offsets do not cancel digits).
-    static func meanAndStandardError(_ x: [Double]) -> (Double, Double) {
+    public static func meanAndStandardError(_ x: [Double]) -> (Double, Double) {
         let n = Double(x.count)
         let mean = x.reduce(0, +) / n
         var ss = 0.0

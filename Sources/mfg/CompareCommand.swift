@@ -49,6 +49,8 @@ struct CompareCommand: ParsableCommand {
 /// The neural and grid solutions side by side.
 struct GridComparisonReport {
     let neural: ObjectiveTerms
+    /// Standard errors of the neural L, F, G, J (Monte Carlo over the samples).
+    let standardErrors: (kinetic: Double, interaction: Double, terminal: Double, cost: Double)
     let terminalL1: Double
     let potentialDifference: Double
     /// Mass in the obstacle core {Q > Q_max/2} at the middle time: (time, neural, grid).
@@ -56,6 +58,7 @@ struct GridComparisonReport {
 
     init(solver: Solver, parameters: [Double], reference ref: ReferenceResult, samples: Int, seed: UInt64) throws(TrainingError) {
         neural = try solver.terms(parameters: parameters, samples: samples, seed: seed)
+        standardErrors = try solver.sampleCosts(parameters: parameters, count: samples, seed: seed).standardErrors
         let g = ref.geometry
         let last = Array(ref.density[(g.nt * g.cellsPerLevel)..<((g.nt + 1) * g.cellsPerLevel)])
         let field = CellField(x1Lower: g.x1Lower, dx: g.dx, nx: g.nx, x2Lower: g.x2Lower, dy: g.dy, ny: g.ny, values: last)
@@ -109,21 +112,22 @@ struct GridComparisonReport {
 
     func render(problem: Problem, reference ref: ReferenceResult, samples: Int) -> String {
         let c = ref.costs
-        func row(_ name: String, _ a: Double, _ b: Double) -> String {
+        func row(_ name: String, _ a: Double, _ se: Double, _ b: Double) -> String {
             let rel = abs(a - b) / max(abs(b), 1e-300)
             return name.padding(toLength: 18, withPad: " ", startingAt: 0)
-                + a.short.leftPadded(12) + b.short.leftPadded(12) + rel.percent.leftPadded(11)
+                + a.short.leftPadded(12) + ("± " + se.short).leftPadded(12) + b.short.leftPadded(12) + rel.percent.leftPadded(11)
         }
+        let e = standardErrors
         let g = ref.geometry
         return """
         \(problem.name): neural (\(samples) samples) against grid \(g.nx)×\(g.ny)×\(g.nt) \
         (\(ref.converged ? "converged" : "NOT converged"), \(ref.iterations) iterations, \
         residuals \(ref.residuals.constraint.short) / \(ref.residuals.optimality.short))
-        \("term".padding(toLength: 18, withPad: " ", startingAt: 0))\("neural".leftPadded(12))\("grid".leftPadded(12))\("rel. diff".leftPadded(11))
-        \(row("L (kinetic)", neural.kinetic, c.kinetic))
-        \(row("F (interaction)", neural.interaction, c.running))
-        \(row("G (terminal)", neural.terminal, c.terminal))
-        \(row("J = L + F + G", neural.cost, c.total))
+        \("term".padding(toLength: 18, withPad: " ", startingAt: 0))\("neural".leftPadded(12))\("(s.e.)".leftPadded(12))\("grid".leftPadded(12))\("rel. diff".leftPadded(11))
+        \(row("L (kinetic)", neural.kinetic, e.kinetic, c.kinetic))
+        \(row("F (interaction)", neural.interaction, e.interaction, c.running))
+        \(row("G (terminal)", neural.terminal, e.terminal, c.terminal))
+        \(row("J = L + F + G", neural.cost, e.cost, c.total))
         terminal density: relative L1 distance ∫|ρ_N − ρ_G| = \(terminalL1.short)
         Φ(·, \(g.dt.short)) up to a constant, ρ-weighted relative RMS on the support: \(potentialDifference.short)
         """ + (coreMass.map { c in

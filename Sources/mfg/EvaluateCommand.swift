@@ -44,6 +44,11 @@ struct EvaluateCommand: ParsableCommand {
                   + stored.reintegrationNote(steps: steps))
             print("  L \(t.kinetic.short)  F \(t.interaction.short)  G \(t.terminal.short)  J \(t.cost.short)  "
                   + "HJB \(t.hjb.short)  tHJB \(t.terminalHJB.short)  objective \(t.total.short)")
+            if samples > 1 {
+                let e = try solver.sampleCosts(parameters: theta, count: samples, seed: seed).standardErrors
+                print("  standard errors (Monte Carlo): L \(e.kinetic.short)  F \(e.interaction.short)  "
+                      + "G \(e.terminal.short)  J \(e.cost.short)")
+            }
             if let kl = NegativeKLCheck.suspiciousKL(problem: problem, terminal: t.terminal) {
                 print("  " + NegativeKLCheck.message(kl: kl, steps: problem.integrator.steps))
             }

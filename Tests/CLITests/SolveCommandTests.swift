@@ -39,6 +39,7 @@ struct SolveCommandTests {
         let eval = try CLI.run(["evaluate", checkpoint, "--samples", "64", "--export-paths", "2"])
         #expect(eval.status == 0, "\(eval.stderr)")
         #expect(eval.stdout.contains("agent,step,t,x1,x2,ell"))
+        #expect(eval.stdout.contains("standard errors (Monte Carlo): L"), "\(eval.stdout)")
         // Re-integration on a finer time grid is announced; an out-of-range step count is a bad
         // flag (exit 2, one message naming it, as for every flag).
         let fine = try CLI.run(["evaluate", checkpoint, "--samples", "64", "--steps", "8"])

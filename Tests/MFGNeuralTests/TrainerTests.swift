@@ -109,9 +109,9 @@ struct ObstacleCrossingTests {
 
 @Suite("Per-sample costs")
 struct SampleCostTests {
-    /// The per-sample kinetic and terminal costs average to `terms`' L and G on the same seeded
-    /// samples (1e-12 relative: the same numbers summed in a different order), and come with
-    /// the same initial points as `paths`.
+    /// The per-sample kinetic, interaction and terminal costs average to `terms`' L, F and G on
+    /// the same seeded samples (1e-12 relative: the same numbers summed in a different order),
+    /// come with the same initial points as `paths`, and give the standard errors of the means.
     @Test func perSampleCostsAverageToTheTerms() throws {
         _ = blasSingleThreaded
         let solver = try Solver(problem: try tinyProblem(), threads: 2, blockSize: 32)
@@ -121,6 +121,15 @@ struct SampleCostTests {
         let l = costs.kinetic.reduce(0, +) / 100, g = costs.terminal.reduce(0, +) / 100
         #expect(abs(l - terms.kinetic) <= 1e-12 * abs(terms.kinetic), "\(l) vs \(terms.kinetic)")
         #expect(abs(g - terms.terminal) <= 1e-12 * abs(terms.terminal), "\(g) vs \(terms.terminal)")
+        // The tiny problem has an obstacle and entropy, so F is not zero.
+        let f = costs.interaction.reduce(0, +) / 100
+        #expect(terms.interaction != 0 && abs(f - terms.interaction) <= 1e-12 * abs(terms.interaction),
+                "\(f) vs \(terms.interaction)")
+        // Standard errors: sample standard deviation over √n, here of J's per-sample values.
+        let j = (0..<100).map { costs.kinetic[$0] + costs.interaction[$0] + costs.terminal[$0] }
+        let mean = j.reduce(0, +) / 100
+        let sd = (j.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 99).squareRoot()
+        #expect(abs(costs.standardErrors.cost - sd / 10) <= 1e-12 * sd)
         let paths = try solver.paths(parameters: theta, count: 100, seed: 5)
         #expect(costs.x0 == paths.z[0])
     }

@@ -141,13 +141,14 @@ public final class CharacteristicsObjective<T: Scalar> {
         return (z, ell)
     }
 
-    /// Each sample's own kinetic cost ∫|∇ₓΦ|²/(2α_L) dt (by the scheme's quadrature) and
-    /// terminal cost G, unaveraged: their means are `evaluate`'s L and G (up to the order of
-    /// the sums). For error estimates and paired comparisons (`PairedEstimate`).
+    /// Each sample's own kinetic cost ∫|∇ₓΦ|²/(2α_L) dt, running interaction cost
+    /// ∫(λ_Q Q + λ_E log ρ) dt (both by the scheme's quadrature) and terminal cost G,
+    /// unaveraged: their means are `evaluate`'s L, F and G (up to the order of the sums). For
+    /// standard errors and paired comparisons (`PairedEstimate`).
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
     public func sampleCosts(_ network: PotentialNetwork<T>, x0: [T], logRho0: [T])
-        throws(NetworkError) -> (kinetic: [Double], terminal: [Double]) {
+        throws(NetworkError) -> (kinetic: [Double], interaction: [Double], terminal: [Double]) {
         let d = shape.dimension, n = logRho0.count
         guard n >= 1 else { throw .emptyBatch }
         guard x0.count == d * n else {
@@ -155,25 +156,32 @@ public final class CharacteristicsObjective<T: Scalar> {
         }
         let part = BlockPartition(count: n, blockSize: partition.blockSize, threads: partition.threads)
         let scratch = try scratchFor(workers: part.workers)
-        var kinetic = [Double](repeating: 0, count: n), terminal = kinetic
+        var kinetic = [Double](repeating: 0, count: n), interaction = kinetic, terminal = kinetic
+        let lamQ = costs.obstacleWeight, lamE = costs.entropyWeight
         x0.withUnsafeBufferPointer { xp in
             logRho0.withUnsafeBufferPointer { lp in
                 kinetic.withUnsafeMutableBufferPointer { kp in
-                    terminal.withUnsafeMutableBufferPointer { tp in
-                        // Each block writes only its own range of the outputs.
-                        let out = UncheckedSendable((kp.baseAddress!, tp.baseAddress!))
-                        part.runDynamic { w, _, range in
-                            let sc = scratch[w]
-                            _ = forwardBlock(network, sc, xp.baseAddress! + range.lowerBound * d,
-                                             lp.baseAddress! + range.lowerBound, range.count, 1)
-                            (out.value.0 + range.lowerBound).update(from: sc.sumKinetic, count: range.count)
-                            (out.value.1 + range.lowerBound).update(from: sc.terminalCost, count: range.count)
+                    interaction.withUnsafeMutableBufferPointer { ip in
+                        terminal.withUnsafeMutableBufferPointer { tp in
+                            // Each block writes only its own range of the outputs.
+                            let out = UncheckedSendable((kp.baseAddress!, ip.baseAddress!, tp.baseAddress!))
+                            part.runDynamic { w, _, range in
+                                let sc = scratch[w]
+                                _ = forwardBlock(network, sc, xp.baseAddress! + range.lowerBound * d,
+                                                 lp.baseAddress! + range.lowerBound, range.count, 1)
+                                let lo = range.lowerBound
+                                (out.value.0 + lo).update(from: sc.sumKinetic, count: range.count)
+                                (out.value.2 + lo).update(from: sc.terminalCost, count: range.count)
+                                for col in 0..<range.count {
+                                    out.value.1[lo + col] = lamQ * sc.sumObstacle[col] + lamE * sc.sumEntropy[col]
+                                }
+                            }
                         }
                     }
                 }
             }
         }
-        return (kinetic, terminal)
+        return (kinetic, interaction, terminal)
     }
 
     // MARK: - One block, forward

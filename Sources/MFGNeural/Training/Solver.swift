@@ -102,11 +102,21 @@ public struct SampleCosts: Sendable {
     public var x0: [Double]
     /// ∫|∇ₓΦ|²/(2α_L) dt along each characteristic (the scheme's quadrature).
     public var kinetic: [Double]
+    /// ∫(λ_Q Q + λ_E log ρ) dt along each characteristic (zero without a running cost).
+    public var interaction: [Double]
     /// G per sample: λ_G(log ρ(z_T, T) − log ρ₁(z_T)) for a KL terminal cost, λ_G g(z_T) for a preference.
     public var terminal: [Double]
 
-    public init(x0: [Double], kinetic: [Double], terminal: [Double]) {
+    public init(x0: [Double], kinetic: [Double], interaction: [Double]? = nil, terminal: [Double]) {
         self.x0 = x0; self.kinetic = kinetic; self.terminal = terminal
+        self.interaction = interaction ?? [Double](repeating: 0, count: kinetic.count)
+    }
+
+    /// Standard errors of the sample means of L, F, G and J = L + F + G.
+    public var standardErrors: (kinetic: Double, interaction: Double, terminal: Double, cost: Double) {
+        func se(_ x: [Double]) -> Double { PairedEstimate.meanAndStandardError(x).1 }
+        let total = (0..<kinetic.count).map { kinetic[$0] + interaction[$0] + terminal[$0] }
+        return (se(kinetic), se(interaction), se(terminal), se(total))
     }
 }
 
@@ -149,7 +159,8 @@ extension Trainer {
         let s = self.samples(count: count, seed: seed)
         do {
             let c = try objective.sampleCosts(net, x0: s.x0, logRho0: s.logRho0)
-            return SampleCosts(x0: s.x0.map { Double($0) }, kinetic: c.kinetic, terminal: c.terminal)
+            return SampleCosts(x0: s.x0.map { Double($0) }, kinetic: c.kinetic, interaction: c.interaction,
+                               terminal: c.terminal)
         } catch { throw .network(error) }
     }
 
