@@ -57,8 +57,9 @@ struct GridComparisonReport {
     var coreMass: (time: Double, neural: Double, grid: Double)?
 
     init(solver: Solver, parameters: [Double], reference ref: ReferenceResult, samples: Int, seed: UInt64) throws(TrainingError) {
-        neural = try solver.terms(parameters: parameters, samples: samples, seed: seed)
-        standardErrors = try solver.sampleCosts(parameters: parameters, count: samples, seed: seed).standardErrors
+        let costs = try solver.sampleCosts(parameters: parameters, count: samples, seed: seed)
+        neural = costs.terms
+        standardErrors = costs.standardErrors
         let g = ref.geometry
         let last = Array(ref.density[(g.nt * g.cellsPerLevel)..<((g.nt + 1) * g.cellsPerLevel)])
         let field = CellField(x1Lower: g.x1Lower, dx: g.dx, nx: g.nx, x2Lower: g.x2Lower, dy: g.dy, ny: g.ny, values: last)

@@ -39,13 +39,14 @@ struct EvaluateCommand: ParsableCommand {
         let theta = parameters == "best" ? cp.state.bestParameters : cp.state.parameters
         var out = ""
         do {
-            let t = try solver.terms(parameters: theta, samples: samples, seed: seed)
+            let costs = try solver.sampleCosts(parameters: theta, count: samples, seed: seed)
+            let t = costs.terms
             print("\(problem.name): \(parameters) parameters (iteration \(parameters == "best" ? cp.state.bestIteration : cp.state.iteration)), \(samples) samples"
                   + stored.reintegrationNote(steps: steps))
             print("  L \(t.kinetic.short)  F \(t.interaction.short)  G \(t.terminal.short)  J \(t.cost.short)  "
                   + "HJB \(t.hjb.short)  tHJB \(t.terminalHJB.short)  objective \(t.total.short)")
             if samples > 1 {
-                let e = try solver.sampleCosts(parameters: theta, count: samples, seed: seed).standardErrors
+                let e = costs.standardErrors
                 print("  standard errors (Monte Carlo): L \(e.kinetic.short)  F \(e.interaction.short)  "
                       + "G \(e.terminal.short)  J \(e.cost.short)")
             }

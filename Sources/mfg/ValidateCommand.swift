@@ -68,13 +68,10 @@ extension ClosedFormComparison {
         throws(TrainingError) {
         let d = exact.d
         let costs = try solver.sampleCosts(parameters: parameters, count: samples, seed: seed)
-        let terms = try solver.terms(parameters: parameters, samples: samples, seed: seed)
-        let paths = try solver.paths(parameters: parameters, count: samples, seed: seed)
         var points = Matrix<Double>(rows: d + 1, cols: samples)
         for c in 0..<samples { for j in 0..<d { points[j, c] = costs.x0[c * d + j] } }
         let values = try solver.potential(parameters: parameters, points: points)
-        self.init(exact: exact, costs: costs, terminalPoints: paths.z[paths.z.count - 1], gradients: values.gradient,
-                  hjb: terms.hjb, terminalHJB: terms.terminalHJB)
+        self.init(exact: exact, costs: costs, gradients: values.gradient)
     }
 
     /// The table `mfg validate` prints.

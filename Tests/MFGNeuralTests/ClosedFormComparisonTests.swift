@@ -10,7 +10,7 @@ struct ClosedFormComparisonTests {
 
     /// Inputs built from the exact solution itself at `n` points: the exact per-agent costs,
     /// end points and ∇Φ, with the end points moved by `shift` in coordinate 3 when asked.
-    static func exactInputs(n: Int, shift: Double = 0) -> (SampleCosts, [Double], Matrix<Double>) {
+    static func exactInputs(n: Int, shift: Double = 0) -> (SampleCosts, Matrix<Double>) {
         let cf = exact, d = cf.d
         var rng = RandomSource(seed: 3)
         var x0: [Double] = rng.gaussians(d * n)
@@ -20,9 +20,9 @@ struct ClosedFormComparisonTests {
         let g = cf.gradients(x0, count: n, at: 0)
         var grad = Matrix<Double>(rows: d + 1, cols: n)
         for c in 0..<n { for j in 0..<d { grad[j, c] = g[c * d + j] } }
-        let costs = SampleCosts(x0: x0, kinetic: cf.kineticCosts(from: x0, count: n),
+        let costs = SampleCosts(x0: x0, terminalPoints: zT, kinetic: cf.kineticCosts(from: x0, count: n),
                                 terminal: cf.terminalCosts(from: x0, count: n))
-        return (costs, zT, grad)
+        return (costs, grad)
     }
 
     /// The exact solution compared with itself: paired estimates exactly L*, G*, J* (rounding,
@@ -30,9 +30,8 @@ struct ClosedFormComparisonTests {
     /// them by sampling noise only (within 5 standard errors); the terminal law matches m*, s*²
     /// to sampling precision (n = 4096: 5 standard errors of a mean, √(s²/n)).
     @Test func theExactSolutionComparesExactly() {
-        let (costs, zT, grad) = Self.exactInputs(n: 4096)
-        let r = ClosedFormComparison(exact: Self.exact, costs: costs, terminalPoints: zT, gradients: grad,
-                                     hjb: 0, terminalHJB: 0)
+        let (costs, grad) = Self.exactInputs(n: 4096)
+        let r = ClosedFormComparison(exact: Self.exact, costs: costs, gradients: grad)
         #expect(r.kineticError < 1e-12 && r.terminalError < 1e-12 && r.totalError < 1e-12)
         #expect(r.terminal.standardError < 1e-12 && r.kinetic.standardError < 1e-12)
         #expect(r.gradientError == 0)
@@ -47,11 +46,10 @@ struct ClosedFormComparisonTests {
     /// A gradient off by 10 % everywhere is reported as a 10 % error (to rounding), and an end
     /// point shift shows in the terminal mean.
     @Test func errorsAreReported() {
-        let (costs, zT, exactGradients) = Self.exactInputs(n: 512, shift: 0.25)
+        let (costs, exactGradients) = Self.exactInputs(n: 512, shift: 0.25)
         var grad = exactGradients
         for c in 0..<512 { for j in 0..<3 { grad[j, c] *= 1.1 } }
-        let r = ClosedFormComparison(exact: Self.exact, costs: costs, terminalPoints: zT, gradients: grad,
-                                     hjb: 0, terminalHJB: 0)
+        let r = ClosedFormComparison(exact: Self.exact, costs: costs, gradients: grad)
         #expect(abs(r.gradientError - 0.1) < 1e-12)
         #expect(abs(r.terminalMean[2] - 0.25) < 0.1)   // m*₃ = 0; 4 standard errors √(0.3/512) ≈ 0.024
     }

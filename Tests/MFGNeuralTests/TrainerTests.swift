@@ -130,7 +130,9 @@ struct SampleCostTests {
         let mean = j.reduce(0, +) / 100
         let sd = (j.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 99).squareRoot()
         #expect(abs(costs.standardErrors.cost - sd / 10) <= 1e-12 * sd)
+        #expect(costs.terms == terms, "one integration gives evaluate's terms, bit for bit")
         let paths = try solver.paths(parameters: theta, count: 100, seed: 5)
         #expect(costs.x0 == paths.z[0])
+        #expect(costs.terminalPoints == paths.z[paths.z.count - 1])
     }
 }

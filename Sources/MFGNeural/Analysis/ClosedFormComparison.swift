@@ -30,15 +30,13 @@ public struct ClosedFormComparison: Sendable {
     public let terminalVariances: [Double]
 
     /// - Parameters:
-    ///   - costs: the solution's per-sample costs at n samples x₀ (`Solver.sampleCosts`).
-    ///   - terminalPoints: z(T) of the same samples, d × n (the last entry of `SolverPaths.z`).
+    ///   - costs: the solution's per-sample costs and end points at n samples x₀, with its
+    ///     terms (`Solver.sampleCosts`).
     ///   - gradients: ∇ₛΦ at (x₀, 0), (d + 1) × n (`Solver.potential`; the time row is ignored).
-    ///   - hjb, terminalHJB: the solution's residual terms on the same samples.
     /// (The solver calls stay with the caller: a module-internal caller of `Solver` here once
     /// broke the release link, see docs/architecture.md.)
-    public init(exact: GaussianKLTransport, costs: SampleCosts, terminalPoints zT: [Double],
-                gradients: Matrix<Double>, hjb: Double, terminalHJB: Double) {
-        let d = exact.d, samples = costs.kinetic.count
+    public init(exact: GaussianKLTransport, costs: SampleCosts, gradients: Matrix<Double>) {
+        let d = exact.d, samples = costs.kinetic.count, zT = costs.terminalPoints
         precondition(costs.x0.count == d * samples && zT.count == d * samples && gradients.cols == samples
                      && gradients.rows == d + 1, "ClosedFormComparison: inconsistent sample counts")
         self.exact = exact
@@ -50,8 +48,8 @@ public struct ClosedFormComparison: Sendable {
         total = PairedEstimate(values: zip(costs.kinetic, costs.terminal).map { $0 + $1 },
                                controls: zip(kineticControl, terminalControl).map { $0 + $1 },
                                controlMean: exact.totalCost)
-        self.hjb = hjb
-        self.terminalHJB = terminalHJB
+        hjb = costs.terms.hjb
+        terminalHJB = costs.terms.terminalHJB
 
         let exactGradients = exact.gradients(costs.x0, count: samples, at: 0)
         var num = 0.0, den = 0.0

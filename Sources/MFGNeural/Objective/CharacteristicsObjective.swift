@@ -141,14 +141,16 @@ public final class CharacteristicsObjective<T: Scalar> {
         return (z, ell)
     }
 
-    /// Each sample's own kinetic cost ∫|∇ₓΦ|²/(2α_L) dt, running interaction cost
-    /// ∫(λ_Q Q + λ_E log ρ) dt (both by the scheme's quadrature) and terminal cost G,
-    /// unaveraged: their means are `evaluate`'s L, F and G (up to the order of the sums). For
-    /// standard errors and paired comparisons (`PairedEstimate`).
+    /// One integration, everything per sample: each sample's own kinetic cost ∫|∇ₓΦ|²/(2α_L) dt,
+    /// running interaction cost ∫(λ_Q Q + λ_E log ρ) dt (both by the scheme's quadrature) and
+    /// terminal cost G, unaveraged, and its end point z_T (d × n); with the averaged `terms`,
+    /// summed per block in block order exactly as `evaluate` sums them (so they are equal to
+    /// `evaluate`'s without gradient, bit for bit). For standard errors and paired comparisons
+    /// (`PairedEstimate`).
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
-    public func sampleCosts(_ network: PotentialNetwork<T>, x0: [T], logRho0: [T])
-        throws(NetworkError) -> (kinetic: [Double], interaction: [Double], terminal: [Double]) {
+    public func sampleCosts(_ network: PotentialNetwork<T>, x0: [T], logRho0: [T]) throws(NetworkError)
+        -> (terms: ObjectiveTerms, kinetic: [Double], interaction: [Double], terminal: [Double], terminalPoints: [T]) {
         let d = shape.dimension, n = logRho0.count
         guard n >= 1 else { throw .emptyBatch }
         guard x0.count == d * n else {
@@ -156,32 +158,36 @@ public final class CharacteristicsObjective<T: Scalar> {
         }
         let part = BlockPartition(count: n, blockSize: partition.blockSize, threads: partition.threads)
         let scratch = try scratchFor(workers: part.workers)
-        var kinetic = [Double](repeating: 0, count: n), interaction = kinetic, terminal = kinetic
-        let lamQ = costs.obstacleWeight, lamE = costs.entropyWeight
+        var termsPerBlock = [ObjectiveTerms](repeating: ObjectiveTerms(), count: part.blockCount)
+        var perSample = [Double](repeating: 0, count: 3 * n)      // kinetic | interaction | terminal
+        var zT = [T](repeating: 0, count: d * n)
+        let lamQ = costs.obstacleWeight, lamE = costs.entropyWeight, weight = 1 / Double(n)
         x0.withUnsafeBufferPointer { xp in
             logRho0.withUnsafeBufferPointer { lp in
-                kinetic.withUnsafeMutableBufferPointer { kp in
-                    interaction.withUnsafeMutableBufferPointer { ip in
-                        terminal.withUnsafeMutableBufferPointer { tp in
-                            // Each block writes only its own range of the outputs.
-                            let out = UncheckedSendable((kp.baseAddress!, ip.baseAddress!, tp.baseAddress!))
-                            part.runDynamic { w, _, range in
-                                let sc = scratch[w]
-                                _ = forwardBlock(network, sc, xp.baseAddress! + range.lowerBound * d,
-                                                 lp.baseAddress! + range.lowerBound, range.count, 1)
-                                let lo = range.lowerBound
-                                (out.value.0 + lo).update(from: sc.sumKinetic, count: range.count)
-                                (out.value.2 + lo).update(from: sc.terminalCost, count: range.count)
-                                for col in 0..<range.count {
-                                    out.value.1[lo + col] = lamQ * sc.sumObstacle[col] + lamE * sc.sumEntropy[col]
+                termsPerBlock.withUnsafeMutableBufferPointer { tb in
+                    perSample.withUnsafeMutableBufferPointer { ps in
+                        zT.withUnsafeMutableBufferPointer { zp in
+                            // Each block writes only its own entries of the outputs.
+                            let out = UncheckedSendable((tb.baseAddress!, ps.baseAddress!, zp.baseAddress!))
+                            part.runDynamic { w, b, range in
+                                let sc = scratch[w], lo = range.lowerBound, nb = range.count
+                                out.value.0[b] = forwardBlock(network, sc, xp.baseAddress! + lo * d,
+                                                              lp.baseAddress! + lo, nb, weight)
+                                (out.value.1 + lo).update(from: sc.sumKinetic, count: nb)
+                                (out.value.1 + 2 * n + lo).update(from: sc.terminalCost, count: nb)
+                                for col in 0..<nb {
+                                    out.value.1[n + lo + col] = lamQ * sc.sumObstacle[col] + lamE * sc.sumEntropy[col]
                                 }
+                                (out.value.2 + lo * d).update(from: sc.z[steps], count: nb * d)
                             }
                         }
                     }
                 }
             }
         }
-        return (kinetic, interaction, terminal)
+        var total = ObjectiveTerms()
+        for t in termsPerBlock { total = total + t }
+        return (total, Array(perSample[0..<n]), Array(perSample[n..<(2 * n)]), Array(perSample[(2 * n)...]), zT)
     }
 
     // MARK: - One block, forward

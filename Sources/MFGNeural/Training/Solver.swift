@@ -66,8 +66,8 @@ public final class Solver {
         }
     }
 
-    /// Each sample's kinetic and terminal cost, from `count` seeded samples (the same x₀ as
-    /// `paths` and `terms` with that seed).
+    /// One integration from `count` seeded samples (the same x₀ as `paths` and `terms` with that
+    /// seed): the objective terms, and each sample's costs and end point.
     public func sampleCosts(parameters: [Double], count: Int, seed: UInt64) throws(TrainingError) -> SampleCosts {
         switch core {
         case .float32(let t): return try t.sampleCosts(parameters, count, seed)
@@ -96,10 +96,14 @@ public struct SolverPaths: Sendable {
     }
 }
 
-/// Per-sample costs of a solution: what each agent, starting at its x₀, pays.
+/// Per-sample costs of a solution: what each agent, starting at its x₀, pays, and where it ends.
 public struct SampleCosts: Sendable {
+    /// The objective terms (averages, with the HJB residuals), as `Solver.terms` gives them.
+    public var terms: ObjectiveTerms
     /// Initial points, d × n (column-major).
     public var x0: [Double]
+    /// End points z(T), d × n.
+    public var terminalPoints: [Double]
     /// ∫|∇ₓΦ|²/(2α_L) dt along each characteristic (the scheme's quadrature).
     public var kinetic: [Double]
     /// ∫(λ_Q Q + λ_E log ρ) dt along each characteristic (zero without a running cost).
@@ -107,8 +111,10 @@ public struct SampleCosts: Sendable {
     /// G per sample: λ_G(log ρ(z_T, T) − log ρ₁(z_T)) for a KL terminal cost, λ_G g(z_T) for a preference.
     public var terminal: [Double]
 
-    public init(x0: [Double], kinetic: [Double], interaction: [Double]? = nil, terminal: [Double]) {
-        self.x0 = x0; self.kinetic = kinetic; self.terminal = terminal
+    public init(terms: ObjectiveTerms = ObjectiveTerms(), x0: [Double], terminalPoints: [Double] = [],
+                kinetic: [Double], interaction: [Double]? = nil, terminal: [Double]) {
+        self.terms = terms; self.x0 = x0; self.terminalPoints = terminalPoints
+        self.kinetic = kinetic; self.terminal = terminal
         self.interaction = interaction ?? [Double](repeating: 0, count: kinetic.count)
     }
 
@@ -159,8 +165,8 @@ extension Trainer {
         let s = self.samples(count: count, seed: seed)
         do {
             let c = try objective.sampleCosts(net, x0: s.x0, logRho0: s.logRho0)
-            return SampleCosts(x0: s.x0.map { Double($0) }, kinetic: c.kinetic, interaction: c.interaction,
-                               terminal: c.terminal)
+            return SampleCosts(terms: c.terms, x0: s.x0.map { Double($0) }, terminalPoints: c.terminalPoints.map { Double($0) },
+                               kinetic: c.kinetic, interaction: c.interaction, terminal: c.terminal)
         } catch { throw .network(error) }
     }
 
