@@ -30,4 +30,14 @@ extension GaussianKLTransport {
     public func logDensities(_ x: [Double], count n: Int, at t: Double) -> [Double] {
         columns(x, n).map { logDensity($0, at: t) }
     }
+
+    /// Each agent's optimal kinetic cost (`kineticCost(from:)`) for the n columns of `x0`.
+    public func kineticCosts(from x0: [Double], count n: Int) -> [Double] {
+        columns(x0, n).map { kineticCost(from: $0) }
+    }
+
+    /// Each agent's optimal terminal cost (`terminalCost(from:)`) for the n columns of `x0`.
+    public func terminalCosts(from x0: [Double], count n: Int) -> [Double] {
+        columns(x0, n).map { terminalCost(from: $0) }
+    }
 }

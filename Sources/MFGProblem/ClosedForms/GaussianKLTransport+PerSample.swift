@@ -22,16 +22,4 @@ extension GaussianKLTransport {
         let xT = path(from: x0, at: T)
         return lambdaG * (logDensity(xT, at: T) - targetLogDensity(xT))
     }
-
-    /// `kineticCost(from:)` for the n columns of `x0` (d × n, column-major).
-    public func kineticCosts(from x0: [Double], count n: Int) -> [Double] {
-        precondition(x0.count == d * n, "GaussianKLTransport: expected \(d)×\(n) values, got \(x0.count)")
-        return (0..<n).map { kineticCost(from: Array(x0[($0 * d)..<(($0 + 1) * d)])) }
-    }
-
-    /// `terminalCost(from:)` for the n columns of `x0` (d × n, column-major).
-    public func terminalCosts(from x0: [Double], count n: Int) -> [Double] {
-        precondition(x0.count == d * n, "GaussianKLTransport: expected \(d)×\(n) values, got \(x0.count)")
-        return (0..<n).map { terminalCost(from: Array(x0[($0 * d)..<(($0 + 1) * d)])) }
-    }
 }
