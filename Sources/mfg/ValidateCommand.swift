@@ -11,7 +11,7 @@ struct ValidateCommand: ParsableCommand {
         abstract: "Compare a checkpoint with the closed-form solution of its problem (Gaussian transport).")
 
     @Argument(help: "A checkpoint written by `mfg solve`.") var checkpoint: String
-    @Option(help: "Samples from ρ₀ for the comparison (1…10000000).") var samples = 16384
+    @Option(help: "Samples from ρ₀ for the comparison (2…10000000; standard errors need two).") var samples = 16384
     @Option(help: "Seed of those samples.") var seed: UInt64 = 2024
     @Option(help: "Largest allowed relative error of L and of G.") var costTolerance = 0.01
     @Option(help: "Largest allowed relative error of ∇ₓΦ(x, 0) (root mean square over samples).")
@@ -20,7 +20,7 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: ArgumentHelp(stepsHelp)) var steps: Int?
 
     func validate() throws {
-        guard (1...10_000_000).contains(samples) else { throw ValidationError("--samples must be in 1…10000000, got \(samples)") }
+        guard (2...10_000_000).contains(samples) else { throw ValidationError("--samples must be in 2…10000000, got \(samples)") }
         guard costTolerance > 0, gradientTolerance > 0 else { throw ValidationError("tolerances must be positive") }
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be in 1…64, got \(threads)") }
         try validateSteps(steps)

@@ -76,6 +76,9 @@ struct SolveCommandTests {
         #expect(v.stdout.contains("L (kinetic)") && v.stdout.contains("FAIL"))
         #expect(v.stdout.contains("plain MC") && v.stdout.contains("paired estimates"), "\(v.stdout)")
 
+        let one = try CLI.run(["validate", cp1, "--samples", "1"])
+        #expect(one.status == 2 && one.stderr.contains("--samples must be in 2…10000000"), "\(one.stderr)")
+
         let loose = try CLI.run(["validate", cp1, "--samples", "256", "--cost-tolerance", "1000", "--gradient-tolerance", "1000"])
         #expect(loose.status == 0, "\(loose.stdout) \(loose.stderr)")
 
