@@ -10,7 +10,7 @@
 ///
 /// Contraction (FMA) is off so that all variants round identically.
 #include <stdint.h>
-#include "CKernels.h"
+#include "Dispatch.h"
 
 #pragma STDC FP_CONTRACT OFF
 #pragma clang fp contract(off)
@@ -84,7 +84,8 @@ INLINE void sigma_tanh_f32(float x, float *sigma, float *tanh_out) {
 }
 
 /// The loops, instantiated once per instruction set (the attribute lets clang vectorize the
-/// inlined body with that set's registers).
+/// inlined body with that set's registers). Not through MFG_VARIANTS: this file keeps FMA off
+/// (its AVX2 copy targets "avx2" alone), and is dispatched with Dispatch.h's PICK.
 #define ACTIVATION_LOOPS(T, NAME, SIGMA, ATTR)                                                    \
     ATTR static void NAME(size_t n, const T *restrict pre, const T *restrict prev, T h,           \
                           T *restrict act, T *restrict sp, T *restrict spp) {                     \
@@ -112,24 +113,12 @@ ACTIVATION_LOOPS(float, act_f32_avx512, sigma_tanh_f32, __attribute__((target("a
 
 void mfg_activation_f64_level(int level, size_t n, const double *pre, const double *prev, double h,
                               double *act, double *sp, double *spp) {
-    int best = mfg_kernel_level_best();
-    if (level > best) level = best;
-#if defined(__x86_64__)
-    if (level >= 2) { act_f64_avx512(n, pre, prev, h, act, sp, spp); return; }
-    if (level == 1) { act_f64_avx2(n, pre, prev, h, act, sp, spp); return; }
-#endif
-    act_f64_base(n, pre, prev, h, act, sp, spp);
+    PICK(act_f64, clamp_level(level))(n, pre, prev, h, act, sp, spp);
 }
 
 void mfg_activation_f32_level(int level, size_t n, const float *pre, const float *prev, float h,
                               float *act, float *sp, float *spp) {
-    int best = mfg_kernel_level_best();
-    if (level > best) level = best;
-#if defined(__x86_64__)
-    if (level >= 2) { act_f32_avx512(n, pre, prev, h, act, sp, spp); return; }
-    if (level == 1) { act_f32_avx2(n, pre, prev, h, act, sp, spp); return; }
-#endif
-    act_f32_base(n, pre, prev, h, act, sp, spp);
+    PICK(act_f32, clamp_level(level))(n, pre, prev, h, act, sp, spp);
 }
 
 void mfg_activation_f64(size_t n, const double *pre, const double *prev, double h,

@@ -13,7 +13,7 @@
 ///   ā += h(σ″ ⊙ Σ + Δ̄ σ‴ ⊙ z ⊙ q),  z̄ += hΔ̄ σ″ ⊙ q.
 /// (K̄ += Σ P̄_j J_{k−1,j}ᵀ stays a BLAS gemm over the stored P̄.)
 #include <stddef.h>
-#include "CKernels.h"
+#include "Dispatch.h"
 
 #pragma clang fp contract(fast)
 
@@ -108,29 +108,10 @@ typedef double vd16 __attribute__((vector_size(128), aligned(8)));
         }                                                                                          \
     }
 
-#define VARIANTS(MACRO, T, V, BASE)                                                                \
-    MACRO(T, V, BASE##_base, )                                                                     \
-    MACRO(T, V, BASE##_avx2, __attribute__((target("avx2,fma"))))                                  \
-    MACRO(T, V, BASE##_avx512, __attribute__((target("avx512f"))))
-
-#if defined(__x86_64__)
-VARIANTS(JAC_FORWARD, double, vd16, jf_f64)
-VARIANTS(JAC_FORWARD, float, vf16, jf_f32)
-VARIANTS(JAC_REVERSE, double, vd16, jr_f64)
-VARIANTS(JAC_REVERSE, float, vf16, jr_f32)
-#define PICK(BASE, level) ((level) >= 2 ? BASE##_avx512 : (level) == 1 ? BASE##_avx2 : BASE##_base)
-#else
-JAC_FORWARD(double, vd16, jf_f64_base, )
-JAC_FORWARD(float, vf16, jf_f32_base, )
-JAC_REVERSE(double, vd16, jr_f64_base, )
-JAC_REVERSE(float, vf16, jr_f32_base, )
-#define PICK(BASE, level) BASE##_base
-#endif
-
-static int clamp_level(int level) {
-    int best = mfg_kernel_level_best();
-    return level > best ? best : level;
-}
+MFG_VARIANTS(JAC_FORWARD, jf_f64, double, vd16)
+MFG_VARIANTS(JAC_FORWARD, jf_f32, float, vf16)
+MFG_VARIANTS(JAC_REVERSE, jr_f64, double, vd16)
+MFG_VARIANTS(JAC_REVERSE, jr_f32, float, vf16)
 
 void mfg_w16_jacobian_forward_f64(int level, size_t nb, size_t dJ, const double *K, const double *jPrev,
                                   const double *sp, double h, double *P, double *q, double *jNext) {

@@ -6,7 +6,7 @@
 /// call overhead. Compiled per instruction set (CKernels.h); contraction allowed (FMA), so
 /// the last bits depend on the instruction set, never on the run.
 #include <stddef.h>
-#include "CKernels.h"
+#include "Dispatch.h"
 
 #pragma clang fp contract(fast)
 
@@ -27,24 +27,8 @@ typedef double vd8 __attribute__((vector_size(64), aligned(8)));
         }                                                                                          \
     }
 
-#if defined(__x86_64__)
-#define VARIANTS(T, V, W, BASE)                                                                    \
-    OUTER(T, V, W, BASE##_base, )                                                                  \
-    OUTER(T, V, W, BASE##_avx2, __attribute__((target("avx2,fma"))))                               \
-    OUTER(T, V, W, BASE##_avx512, __attribute__((target("avx512f"))))
-VARIANTS(double, vd8, 8, outer_f64)
-VARIANTS(float, vf16, 16, outer_f32)
-#define PICK(BASE, level) ((level) >= 2 ? BASE##_avx512 : (level) == 1 ? BASE##_avx2 : BASE##_base)
-#else
-OUTER(double, vd8, 8, outer_f64_base, )
-OUTER(float, vf16, 16, outer_f32_base, )
-#define PICK(BASE, level) BASE##_base
-#endif
-
-static int clamp_level(int level) {
-    int best = mfg_kernel_level_best();
-    return level > best ? best : level;
-}
+MFG_VARIANTS(OUTER, outer_f64, double, vd8, 8)
+MFG_VARIANTS(OUTER, outer_f32, float, vf16, 16)
 
 void mfg_w16_outer_accumulate_f64(int level, size_t n, double alpha, const double *A, const double *B, double *C) {
     PICK(outer_f64, clamp_level(level))(n, alpha, A, B, C);

@@ -5,7 +5,7 @@
 /// these sizes (16 × 16 × 128) is comparable to the arithmetic. Compiled per instruction set
 /// (CKernels.h); contraction allowed (FMA).
 #include <stddef.h>
-#include "CKernels.h"
+#include "Dispatch.h"
 
 #pragma clang fp contract(fast)
 
@@ -39,24 +39,8 @@ typedef double vd16 __attribute__((vector_size(128), aligned(8)));
         }                                                                                          \
     }
 
-#if defined(__x86_64__)
-#define VARIANTS(T, V, BASE)                                                                       \
-    PRODUCT(T, V, BASE##_base, )                                                                   \
-    PRODUCT(T, V, BASE##_avx2, __attribute__((target("avx2,fma"))))                                \
-    PRODUCT(T, V, BASE##_avx512, __attribute__((target("avx512f"))))
-VARIANTS(double, vd16, product_f64)
-VARIANTS(float, vf16, product_f32)
-#define PICK(BASE, level) ((level) >= 2 ? BASE##_avx512 : (level) == 1 ? BASE##_avx2 : BASE##_base)
-#else
-PRODUCT(double, vd16, product_f64_base, )
-PRODUCT(float, vf16, product_f32_base, )
-#define PICK(BASE, level) BASE##_base
-#endif
-
-static int clamp_level(int level) {
-    int best = mfg_kernel_level_best();
-    return level > best ? best : level;
-}
+MFG_VARIANTS(PRODUCT, product_f64, double, vd16)
+MFG_VARIANTS(PRODUCT, product_f32, float, vf16)
 
 void mfg_w16_product_f64(int level, int trans, size_t n, double alpha, const double *K, const double *X,
                          double beta, double *C) {
