@@ -10,7 +10,8 @@ extension PotentialNetwork {
     /// sweep, forward sweep); every layer costs one or two gemms over the block. Because the
     /// input adjoint includes the dependence of ∇Φ and ΔΦ on s, it carries Hessian-vector and
     /// third-derivative terms, exactly what reverse mode through a characteristics integrator
-    /// needs. See docs/architecture.md for the derivation.
+    /// needs. See docs/architecture.md for the derivation. The optional parts add their own
+    /// adjoints afterwards (derivations next to their code).
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
     public func backward(phiBar: UnsafePointer<T>?, gradientBar: UnsafePointer<T>?,
@@ -20,6 +21,14 @@ extension PotentialNetwork {
         parameters.withUnsafeBufferPointer { theta in
             backwardKernel(theta.baseAddress!, phiBar, gradientBar, laplacianBar, ws,
                            parameterGradient, inputGradient)
+            if shape.hasQuadratic {
+                quadraticBackward(theta.baseAddress!, phiBar, gradientBar, laplacianBar, ws, parameterGradient,
+                                  inputGradient)
+            }
+            if shape.hasSeparable {
+                separableBackward(theta.baseAddress!, phiBar, gradientBar, laplacianBar, ws, parameterGradient,
+                                  inputGradient)
+            }
         }
     }
 

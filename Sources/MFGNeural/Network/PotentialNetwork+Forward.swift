@@ -31,6 +31,9 @@ extension PotentialNetwork {
     ///    operation is linear, so the sum is the exact trace.
     /// Cost per sample and layer: 2m²d flops for P_k plus O(md) elementwise.
     ///
+    /// The optional parts (`PotentialNetwork+Quadratic.swift`, `PotentialNetwork+Separable.swift`)
+    /// then add their Φ, ∇ₛΦ and ΔₓΦ.
+    ///
     /// With `valueOnly`, only sweep 1 and Φ run: `gradient` and `laplacian` are left stale, and
     /// a following `backward` may only be given Φ̄ (it reads nothing of sweeps 2 and 3 then).
     @_specialize(exported: true, where T == Float)
@@ -48,6 +51,8 @@ extension PotentialNetwork {
         ws.input.update(from: points, count: shape.inputSize * nb)
         parameters.withUnsafeBufferPointer { theta in
             forwardKernel(theta.baseAddress!, ws, nb, valueOnly)
+            if shape.hasQuadratic { quadraticForward(theta.baseAddress!, ws, nb, valueOnly) }
+            if shape.hasSeparable { separableForward(theta.baseAddress!, ws, nb, valueOnly) }
         }
     }
 

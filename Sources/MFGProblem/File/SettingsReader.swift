@@ -3,7 +3,8 @@ enum SettingsReader {
     static func network(_ f: YAMLField?, dimension d: Int) throws(ProblemError) -> NetworkSettings {
         let defaults = NetworkSettings.defaults(dimension: d)
         guard let f else { return defaults }
-        let m = try f.mapping(allowed: ["width", "residual_layers", "rank", "step"])
+        let m = try f.mapping(allowed: ["width", "residual_layers", "rank", "step", "quadratic", "time_degree",
+                                        "separable_width"])
         let width = try m.optional("width")?.integer(minimum: 1) ?? defaults.width
         let layers = try m.optional("residual_layers")?.integer(minimum: 1) ?? defaults.residualLayers
         let rank = try m.optional("rank")?.integer(minimum: 0) ?? defaults.rank
@@ -11,7 +12,28 @@ enum SettingsReader {
             throw rf.fail(.outOfRange(value: String(rank), allowed: "0...\(d + 1), at most dimension + 1"))
         }
         let step = try m.optional("step")?.positive() ?? 1 / Double(layers)
-        return NetworkSettings(width: width, residualLayers: layers, rank: rank, step: step)
+        let quadratic = try m.optional("quadratic")?.keyword(QuadraticStructure.self) ?? defaults.quadratic
+        let degree = try bounded(m.optional("time_degree"), NetworkSettings.timeDegreeRange) ?? defaults.timeDegree
+        let separable = try bounded(m.optional("separable_width"), NetworkSettings.separableWidthRange)
+            ?? defaults.separableWidth
+        if quadratic == .full, !NetworkSettings.fullQuadraticFits(dimension: d, timeDegree: degree),
+           let qf = m.optional("quadratic") {
+            throw qf.fail(.inconsistent("'full' needs d²·(time_degree + 1) = \(d)²·\(degree + 1) values, more than "
+                                        + "the limit \(NetworkSettings.fullQuadraticValueLimit); use 'diagonal' "
+                                        + "or a lower time_degree"))
+        }
+        return NetworkSettings(width: width, residualLayers: layers, rank: rank, step: step, quadratic: quadratic,
+                               timeDegree: degree, separableWidth: separable)
+    }
+
+    /// An optional integer field within `range`.
+    private static func bounded(_ f: YAMLField?, _ range: ClosedRange<Int>) throws(ProblemError) -> Int? {
+        guard let f else { return nil }
+        let v = try f.integer()
+        guard range.contains(v) else {
+            throw f.fail(.outOfRange(value: String(v), allowed: "\(range.lowerBound)...\(range.upperBound)"))
+        }
+        return v
     }
 
     static func integrator(_ f: YAMLField?) throws(ProblemError) -> IntegratorSettings {
