@@ -37,7 +37,9 @@ public struct NetworkShape: Equatable, Sendable, CustomStringConvertible {
     /// horizon, so τ ∈ [0, 1] on the time interval and one initialisation fits every horizon).
     public let timeScale: Double
 
-    /// Validates and builds a shape; `rank` defaults to min(10, d + 1), `step` to 1/R.
+    /// Validates and builds a shape; `rank` defaults to min(10, d + 1), `step` to 1/R. Without a
+    /// quadratic part `timeDegree` is stored as the default 2, and without any optional part
+    /// `timeScale` as 1 (neither is used then).
     public init(dimension: Int, width: Int, residualLayers: Int, rank: Int? = nil,
                 step: Double? = nil, quadratic: QuadraticStructure = .none,
                 timeDegree: Int = NetworkSettings.defaultTimeDegree, separableWidth: Int = 0,
@@ -71,10 +73,12 @@ public struct NetworkShape: Equatable, Sendable, CustomStringConvertible {
         self.residualLayers = residualLayers
         self.rank = r
         self.step = h
+        // Fields a shape does not use take canonical values, so equal networks have equal
+        // shapes (a problem's horizon does not make its network without parts differ).
         self.quadratic = quadratic
-        self.timeDegree = timeDegree
+        self.timeDegree = quadratic == .none ? NetworkSettings.defaultTimeDegree : timeDegree
         self.separableWidth = separableWidth
-        self.timeScale = timeScale
+        self.timeScale = quadratic == .none && separableWidth == 0 ? 1 : timeScale
     }
 
     /// Length of the input s = (x, t).

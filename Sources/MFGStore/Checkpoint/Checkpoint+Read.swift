@@ -1,4 +1,5 @@
 import MFGNeural
+import MFGProblem
 
 extension Checkpoint {
     /// Reads a checkpoint, refusing other files, other format versions and damaged files.
@@ -12,14 +13,7 @@ extension Checkpoint {
             guard version == formatVersion else {
                 throw CheckpointError.unsupportedVersion(file: path, found: version, supported: formatVersion)
             }
-            let shape: NetworkShape
-            do {
-                shape = try NetworkShape(dimension: Int(try r.int64Attribute("dimension", on: "network")),
-                                         width: Int(try r.int64Attribute("width", on: "network")),
-                                         residualLayers: Int(try r.int64Attribute("residual_layers", on: "network")),
-                                         rank: Int(try r.int64Attribute("rank", on: "network")),
-                                         step: try r.doubleAttribute("step", on: "network"))
-            } catch let e as NetworkError { throw CheckpointError.corrupt(file: path, detail: e.description) }
+            let shape = try readShape(r, path)
             let theta = try readParameters(r, shape, "network/parameters", path)
             let best = try readParameters(r, shape, "network/best_parameters", path)
             var vectors: [String: [Double]] = [:]
@@ -81,6 +75,35 @@ extension Checkpoint {
         } catch {
             throw CheckpointError.reading(path, error)
         }
+    }
+
+    /// The network's shape. Files written before the optional parts existed have no
+    /// `quadratic`, `time_degree`, `separable_width`, `time_scale` attributes: they hold the
+    /// network without those parts (time scale 1, unused then).
+    private static func readShape(_ r: HDF5Reader, _ path: String) throws -> NetworkShape {
+        func optionalInt(_ name: String, _ legacy: Int) throws -> Int {
+            r.hasAttribute(name, on: "network") ? Int(try r.int64Attribute(name, on: "network")) : legacy
+        }
+        var quadratic = QuadraticStructure.none
+        if r.hasAttribute("quadratic", on: "network") {
+            let word = try r.stringAttribute("quadratic", on: "network")
+            guard let q = QuadraticStructure(rawValue: word) else {
+                throw CheckpointError.corrupt(file: path, detail: "network attribute 'quadratic' is '\(word)' "
+                                              + "(allowed: none, diagonal, full)")
+            }
+            quadratic = q
+        }
+        do {
+            return try NetworkShape(dimension: Int(try r.int64Attribute("dimension", on: "network")),
+                                    width: Int(try r.int64Attribute("width", on: "network")),
+                                    residualLayers: Int(try r.int64Attribute("residual_layers", on: "network")),
+                                    rank: Int(try r.int64Attribute("rank", on: "network")),
+                                    step: try r.doubleAttribute("step", on: "network"), quadratic: quadratic,
+                                    timeDegree: try optionalInt("time_degree", NetworkSettings.defaultTimeDegree),
+                                    separableWidth: try optionalInt("separable_width", 0),
+                                    timeScale: r.hasAttribute("time_scale", on: "network")
+                                        ? try r.doubleAttribute("time_scale", on: "network") : 1)
+        } catch let e as NetworkError { throw CheckpointError.corrupt(file: path, detail: e.description) }
     }
 
     private static func readParameters(_ r: HDF5Reader, _ shape: NetworkShape, _ group: String,
