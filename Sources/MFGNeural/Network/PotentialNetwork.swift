@@ -1,4 +1,8 @@
 import MFGMath
+import Synchronization
+
+/// Process-wide source of `PotentialNetwork.revision` stamps.
+private let revisionCounter = Atomic<UInt64>(0)
 
 /// The value-function network Φ(x, t; θ) with its parameters θ in one flat vector.
 ///
@@ -10,7 +14,15 @@ public struct PotentialNetwork<T: Scalar>: Sendable {
     public let shape: NetworkShape
     public let layout: ParameterLayout
     /// θ, laid out as `layout` says.
-    public var parameters: [T]
+    public var parameters: [T] { didSet { revision = Self.nextRevision() } }
+    /// A stamp unique in the process to this content of `parameters`: set when a network is made
+    /// and renewed by every change of `parameters` (copies share it, and share their θ), so a
+    /// workspace may keep what it derived from θ (the quadratic's M(t)) while the stamp matches.
+    public private(set) var revision: UInt64
+
+    private static func nextRevision() -> UInt64 {
+        revisionCounter.wrappingAdd(1, ordering: .relaxed).newValue
+    }
 
     /// A network with the given parameters; throws if their count does not match the shape.
     public init(shape: NetworkShape, parameters: [T]) throws(NetworkError) {
@@ -22,6 +34,7 @@ public struct PotentialNetwork<T: Scalar>: Sendable {
         self.shape = shape
         self.layout = layout
         self.parameters = parameters
+        self.revision = Self.nextRevision()
     }
 
     /// A freshly initialised network that starts training well: Φ is nearly affine at first.

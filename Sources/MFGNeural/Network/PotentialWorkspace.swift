@@ -72,8 +72,10 @@ public final class PotentialWorkspace<T: Scalar> {
     let quadG: UnsafeMutablePointer<T>
     /// Reverse scratch: four per-coordinate sums over the run (4d).
     let quadAcc: UnsafeMutablePointer<T>
-    /// Runs of equal t in the block last evaluated (the coefficients held are those of the last).
-    var quadRuns = 0
+    /// The (θ revision, τ) the coefficients held were formed for: M, M′, v, v′ (`quadKey`) and
+    /// M″, v″ (`quadSecondKey`). At a Runge–Kutta stage every block has the same τ, so a
+    /// workspace kept per stage forms them once per optimizer step instead of once per block.
+    var quadKey: (revision: UInt64, tau: Double)?, quadSecondKey: (revision: UInt64, tau: Double)?
 
     // Separable part Σᵢ Σⱼ wᵢⱼ σ(aᵢⱼ xᵢ + bᵢⱼ τ + cᵢⱼ), per sample d·q values, entry i + d·j.
     /// Pre-activations in the forward pass, their adjoints ȳ in the reverse pass (dq × nb).

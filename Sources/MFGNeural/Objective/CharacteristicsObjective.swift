@@ -361,7 +361,7 @@ public final class CharacteristicsObjective<T: Scalar> {
         }
         network.backward(phiBar: sc.phiBar, gradientBar: nil, laplacianBar: nil,
                          workspace: sc.stageWorkspaces[steps * stepper.stages], parameterGradient: grad,
-                         inputGradient: sc.inputBar)
+                         inputGradient: sc.inputBar, timeAdjoint: false)
         for col in 0..<nb { for j in 0..<d { zBar[col * d + j] += sc.inputBar[col * dd + j] } }
 
         // Steps in reverse, from the stage workspaces kept by the forward pass.
@@ -394,7 +394,7 @@ public final class CharacteristicsObjective<T: Scalar> {
                     sc.laplacianBar[col] = -kl[col] / alpha
                 }
                 network.backward(phiBar: nil, gradientBar: sc.gradientBar, laplacianBar: sc.laplacianBar,
-                                 workspace: ws, parameterGradient: grad, inputGradient: stageZBar)
+                                 workspace: ws, parameterGradient: grad, inputGradient: stageZBar, timeAdjoint: false)
                 // Ȳᵢ = network input adjoint (z part) + direct dependence of the integrands.
                 let prevKz: UnsafeMutablePointer<T>? = i > 0 ? sc.kBarZ[i - 1] : nil
                 let prevKl: UnsafeMutablePointer<T>? = i > 0 ? sc.kBarEll[i - 1] : nil

@@ -24,6 +24,9 @@ struct IterationCommand: ParsableCommand {
     @Option(help: "Timed iterations; the median is reported (1…100).") var repeats = 3
     @Option(help: "float32, float64 or both.") var precision = "both"
     @Option(help: "Directory holding the crowd-motion problem files (read only).") var problems = "problems"
+    @Option(help: "Networks, comma separated: plain (today's), or optional parts joined by '+': diagonal or full (time-varying quadratic), sep<q> (q separable units per coordinate); ratios are to the first.")
+    var networks = "plain"
+    @Option(help: "Degree of the quadratic part's time basis (0…4).") var timeDegree = 2
 
     func validate() throws {
         try check("block-size", blockSize, 0...65536); try check("threads", threads, 1...64)
@@ -38,33 +41,45 @@ struct IterationCommand: ParsableCommand {
         guard ["float32", "float64", "both"].contains(precision) else {
             throw ValidationError("--precision must be float32, float64 or both, got '\(precision)'")
         }
+        try check("time-degree", timeDegree, NetworkSettings.timeDegreeRange)
+        _ = try NetworkVariant.list(networks)
     }
 
     func run() throws {
+        let variants = try NetworkVariant.list(networks)
         BLASThreads.set(threads)
         let dgemm = gemmRate(Double.self), sgemm = gemmRate(Float.self)
         BLASThreads.set(1)
         let dgemm1 = gemmRate(Double.self), sgemm1 = gemmRate(Float.self)
-        print("# iteration: crowd motion, RK4, Adam, \(threads) threads, block \(blockSize == 0 ? "auto" : "\(blockSize)"), median of \(repeats)")
+        print("# iteration: crowd motion, RK4, Adam, \(threads) threads, block \(blockSize == 0 ? "auto" : "\(blockSize)"), median of \(repeats)"
+              + (variants.count > 1 || variants[0].description != "plain"
+                 ? "; networks \(variants.map(\.description).joined(separator: ", ")), time degree \(timeDegree)" : ""))
         print("dgemm \(format(dgemm, 1)) GFLOP/s (\(threads) threads), \(format(dgemm1, 1)) (1 thread); "
               + "sgemm \(format(sgemm, 1)) (\(threads) threads), \(format(sgemm1, 1)) (1 thread)\n")
-        var table = Table(["precision", "d", "n", "m", "block", "s/it", "CPU s/it", "GFLOP/it", "GFLOP/s",
-                           "% of gemm", "gemm-bound s/it", "peak RSS MiB"])
+        var table = Table(["precision", "d", "n", "m", "network", "block", "s/it", "CPU s/it", "× first (wall)",
+                           "× first (CPU)", "GFLOP/it", "GFLOP/s", "% of gemm", "gemm-bound s/it", "peak RSS MiB"])
         var times: [String: Double] = [:]
         let precisions = precision == "both" ? ["float32", "float64"] : [precision]
         for p in precisions {
             for m in try parseList(widths, "widths") {
                 for n in try parseList(samples, "samples") {
                     for d in try parseList(dims, "dims") {
-                        let r = try runChild(d: d, n: n, m: m, precision: p)
-                        let rate = p == "float32" ? sgemm : dgemm
-                        let gflop = r.flops / 1e9
-                        times["\(p) \(m) \(n) \(d)"] = r.seconds
-                        table.add([p == "float32" ? "Float32" : "Float64", "\(d)", "\(n)", "\(m)", "\(r.block)",
-                                   format(r.seconds, 3), format(r.cpu, 3), format(gflop, 2), format(gflop / r.seconds, 1),
-                                   format(100 * gflop / r.seconds / rate, 0), format(gflop / rate, 3),
-                                   format(Double(r.peakBytes) / 1048576, 0)])
-                        FileHandle.standardError.write("done \(p) d=\(d) n=\(n) m=\(m): \(format(r.seconds, 3)) s\n".data(using: .utf8)!)
+                        var first: ChildResult?
+                        for variant in variants {
+                            let r = try runChild(d: d, n: n, m: m, precision: p, variant: variant)
+                            let base = first ?? r
+                            if first == nil { first = r }
+                            let rate = p == "float32" ? sgemm : dgemm
+                            let gflop = r.flops / 1e9
+                            if variant.description == variants[0].description { times["\(p) \(m) \(n) \(d)"] = r.seconds }
+                            table.add([p == "float32" ? "Float32" : "Float64", "\(d)", "\(n)", "\(m)", variant.description,
+                                       "\(r.block)", format(r.seconds, 3), format(r.cpu, 3),
+                                       format(r.seconds / base.seconds, 2), format(r.cpu / base.cpu, 2), format(gflop, 2),
+                                       format(gflop / r.seconds, 1), format(100 * gflop / r.seconds / rate, 0),
+                                       format(gflop / rate, 3), format(Double(r.peakBytes) / 1048576, 0)])
+                            FileHandle.standardError.write("done \(p) d=\(d) n=\(n) m=\(m) \(variant): \(format(r.seconds, 3)) s\n"
+                                .data(using: .utf8)!)
+                        }
                     }
                 }
             }
@@ -88,12 +103,13 @@ struct IterationCommand: ParsableCommand {
 
     struct ChildResult { var seconds: Double; var flops: Double; var block: Int; var peakBytes: Int; var cpu: Double }
 
-    private func runChild(d: Int, n: Int, m: Int, precision p: String) throws -> ChildResult {
+    private func runChild(d: Int, n: Int, m: Int, precision p: String, variant: NetworkVariant) throws -> ChildResult {
         let proc = Process()
         proc.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         proc.arguments = ["iteration-one", "--dim", "\(d)", "--samples", "\(n)", "--width", "\(m)",
                           "--block-size", "\(blockSize)", "--threads", "\(threads)", "--repeats", "\(repeats)",
-                          "--precision", p, "--problems", problems]
+                          "--precision", p, "--problems", problems, "--quadratic", variant.quadratic.rawValue,
+                          "--separable", "\(variant.separableWidth)", "--time-degree", "\(timeDegree)"]
         let pipe = Pipe()
         proc.standardOutput = pipe
         try proc.run()
@@ -102,7 +118,7 @@ struct IterationCommand: ParsableCommand {
         let text = String(decoding: data, as: UTF8.self)
         guard proc.terminationStatus == 0,
               let line = text.split(separator: "\n").last(where: { $0.hasPrefix("RESULT ") }) else {
-            throw ValidationError("child run d=\(d) n=\(n) m=\(m) \(p) failed (status \(proc.terminationStatus)): \(text)")
+            throw ValidationError("child run d=\(d) n=\(n) m=\(m) \(p) \(variant) failed (status \(proc.terminationStatus)): \(text)")
         }
         let f = line.split(separator: " ").dropFirst().map { Double($0)! }
         return ChildResult(seconds: f[0], flops: f[1], block: Int(f[2]), peakBytes: Int(f[3]), cpu: f[4])
@@ -121,6 +137,9 @@ struct IterationOneCommand: ParsableCommand {
     @Option var repeats: Int
     @Option var precision: String
     @Option var problems: String
+    @Option var quadratic: String
+    @Option var separable: Int
+    @Option var timeDegree: Int
 
     func run() throws {
         let problem = try Problem.load(path: "\(problems)/crowd-motion-d\(dim).yaml")
@@ -128,9 +147,11 @@ struct IterationOneCommand: ParsableCommand {
     }
 
     func measure<T: Scalar>(_: T.Type, _ problem: Problem) throws {
+        guard let q = QuadraticStructure(rawValue: quadratic) else { throw ValidationError("--quadratic \(quadratic)") }
         let shape = try NetworkShape(dimension: problem.dimension, width: width,
                                      residualLayers: problem.network.residualLayers, rank: problem.network.rank,
-                                     step: problem.network.step)
+                                     step: problem.network.step, quadratic: q, timeDegree: timeDegree,
+                                     separableWidth: separable, timeScale: problem.horizon)
         let block = blockSize > 0 ? blockSize : CharacteristicsObjective<T>.suggestedBlockSize(shape)
         let objective = try CharacteristicsObjective<T>(
             costs: CostModel<T>(problem: problem), stepper: TimeStepper(problem.integrator.scheme),
@@ -152,7 +173,7 @@ struct IterationOneCommand: ParsableCommand {
         }
         // Useful flops: every stage evaluation (forward + backward) and the terminal forward;
         // replays of stage evaluations are not counted.
-        let f = NetworkBenchmark.flops(d: shape.dimension, m: shape.width, R: shape.residualLayers, r: shape.rank)
+        let f = NetworkBenchmark.flops(shape)
         let stages = problem.integrator.steps * TimeStepper(problem.integrator.scheme).stages
         let flops = Double(samples) * (Double(stages) * (f.forward + f.backward) + f.forward)
         print("RESULT \(seconds.wall) \(flops) \(block) \(peakResidentBytes()) \(seconds.cpu)")
