@@ -173,7 +173,7 @@ struct IterationOneCommand: ParsableCommand {
         }
         // Useful flops: every stage evaluation (forward + backward) and the terminal forward;
         // replays of stage evaluations are not counted.
-        let f = NetworkBenchmark.flops(shape)
+        let f = NetworkBenchmark.flops(shape, inputAdjoint: true)
         let stages = problem.integrator.steps * TimeStepper(problem.integrator.scheme).stages
         let flops = Double(samples) * (Double(stages) * (f.forward + f.backward) + f.forward)
         print("RESULT \(seconds.wall) \(flops) \(block) \(peakResidentBytes()) \(seconds.cpu)")

@@ -20,14 +20,15 @@ struct NetworkBenchmark {
     }
 
     /// The same for a shape with optional parts: a full quadratic adds its gemms, [M; M′]x
-    /// forward (4d²), [U; V]xᵀ, M ḡ and (p ≥ 2) M″x backward (8d² or 6d²). The diagonal
+    /// forward (4d²), and backward the syr2k and syrk of the gradient (3d²) and, with the input
+    /// adjoint (as in training, whose objective skips the t row), M ḡ (2d²). The diagonal
     /// quadratic and the separable units do elementwise work only (not counted, like the
     /// activations).
-    static func flops(_ shape: NetworkShape) -> (forward: Double, backward: Double) {
+    static func flops(_ shape: NetworkShape, inputAdjoint: Bool) -> (forward: Double, backward: Double) {
         let f = flops(d: shape.dimension, m: shape.width, R: shape.residualLayers, r: shape.rank)
         guard shape.quadratic == .full else { return f }
         let d2 = Double(shape.dimension * shape.dimension)
-        return (f.forward + 4 * d2, f.backward + (shape.timeDegree >= 2 ? 8 : 6) * d2)
+        return (f.forward + 4 * d2, f.backward + (inputAdjoint ? 5 : 3) * d2)
     }
 
     func run<T: Scalar>(_: T.Type, table: inout Table, times: inout [Int: [Int: (Double, Double)]]) throws {
@@ -77,7 +78,7 @@ struct NetworkBenchmark {
                     }
                 }
                 let backwardTime = max(totalTime - forwardTime, 1e-9)
-                let f = Self.flops(shape)
+                let f = Self.flops(shape, inputAdjoint: false)
                 let n = Double(samples)
                 if first == nil { times[m, default: [:]][d] = (forwardTime, totalTime); first = totalTime }
                 table.add([T.precisionName, "\(d)", "\(m)", variant.description, format(forwardTime * 1e3, 1),
