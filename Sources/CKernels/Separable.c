@@ -3,7 +3,8 @@
 /// activations, entry k = i + d·j for coordinate i and unit j. Three passes over a block of nb
 /// samples whose input s = (x, t) is column-major with leading dimension d + 1:
 ///   pre:     the pre-activations y (d·q × nb);
-///   sums:    Φ += Σ w σ, ∂ₓᵢΦ += Σⱼ w a σ′, ∂ₜΦ += Σ (w b/T) σ′, ΔΦ += Σ w a² σ″;
+///   sums:    Φ += Σ w σ (not when act is NULL), ∂ₓᵢΦ += Σⱼ w a σ′, ∂ₜΦ += Σ (w b/T) σ′,
+///            ΔΦ += Σ w a² σ″;
 ///   reverse: the adjoints ȳ, w̄, ā, b̄, c̄ and the input adjoint (x̄, t̄).
 /// Compiled per instruction set (CKernels.h); contraction and reassociation allowed (the sums
 /// over units run in vector lanes), so the last bits depend on the instruction set, never on
@@ -34,10 +35,13 @@
                           T *phi, T *restrict grad, T *lap) {                                      \
         size_t dq = d * q, dd = d + 1;                                                             \
         for (size_t s = 0; s < nb; s++) {                                                          \
-            const T *as = act + s * dq, *s1 = sp + s * dq, *s2 = spp + s * dq;                     \
-            T value = 0;                                                                           \
-            for (size_t k = 0; k < dq; k++) value += w[k] * as[k];                                 \
-            phi[s] += value;                                                                       \
+            const T *s1 = sp + s * dq, *s2 = spp + s * dq;                                         \
+            if (act) {                                                                             \
+                const T *as = act + s * dq;                                                        \
+                T value = 0;                                                                       \
+                for (size_t k = 0; k < dq; k++) value += w[k] * as[k];                             \
+                phi[s] += value;                                                                   \
+            }                                                                                      \
             if (valueOnly) continue;                                                               \
             T *g = grad + s * dd;                                                                  \
             T dt = 0, trace = 0;                                                                   \

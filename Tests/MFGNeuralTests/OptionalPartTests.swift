@@ -177,6 +177,23 @@ struct OptionalPartTests {
         }
     }
 
+    /// Without Φ (what the objective's stages ask for) ∇ₛΦ and ΔΦ are the same to the last bit.
+    @Test(arguments: cases) func derivativesWithoutValueAreUnchanged(_ c: PartCase) throws {
+        let net = c.network(Double.self), pts = c.points(Double.self)
+        let n = pts.cols, dd = pts.rows
+        let ws = try PotentialWorkspace<Double>(shape: net.shape, capacity: n)
+        var out: [([Double], [Double])] = []
+        for value in [true, false] {
+            try pts.storage.withUnsafeBufferPointer {
+                try net.forward($0.baseAddress!, count: n, workspace: ws, value: value)
+            }
+            out.append((Array(UnsafeBufferPointer(start: ws.gradient, count: dd * n)),
+                        Array(UnsafeBufferPointer(start: ws.laplacian, count: n))))
+        }
+        #expect(out[0].0 == out[1].0)
+        #expect(out[0].1 == out[1].1)
+    }
+
     /// Without the time adjoint (what the objective asks for) the x rows of the input adjoint
     /// and the parameter gradient are unchanged, to the last bit, and the t row is 0.
     @Test(arguments: cases) func timeAdjointCanBeSkipped(_ c: PartCase) throws {

@@ -18,6 +18,7 @@ int mfg_kernel_level_best(void);
 
 /// For each of the `count` entries x = pre[i]: act[i] = σ(x) (or prev[i] + h·σ(x) when `prev`
 /// is not NULL), sp[i] = σ′(x) = tanh x, spp[i] = σ″(x) = 1 − tanh²x, with σ(x) = log(eˣ + e⁻ˣ).
+/// With act NULL only sp and spp are written (the same bits; σ's log series is skipped).
 /// Uses the best level this CPU supports.
 void mfg_activation_f64(size_t count, const double *pre, const double *prev, double h,
                         double *act, double *sp, double *spp);
@@ -68,7 +69,8 @@ void mfg_separable_pre_f64(int level, size_t nb, size_t d, size_t q, const doubl
                            const double *c, const double *x, double invT, double *pre);
 void mfg_separable_pre_f32(int level, size_t nb, size_t d, size_t q, const float *a, const float *b,
                            const float *c, const float *x, float invT, float *pre);
-/// Adds Φ (phi, nb), and unless valueOnly ∇ₛΦ (grad, (d + 1) × nb) and ΔΦ (lap, nb):
+/// Adds Φ (phi, nb; not when act is NULL), and unless valueOnly ∇ₛΦ (grad, (d + 1) × nb) and
+/// ΔΦ (lap, nb):
 void mfg_separable_sums_f64(int level, size_t nb, size_t d, size_t q, const double *w, const double *wa,
                             const double *wbT, const double *waa, const double *act, const double *sp,
                             const double *spp, int valueOnly, double *phi, double *grad, double *lap);

@@ -23,19 +23,25 @@ import MFGMath
 ///     x̄ᵢ += Σⱼ ȳaᵢⱼ,   t̄ += Σᵢⱼ ȳbᵢⱼ/T.
 extension PotentialNetwork {
     /// Adds Φ_S, ∇ₛΦ_S and ΔΦ_S to the block held in `ws`: the pre-activations (C kernel), the
-    /// activation kernel over all d·q·nb of them, and the sums over units (C kernel).
+    /// activation kernel over all d·q·nb of them, and the sums over units (C kernel). Without
+    /// `value`, Φ_S and σ itself are skipped (σ′, σ″ only).
     @inline(__always)
-    func separableForward(_ theta: UnsafePointer<T>, _ ws: PotentialWorkspace<T>, _ nb: Int, _ valueOnly: Bool) {
+    func separableForward(_ theta: UnsafePointer<T>, _ ws: PotentialWorkspace<T>, _ nb: Int, _ valueOnly: Bool,
+                          value: Bool) {
         guard let off = layout.separableOffsets else { return }
         let d = shape.dimension, q = shape.separableWidth, dq = d * q
         let a = theta + off.a, b = theta + off.b, w = theta + off.w
         let invT = T(1 / shape.timeScale)
         SeparableKernels.pre(nb: nb, d: d, q: q, a: a, b: b, c: theta + off.c, x: ws.input, invT: invT, pre: ws.sepPre)
-        ActivationKernel.apply(count: dq * nb, pre: ws.sepPre, prev: nil, h: 0, act: ws.sepAct, sp: ws.sepSp,
-                               spp: ws.sepSpp)
+        if value || valueOnly {
+            ActivationKernel.apply(count: dq * nb, pre: ws.sepPre, prev: nil, h: 0, act: ws.sepAct, sp: ws.sepSp,
+                                   spp: ws.sepSpp)
+        } else {
+            ActivationKernel.derivatives(count: dq * nb, pre: ws.sepPre, sp: ws.sepSp, spp: ws.sepSpp)
+        }
         let wa = ws.sepCoef, wbT = ws.sepCoef + dq, waa = ws.sepCoef + 2 * dq
         for k in 0..<dq { wa[k] = w[k] * a[k]; wbT[k] = w[k] * b[k] * invT; waa[k] = wa[k] * a[k] }
-        SeparableKernels.sums(nb: nb, d: d, q: q, w: w, wa: wa, wbT: wbT, waa: waa, act: ws.sepAct, sp: ws.sepSp,
+        SeparableKernels.sums(nb: nb, d: d, q: q, w: w, wa: wa, wbT: wbT, waa: waa, act: value || valueOnly ? ws.sepAct : nil, sp: ws.sepSp,
                               spp: ws.sepSpp, valueOnly: valueOnly, phi: ws.phi, gradient: ws.gradient,
                               laplacian: ws.laplacian)
     }

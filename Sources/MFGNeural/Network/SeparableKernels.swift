@@ -18,18 +18,19 @@ enum SeparableKernels {
         }
     }
 
-    /// Φ += Σ wσ; unless `valueOnly`, ∇ₛΦ += (Σⱼ waσ′, Σ (wb/T)σ′) and ΔΦ += Σ wa²σ″.
+    /// Φ += Σ wσ (unless `act` is nil); unless `valueOnly`, ∇ₛΦ += (Σⱼ waσ′, Σ (wb/T)σ′) and
+    /// ΔΦ += Σ wa²σ″.
     @inline(__always)
     static func sums<T: Scalar>(nb: Int, d: Int, q: Int, w: UnsafePointer<T>, wa: UnsafePointer<T>,
-                                wbT: UnsafePointer<T>, waa: UnsafePointer<T>, act: UnsafePointer<T>,
+                                wbT: UnsafePointer<T>, waa: UnsafePointer<T>, act: UnsafePointer<T>?,
                                 sp: UnsafePointer<T>, spp: UnsafePointer<T>, valueOnly: Bool,
                                 phi: UnsafeMutablePointer<T>, gradient: UnsafeMutablePointer<T>,
                                 laplacian: UnsafeMutablePointer<T>) {
         if T.self == Float.self {
-            mfg_separable_sums_f32(2, nb, d, q, W16.f(w), W16.f(wa), W16.f(wbT), W16.f(waa), W16.f(act), W16.f(sp),
+            mfg_separable_sums_f32(2, nb, d, q, W16.f(w), W16.f(wa), W16.f(wbT), W16.f(waa), act.map { W16.f($0) }, W16.f(sp),
                                    W16.f(spp), valueOnly ? 1 : 0, W16.f(phi), W16.f(gradient), W16.f(laplacian))
         } else {
-            mfg_separable_sums_f64(2, nb, d, q, W16.d(w), W16.d(wa), W16.d(wbT), W16.d(waa), W16.d(act), W16.d(sp),
+            mfg_separable_sums_f64(2, nb, d, q, W16.d(w), W16.d(wa), W16.d(wbT), W16.d(waa), act.map { W16.d($0) }, W16.d(sp),
                                    W16.d(spp), valueOnly ? 1 : 0, W16.d(phi), W16.d(gradient), W16.d(laplacian))
         }
     }

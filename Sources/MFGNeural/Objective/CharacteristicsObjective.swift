@@ -217,7 +217,7 @@ public final class CharacteristicsObjective<T: Scalar> {
         let alpha = T(costs.kineticWeight), lamQ = T(costs.obstacleWeight), lamE = T(costs.entropyWeight)
         let ws = sc.stageWorkspaces[slot]
         setInput(sc, sc.stageZ[i], T(t), nb)
-        try! network.forward(sc.input, count: nb, workspace: ws)
+        try! network.forward(sc.input, count: nb, workspace: ws, value: false)   // stages use ∇Φ, ΔΦ only
         if let Q = costs.obstacle { Q(sc.stageZ[i], nb, sc.stageQ[i], sc.stageQGrad[slot]) }
         let h = costs.horizon / Double(steps)
         let wgt = h * stepper.b[i]

@@ -27,6 +27,8 @@ struct IterationCommand: ParsableCommand {
     @Option(help: "Networks, comma separated: plain (today's), or optional parts joined by '+': diagonal or full (time-varying quadratic), sep<q> (q separable units per coordinate); ratios are to the first.")
     var networks = "plain"
     @Option(help: "Degree of the quadratic part's time basis (0…4).") var timeDegree = 2
+    @Option(help: "Rounds over all networks (1…20): each reported time is the median over rounds of each child's median, each ratio the median of the per-round ratios.")
+    var rounds = 1
 
     func validate() throws {
         try check("block-size", blockSize, 0...65536); try check("threads", threads, 1...64)
@@ -42,6 +44,7 @@ struct IterationCommand: ParsableCommand {
             throw ValidationError("--precision must be float32, float64 or both, got '\(precision)'")
         }
         try check("time-degree", timeDegree, NetworkSettings.timeDegreeRange)
+        try check("rounds", rounds, 1...20)
         _ = try NetworkVariant.list(networks)
     }
 
@@ -52,6 +55,7 @@ struct IterationCommand: ParsableCommand {
         BLASThreads.set(1)
         let dgemm1 = gemmRate(Double.self), sgemm1 = gemmRate(Float.self)
         print("# iteration: crowd motion, RK4, Adam, \(threads) threads, block \(blockSize == 0 ? "auto" : "\(blockSize)"), median of \(repeats)"
+              + (rounds > 1 ? " per child, median over \(rounds) rounds" : "")
               + (variants.count > 1 || variants[0].description != "plain"
                  ? "; networks \(variants.map(\.description).joined(separator: ", ")), time degree \(timeDegree)" : ""))
         print("dgemm \(format(dgemm, 1)) GFLOP/s (\(threads) threads), \(format(dgemm1, 1)) (1 thread); "
@@ -64,21 +68,30 @@ struct IterationCommand: ParsableCommand {
             for m in try parseList(widths, "widths") {
                 for n in try parseList(samples, "samples") {
                     for d in try parseList(dims, "dims") {
-                        var first: ChildResult?
-                        for variant in variants {
-                            let r = try runChild(d: d, n: n, m: m, precision: p, variant: variant)
-                            let base = first ?? r
-                            if first == nil { first = r }
-                            let rate = p == "float32" ? sgemm : dgemm
-                            let gflop = r.flops / 1e9
-                            if variant.description == variants[0].description { times["\(p) \(m) \(n) \(d)"] = r.seconds }
+                        // Rounds run every variant once, in order, so a change of the machine's load
+                        // hits all variants alike; ratios are taken within a round, then the median.
+                        var runs = [[ChildResult]](repeating: [], count: variants.count)
+                        for round in 1...rounds {
+                            for (v, variant) in variants.enumerated() {
+                                let r = try runChild(d: d, n: n, m: m, precision: p, variant: variant)
+                                runs[v].append(r)
+                                FileHandle.standardError.write(("done \(p) d=\(d) n=\(n) m=\(m) \(variant) round \(round): "
+                                    + "\(format(r.seconds, 3)) s, CPU \(format(r.cpu, 3)) s\n").data(using: .utf8)!)
+                            }
+                        }
+                        func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
+                        for (v, variant) in variants.enumerated() {
+                            let rs = runs[v], base = runs[0]
+                            let seconds = median(rs.map(\.seconds)), cpu = median(rs.map(\.cpu))
+                            let wallRatio = median(zip(rs, base).map { $0.seconds / $1.seconds })
+                            let cpuRatio = median(zip(rs, base).map { $0.cpu / $1.cpu })
+                            let r = rs[0], rate = p == "float32" ? sgemm : dgemm, gflop = r.flops / 1e9
+                            if v == 0 { times["\(p) \(m) \(n) \(d)"] = seconds }
                             table.add([p == "float32" ? "Float32" : "Float64", "\(d)", "\(n)", "\(m)", variant.description,
-                                       "\(r.block)", format(r.seconds, 3), format(r.cpu, 3),
-                                       format(r.seconds / base.seconds, 2), format(r.cpu / base.cpu, 2), format(gflop, 2),
-                                       format(gflop / r.seconds, 1), format(100 * gflop / r.seconds / rate, 0),
-                                       format(gflop / rate, 3), format(Double(r.peakBytes) / 1048576, 0)])
-                            FileHandle.standardError.write("done \(p) d=\(d) n=\(n) m=\(m) \(variant): \(format(r.seconds, 3)) s\n"
-                                .data(using: .utf8)!)
+                                       "\(r.block)", format(seconds, 3), format(cpu, 3),
+                                       format(wallRatio, 2), format(cpuRatio, 2), format(gflop, 2),
+                                       format(gflop / seconds, 1), format(100 * gflop / seconds / rate, 0),
+                                       format(gflop / rate, 3), format(Double(rs.map(\.peakBytes).max()!) / 1048576, 0)])
                         }
                     }
                 }
