@@ -3,9 +3,9 @@
 /// Optimizers see θ as one vector; checkpoints store each block under its name with its shape.
 /// Matrices are stored column-major inside θ (K₀ is m × (d+1): entry (i, j) at offset + i + j·m).
 /// Order: K0, b0, K1, b1, …, KR, bR, w, A, c, b, then the optional parts after them (so a shape
-/// without them has exactly the old layout): the quadratic's S0…Sp (d × d when full, d when
-/// diagonal) and v0…vp (d), the separable part's sep_a, sep_b, sep_c, sep_w (each d × q, entry
-/// (i, j) for coordinate i and unit j).
+/// without them has exactly the old layout): the quadratic's S0…Sp (d × d when full, of which
+/// the lower triangle is used; d when diagonal) and v0…vp (d), the separable part's sep_a,
+/// sep_b, sep_c, sep_w (each d × q, entry (i, j) for coordinate i and unit j).
 public struct ParameterLayout: Equatable, Sendable {
     /// One named block: its shape (rows, cols) and position.
     public struct Block: Equatable, Sendable {

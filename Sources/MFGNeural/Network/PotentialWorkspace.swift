@@ -66,9 +66,10 @@ public final class PotentialWorkspace<T: Scalar> {
     let quadVec: UnsafeMutablePointer<T>
     /// [M x; M′ x] per sample (2d × nb), from the forward pass.
     let quadY: UnsafeMutablePointer<T>
-    /// Reverse scratch: [U; V] (2d × nb), then M ḡ and M″ x (d × nb each).
+    /// Reverse scratch (d × nb twice): U = ½Φ̄x + ḡ and the columns √|ḡₜ/2T|·x, then M ḡ and M″ x.
     let quadW: UnsafeMutablePointer<T>
-    /// Reverse scratch: [U; V] Xᵀ (2d × d; full only).
+    /// Reverse scratch (full only): the lower triangles of ½(UXᵀ + XUᵀ) and X diag(ḡₜ/2T) Xᵀ
+    /// (d × d each).
     let quadG: UnsafeMutablePointer<T>
     /// Reverse scratch: four per-coordinate sums over the run (4d).
     let quadAcc: UnsafeMutablePointer<T>
