@@ -177,6 +177,24 @@ struct OptionalPartTests {
         }
     }
 
+    /// A workspace keeps M(t) between calls only while θ is the same: the same workspace and t
+    /// with changed parameters give what a fresh workspace gives.
+    @Test func keptCoefficientsFollowParameterChanges() throws {
+        let c = Self.cases[3]
+        var net = c.network(Double.self)
+        let pts = randomPoints(Double.self, d: c.d, n: 4, seed: 63, timeRuns: [4])
+        let ws = try PotentialWorkspace<Double>(shape: net.shape, capacity: 4)
+        func phi(_ net: PotentialNetwork<Double>, _ ws: PotentialWorkspace<Double>) throws -> [Double] {
+            try pts.storage.withUnsafeBufferPointer { try net.forward($0.baseAddress!, count: 4, workspace: ws) }
+            return Array(UnsafeBufferPointer(start: ws.phi, count: 4))
+        }
+        _ = try phi(net, ws)
+        let s0 = net.layout.quadraticMatrixOffsets[0]
+        net.parameters[s0] += 0.5
+        let fresh = try PotentialWorkspace<Double>(shape: net.shape, capacity: 4)
+        #expect(try phi(net, ws) == phi(net, fresh))
+    }
+
     /// Without Φ (what the objective's stages ask for) ∇ₛΦ and ΔΦ are the same to the last bit.
     @Test(arguments: cases) func derivativesWithoutValueAreUnchanged(_ c: PartCase) throws {
         let net = c.network(Double.self), pts = c.points(Double.self)

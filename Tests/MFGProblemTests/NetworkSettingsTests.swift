@@ -19,14 +19,7 @@ struct NetworkSettingsTests {
         return text
     }
 
-    func message(_ yaml: String) -> String? {
-        do {
-            _ = try Problem.parse(yaml: yaml, file: "problems/x.yaml")
-            return nil
-        } catch {
-            return error.description
-        }
-    }
+    func message(_ yaml: String) -> String? { ProblemErrorTests().message(yaml) }
 
     /// A file that says nothing about the new parts gets exactly today's network.
     @Test func defaultsAreTodaysNetwork() throws {
