@@ -13,7 +13,7 @@ extension Problem {
         }
         return dimension == other.dimension && horizon == other.horizon && kineticWeight == other.kineticWeight
             && same(initialDensity, other.initialDensity) && same(targetDensity, other.targetDensity)
-            && obstacle == other.obstacle && obstacleWeight == other.obstacleWeight
+            && obstacles == other.obstacles && obstacleWeight == other.obstacleWeight
             && entropyWeight == other.entropyWeight && terminal == other.terminal
     }
 }

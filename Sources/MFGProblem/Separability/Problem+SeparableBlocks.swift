@@ -35,11 +35,21 @@ extension Problem {
         var terms: [(field: String, groups: [(coordinates: [Int], what: String)])] = []
         terms.append(("initial_density", initialDensity.couplings()))
         if let target = targetDensity { terms.append(("target_density", target.couplings())) }
-        if let bump = obstacle, obstacleWeight != 0 {
-            terms.append(("running_cost.obstacle", [(bump.coordinates.sorted(), "the obstacle")]))
+        for t in activeObstacles?.terms ?? [] {
+            terms.append((t.source.isEmpty ? "running_cost.obstacle" : t.source,
+                          [(t.bump.coordinates.sorted(), "the obstacle")]))
         }
-        if case .preference(_, let g) = terminal, case .bump(let b) = g {
-            terms.append(("terminal_cost.g", [(b.coordinates.sorted(), "the preference")]))
+        if case .preference(_, let g) = terminal {
+            switch g {
+            case .bump(let b):
+                terms.append(("terminal_cost.g", [(b.coordinates.sorted(), "the preference")]))
+            case .bumps(let sum):
+                for t in sum.terms {
+                    terms.append((t.source.isEmpty ? "terminal_cost.g" : t.source, [(t.bump.coordinates.sorted(), "the preference")]))
+                }
+            case .quadratic:
+                break
+            }
         }
         return terms
     }
@@ -50,8 +60,7 @@ extension Problem {
     /// is the whole two-dimensional problem).
     func restricted(to coordinates: [Int]) -> Problem {
         let k = coordinates.count
-        var q: Bump? = nil
-        if let bump = obstacle, obstacleWeight != 0 { q = bump.restricted(to: coordinates) }
+        let q = activeObstacles?.restricted(to: coordinates)
         var terminal = self.terminal
         if case .preference(let w, let g) = terminal {
             terminal = .preference(weight: w, g: g.restricted(to: coordinates))
@@ -61,7 +70,7 @@ extension Problem {
                           dimension: k, horizon: horizon, kineticWeight: kineticWeight,
                           initialDensity: initialDensity.marginal(on: coordinates),
                           targetDensity: targetDensity?.marginal(on: coordinates),
-                          obstacle: q, obstacleWeight: q == nil ? 0 : obstacleWeight, entropyWeight: entropyWeight,
+                          obstacles: q, obstacleWeight: q == nil ? 0 : obstacleWeight, entropyWeight: entropyWeight,
                           terminal: terminal, penalties: penalties, network: .defaults(dimension: k),
                           integrator: integrator, training: training,
                           reference: k == dimension ? reference : nil, closedForm: nil)
@@ -75,7 +84,7 @@ extension Problem {
     func declaring(closedForm: ClosedFormKind) -> Problem {
         Problem(name: name, summary: summary, file: file, sourceText: sourceText, dimension: dimension,
                 horizon: horizon, kineticWeight: kineticWeight, initialDensity: initialDensity,
-                targetDensity: targetDensity, obstacle: obstacle, obstacleWeight: obstacleWeight,
+                targetDensity: targetDensity, obstacles: obstacles, obstacleWeight: obstacleWeight,
                 entropyWeight: entropyWeight, terminal: terminal, penalties: penalties, network: network,
                 integrator: integrator, training: training, reference: reference, closedForm: closedForm)
     }
@@ -94,16 +103,30 @@ extension Bump {
     }
 }
 
+extension BumpSum {
+    /// The terms that act on the block `coordinates`, re-indexed to 0..<k; nil when none does.
+    func restricted(to block: [Int]) -> BumpSum? {
+        let kept = terms.compactMap { t in
+            t.bump.restricted(to: block).map { Term(coefficient: t.coefficient, bump: $0, source: t.source) }
+        }
+        return kept.isEmpty ? nil : BumpSum(dimension: block.count, terms: kept)
+    }
+}
+
 extension Preference {
     /// g as a function of the block `coordinates` alone: the quadratic's part in them, or the
-    /// bump re-indexed (a constant 0 bump-free preference when the bump lies elsewhere).
+    /// bumps that act on them re-indexed (g = 0, written as a quadratic of scale 0, when none
+    /// does).
     func restricted(to block: [Int]) -> Preference {
+        let zero = Preference.quadratic(center: [Double](repeating: 0, count: block.count), scale: 0)
         switch self {
         case .quadratic(let c, let scale):
             return .quadratic(center: block.map { c[$0] }, scale: scale)
         case .bump(let b):
-            if let r = b.restricted(to: block) { return .bump(r) }
-            return .quadratic(center: [Double](repeating: 0, count: block.count), scale: 0)
+            return b.restricted(to: block).map { .bump($0) } ?? zero
+        case .bumps(let sum):
+            guard let r = sum.restricted(to: block) else { return zero }
+            return r.single.map { .bump($0) } ?? .bumps(r)
         }
     }
 }
