@@ -47,3 +47,9 @@ func ring(dimension d: Int) -> Density {
 func maxAbs(_ a: [Double], _ b: [Double]) -> Double {
     zip(a, b).reduce(0) { max($0, abs($1.0 - $1.1)) }
 }
+
+/// Tests/Fixtures/covariances: small .npy/.csv files written by numpy (see its README.md).
+let covarianceFixtures: String = {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/covariances").path
+}()

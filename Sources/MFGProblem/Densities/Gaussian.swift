@@ -171,15 +171,15 @@ public struct FullCovariance: Sendable, Equatable {
     static func checkedSymmetric(_ a: Matrix<Double>) throws(CovarianceError) -> Matrix<Double> {
         let d = a.rows
         var largest = 0.0
-        for j in 0..<d {
-            for i in 0..<d {
+        for i in 0..<d {
+            for j in 0..<d {
                 guard a[i, j].isFinite else { throw .notFinite(row: i, column: j) }
                 largest = max(largest, abs(a[i, j]))
             }
         }
-        for j in 0..<d {
-            for i in (j + 1)..<max(j + 1, d) where abs(a[i, j] - a[j, i]) > 1e-12 * largest {
-                throw .notSymmetric(row: j, column: i, upper: a[j, i], lower: a[i, j])
+        for i in 0..<d {
+            for j in (i + 1)..<max(i + 1, d) where abs(a[i, j] - a[j, i]) > 1e-12 * largest {
+                throw .notSymmetric(row: i, column: j, upper: a[i, j], lower: a[j, i])
             }
         }
         return Matrix(rows: d, cols: d) { i, j in i == j ? a[i, i] : 0.5 * (a[i, j] + a[j, i]) }

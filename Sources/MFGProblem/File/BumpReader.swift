@@ -12,7 +12,7 @@ enum BumpReader {
                 throw c.fail(.inconsistent("give either coordinates (one bump on all of them) or each (one bump per coordinate), not both"))
             }
             let set = try e.coordinateSet(dimension: d)
-            let what = "1 (each: one coordinate per bump)"
+            let what = "the number of coordinates per bump (each:)"
             let center = try m.required("center").vector(count: 1, countName: what)
             let variance = try m.required("variance").variance(count: 1, countName: what)
             return set.map { Bump(amplitude: amplitude, coordinates: [$0], center: center, variance: variance, dimension: d) }

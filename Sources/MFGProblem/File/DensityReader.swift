@@ -163,10 +163,10 @@ enum DensityReader {
                                : ProductDensity.Factor(coordinates: g.sorted(), density: density.marginal(on: [1, 0])))
             }
         }
-        if let missing = owner.firstIndex(where: { $0 == nil }) {
-            let count = owner.filter { $0 == nil }.count
-            throw f.fail(.inconsistent("coordinate \(missing + 1) is not covered by any block"
-                                       + (count > 1 ? " (nor are \(count - 1) more)" : "")))
+        let missing = owner.indices.filter { owner[$0] == nil }
+        if !missing.isEmpty {
+            throw f.fail(.inconsistent(missing.count == 1 ? "coordinate \(missing[0] + 1) is not covered by any block"
+                                       : "coordinates \(coordinateList(missing)) are not covered by any block"))
         }
         return ProductDensity(dimension: d, factors: factors)
     }
