@@ -138,3 +138,26 @@ struct LinearAlgebraTests {
         #expect(other.orthogonalMatrix(dimension: 10) != q)
     }
 }
+
+extension LinearAlgebraTests {
+    /// The batched (BLAS) triangular solves agree with the one-column ones to rounding (1e-13).
+    @Test func batchedSolvesMatchSingleColumns() throws {
+        let d = 7, n = 5
+        let a = randomSymmetric(d, seed: 9, shift: 8)
+        let chol = try #require(Cholesky(symmetric: a.storage, dimension: d))
+        var rng = RandomSource(seed: 10)
+        let b: [Double] = rng.gaussians(d * n)
+        var lower = b, upper = b
+        lower.withUnsafeMutableBufferPointer { chol.solveLower(columns: $0.baseAddress!, count: n) }
+        upper.withUnsafeMutableBufferPointer { chol.solveUpper(columns: $0.baseAddress!, count: n) }
+        for j in 0..<n {
+            var l = Array(b[(j * d)..<((j + 1) * d)]), u = l
+            l.withUnsafeMutableBufferPointer { chol.solveLower($0) }
+            u.withUnsafeMutableBufferPointer { chol.solveUpper($0) }
+            for i in 0..<d {
+                #expect(abs(lower[j * d + i] - l[i]) < 1e-13)
+                #expect(abs(upper[j * d + i] - u[i]) < 1e-13)
+            }
+        }
+    }
+}

@@ -117,6 +117,7 @@ extension Density {
     /// Accumulates in Double whatever `T` is. A mixture is evaluated by log-sum-exp,
     /// log Σₖ exp(log wₖ + log Nₖ(x)) = M + log Σₖ exp(log wₖ + log Nₖ(x) − M) with M the
     /// largest term, so it stays finite far from every component (where each Nₖ(x) underflows).
+    /// Full-covariance components are whitened for the whole block first (`Gaussian.whitened`).
     /// A product is the sum of its factors' log-densities.
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
@@ -124,33 +125,34 @@ extension Density {
                                       into out: UnsafeMutableBufferPointer<T>) {
         let d = dimension
         precondition(x.count >= d * n && out.count >= n, "Density.logDensity: buffers too small")
-        var scratch = [Double](repeating: 0, count: d)
         switch self {
         case .gaussian(let g):
-            scratch.withUnsafeMutableBufferPointer { s in
-                for j in 0..<n { out[j] = T(g.logDensity(at: x, column: j, scratch: s)) }
+            if g.full != nil {
+                let q = g.whitened(x, count: n, score: false).q
+                for j in 0..<n { out[j] = T(g.logNormalizer - 0.5 * q[j]) }
+            } else {
+                for j in 0..<n { out[j] = T(g.logDensity(at: x, column: j)) }
             }
         case .mixture(let parts):
             let logW = parts.map { Double.log($0.weight) }
+            let white = parts.map { $0.component.full == nil ? nil : $0.component.whitened(x, count: n, score: false).q }
             var terms = [Double](repeating: 0, count: parts.count)
-            scratch.withUnsafeMutableBufferPointer { s in
-                for j in 0..<n {
-                    var top = -Double.infinity
-                    for k in 0..<parts.count {
-                        terms[k] = logW[k] + parts[k].component.logDensity(at: x, column: j, scratch: s)
-                        top = Swift.max(top, terms[k])
+            for j in 0..<n {
+                var top = -Double.infinity
+                for k in 0..<parts.count {
+                    if let q = white[k] {
+                        terms[k] = logW[k] + (parts[k].component.logNormalizer - 0.5 * q[j])
+                    } else {
+                        terms[k] = logW[k] + parts[k].component.logDensity(at: x, column: j)
                     }
-                    var sum = 0.0
-                    for k in 0..<parts.count { sum += Double.exp(terms[k] - top) }
-                    out[j] = T(top + Double.log(sum))
+                    top = Swift.max(top, terms[k])
                 }
+                var s = 0.0
+                for k in 0..<parts.count { s += Double.exp(terms[k] - top) }
+                out[j] = T(top + Double.log(s))
             }
         case .product(let p):
-            var total = [Double](repeating: 0, count: n)
-            p.forEachFactor(x, count: n, gradients: false) { _, values, _ in
-                for j in 0..<n { total[j] += values[j] }
-            }
-            for j in 0..<n { out[j] = T(total[j]) }
+            p.table.evaluate(x, count: n, value: out, gradient: nil)
         }
     }
 
@@ -158,9 +160,9 @@ extension Density {
     ///
     /// For a mixture the score is Σₖ rₖ(x)·(−Σₖ⁻¹(x − μₖ)) with responsibilities
     /// rₖ = wₖNₖ(x)/ρ(x) computed as a softmax of the log-terms (stable far from the centres);
-    /// for a full covariance Σₖ⁻¹(x − μₖ) is one more triangular solve, done only for components
-    /// with rₖ > 0. A product sums its factors' log-densities and places each factor's score in
-    /// its coordinates. `value` receives n values, `gradient` a d × n array.
+    /// for a full covariance Σₖ⁻¹(x − μₖ) comes from a second triangular solve over the block.
+    /// A product sums its factors' log-densities and places each factor's score in its
+    /// coordinates. `value` receives n values, `gradient` a d × n array.
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
     public func logDensityAndGradient<T: Scalar>(_ x: UnsafeBufferPointer<T>, count n: Int,
@@ -170,52 +172,42 @@ extension Density {
         precondition(x.count >= d * n && value.count >= n && gradient.count >= d * n,
                      "Density.logDensityAndGradient: buffers too small")
         if case .product(let p) = self {
-            var total = [Double](repeating: 0, count: n)
-            p.forEachFactor(x, count: n, gradients: true) { factor, values, grads in
-                let k = factor.coordinates.count
-                for j in 0..<n {
-                    total[j] += values[j]
-                    for (c, i) in factor.coordinates.enumerated() { gradient[i + j * d] = T(grads[c + j * k]) }
-                }
-            }
-            for j in 0..<n { value[j] = T(total[j]) }
+            p.table.evaluate(x, count: n, value: value, gradient: gradient)
             return
         }
         let parts = components
         let logW = parts.map { Double.log($0.weight) }
+        let white = parts.map { $0.component.full == nil ? nil : $0.component.whitened(x, count: n, score: true) }
         var terms = [Double](repeating: 0, count: parts.count)
         var grad = [Double](repeating: 0, count: d)
-        // Per component: y = L⁻¹(x − μ) of a full covariance, turned into Σ⁻¹(x − μ) when needed.
-        var whitened = [Double](repeating: 0, count: d * parts.count)
-        whitened.withUnsafeMutableBufferPointer { w in
-            for j in 0..<n {
-                var top = -Double.infinity
-                for k in 0..<parts.count {
-                    let s = UnsafeMutableBufferPointer(rebasing: w[(k * d)..<((k + 1) * d)])
-                    terms[k] = logW[k] + parts[k].component.logDensity(at: x, column: j, scratch: s)
-                    top = Swift.max(top, terms[k])
+        for j in 0..<n {
+            var top = -Double.infinity
+            for k in 0..<parts.count {
+                if let w = white[k] {
+                    terms[k] = logW[k] + (parts[k].component.logNormalizer - 0.5 * w.q[j])
+                } else {
+                    terms[k] = logW[k] + parts[k].component.logDensity(at: x, column: j)
                 }
-                var s = 0.0
-                for k in 0..<parts.count {
-                    terms[k] = Double.exp(terms[k] - top)
-                    s += terms[k]
-                }
-                value[j] = T(top + Double.log(s))
-                for i in 0..<d { grad[i] = 0 }
-                for k in 0..<parts.count {
-                    let r = terms[k] / s
-                    if r == 0 { continue }
-                    let g = parts[k].component
-                    if let full = g.full {
-                        let z = UnsafeMutableBufferPointer(rebasing: w[(k * d)..<((k + 1) * d)])
-                        full.factor.solveUpper(z)
-                        for i in 0..<d { grad[i] -= r * z[i] }
-                    } else {
-                        for i in 0..<d { grad[i] -= r * (Double(x[i + j * d]) - g.mean[i]) / g.variance[i] }
-                    }
-                }
-                for i in 0..<d { gradient[i + j * d] = T(grad[i]) }
+                top = Swift.max(top, terms[k])
             }
+            var s = 0.0
+            for k in 0..<parts.count {
+                terms[k] = Double.exp(terms[k] - top)
+                s += terms[k]
+            }
+            value[j] = T(top + Double.log(s))
+            for i in 0..<d { grad[i] = 0 }
+            for k in 0..<parts.count {
+                let r = terms[k] / s
+                if r == 0 { continue }
+                if let z = white[k]?.z {
+                    for i in 0..<d { grad[i] -= r * z[i + j * d] }
+                } else {
+                    let g = parts[k].component
+                    for i in 0..<d { grad[i] -= r * (Double(x[i + j * d]) - g.mean[i]) / g.variance[i] }
+                }
+            }
+            for i in 0..<d { gradient[i + j * d] = T(grad[i]) }
         }
     }
 

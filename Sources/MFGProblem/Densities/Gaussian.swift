@@ -99,27 +99,37 @@ public struct Gaussian: Sendable, Equatable {
         return Matrix(rows: dimension, cols: dimension) { i, j in i == j ? variance[i] : 0 }
     }
 
-    /// log N(x) for column j of `x` (d × n), accumulated in Double. For a full covariance
-    /// `scratch` (d values) receives y = L⁻¹(x − μ), from which `score(fromWhitened:)` finishes
-    /// the gradient; a diagonal Gaussian does not touch it.
+    /// log N(x) for column j of `x` (d × n) of a *diagonal* Gaussian, accumulated in Double.
+    /// (Full covariances are evaluated a block of points at a time: `whitened(_:count:score:)`.)
     @inline(__always)
-    func logDensity<T: Scalar>(at x: UnsafeBufferPointer<T>, column j: Int,
-                               scratch: UnsafeMutableBufferPointer<Double>) -> Double {
+    func logDensity<T: Scalar>(at x: UnsafeBufferPointer<T>, column j: Int) -> Double {
         let d = mean.count
-        let base = j * d
-        if let full {
-            for i in 0..<d { scratch[i] = Double(x[base + i]) - mean[i] }
-            full.factor.solveLower(scratch)
-            var q = 0.0
-            for i in 0..<d { q += scratch[i] * scratch[i] }
-            return logNormalizer - 0.5 * q
-        }
         var q = 0.0
+        let base = j * d
         for i in 0..<d {
             let r = Double(x[base + i]) - mean[i]
             q += r * r / variance[i]
         }
         return logNormalizer - 0.5 * q
+    }
+
+    /// For a full covariance Σ = LLᵀ and the n points `x` (d × n): the quadratic forms
+    /// qⱼ = |L⁻¹(xⱼ − μ)|² and, when `score` is set, Σ⁻¹(xⱼ − μ) (d × n), each by one BLAS
+    /// triangular solve over the whole block.
+    func whitened<T: Scalar>(_ x: UnsafeBufferPointer<T>, count n: Int, score: Bool) -> (q: [Double], z: [Double]) {
+        let d = mean.count
+        guard let full else { preconditionFailure("Gaussian.whitened: the covariance is diagonal") }
+        var y = [Double](repeating: 0, count: d * n)
+        for j in 0..<n { for i in 0..<d { y[i + j * d] = Double(x[i + j * d]) - mean[i] } }
+        y.withUnsafeMutableBufferPointer { full.factor.solveLower(columns: $0.baseAddress!, count: n) }
+        var q = [Double](repeating: 0, count: n)
+        for j in 0..<n {
+            var s = 0.0
+            for i in 0..<d { s += y[i + j * d] * y[i + j * d] }
+            q[j] = s
+        }
+        if score { y.withUnsafeMutableBufferPointer { full.factor.solveUpper(columns: $0.baseAddress!, count: n) } }
+        return (q, score ? y : [])
     }
 
     /// Writes μ + √σ ⊙ ξ (diagonal) or μ + Lξ (full) into `out` (d values).
