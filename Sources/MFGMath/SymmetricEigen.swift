@@ -82,13 +82,19 @@ public struct SymmetricEigen: Sendable, Equatable {
     /// V diag(f(λ)) Vᵀ: a function of the matrix (f = √ gives the square root of a positive
     /// semi-definite matrix, f = 1/√ its inverse square root).
     public func function(_ f: (Double) -> Double) -> Matrix<Double> {
+        Self.compose(vectors: vectors, values: values.map(f))
+    }
+
+    /// V diag(λ) Vᵀ for a d × d matrix V and d values λ, exactly symmetric (each entry computed
+    /// once and mirrored): a covariance from its axes and variances, say.
+    public static func compose(vectors v: Matrix<Double>, values: [Double]) -> Matrix<Double> {
         let d = values.count
-        let fv = values.map(f)
+        precondition(v.rows == d && v.cols == d, "SymmetricEigen.compose: V must be \(d) × \(d)")
         var out = Matrix<Double>(rows: d, cols: d)
         for j in 0..<d {
             for i in 0...j {
                 var s = 0.0
-                for k in 0..<d { s += vectors[i, k] * fv[k] * vectors[j, k] }
+                for k in 0..<d { s += v[i, k] * values[k] * v[j, k] }
                 out[i, j] = s
                 out[j, i] = s
             }

@@ -14,7 +14,7 @@ struct ClosedFormComparisonTests {
         var rng = RandomSource(seed: 5)
         let q = rng.orthogonalMatrix(dimension: 4)
         func sigma(_ v: [Double]) -> Matrix<Double> {
-            Matrix(rows: 4, cols: 4) { i, j in (0..<4).reduce(0.0) { $0 + q[i, $1] * v[$1] * q[j, $1] } }
+            SymmetricEigen.compose(vectors: q, values: v)
         }
         let g0 = try! Gaussian(mean: [-1, 0.5, 0, 0], covariance: sigma([0.3, 0.5, 0.3, 0.8]))
         let g1 = try! Gaussian(mean: [1, 0, 0, -0.5], covariance: sigma([1, 0.5, 2, 0.4]))

@@ -9,7 +9,7 @@ struct FullCovarianceTests {
         var rng = RandomSource(seed: seed)
         let q = rng.orthogonalMatrix(dimension: d)
         let v = (0..<d).map { _ in 0.2 + 1.8 * rng.uniformOpen() }
-        return Matrix(rows: d, cols: d) { i, j in (0..<d).reduce(0.0) { $0 + q[i, $1] * v[$1] * q[j, $1] } }
+        return SymmetricEigen.compose(vectors: q, values: v)
     }
 
     static func gaussian(_ d: Int, seed: UInt64) -> Gaussian {

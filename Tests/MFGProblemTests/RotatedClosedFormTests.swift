@@ -7,10 +7,7 @@ import MFGMath
 struct RotatedClosedFormTests {
     /// Σ = Q diag(v) Qᵀ for the seeded Q of dimension d.
     static func rotated(_ v: [Double], seed: UInt64) -> Matrix<Double> {
-        let d = v.count
-        var rng = RandomSource(seed: seed)
-        let q = rng.orthogonalMatrix(dimension: d)
-        return Matrix(rows: d, cols: d) { i, j in (0..<d).reduce(0.0) { $0 + q[i, $1] * v[$1] * q[j, $1] } }
+        SymmetricEigen.compose(vectors: rotation(v.count, seed: seed), values: v)
     }
 
     static func rotation(_ d: Int, seed: UInt64) -> Matrix<Double> {
@@ -58,8 +55,8 @@ struct RotatedClosedFormTests {
         }
     }
 
-    /// In ambient coordinates: the HJB equation (5-point differences, as for the diagonal case:
-    /// 1e-8), ∇Φ against differences (1e-8), and Φ(x, T) = λ_G(log ρ_T(x) − log ρ₁(x) + 1) with
+    /// In ambient coordinates: the HJB equation and ∇Φ against 5-point differences
+    /// (`expectSolvesHJB`, as for the diagonal case), and Φ(x, T) = λ_G(log ρ_T(x) − log ρ₁(x) + 1) with
     /// log ρ₁ evaluated by the problem's own full-covariance density (1e-10); log ρ(·, 0) is the
     /// problem's ρ₀ (1e-11). So the rotation of the closed form agrees with the densities the
     /// solver uses.
@@ -68,18 +65,7 @@ struct RotatedClosedFormTests {
         var rng = RandomSource(seed: 4)
         for _ in 0..<20 {
             let x: [Double] = rng.gaussians(Self.d)
-            let t = 0.05 + 0.9 * rng.uniformOpen()
-            let h = 1e-3
-            let f = { (s: Double) in cf.value(x, at: s) }
-            let dt = (-f(t + 2 * h) + 8 * f(t + h) - 8 * f(t - h) + f(t - 2 * h)) / (12 * h)
-            let g = cf.gradient(x, at: t)
-            let hamiltonian = g.reduce(0) { $0 + $1 * $1 } / (2 * cf.alphaL)
-            #expect(abs(-dt + hamiltonian) < 1e-8 * max(1, hamiltonian))
-            for i in 0..<Self.d {
-                let fx = { (e: Double) -> Double in var y = x; y[i] += e; return cf.value(y, at: t) }
-                let gi = (-fx(2 * h) + 8 * fx(h) - 8 * fx(-h) + fx(-2 * h)) / (12 * h)
-                #expect(abs(gi - g[i]) < 1e-8 * max(1, abs(g[i])))
-            }
+            expectSolvesHJB(cf, at: x, time: 0.05 + 0.9 * rng.uniformOpen())
             let log1 = logDensity(.gaussian(Self.target), x, as: Double.self)[0]
             let log0 = logDensity(.gaussian(Self.source), x, as: Double.self)[0]
             let want = cf.lambdaG * (cf.logDensity(x, at: cf.T) - log1 + 1)

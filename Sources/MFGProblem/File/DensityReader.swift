@@ -59,16 +59,7 @@ enum DensityReader {
             let seed = try r.mapping(allowed: ["seed"]).required("seed").unsigned64()
             try checkFullDimension(r, d)
             var rng = RandomSource(seed: seed)
-            let q = rng.orthogonalMatrix(dimension: d)
-            var sigma = Matrix<Double>(rows: d, cols: d)
-            for j in 0..<d {
-                for i in 0...j {
-                    var s = 0.0
-                    for k in 0..<d { s += q[i, k] * variance[k] * q[j, k] }
-                    sigma[i, j] = s
-                    sigma[j, i] = s
-                }
-            }
+            let sigma = SymmetricEigen.compose(vectors: rng.orthogonalMatrix(dimension: d), values: variance)
             return try covariance(sigma, mean: mean, field: v, what: "")
         case (nil, let c?):
             if let r = m.optional("rotation") {

@@ -34,7 +34,7 @@ struct DensityCommand: ParsableCommand {
             var rng = RandomSource(seed: 1)
             let q = rng.orthogonalMatrix(dimension: d)
             let v = (0..<d).map { 0.2 + 1.8 * Double($0) / Double(max(1, d - 1)) }
-            let sigma = Matrix<Double>(rows: d, cols: d) { i, j in (0..<d).reduce(0.0) { $0 + q[i, $1] * v[$1] * q[j, $1] } }
+            let sigma = SymmetricEigen.compose(vectors: q, values: v)
             let mean = [Double](repeating: 0.1, count: d)
             let bimodal = Density.mixture([(0.5, Gaussian(mean: [-1], variance: [0.1])), (0.5, Gaussian(mean: [1], variance: [0.1]))])
             let cases: [(String, Density)] = [
