@@ -135,13 +135,14 @@ extension Density {
             }
         case .mixture(let parts):
             let logW = parts.map { Double.log($0.weight) }
-            let white = parts.map { $0.component.full == nil ? nil : $0.component.whitened(x, count: n, score: false).q }
+            let white = WhitenedComponents(parts, x, count: n, score: false)
             var terms = [Double](repeating: 0, count: parts.count)
             for j in 0..<n {
                 var top = -Double.infinity
                 for k in 0..<parts.count {
-                    if let q = white[k] {
-                        terms[k] = logW[k] + (parts[k].component.logNormalizer - 0.5 * q[j])
+                    let f = white.slot[k]
+                    if f >= 0 {
+                        terms[k] = logW[k] + (parts[k].component.logNormalizer - 0.5 * white.q[f * n + j])
                     } else {
                         terms[k] = logW[k] + parts[k].component.logDensity(at: x, column: j)
                     }
@@ -177,14 +178,15 @@ extension Density {
         }
         let parts = components
         let logW = parts.map { Double.log($0.weight) }
-        let white = parts.map { $0.component.full == nil ? nil : $0.component.whitened(x, count: n, score: true) }
+        let white = WhitenedComponents(parts, x, count: n, score: true)
         var terms = [Double](repeating: 0, count: parts.count)
         var grad = [Double](repeating: 0, count: d)
         for j in 0..<n {
             var top = -Double.infinity
             for k in 0..<parts.count {
-                if let w = white[k] {
-                    terms[k] = logW[k] + (parts[k].component.logNormalizer - 0.5 * w.q[j])
+                let f = white.slot[k]
+                if f >= 0 {
+                    terms[k] = logW[k] + (parts[k].component.logNormalizer - 0.5 * white.q[f * n + j])
                 } else {
                     terms[k] = logW[k] + parts[k].component.logDensity(at: x, column: j)
                 }
@@ -200,8 +202,10 @@ extension Density {
             for k in 0..<parts.count {
                 let r = terms[k] / s
                 if r == 0 { continue }
-                if let z = white[k]?.z {
-                    for i in 0..<d { grad[i] -= r * z[i + j * d] }
+                let f = white.slot[k]
+                if f >= 0 {
+                    let base = f * d * n + j * d
+                    for i in 0..<d { grad[i] -= r * white.z[base + i] }
                 } else {
                     let g = parts[k].component
                     for i in 0..<d { grad[i] -= r * (Double(x[i + j * d]) - g.mean[i]) / g.variance[i] }
@@ -219,6 +223,32 @@ extension Density {
             out.withUnsafeMutableBufferPointer { logDensity(px, count: x.cols, into: $0) }
         }
         return out
+    }
+}
+
+/// The full-covariance components of a Gaussian or mixture, whitened for a block of n points:
+/// component k with a full covariance has `slot[k]` = f ≥ 0, its quadratic forms at
+/// `q[f·n + j]` and (when scores were asked for) Σₖ⁻¹(xⱼ − μₖ) at `z[f·d·n + j·d + i]`;
+/// diagonal components have slot −1 and nothing is computed for them. Flat arrays, so the loop
+/// over points reads plain numbers (no per-point copies of array values).
+struct WhitenedComponents {
+    let slot: [Int]
+    let q: [Double]
+    let z: [Double]
+
+    init<T: Scalar>(_ parts: [(weight: Double, component: Gaussian)], _ x: UnsafeBufferPointer<T>, count n: Int,
+                    score: Bool) {
+        var slot: [Int] = [], q: [Double] = [], z: [Double] = []
+        for (_, g) in parts {
+            guard g.full != nil else { slot.append(-1); continue }
+            slot.append(q.count / max(n, 1))
+            let w = g.whitened(x, count: n, score: score)
+            q += w.q
+            z += w.z
+        }
+        self.slot = slot
+        self.q = q
+        self.z = z
     }
 }
 
