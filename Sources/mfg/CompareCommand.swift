@@ -171,14 +171,14 @@ struct CompareReport {
             let hist = "\(r.histogram.value.fixed(4)) (\(r.histogram.noiseFloor.fixed(4)))"
             let core = r.coreMass.map { "\($0.neural.percent) / \($0.grid.percent)" } ?? ""
             let phi = r.potentialDifference.map { $0.fixed(3) + (r.potentialLevel != r.level ? "*" : "") } ?? "—"
-            lines.append(cell(r.time.fixed(4), 8) + cell(carried, 22) + cell(hist, 23) + (hasCore ? cell(core, 19) : "")
+            lines.append(cell(r.time.short, 8) + cell(carried, 22) + cell(hist, 23) + (hasCore ? cell(core, 19) : "")
                          + cell(phi, 12))
         }
         lines.append("")
         lines.append("per-coordinate moments, neural / grid:")
         lines.append(cell("t", 8) + labels.map { cell("mean \($0)", 18) + cell("std \($0)", 18) }.joined())
         for r in rows {
-            var line = cell(r.time.fixed(4), 8)
+            var line = cell(r.time.short, 8)
             for a in labels.indices {
                 line += cell("\(r.neuralMean[a].fixed(3)) / \(r.gridMean[a].fixed(3))", 18)
                 line += cell("\(r.neuralStandardDeviation[a].fixed(3)) / \(r.gridStandardDeviation[a].fixed(3))", 18)
@@ -190,11 +190,13 @@ struct CompareReport {
         lines.append("")
         lines.append("largest density L1 distance: \(worst.distance.fixed(4)) at t = \(worst.time.short); "
                      + "|J_N − J_G|/|J_G| = \(costDifference.percent)")
-        lines.append("L1 carried: 2E[(1 − ρ_G/ρ_N)₊] over the samples, ρ_N = ρ₀(x₀)e^(−ℓ(t)) along each path, ρ_G bilinear "
-                     + "between cell centres. L1 histogram: Σ|sample fraction − grid mass| over blocks of \(coarsening) grid cells; "
-                     + "(floor) is its expected value were the samples drawn from the grid density. Φ: ρ-weighted relative RMS "
-                     + "up to a constant" + (rows.contains { $0.potentialLevel != $0.level }
-                                             ? "; * at t = \(block.time(level: 1).short), the grid's first Φ level" : "") + ".")
+        lines.append("L1 carried: 2E[(1 − ρ_G/ρ_N)₊] over the samples, ρ_N = ρ₀(x₀)e^(−ℓ(t)) along each path, "
+                     + "ρ_G bilinear between cell centres.")
+        lines.append("L1 histogram: Σ|sample fraction − grid mass| over blocks of \(coarsening) grid cells; (floor): its "
+                     + "expected value were the samples drawn from the grid density.")
+        lines.append("Φ: ρ-weighted relative RMS difference up to a constant"
+                     + (rows.contains { $0.potentialLevel != $0.level }
+                        ? " (*: at t = \(block.time(level: 1).short), the grid's first Φ level)." : "."))
         return lines.joined(separator: "\n")
     }
 }
