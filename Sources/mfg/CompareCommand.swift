@@ -57,9 +57,10 @@ struct CompareCommand: ParsableCommand {
                  + " (checkpoint ≠ reference)", code: ExitCodes.badInput)
         }
         guard ref.converged || allowUnconverged else {
-            fail("\(reference): the grid solve did not converge (stopped at \(ref.iterations) iterations with residuals "
-                 + "\(ref.residuals.constraint.short) / \(ref.residuals.optimality.short) above its tolerance \(ref.tolerance.short)); "
-                 + "solve it further with `mfg reference --max-iterations`, or pass --allow-unconverged", code: ExitCodes.badInput)
+            fail("\(reference): the grid solve did not converge: it stopped at its iteration limit after \(ref.iterations) "
+                 + "iterations with residuals \(ref.residuals.constraint.short) / \(ref.residuals.optimality.short) "
+                 + "(constraint / optimality; tolerance \(ref.tolerance.short)); solve it further with `mfg reference "
+                 + "--max-iterations`, or pass --allow-unconverged", code: ExitCodes.badInput)
         }
         let block = ref.blocks[0]
         let schedule: ComparisonSchedule

@@ -126,22 +126,24 @@ public struct CellField: Sendable {
     /// Linear (1 axis) or bilinear (2 axes) interpolation between cell centres; constant
     /// extension over the outer half-cells; zero outside the grid.
     public func interpolate(_ x: Double, _ y: Double = 0) -> Double {
-        let n0 = grid.counts[0]
-        let u = (x - grid.lower[0]) / grid.spacing[0] - 0.5
-        guard u >= -0.5, u <= Double(n0) - 0.5 else { return 0 }
-        let uc = min(max(u, 0), Double(n0 - 1))
-        let i0 = min(Int(uc), max(n0 - 2, 0)), i1 = min(i0 + 1, n0 - 1)
-        let fu = uc - Double(i0)
+        guard let (i0, i1, fu) = bracket(x, axis: 0) else { return 0 }
         if grid.axes == 1 { return (1 - fu) * values[i0] + fu * values[i1] }
-        let n1 = grid.counts[1]
-        let v = (y - grid.lower[1]) / grid.spacing[1] - 0.5
-        guard v >= -0.5, v <= Double(n1) - 0.5 else { return 0 }
-        let vc = min(max(v, 0), Double(n1 - 1))
-        let j0 = min(Int(vc), max(n1 - 2, 0)), j1 = min(j0 + 1, n1 - 1)
-        let fv = vc - Double(j0)
+        guard let (j0, j1, fv) = bracket(y, axis: 1) else { return 0 }
+        let n0 = grid.counts[0]
         let a = values[i0 + n0 * j0], b = values[i1 + n0 * j0]
         let c = values[i0 + n0 * j1], d = values[i1 + n0 * j1]
         return (1 - fv) * ((1 - fu) * a + fu * b) + fv * ((1 - fu) * c + fu * d)
+    }
+
+    /// The two cell centres around coordinate value x on an axis and the weight of the second;
+    /// nil outside the grid.
+    @inline(__always) private func bracket(_ x: Double, axis: Int) -> (Int, Int, Double)? {
+        let n = grid.counts[axis]
+        let u = (x - grid.lower[axis]) / grid.spacing[axis] - 0.5
+        guard u >= -0.5, u <= Double(n) - 0.5 else { return nil }
+        let uc = min(max(u, 0), Double(n - 1))
+        let i0 = min(Int(uc), max(n - 2, 0))
+        return (i0, min(i0 + 1, n - 1), uc - Double(i0))
     }
 
     /// The field at sample `a` of d × n column-major `points` (its coordinates on the grid's axes).
