@@ -60,9 +60,9 @@ extension GridProblem {
         guard outside0 <= 1e-3 else { throw .massOutside(file: problem.file, density: "initial_density", fraction: outside0) }
         let rho0 = density(problem.initialDensity, nx, ny)
         var obstacle: [Double]?
-        if let bump = problem.obstacle, problem.obstacleWeight != 0 {
+        if let q = problem.activeObstacles {
             obstacle = field(nx, ny) { p, n, out in
-                p.withUnsafeBufferPointer { pp in out.withUnsafeMutableBufferPointer { bump.value(pp, count: n, into: $0) } }
+                p.withUnsafeBufferPointer { pp in out.withUnsafeMutableBufferPointer { q.value(pp, count: n, into: $0) } }
             }
         }
         let terminal: GridTerminalCost

@@ -6,6 +6,8 @@
 /// The neural and grid rows share one sequential colour scale (so equal colours
 /// mean equal values across both rows) with one colour bar; the difference row
 /// uses a diverging map symmetric about zero with its own colour bar.
+/// `annotations[k]`, when given, is appended to column k's title (e.g. the L1 distance of the
+/// two densities at that time: "t = 0.5, L1 0.063").
 public func compareFigure(times: [Double],
                           neural: [GridField],
                           grid: [GridField],
@@ -13,6 +15,7 @@ public func compareFigure(times: [Double],
                           yLabel: String = "x2",
                           colorLabel: String = "\u{03C1}",
                           title: String = "",
+                          annotations: [String] = [],
                           options: FigureOptions = FigureOptions(panelWidth: 240, panelHeight: 210)) -> String {
     let n = min(times.count, neural.count, grid.count)
     var b = Bounds(), bd = Bounds()
@@ -23,7 +26,8 @@ public func compareFigure(times: [Double],
         let diff = GridField(xs: a.xs, ys: a.ys, values: zip(a.values, g.values).map { $0 - $1 })
         for f in [a, grid[k]] { if let r = f.finiteRange { b.include(r.lowerBound); b.include(r.upperBound) } }
         if let r = diff.finiteRange { bd.include(r.lowerBound); bd.include(r.upperBound) }
-        rows[0].append(HeatPanel(title: timeTitle(times[k]), field: a))
+        let note = k < annotations.count && !annotations[k].isEmpty ? ", " + annotations[k] : ""
+        rows[0].append(HeatPanel(title: timeTitle(times[k]) + note, field: a))
         rows[1].append(HeatPanel(title: "", field: grid[k]))
         rows[2].append(HeatPanel(title: "", field: diff))
     }

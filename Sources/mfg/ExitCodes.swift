@@ -7,7 +7,7 @@ enum ExitCodes {
     static let badInput: Int32 = 2
     /// Training diverged (NaN or blow-up); the last good checkpoint is kept.
     static let diverged: Int32 = 3
-    /// `mfg validate`: an error exceeded its tolerance.
+    /// `mfg validate` or `mfg compare`: an error exceeded its tolerance.
     static let toleranceExceeded: Int32 = 4
     /// `mfg validate`: the problem declares no closed form.
     static let noClosedForm: Int32 = 5

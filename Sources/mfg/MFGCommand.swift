@@ -20,12 +20,22 @@ struct MFGCommand: ParsableCommand {
             try command.run()
         } catch {
             // A wrong flag (unknown option, unparsable or out-of-range value) is bad input like a
-            // wrong problem file: exit code 2 as documented, not ArgumentParser's 64.
+            // wrong problem file: exit code 2 as documented, not ArgumentParser's 64, and one line
+            // like every other error (the usage block is one `--help` away).
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(ExitCodes.badInput)
+                fail(oneLine(fullMessage(for: error)), code: ExitCodes.badInput)
             }
             exit(withError: error)
         }
     }
+}
+
+/// ArgumentParser's "Error: MESSAGE\nUsage: …\n  See 'mfg X --help' for more information." as
+/// "MESSAGE (see 'mfg X --help')".
+func oneLine(_ message: String) -> String {
+    let lines = message.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+    var first = lines.first ?? message
+    if first.hasPrefix("Error: ") { first.removeFirst("Error: ".count) }
+    guard let see = lines.first(where: { $0.hasPrefix("See '") }), let end = see.range(of: "' ")?.lowerBound else { return first }
+    return first + " (see" + see[see.index(see.startIndex, offsetBy: 3)..<end] + "')"
 }

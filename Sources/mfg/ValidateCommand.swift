@@ -16,12 +16,14 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Largest allowed relative error of L and of G.") var costTolerance = 0.01
     @Option(help: "Largest allowed relative error of ∇ₓΦ(x, 0) (root mean square over samples).")
     var gradientTolerance = 0.05
+    @Option(help: "Largest allowed relative error of a terminal standard deviation (per coordinate, or per principal direction of rotated covariances).")
+    var stdTolerance = 0.02
     @Option(help: "Worker threads (1…64).") var threads = 2
     @Option(help: ArgumentHelp(stepsHelp)) var steps: Int?
 
     func validate() throws {
         guard (2...10_000_000).contains(samples) else { throw ValidationError("--samples must be in 2…10000000, got \(samples)") }
-        guard costTolerance > 0, gradientTolerance > 0 else { throw ValidationError("tolerances must be positive") }
+        guard costTolerance > 0, gradientTolerance > 0, stdTolerance > 0 else { throw ValidationError("tolerances must be positive") }
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be in 1…64, got \(threads)") }
         try validateSteps(steps)
     }
@@ -52,8 +54,13 @@ struct ValidateCommand: ParsableCommand {
         if report.gradientError > gradientTolerance {
             failures.append("∇Φ error \(report.gradientError.percent) > \(gradientTolerance.percent)")
         }
+        if report.spreadError > stdTolerance, let worst = report.worstSpreads(1).first {
+            failures.append("terminal std error \(report.spreadError.percent) > \(stdTolerance.percent) "
+                            + "(\(report.directionName(worst.direction)))")
+        }
         if failures.isEmpty {
-            print("PASS: within tolerances (cost \(costTolerance.percent), gradient \(gradientTolerance.percent))")
+            print("PASS: within tolerances (cost \(costTolerance.percent), gradient \(gradientTolerance.percent), "
+                  + "terminal std \(stdTolerance.percent))")
         } else {
             print("FAIL: " + failures.joined(separator: "; "))
             throw ExitCode(ExitCodes.toleranceExceeded)
@@ -83,17 +90,19 @@ extension ClosedFormComparison {
             return label(name) + e.estimate.short.leftPadded(12) + exact.short.leftPadded(12) + rel.finePercent.leftPadded(10)
                 + ("± " + se.finePercent).leftPadded(10) + e.plain.short.leftPadded(12) + ("± " + plainSE.finePercent).leftPadded(10)
         }
-        let exactVariances = exact.terminalVariances
-        let meanVariance = terminalVariances.reduce(0, +) / Double(exact.d)
-        let meanExact = exactVariances.reduce(0, +) / Double(exact.d)
-        let varianceError = abs(meanVariance - meanExact) / meanExact
+        let worst = worstSpreads(3).map { s in
+            "\(directionName(s.direction)) \(s.neural.short) vs \(s.exact.short) "
+                + "(\(s.relativeError >= 0 ? "+" : "")\(s.relativeError.finePercent) ± \((s.standardError / s.exact).finePercent))"
+        }.joined(separator: ", ")
+        let along = exact.basis == nil ? "per coordinate" : "per principal direction v₁…v_d of Σ₀, Σ₁"
         return """
         \(problem.name): closed-form check (d = \(exact.d), best iterate \(iteration), \(samples) samples, trained \(duration(wallSeconds))\(note))
         \(label("quantity"))\("neural".leftPadded(12))\("exact".leftPadded(12))\("rel. err".leftPadded(10))\("(s.e.)".leftPadded(10))\("plain MC".leftPadded(12))\("(s.e.)".leftPadded(10))
         \(costRow("L (kinetic)", kinetic, exact.kineticCost))
         \(costRow("G (terminal)", terminal, exact.terminalCost))
         \(costRow("J = L + G", total, exact.totalCost))
-        \(label("terminal variance"))\(meanVariance.short.leftPadded(12))\(meanExact.short.leftPadded(12))\(varianceError.percent.leftPadded(10)) (mean over coordinates; worst coordinate \(worstVarianceError.percent))
+        \(label("terminal std, max err"))\(spreadError.finePercent.leftPadded(34)) (\(along), paired estimates)
+          worst: \(worst)
         \(label("terminal mean |m − m*|"))\(meanError.short.leftPadded(12))\("0".leftPadded(12))
         \(label("∇ₓΦ(x, 0) rel. RMS"))\(gradientError.percent.leftPadded(34))
         HJB residual \(hjb.short), terminal mismatch \(terminalHJB.short)
@@ -101,6 +110,11 @@ extension ClosedFormComparison {
         (unbiased; s.e. = standard error). "plain MC" is the sample mean of the neural costs alone.
         """
     }
+}
+
+extension ClosedFormComparison {
+    /// "x7" for coordinate 7, "v7" for principal direction 7 (1-based).
+    func directionName(_ j: Int) -> String { (exact.basis == nil ? "x" : "v") + String(j + 1) }
 }
 
 extension String {

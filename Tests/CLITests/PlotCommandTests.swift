@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import MFGNeural
 @testable import mfg
 
 /// `mfg plot` end to end through the command's own logic (parsing, checks, drawing, writing),
@@ -119,8 +120,12 @@ import Testing
         let outcome = try plot([f.checkpoint, "--kind", "compare", "--reference", "ref.h5", "--samples", "500",
                                 "--out", f.path("c.svg")], references: StubReferences(problemName: f.problemName))
         let s = try svg(at: outcome.svgPath)
-        #expect(s.count(class: "heatmap") == 9)          // 3 times × (neural, grid, difference)
+        #expect(s.count(class: "heatmap") == 15)         // 5 times × (neural, grid, difference)
         #expect(s.text.contains("neural against grid solver"))
+        // The fixture integrates with 2 steps: the quarters need 4, and each column carries its L1.
+        #expect(outcome.notes.contains { $0.hasPrefix("compared at t = 0, 0.25, 0.5, 0.75, 1; density L1 ") })
+        #expect(outcome.notes.contains { $0.contains("paths integrated with 4 steps (the run used 2)") })
+        #expect(s.text.contains("t = 0.5, L1 "))
     }
 
     @Test func compareNeedsTwoDimensions() throws {
@@ -142,25 +147,22 @@ import Testing
     }
 }
 
-/// A reference of the fixture's shape: the exact ρ₀ marginal at three times.
+/// A reference of the fixture's shape: a Gaussian of variance 0.3 moving from (0, 2) to
+/// (0, −2) on 21 × 21 cells of [−3.15, 3.15] × [−4.2, 4.2], at 4 time steps.
 struct StubReferences: ReferenceReader {
     let problemName: String
     func read(_ path: String) throws(PlotError) -> ReferenceDensities {
-        let xs: [Double] = (0..<21).map { -3 + 0.3 * Double($0) }
-        let ys: [Double] = (0..<21).map { -4 + 0.4 * Double($0) }
-        /// A Gaussian of variance 0.3 moving from (0, 2) to (0, -2).
-        func rho(_ x: Double, _ y: Double, _ t: Double) -> Double {
+        let grid = CellGrid(coordinates: [0, 1], lower: [-3.15, -4.2], upper: [3.15, 4.2], counts: [21, 21])
+        func rho(_ x: [Double], _ t: Double) -> Double {
             let cy: Double = 2 - 4 * t
-            let r2: Double = x * x + (y - cy) * (y - cy)
+            let r2: Double = x[0] * x[0] + (x[1] - cy) * (x[1] - cy)
             return exp(-r2 / 0.6) / (0.6 * Double.pi)
         }
-        var fields: [[Double]] = []
-        for t in [0.0, 0.5, 1.0] {
-            var f: [Double] = []
-            for y in ys { for x in xs { f.append(rho(x, y, t)) } }
-            fields.append(f)
-        }
-        return ReferenceDensities(problemName: problemName, xs: xs, ys: ys, times: [0, 0.5, 1], rho: fields)
+        let density = (0...4).flatMap { k in (0..<grid.cellCount).map { rho(grid.centre($0), Double(k) / 4) } }
+        let block = ReferenceBlock(grid: grid, steps: 4, horizon: 1, density: density,
+                                   potential: [Double](repeating: 0, count: 4 * grid.cellCount),
+                                   costs: ReferenceCosts(kinetic: 8, running: 0, terminal: 0))
+        return ReferenceDensities(problemName: problemName, block: block)
     }
 }
 

@@ -79,8 +79,17 @@ struct SolveCommandTests {
         let one = try CLI.run(["validate", cp1, "--samples", "1"])
         #expect(one.status == 2 && one.stderr.contains("--samples must be in 2…10000000"), "\(one.stderr)")
 
-        let loose = try CLI.run(["validate", cp1, "--samples", "256", "--cost-tolerance", "1000", "--gradient-tolerance", "1000"])
+        let loose = try CLI.run(["validate", cp1, "--samples", "256", "--cost-tolerance", "1000", "--gradient-tolerance", "1000",
+                                 "--std-tolerance", "1000"])
         #expect(loose.status == 0, "\(loose.stdout) \(loose.stderr)")
+        // The terminal spread alone can fail the check (4 iterations leave it near √0.3 against
+        // s* = 0.927); its row names the worst coordinates.
+        let spread = try CLI.run(["validate", cp1, "--samples", "256", "--cost-tolerance", "1000", "--gradient-tolerance", "1000"])
+        #expect(spread.status == 4 && spread.stdout.contains("FAIL: terminal std error"), "\(spread.stdout)")
+        #expect(spread.stdout.contains("terminal std, max err") && spread.stdout.contains("per coordinate")
+                && spread.stdout.contains("worst: x"), "\(spread.stdout)")
+        let zero = try CLI.run(["validate", cp1, "--std-tolerance", "0"])
+        #expect(zero.status == 2 && zero.stderr.contains("tolerances must be positive"), "\(zero.stderr)")
 
         try (CLI.tinyProblem(closedForm: true) + "# edited\n").write(to: withForm, atomically: true, encoding: .utf8)
         let changed = try CLI.run(["validate", cp1])
@@ -101,5 +110,25 @@ struct SolveCommandTests {
         let bad = try CLI.run(["validate", truncated.path])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("not an HDF5 file or truncated"), "\(bad.stderr)")
+    }
+
+    /// validate on a rotated problem (ρ₀ and ρ₁ share `rotation: {seed: 3}`): the spread is checked
+    /// per principal direction, named v1, v2, …
+    @Test func validateRotatedProblem() throws {
+        let dir = CLI.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("rotated.yaml")
+        try CLI.tinyProblem(closedForm: true)
+            .replacingOccurrences(of: "{type: gaussian, mean: [-1, 0], variance: 0.3}",
+                                  with: "{type: gaussian, mean: [-1, 0], variance: [0.3, 0.6], rotation: {seed: 3}}")
+            .replacingOccurrences(of: "{type: gaussian, mean: [1, 0], variance: 1}",
+                                  with: "{type: gaussian, mean: [1, 0], variance: [1, 0.5], rotation: {seed: 3}}")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let run = dir.appendingPathComponent("r")
+        let solve = try CLI.run(["solve", file.path, "--out", run.path, "--threads", "1", "--paths", "0"])
+        #expect(solve.status == 0, "\(solve.stderr)")
+        let v = try CLI.run(["validate", run.appendingPathComponent("checkpoint.h5").path, "--samples", "256"])
+        #expect(v.status == 4, "\(v.stdout) \(v.stderr)")
+        #expect(v.stdout.contains("per principal direction") && v.stdout.contains("worst: v"), "\(v.stdout)")
     }
 }

@@ -9,11 +9,11 @@ import Testing
         // The grid solution on a finer grid: resampled for the difference.
         let grid = times.map { Fixtures.blob(cx: -0.45 + $0, cy: 0.05, n: 31) }
         let svg = compareFigure(times: times, neural: neural, grid: grid, xLabel: "x1", yLabel: "x2",
-                                title: "neural vs grid")
+                                title: "neural vs grid", annotations: ["L1 0.01", "", "L1 0.2"])
         let doc = SVGInspector(svg)
         #expect(doc.isWellFormed)
         #expect(doc.texts(cssClass: "row-label") == ["neural", "grid", "difference"])
-        #expect(doc.texts(cssClass: "panel-title") == ["t = 0", "t = 0.5", "t = 1"])
+        #expect(doc.texts(cssClass: "panel-title") == ["t = 0, L1 0.01", "t = 0.5", "t = 1, L1 0.2"])
         #expect(doc.texts(cssClass: "figure-title") == ["neural vs grid"])
         #expect(doc.elements("g", cssClass: "heatmap").count == 9)
         #expect(doc.elements("g", cssClass: "colorbar").count == 2)

@@ -108,24 +108,9 @@ struct ClosedFormTests {
     /// rounding ≈ ε|Φ|/h ≈ 1e-11; so the HJB residual −∂ₜΦ + |∇Φ|²/(2α_L) is checked to 1e-8
     /// (relative to the size of its terms), and the analytic ∂ₜΦ to 1e-12.
     @Test func valueFunctionSolvesHJB() {
-        let cf = reference
         var rng = RandomSource(seed: 21)
         for x in randomPoints(50, d: 3, seed: 20) {
-            let t = 0.05 + 0.9 * rng.uniformOpen()
-            let h = 1e-3
-            let f = { (s: Double) in cf.value(x, at: s) }
-            let dt = (-f(t + 2 * h) + 8 * f(t + h) - 8 * f(t - h) + f(t - 2 * h)) / (12 * h)
-            let g = cf.gradient(x, at: t)
-            let hamiltonian = g.reduce(0) { $0 + $1 * $1 } / (2 * cf.alphaL)
-            let scale = max(1, abs(hamiltonian))
-            #expect(abs(-dt + hamiltonian) < 1e-8 * scale)
-            #expect(abs(-cf.timeDerivative(x, at: t) + hamiltonian) < 1e-12 * scale)
-            // ∇Φ against the same 5-point stencil in x.
-            for i in 0..<3 {
-                let fx = { (e: Double) -> Double in var y = x; y[i] += e; return cf.value(y, at: t) }
-                let gi = (-fx(2 * h) + 8 * fx(h) - 8 * fx(-h) + fx(-2 * h)) / (12 * h)
-                #expect(abs(gi - g[i]) < 1e-8 * max(1, abs(g[i])))
-            }
+            expectSolvesHJB(reference, at: x, time: 0.05 + 0.9 * rng.uniformOpen())
         }
     }
 

@@ -108,3 +108,38 @@ extension ProblemFilesTests {
         }
     }
 }
+
+extension ProblemFilesTests {
+    /// The product-density, obstacle-list and preference examples of docs/problem-format.md parse
+    /// in d = 100 (each snippet is the indented block after its introducing line).
+    @Test func documentedHighDimensionalExamplesParse() throws {
+        let docs = URL(fileURLWithPath: problemsDirectory).deletingLastPathComponent()
+            .appendingPathComponent("docs/problem-format.md").path
+        let text = try String(contentsOfFile: docs, encoding: .utf8)
+        func snippet(after marker: String) throws -> String {
+            let start = try #require(text.range(of: marker))
+            let lines = text[start.upperBound...].split(separator: "\n", omittingEmptySubsequences: false).dropFirst()
+            let body = lines.drop { !$0.hasPrefix("    ") }.prefix { $0.hasPrefix("    ") || $0.isEmpty }
+            return body.map { String($0.dropFirst(4)) }.joined(separator: "\n")
+        }
+        let base = """
+            dimension: 100
+            horizon: 1
+            kinetic_weight: 1
+            penalties: {hjb: 1, terminal_hjb: 1}
+
+            """
+        let product = try snippet(after: "the blocks, and samples are drawn block by block. The blocks must cover 1…d exactly once.")
+        let obstacles = try snippet(after: "so that a running cost can act on each block of coordinates separately:")
+        let preference = try snippet(after: "per listed coordinate (a well in every coordinate, say):")
+        let p = try Problem.parse(yaml: base + product + "\ntarget_density: {type: gaussian, mean: 0, variance: 1}\n"
+                                  + obstacles + "\nterminal_cost: {type: kl, weight: 1}\n", file: "docs")
+        guard case .product(let rho) = p.initialDensity else { Issue.record("not a product"); return }
+        #expect(rho.factors.count == 99)
+        #expect(p.activeObstacles?.terms.count == 99 && p.entropyWeight == 0.01)
+        #expect(try p.separableBlocks().map(\.multiplicity) == [1, 98])
+        let q = try Problem.parse(yaml: base + "initial_density: {type: gaussian, mean: 0, variance: 1}\n" + preference, file: "docs")
+        guard case .preference(_, .bumps(let g)) = q.terminal else { Issue.record("not a bump sum"); return }
+        #expect(g.terms.count == 100)
+    }
+}

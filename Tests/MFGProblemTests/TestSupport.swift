@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import MFGMath
 @testable import MFGProblem
 
@@ -46,4 +47,29 @@ func ring(dimension d: Int) -> Density {
 
 func maxAbs(_ a: [Double], _ b: [Double]) -> Double {
     zip(a, b).reduce(0) { max($0, abs($1.0 - $1.1)) }
+}
+
+/// Tests/Fixtures/covariances: small .npy/.csv files written by numpy (see its README.md).
+let covarianceFixtures: String = {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/covariances").path
+}()
+
+/// The closed form's Φ against its PDE at (x, t), by 5-point central differences with h = 1e-3
+/// (truncation h⁴/30·|∂⁵Φ| ≈ 1e-13, rounding ≈ ε|Φ|/h ≈ 1e-11): the HJB residual
+/// −∂ₜΦ + |∇Φ|²/(2α_L) to 1e-8 relative to the size of its terms, the analytic ∂ₜΦ to 1e-12, and
+/// ∇ₓΦ against differences in each coordinate to 1e-8.
+func expectSolvesHJB(_ cf: GaussianKLTransport, at x: [Double], time t: Double) {
+    let h = 1e-3
+    func stencil(_ f: (Double) -> Double) -> Double { (-f(2 * h) + 8 * f(h) - 8 * f(-h) + f(-2 * h)) / (12 * h) }
+    let dt = stencil { cf.value(x, at: t + $0) }
+    let g = cf.gradient(x, at: t)
+    let hamiltonian = g.reduce(0) { $0 + $1 * $1 } / (2 * cf.alphaL)
+    let scale = max(1, abs(hamiltonian))
+    #expect(abs(-dt + hamiltonian) < 1e-8 * scale)
+    #expect(abs(-cf.timeDerivative(x, at: t) + hamiltonian) < 1e-12 * scale)
+    for i in 0..<x.count {
+        let gi = stencil { e in var y = x; y[i] += e; return cf.value(y, at: t) }
+        #expect(abs(gi - g[i]) < 1e-8 * max(1, abs(g[i])))
+    }
 }

@@ -15,8 +15,29 @@ import MFGProblem
 ///
 /// **Gradient.** ‖∇ₓΦ(x₀, 0) − ∇ₓΦ*(x₀, 0)‖ / ‖∇ₓΦ*(x₀, 0)‖, sums of squares over the samples.
 ///
-/// **Terminal law.** Sample mean and per-coordinate variances of z(T), beside m* and s*².
+/// **Terminal law.** The sample mean of z(T) beside m*, and the standard deviation of z(T) along
+/// every principal direction of the closed form (the coordinate axes when the covariances are
+/// diagonal, the common eigenvectors of Σ₀ and Σ₁ when they are rotated) beside s*ⱼ. Those are
+/// paired estimates too: with yⱼ = vⱼᵀz(T) for the neural end point and y*ⱼ = vⱼᵀx*(T) for the
+/// exact end point of the same agent, the variance is estimated as
+/// s*ⱼ² + mean(n/(n−1)·(yⱼ − ȳⱼ)² − (y*ⱼ − m*ⱼ)²), whose standard error is a small fraction of
+/// the plain sample variance's √(2/n)·s² when the solution moves agents nearly as the exact one
+/// does; the standard deviation is its square root (standard error divided by 2s).
 public struct ClosedFormComparison: Sendable {
+    /// The terminal standard deviation along one principal direction.
+    public struct DirectionSpread: Sendable, Equatable {
+        /// 0-based index of the coordinate (or principal direction).
+        public let direction: Int
+        /// The solution's standard deviation (paired estimate).
+        public let neural: Double
+        /// Its standard error.
+        public let standardError: Double
+        /// s*ⱼ.
+        public let exact: Double
+        /// (neural − exact)/exact.
+        public var relativeError: Double { (neural - exact) / exact }
+    }
+
     public let exact: GaussianKLTransport
     public let samples: Int
     public let kinetic: PairedEstimate
@@ -25,9 +46,11 @@ public struct ClosedFormComparison: Sendable {
     /// HJB residual and terminal mismatch of the solution on the same samples.
     public let hjb: Double, terminalHJB: Double
     public let gradientError: Double
+    /// Sample mean of z(T) (ambient coordinates).
     public let terminalMean: [Double]
-    /// Per-coordinate sample variances of z(T).
-    public let terminalVariances: [Double]
+    /// Terminal standard deviations per coordinate, or per principal direction when the closed
+    /// form has a rotated basis (`exact.basis`), in direction order.
+    public let spreads: [DirectionSpread]
 
     /// - Parameters:
     ///   - costs: the solution's per-sample costs and end points at n samples x₀, with its
@@ -63,11 +86,33 @@ public struct ClosedFormComparison: Sendable {
 
         var mean = [Double](repeating: 0, count: d)
         for c in 0..<samples { for j in 0..<d { mean[j] += zT[c * d + j] } }
-        mean = mean.map { $0 / Double(samples) }
-        var variances = [Double](repeating: 0, count: d)
-        for c in 0..<samples { for j in 0..<d { let r = zT[c * d + j] - mean[j]; variances[j] += r * r } }
-        terminalMean = mean
-        terminalVariances = variances.map { $0 / Double(max(1, samples - 1)) }
+        terminalMean = mean.map { $0 / Double(samples) }
+        spreads = Self.spreads(exact: exact, x0: costs.x0, terminalPoints: zT, count: samples)
+    }
+
+    /// Paired estimates of the terminal standard deviation along each principal direction.
+    static func spreads(exact: GaussianKLTransport, x0: [Double], terminalPoints zT: [Double], count n: Int)
+        -> [DirectionSpread] {
+        let d = exact.d
+        let exactEnds = exact.paths(from: x0, count: n, at: exact.T)
+        var neural = [Double](repeating: 0, count: d * n), ideal = neural   // principal coordinates, direction-major
+        for c in 0..<n {
+            let y = exact.principal(Array(zT[(c * d)..<((c + 1) * d)]))
+            let yStar = exact.principal(Array(exactEnds[(c * d)..<((c + 1) * d)]))
+            for j in 0..<d { neural[j * n + c] = y[j]; ideal[j * n + c] = yStar[j] }
+        }
+        let correction = Double(n) / Double(n - 1)
+        return (0..<d).map { j in
+            let ys = neural[(j * n)..<((j + 1) * n)], stars = ideal[(j * n)..<((j + 1) * n)]
+            let mean = ys.reduce(0, +) / Double(n)
+            let s = exact.sStars[j]
+            let e = PairedEstimate(values: ys.map { correction * ($0 - mean) * ($0 - mean) },
+                                   controls: stars.map { ($0 - exact.mStar[j]) * ($0 - exact.mStar[j]) },
+                                   controlMean: s * s)
+            let sd = max(e.estimate, 0).squareRoot()
+            return DirectionSpread(direction: j, neural: sd, standardError: e.standardError / (2 * max(sd, 1e-300)),
+                                   exact: s)
+        }
     }
 
     /// |L̂ − L*|/L*, |Ĝ − G*|/G*, |Ĵ − J*|/J* with the paired estimates.
@@ -77,13 +122,17 @@ public struct ClosedFormComparison: Sendable {
 
     /// |m̂(T) − m*| over all coordinates.
     public var meanError: Double {
+        let m = exact.terminalMean
         var s = 0.0
-        for j in 0..<exact.d { let r = terminalMean[j] - exact.mStar[j]; s += r * r }
+        for j in 0..<exact.d { let r = terminalMean[j] - m[j]; s += r * r }
         return s.squareRoot()
     }
 
-    /// Largest relative error of a coordinate's terminal variance.
-    public var worstVarianceError: Double {
-        zip(terminalVariances, exact.terminalVariances).map { abs($0 - $1) / $1 }.max() ?? 0
+    /// The largest |relative error| of a terminal standard deviation over all directions.
+    public var spreadError: Double { spreads.map { abs($0.relativeError) }.max() ?? 0 }
+
+    /// The `count` directions with the largest |relative error|, worst first.
+    public func worstSpreads(_ count: Int) -> [DirectionSpread] {
+        Array(spreads.sorted { (abs($0.relativeError), -$0.direction) > (abs($1.relativeError), -$1.direction) }.prefix(count))
     }
 }

@@ -36,4 +36,15 @@ final class PlotSession {
             return try solver!.paths(parameters: checkpoint.state.bestParameters, count: count, seed: seed)
         } catch { throw .failure("computing paths: \(error.description)") }
     }
+
+    /// Characteristics computed with `steps` integrator steps of the run's scheme (the run's own
+    /// solver when that is its number of steps).
+    func paths(count: Int, seed: UInt64, steps: Int) throws(PlotError) -> SolverPaths {
+        guard steps != problem.integrator.steps else { return try paths(count: count, seed: seed, preferStored: false) }
+        do {
+            let finer = problem.integrated(with: IntegratorSettings(scheme: problem.integrator.scheme, steps: steps))
+            return try Solver(problem: finer, threads: threads, resume: checkpoint.state)
+                .paths(parameters: checkpoint.state.bestParameters, count: count, seed: seed)
+        } catch { throw .failure("computing paths: \(error.description)") }
+    }
 }

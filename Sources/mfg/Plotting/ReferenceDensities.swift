@@ -1,19 +1,21 @@
 import Foundation
+import MFGNeural
 import MFGPlot
 import MFGStore
 
-/// A d = 2 grid-solver solution to compare with: ρ at a few times on a regular grid.
+/// A d = 2 grid-solver solution to compare with: the reference block (densities at every grid
+/// level on its cells) and the problem it solves.
 struct ReferenceDensities: Sendable {
     /// The problem the reference solves (compared with the checkpoint's before any work).
     var problemName: String
-    var xs: [Double]
-    var ys: [Double]
-    var times: [Double]
-    /// `rho[k][i + j * xs.count]` = ρ(xs[i], ys[j], times[k]).
-    var rho: [[Double]]
+    var block: ReferenceBlock
 
-    /// The density at `times[k]` as a grid field.
-    func field(_ k: Int) -> GridField { GridField(xs: xs, ys: ys, values: rho[k]) }
+    /// The cell centres along x₁ and x₂ (the nodes of the figure's fields).
+    var xs: [Double] { (0..<block.grid.counts[0]).map { block.grid.centre(block.grid.index($0, 0))[0] } }
+    var ys: [Double] { (0..<block.grid.counts[1]).map { block.grid.centre(block.grid.index(0, $0))[1] } }
+
+    /// The density at grid level k as a figure field.
+    func field(level k: Int) -> GridField { GridField(xs: xs, ys: ys, values: block.densityField(level: k).values) }
 }
 
 /// Reads a reference solution file.
@@ -22,17 +24,11 @@ protocol ReferenceReader {
 }
 
 /// The reader of grid-solver result files written by `mfg reference` (MFGStore's
-/// `ReferenceResult`): ρ on the cell centres at t = 0, T/2 (nearest level) and T.
+/// `ReferenceResult`).
 struct ResultFileReferenceReader: ReferenceReader {
     func read(_ path: String) throws(PlotError) -> ReferenceDensities {
         let ref: ReferenceResult
         do { ref = try ReferenceResult.read(from: path) } catch { throw .badInput(error.description) }
-        let g = ref.geometry
-        let xs = (0..<g.nx).map { g.centre($0, 0).0 }, ys = (0..<g.ny).map { g.centre(0, $0).1 }
-        let levels = [0, g.nt / 2, g.nt]
-        let c = g.cellsPerLevel
-        return ReferenceDensities(problemName: ref.problemName, xs: xs, ys: ys,
-                                  times: levels.map { Double($0) * g.dt },
-                                  rho: levels.map { Array(ref.density[($0 * c)..<(($0 + 1) * c)]) })
+        return ReferenceDensities(problemName: ref.problemName, block: ref.blocks[0])
     }
 }

@@ -10,7 +10,7 @@ struct Bench: ParsableCommand {
         commandName: "mfg-bench",
         abstract: "Benchmarks of the MFG solver (tables on standard output).",
         subcommands: [NetworkCommand.self, IterationCommand.self, IterationOneCommand.self,
-                      SolveSuiteCommand.self, GridSuiteCommand.self])
+                      SolveSuiteCommand.self, GridSuiteCommand.self, DensityCommand.self])
 }
 
 struct NetworkCommand: ParsableCommand {
