@@ -40,7 +40,7 @@ struct ReferenceCommand: ParsableCommand {
         let problem: Problem
         do { problem = try Problem.load(path: self.problem) } catch { fail(error.description, code: ExitCodes.badInput) }
         guard problem.dimension == 2 else {
-            fail(ReferenceSetupError.notTwoDimensional(file: problem.file, dimension: problem.dimension).description,
+            fail(ReferenceSetupError.unsupportedDimension(file: problem.file, dimension: problem.dimension).description,
                  code: ExitCodes.badInput)
         }
         let cells: (Int, Int, Int)
