@@ -69,9 +69,12 @@ public enum GridDefaults {
     }
 
     private static func costBumps(_ p: Problem) -> [Bump] {
-        var bumps: [Bump] = []
-        if let b = p.obstacle, p.obstacleWeight != 0 { bumps.append(b) }
-        if case .preference(_, .bump(let b)) = p.terminal { bumps.append(b) }
+        var bumps: [Bump] = p.activeObstacles?.terms.map(\.bump) ?? []
+        switch p.terminal {
+        case .preference(_, .bump(let b)): bumps.append(b)
+        case .preference(_, .bumps(let s)): bumps += s.terms.map(\.bump)
+        default: break
+        }
         return bumps
     }
 }

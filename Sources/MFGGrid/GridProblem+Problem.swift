@@ -46,8 +46,8 @@ extension GridProblem {
         }
         let rho0 = sampler.density(problem.initialDensity, nx: nx, ny: ny)
         var obstacle: [Double]?
-        if let bump = problem.obstacle, problem.obstacleWeight != 0 {
-            obstacle = sampler.field(nx: nx, ny: ny) { p, n, out in bump.value(p, count: n, into: out) }
+        if let q = problem.activeObstacles {
+            obstacle = sampler.field(nx: nx, ny: ny) { p, n, out in q.value(p, count: n, into: out) }
         }
         let terminal: GridTerminalCost
         switch problem.terminal {

@@ -7,15 +7,13 @@ extension Problem {
         func same(_ a: Density?, _ b: Density?) -> Bool {
             switch (a, b) {
             case (nil, nil): return true
-            case let (a?, b?):
-                let ca = a.components, cb = b.components
-                return ca.count == cb.count && zip(ca, cb).allSatisfy { $0.weight == $1.weight && $0.component == $1.component }
+            case let (a?, b?): return a.isSame(as: b)
             default: return false
             }
         }
         return dimension == other.dimension && horizon == other.horizon && kineticWeight == other.kineticWeight
             && same(initialDensity, other.initialDensity) && same(targetDensity, other.targetDensity)
-            && obstacle == other.obstacle && obstacleWeight == other.obstacleWeight
+            && obstacles == other.obstacles && obstacleWeight == other.obstacleWeight
             && entropyWeight == other.entropyWeight && terminal == other.terminal
     }
 }

@@ -26,8 +26,11 @@ public struct Problem: Sendable {
     public let initialDensity: Density
     /// ρ₁, required by a KL terminal cost (and only then).
     public let targetDensity: Density?
-    /// Q of the running cost λ_Q ∫ Q ρ (the weight λ_Q is `obstacleWeight`).
-    public let obstacle: Bump?
+    /// Q of the running cost λ_Q ∫ Q ρ, a sum of bumps (the weight λ_Q is `obstacleWeight`);
+    /// nil without an obstacle. One obstacle in the file is one term with coefficient 1 and its
+    /// weight as λ_Q; several share λ_Q when their weights agree, else λ_Q = 1 and each term's
+    /// coefficient is its weight.
+    public let obstacles: BumpSum?
     /// λ_Q (0 when there is no obstacle).
     public let obstacleWeight: Double
     /// λ_E ≥ 0 of the running cost λ_E ∫ ρ log ρ.
@@ -47,7 +50,7 @@ public struct Problem: Sendable {
     public init(name: String, summary: String = "", file: String = "<memory>", sourceText: String = "",
                 dimension: Int, horizon: Double, kineticWeight: Double,
                 initialDensity: Density, targetDensity: Density?,
-                obstacle: Bump?, obstacleWeight: Double, entropyWeight: Double,
+                obstacles: BumpSum?, obstacleWeight: Double, entropyWeight: Double,
                 terminal: TerminalCost, penalties: Penalties,
                 network: NetworkSettings, integrator: IntegratorSettings, training: TrainingSettings,
                 reference: ReferenceSettings?, closedForm: ClosedFormKind?) {
@@ -60,7 +63,7 @@ public struct Problem: Sendable {
         self.kineticWeight = kineticWeight
         self.initialDensity = initialDensity
         self.targetDensity = targetDensity
-        self.obstacle = obstacle
+        self.obstacles = obstacles
         self.obstacleWeight = obstacleWeight
         self.entropyWeight = entropyWeight
         self.terminal = terminal
@@ -72,6 +75,29 @@ public struct Problem: Sendable {
         self.closedForm = closedForm
     }
 
+    /// The same with at most one obstacle bump (the form of most problems built in code).
+    public init(name: String, summary: String = "", file: String = "<memory>", sourceText: String = "",
+                dimension: Int, horizon: Double, kineticWeight: Double,
+                initialDensity: Density, targetDensity: Density?,
+                obstacle: Bump?, obstacleWeight: Double, entropyWeight: Double,
+                terminal: TerminalCost, penalties: Penalties,
+                network: NetworkSettings, integrator: IntegratorSettings, training: TrainingSettings,
+                reference: ReferenceSettings?, closedForm: ClosedFormKind?) {
+        self.init(name: name, summary: summary, file: file, sourceText: sourceText, dimension: dimension,
+                  horizon: horizon, kineticWeight: kineticWeight, initialDensity: initialDensity,
+                  targetDensity: targetDensity, obstacles: obstacle.map { BumpSum($0) },
+                  obstacleWeight: obstacleWeight, entropyWeight: entropyWeight, terminal: terminal,
+                  penalties: penalties, network: network, integrator: integrator, training: training,
+                  reference: reference, closedForm: closedForm)
+    }
+
+    /// The obstacle when Q is a single bump (coefficient 1), as in most problems: for diagnostics
+    /// and figures that need its centre and shape (nil when Q is a sum of several bumps).
+    public var obstacle: Bump? { obstacles?.single }
+
+    /// Q as evaluated by the solvers, or nil when the obstacle term is absent or has weight 0.
+    public var activeObstacles: BumpSum? { obstacleWeight != 0 ? obstacles : nil }
+
     /// Whether the problem has a running cost F (obstacle or entropy).
-    public var hasRunningCost: Bool { (obstacle != nil && obstacleWeight != 0) || entropyWeight != 0 }
+    public var hasRunningCost: Bool { activeObstacles != nil || entropyWeight != 0 }
 }

@@ -9,9 +9,9 @@ extension CostModel {
     public init(problem: Problem) {
         let d = problem.dimension
         var obstacle: BatchedField<T>?
-        if let bump = problem.obstacle, problem.obstacleWeight != 0 {
-            obstacle = Self.field(d, value: { bump.value($0, count: $1, into: $2) },
-                                  valueAndGradient: { bump.valueAndGradient($0, count: $1, value: $2, gradient: $3) })
+        if let q = problem.activeObstacles {
+            obstacle = Self.field(d, value: { q.value($0, count: $1, into: $2) },
+                                  valueAndGradient: { q.valueAndGradient($0, count: $1, value: $2, gradient: $3) })
         }
         let terminal: Terminal
         switch problem.terminal {

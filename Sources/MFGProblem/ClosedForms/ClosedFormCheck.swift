@@ -1,19 +1,25 @@
+import MFGMath
+
 /// Whether a problem really has the form a declared closed solution assumes.
 enum ClosedFormCheck {
     /// nil when `problem` is of the form `kind` needs, else the reason it is not.
     static func whyNot(_ kind: ClosedFormKind, _ problem: Problem) -> String? {
         switch kind {
         case .gaussianKLTransport:
-            guard case .gaussian = problem.initialDensity else {
+            guard case .gaussian(let g0) = problem.initialDensity else {
                 return "initial_density must be a single Gaussian"
             }
             guard case .kl = problem.terminal else { return "terminal_cost must be of type kl" }
-            guard case .gaussian? = problem.targetDensity else {
+            guard case .gaussian(let g1)? = problem.targetDensity else {
                 return "target_density must be a single Gaussian"
             }
             guard problem.terminal.weight > 0 else { return "terminal_cost.weight must be positive" }
-            if problem.obstacle != nil && problem.obstacleWeight != 0 || problem.entropyWeight != 0 {
+            if problem.activeObstacles != nil || problem.entropyWeight != 0 {
                 return "there must be no running cost"
+            }
+            if g0.full != nil || g1.full != nil {
+                let c = CommonEigenbasis.relativeCommutator(g0.covariance, g1.covariance)
+                if c > GaussianKLTransport.commutatorTolerance { return CommutatorError(relativeNorm: c).description }
             }
             return nil
         }

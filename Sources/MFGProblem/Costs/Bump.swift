@@ -39,8 +39,9 @@ public struct Bump: Sendable, Equatable {
         self.logNormalizer = -0.5 * variance.reduce(0) { $0 + Double.log(2 * Double.pi * $1) }
     }
 
+    /// Q at column j of `x` (d × n), in Double.
     @inline(__always)
-    private func evaluate<T: Scalar>(_ x: UnsafeBufferPointer<T>, column j: Int) -> Double {
+    func evaluate<T: Scalar>(_ x: UnsafeBufferPointer<T>, column j: Int) -> Double {
         var q = 0.0
         for (c, i) in coordinates.enumerated() {
             let y = Double(x[i + j * dimension]) - center[c]

@@ -6,12 +6,15 @@ public enum Preference: Sendable, Equatable {
     case bump(Bump)
     /// g(x) = ½ · scale · |x − center|² (center has d entries).
     case quadratic(center: [Double], scale: Double)
+    /// g = a sum of bumps (several, or one per coordinate of a range).
+    case bumps(BumpSum)
 
     /// The ambient dimension d.
     public var dimension: Int {
         switch self {
         case .bump(let b): return b.dimension
         case .quadratic(let c, _): return c.count
+        case .bumps(let s): return s.dimension
         }
     }
 
@@ -20,6 +23,8 @@ public enum Preference: Sendable, Equatable {
         switch self {
         case .bump(let b):
             b.value(x, count: n, into: out)
+        case .bumps(let s):
+            s.value(x, count: n, into: out)
         case .quadratic(let c, let scale):
             let d = c.count
             precondition(x.count >= d * n && out.count >= n, "Preference.value: buffers too small")
@@ -38,6 +43,8 @@ public enum Preference: Sendable, Equatable {
         switch self {
         case .bump(let b):
             b.valueAndGradient(x, count: n, value: value, gradient: gradient)
+        case .bumps(let s):
+            s.valueAndGradient(x, count: n, value: value, gradient: gradient)
         case .quadratic(let c, let scale):
             let d = c.count
             precondition(x.count >= d * n && value.count >= n && gradient.count >= d * n,

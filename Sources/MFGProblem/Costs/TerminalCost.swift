@@ -30,7 +30,7 @@ public struct Penalties: Sendable, Equatable {
 
 /// A problem whose exact solution is known in closed form (declared in the file, then checked).
 public enum ClosedFormKind: String, Sendable, Equatable, CaseIterable {
-    /// Isotropic Gaussian ρ₀ → isotropic Gaussian ρ₁ with KL terminal cost and no running cost;
-    /// see `GaussianKLTransport`.
+    /// Gaussian ρ₀ → Gaussian ρ₁ with commuting covariances (diagonal, or sharing a rotation),
+    /// KL terminal cost and no running cost; see `GaussianKLTransport`.
     case gaussianKLTransport = "gaussian_kl_transport"
 }

@@ -24,9 +24,23 @@ import MFGMath
 /// A block with nₖ ≤ 2d points is only standardised coordinate by coordinate (exact means and
 /// variances, not covariances): its sample covariance would be too poorly conditioned to whiten.
 /// Columns are finally shuffled so that mixture components are spread over the sample blocks.
+///
+/// A component with a full covariance Σₖ = LₖLₖᵀ maps the whitened block by x = μₖ + Lₖξ̂, with the
+/// same exactness. A product density draws each factor's n points this way (each factor's columns
+/// shuffled by its own permutation, so the factors stay independent): every factor's moments are
+/// exact, the covariances between factors only to sampling precision.
 extension Density {
     public func sampleMomentMatched(count n: Int, rng: inout RandomSource) -> [Double] {
         let d = dimension
+        if case .product(let p) = self {
+            var out = [Double](repeating: 0, count: d * n)
+            for f in p.factors {
+                let k = f.coordinates.count
+                let block = f.density.sampleMomentMatched(count: n, rng: &rng)
+                for j in 0..<n { for (c, i) in f.coordinates.enumerated() { out[i + j * d] = block[c + j * k] } }
+            }
+            return out
+        }
         let parts = components
         let counts = Self.apportion(n, weights: parts.map(\.weight))
         var out = [Double](repeating: 0, count: d * n)
@@ -36,9 +50,12 @@ extension Density {
             xi.withUnsafeMutableBufferPointer { rng.fillGaussian($0) }
             Self.whiten(&xi, dimension: d, count: nk)
             let g = parts[k].component
-            for j in 0..<nk {
-                for i in 0..<d {
-                    out[i + (start + j) * d] = g.mean[i] + g.variance[i].squareRoot() * xi[i + j * d]
+            xi.withUnsafeMutableBufferPointer { x in
+                out.withUnsafeMutableBufferPointer { o in
+                    for j in 0..<nk {
+                        g.transform(UnsafeMutableBufferPointer(rebasing: x[(j * d)..<((j + 1) * d)]),
+                                    into: UnsafeMutableBufferPointer(rebasing: o[((start + j) * d)..<((start + j + 1) * d)]))
+                    }
                 }
             }
             start += nk
@@ -76,7 +93,7 @@ extension Density {
         for j in 0..<m { for i in 0..<d { mean[i] += xi[i + j * d] } }
         for i in 0..<d { mean[i] /= Double(m) }
         for j in 0..<m { for i in 0..<d { xi[i + j * d] -= mean[i] } }
-        if m > 2 * d, let l = lowerCholesky(covariance(xi, d, m), d) {
+        if m > 2 * d, let l = Cholesky(symmetric: covariance(xi, d, m), dimension: d)?.lower {
             // Forward substitution L y = ξ̃ column by column.
             for j in 0..<m {
                 let c = j * d
@@ -108,24 +125,5 @@ extension Density {
         }
         for a in 0..<d { for b in 0...a { c[a * d + b] /= Double(m); c[b * d + a] = c[a * d + b] } }
         return c
-    }
-
-    /// The lower Cholesky factor (row-major) of a symmetric d × d matrix, or nil if a pivot is
-    /// not positive.
-    private static func lowerCholesky(_ a: [Double], _ d: Int) -> [Double]? {
-        var l = [Double](repeating: 0, count: d * d)
-        for i in 0..<d {
-            for j in 0...i {
-                var s = a[i * d + j]
-                for k in 0..<j { s -= l[i * d + k] * l[j * d + k] }
-                if i == j {
-                    guard s > 0 else { return nil }
-                    l[i * d + i] = s.squareRoot()
-                } else {
-                    l[i * d + j] = s / l[j * d + j]
-                }
-            }
-        }
-        return l
     }
 }

@@ -5,36 +5,57 @@ import MFGMath
 /// All batched methods use the package's layout: n points of ℝᵈ stored column-major as a d × n
 /// array, one point per column (entry i of point j at `i + j·d`).
 public enum Density: Sendable {
-    /// A single Gaussian with diagonal covariance.
+    /// A single Gaussian (diagonal or full covariance).
     case gaussian(Gaussian)
     /// A finite mixture Σₖ wₖ N(μₖ, Σₖ); the weights are positive and sum to 1.
     case mixture([(weight: Double, component: Gaussian)])
+    /// A product of independent factors on disjoint sets of coordinates (see `ProductDensity`).
+    case product(ProductDensity)
 
     /// The dimension d.
     public var dimension: Int {
         switch self {
         case .gaussian(let g): return g.dimension
         case .mixture(let parts): return parts[0].component.dimension
+        case .product(let p): return p.dimension
         }
     }
 
-    /// The components as a list of (weight, Gaussian); a single Gaussian has weight 1.
+    /// The components as a list of (weight, Gaussian); a single Gaussian has weight 1. A product
+    /// is expanded into the mixture of all combinations of its factors' components (Πf Kf of
+    /// them), which is only meant for small products.
+    ///
+    /// - Precondition: for a product, at most 4096 combinations (the expansion of a d = 100
+    ///   product of bimodal factors would have 2¹⁰⁰; code that handles products works factor by
+    ///   factor instead).
     public var components: [(weight: Double, component: Gaussian)] {
         switch self {
         case .gaussian(let g): return [(1, g)]
         case .mixture(let parts): return parts
+        case .product(let p): return p.expandedComponents()
         }
     }
 
-    /// The mean of the density, Σₖ wₖ μₖ.
+    /// The mean of the density, Σₖ wₖ μₖ (factor by factor for a product).
     public var mean: [Double] {
+        if case .product(let p) = self {
+            var m = [Double](repeating: 0, count: p.dimension)
+            for f in p.factors { for (i, v) in zip(f.coordinates, f.density.mean) { m[i] = v } }
+            return m
+        }
         var m = [Double](repeating: 0, count: dimension)
         for (w, g) in components { for i in 0..<m.count { m[i] += w * g.mean[i] } }
         return m
     }
 
-    /// The diagonal of the covariance, Σₖ wₖ(σₖ + μₖ²) − (Σₖ wₖ μₖ)².
+    /// The diagonal of the covariance, Σₖ wₖ(Σₖ,ᵢᵢ + μₖᵢ²) − (Σₖ wₖ μₖᵢ)² (factor by factor for
+    /// a product).
     public var marginalVariance: [Double] {
+        if case .product(let p) = self {
+            var v = [Double](repeating: 0, count: p.dimension)
+            for f in p.factors { for (i, s) in zip(f.coordinates, f.density.marginalVariance) { v[i] = s } }
+            return v
+        }
         let m = mean
         var v = [Double](repeating: 0, count: dimension)
         for (w, g) in components {
@@ -49,25 +70,36 @@ extension Density {
     /// Draws `n` independent samples, returned column-major as a d × n array.
     ///
     /// A mixture first picks a component with probability wₖ (inverse CDF of the weights on
-    /// one uniform draw), then draws μₖ + √σₖ ⊙ ξ with ξ standard normal. The stream depends
-    /// only on the state of `rng`, so a seed reproduces a batch exactly.
+    /// one uniform draw), then draws μₖ + √σₖ ⊙ ξ (diagonal) or μₖ + Lₖξ (full covariance) with
+    /// ξ standard normal. A product draws its factors one after another for each point. The
+    /// stream depends only on the state of `rng`, so a seed reproduces a batch exactly.
     public func sample(count n: Int, rng: inout RandomSource) -> [Double] {
         let d = dimension
         var out = [Double](repeating: 0, count: d * n)
-        let parts = components
-        var cumulative = [Double]()
-        var acc = 0.0
-        for p in parts { acc += p.weight; cumulative.append(acc) }
-        var xi = [Double](repeating: 0, count: d)
-        for j in 0..<n {
-            var k = 0
-            if parts.count > 1 {
-                let u = rng.uniformOpen() * acc
-                while k < parts.count - 1 && u > cumulative[k] { k += 1 }
+        switch self {
+        case .product(let p):
+            let samplers = p.factors.map { ComponentSampler($0.density) }
+            var point = [Double](repeating: 0, count: 2 * ProductDensity.maximumFactorDimension)
+            point.withUnsafeMutableBufferPointer { buffer in
+                for j in 0..<n {
+                    for (f, s) in zip(p.factors, samplers) {
+                        let k = f.coordinates.count
+                        s.draw(&rng, scratch: UnsafeMutableBufferPointer(rebasing: buffer[k..<(2 * k)]),
+                               into: UnsafeMutableBufferPointer(rebasing: buffer[0..<k]))
+                        for (c, i) in f.coordinates.enumerated() { out[i + j * d] = buffer[c] }
+                    }
+                }
             }
-            let g = parts[k].component
-            xi.withUnsafeMutableBufferPointer { rng.fillGaussian($0) }
-            for i in 0..<d { out[i + j * d] = g.mean[i] + g.variance[i].squareRoot() * xi[i] }
+        default:
+            let s = ComponentSampler(self)
+            var xi = [Double](repeating: 0, count: d)
+            out.withUnsafeMutableBufferPointer { o in
+                xi.withUnsafeMutableBufferPointer { x in
+                    for j in 0..<n {
+                        s.draw(&rng, scratch: x, into: UnsafeMutableBufferPointer(rebasing: o[(j * d)..<((j + 1) * d)]))
+                    }
+                }
+            }
         }
         return out
     }
@@ -85,36 +117,50 @@ extension Density {
     /// Accumulates in Double whatever `T` is. A mixture is evaluated by log-sum-exp,
     /// log Σₖ exp(log wₖ + log Nₖ(x)) = M + log Σₖ exp(log wₖ + log Nₖ(x) − M) with M the
     /// largest term, so it stays finite far from every component (where each Nₖ(x) underflows).
+    /// A product is the sum of its factors' log-densities.
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
     public func logDensity<T: Scalar>(_ x: UnsafeBufferPointer<T>, count n: Int,
                                       into out: UnsafeMutableBufferPointer<T>) {
         let d = dimension
         precondition(x.count >= d * n && out.count >= n, "Density.logDensity: buffers too small")
+        var scratch = [Double](repeating: 0, count: d)
         switch self {
         case .gaussian(let g):
-            for j in 0..<n { out[j] = T(g.logDensity(at: x, column: j)) }
+            scratch.withUnsafeMutableBufferPointer { s in
+                for j in 0..<n { out[j] = T(g.logDensity(at: x, column: j, scratch: s)) }
+            }
         case .mixture(let parts):
             let logW = parts.map { Double.log($0.weight) }
             var terms = [Double](repeating: 0, count: parts.count)
-            for j in 0..<n {
-                var top = -Double.infinity
-                for k in 0..<parts.count {
-                    terms[k] = logW[k] + parts[k].component.logDensity(at: x, column: j)
-                    top = Swift.max(top, terms[k])
+            scratch.withUnsafeMutableBufferPointer { s in
+                for j in 0..<n {
+                    var top = -Double.infinity
+                    for k in 0..<parts.count {
+                        terms[k] = logW[k] + parts[k].component.logDensity(at: x, column: j, scratch: s)
+                        top = Swift.max(top, terms[k])
+                    }
+                    var sum = 0.0
+                    for k in 0..<parts.count { sum += Double.exp(terms[k] - top) }
+                    out[j] = T(top + Double.log(sum))
                 }
-                var s = 0.0
-                for k in 0..<parts.count { s += Double.exp(terms[k] - top) }
-                out[j] = T(top + Double.log(s))
             }
+        case .product(let p):
+            var total = [Double](repeating: 0, count: n)
+            p.forEachFactor(x, count: n, gradients: false) { _, values, _ in
+                for j in 0..<n { total[j] += values[j] }
+            }
+            for j in 0..<n { out[j] = T(total[j]) }
         }
     }
 
     /// log ρ and its gradient ∇ₓ log ρ (the score) at n points.
     ///
-    /// For a mixture the score is Σₖ rₖ(x)·(−(x − μₖ)/σₖ) with responsibilities
-    /// rₖ = wₖNₖ(x)/ρ(x) computed as a softmax of the log-terms (stable far from the centres).
-    /// `value` receives n values, `gradient` a d × n array.
+    /// For a mixture the score is Σₖ rₖ(x)·(−Σₖ⁻¹(x − μₖ)) with responsibilities
+    /// rₖ = wₖNₖ(x)/ρ(x) computed as a softmax of the log-terms (stable far from the centres);
+    /// for a full covariance Σₖ⁻¹(x − μₖ) is one more triangular solve, done only for components
+    /// with rₖ > 0. A product sums its factors' log-densities and places each factor's score in
+    /// its coordinates. `value` receives n values, `gradient` a d × n array.
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
     public func logDensityAndGradient<T: Scalar>(_ x: UnsafeBufferPointer<T>, count n: Int,
@@ -123,30 +169,53 @@ extension Density {
         let d = dimension
         precondition(x.count >= d * n && value.count >= n && gradient.count >= d * n,
                      "Density.logDensityAndGradient: buffers too small")
+        if case .product(let p) = self {
+            var total = [Double](repeating: 0, count: n)
+            p.forEachFactor(x, count: n, gradients: true) { factor, values, grads in
+                let k = factor.coordinates.count
+                for j in 0..<n {
+                    total[j] += values[j]
+                    for (c, i) in factor.coordinates.enumerated() { gradient[i + j * d] = T(grads[c + j * k]) }
+                }
+            }
+            for j in 0..<n { value[j] = T(total[j]) }
+            return
+        }
         let parts = components
         let logW = parts.map { Double.log($0.weight) }
         var terms = [Double](repeating: 0, count: parts.count)
         var grad = [Double](repeating: 0, count: d)
-        for j in 0..<n {
-            var top = -Double.infinity
-            for k in 0..<parts.count {
-                terms[k] = logW[k] + parts[k].component.logDensity(at: x, column: j)
-                top = Swift.max(top, terms[k])
+        // Per component: y = L⁻¹(x − μ) of a full covariance, turned into Σ⁻¹(x − μ) when needed.
+        var whitened = [Double](repeating: 0, count: d * parts.count)
+        whitened.withUnsafeMutableBufferPointer { w in
+            for j in 0..<n {
+                var top = -Double.infinity
+                for k in 0..<parts.count {
+                    let s = UnsafeMutableBufferPointer(rebasing: w[(k * d)..<((k + 1) * d)])
+                    terms[k] = logW[k] + parts[k].component.logDensity(at: x, column: j, scratch: s)
+                    top = Swift.max(top, terms[k])
+                }
+                var s = 0.0
+                for k in 0..<parts.count {
+                    terms[k] = Double.exp(terms[k] - top)
+                    s += terms[k]
+                }
+                value[j] = T(top + Double.log(s))
+                for i in 0..<d { grad[i] = 0 }
+                for k in 0..<parts.count {
+                    let r = terms[k] / s
+                    if r == 0 { continue }
+                    let g = parts[k].component
+                    if let full = g.full {
+                        let z = UnsafeMutableBufferPointer(rebasing: w[(k * d)..<((k + 1) * d)])
+                        full.factor.solveUpper(z)
+                        for i in 0..<d { grad[i] -= r * z[i] }
+                    } else {
+                        for i in 0..<d { grad[i] -= r * (Double(x[i + j * d]) - g.mean[i]) / g.variance[i] }
+                    }
+                }
+                for i in 0..<d { gradient[i + j * d] = T(grad[i]) }
             }
-            var s = 0.0
-            for k in 0..<parts.count {
-                terms[k] = Double.exp(terms[k] - top)
-                s += terms[k]
-            }
-            value[j] = T(top + Double.log(s))
-            for i in 0..<d { grad[i] = 0 }
-            for k in 0..<parts.count {
-                let r = terms[k] / s
-                if r == 0 { continue }
-                let g = parts[k].component
-                for i in 0..<d { grad[i] -= r * (Double(x[i + j * d]) - g.mean[i]) / g.variance[i] }
-            }
-            for i in 0..<d { gradient[i + j * d] = T(grad[i]) }
         }
     }
 
@@ -158,5 +227,35 @@ extension Density {
             out.withUnsafeMutableBufferPointer { logDensity(px, count: x.cols, into: $0) }
         }
         return out
+    }
+}
+
+/// Draws single points of a Gaussian or a mixture: component by inverse CDF of the weights on
+/// one uniform (only when there are several), then d standard normals, then μ + √σ ⊙ ξ or μ + Lξ.
+struct ComponentSampler {
+    let parts: [(weight: Double, component: Gaussian)]
+    let cumulative: [Double]
+    let total: Double
+
+    init(_ density: Density) {
+        parts = density.components
+        var acc = 0.0
+        var c: [Double] = []
+        for p in parts { acc += p.weight; c.append(acc) }
+        cumulative = c
+        total = acc
+    }
+
+    /// One point into `out` (d values); `scratch` holds the d normal draws.
+    @inline(__always)
+    func draw(_ rng: inout RandomSource, scratch: UnsafeMutableBufferPointer<Double>,
+              into out: UnsafeMutableBufferPointer<Double>) {
+        var k = 0
+        if parts.count > 1 {
+            let u = rng.uniformOpen() * total
+            while k < parts.count - 1 && u > cumulative[k] { k += 1 }
+        }
+        rng.fillGaussian(scratch)
+        parts[k].component.transform(scratch, into: out)
     }
 }

@@ -1,14 +1,23 @@
-/// Reads `{type: gaussian, mean, variance}` and `{type: mixture, components: [...]}`.
+import Foundation
+import MFGMath
+
+/// Reads densities: `{type: gaussian, ...}`, `{type: mixture, components: [...]}` and
+/// `{type: product, blocks: [...]}`.
 enum DensityReader {
-    static let types = ["gaussian", "mixture"]
+    static let types = ["gaussian", "mixture", "product"]
+    static let gaussianKeys = ["mean", "variance", "covariance", "rotation"]
 
     static func read(_ f: YAMLField, dimension d: Int) throws(ProblemError) -> Density {
+        try read(f, dimension: d, allowProduct: true)
+    }
+
+    static func read(_ f: YAMLField, dimension d: Int, allowProduct: Bool) throws(ProblemError) -> Density {
         let m = try f.mapping(allowed: nil)
         let typeField = try m.required("type")
         let type = try typeField.string()
         switch type {
         case "gaussian":
-            try m.only(["type", "mean", "variance"])
+            try m.only(["type"] + gaussianKeys)
             return .gaussian(try gaussian(m, dimension: d))
         case "mixture":
             try m.only(["type", "components"])
@@ -19,52 +28,146 @@ enum DensityReader {
             }
             var parts: [(weight: Double, component: Gaussian)] = []
             for item in items {
-                let c = try item.mapping(allowed: ["weight", "mean", "variance"])
+                let c = try item.mapping(allowed: ["weight"] + gaussianKeys)
                 let w = try c.required("weight").positive()
                 parts.append((w, try gaussian(c, dimension: d)))
             }
             // Weights are relative: they are normalised to sum to 1.
             let total = parts.reduce(0) { $0 + $1.weight }
             return .mixture(parts.map { (weight: $0.weight / total, component: $0.component) })
+        case "product" where allowProduct:
+            try m.only(["type", "blocks"])
+            return .product(try product(m.required("blocks"), dimension: d))
         default:
-            throw typeField.fail(.unknownValue(type, allowed: types))
+            throw typeField.fail(.unknownValue(type, allowed: allowProduct ? types : ["gaussian", "mixture"]))
         }
     }
 
+    /// `mean` and one of `variance` (diagonal; with `rotation: {seed: s}`, Σ = Q diag(variance) Qᵀ
+    /// with Q the seeded random orthogonal matrix) or `covariance` (a d × d list of lists, or
+    /// `{file: name.csv | name.npy}` next to the problem file).
     static func gaussian(_ m: YAMLMapping, dimension d: Int) throws(ProblemError) -> Gaussian {
         let mean = try m.required("mean").vector(count: d)
-        let variance = try m.required("variance").variance(count: d)
-        return Gaussian(mean: mean, variance: variance)
+        switch (m.optional("variance"), m.optional("covariance")) {
+        case (nil, nil):
+            throw m.missing("variance", ["variance", "covariance"])
+        case (.some, .some(let c)):
+            throw c.fail(.inconsistent("give either variance or covariance, not both"))
+        case (let v?, nil):
+            let variance = try v.variance(count: d)
+            guard let r = m.optional("rotation") else { return Gaussian(mean: mean, variance: variance) }
+            let seed = try r.mapping(allowed: ["seed"]).required("seed").unsigned64()
+            try checkFullDimension(r, d)
+            var rng = RandomSource(seed: seed)
+            let q = rng.orthogonalMatrix(dimension: d)
+            var sigma = Matrix<Double>(rows: d, cols: d)
+            for j in 0..<d {
+                for i in 0...j {
+                    var s = 0.0
+                    for k in 0..<d { s += q[i, k] * variance[k] * q[j, k] }
+                    sigma[i, j] = s
+                    sigma[j, i] = s
+                }
+            }
+            return try covariance(sigma, mean: mean, field: v, what: "")
+        case (nil, let c?):
+            if let r = m.optional("rotation") {
+                throw r.fail(.inconsistent("only used with variance (the covariance is given in full)"))
+            }
+            try checkFullDimension(c, d)
+            if case .mapping = c.node {
+                let fileField = try c.mapping(allowed: ["file"]).required("file")
+                let name = try fileField.string()
+                let path = name.hasPrefix("/") ? name
+                    : URL(fileURLWithPath: fileField.file).deletingLastPathComponent().appendingPathComponent(name).path
+                let rows: [[Double]]
+                do {
+                    rows = try MatrixFileReader.read(path: path, name: name, dimension: d)
+                } catch {
+                    throw fileField.fail(.inconsistent(error.reason))
+                }
+                return try covariance(Matrix(rows: d, cols: d) { rows[$0][$1] }, mean: mean, field: fileField, what: "\(name): ")
+            }
+            let rowFields = try c.list()
+            guard rowFields.count == d else { throw c.fail(.wrongCount(got: rowFields.count, expected: d, of: "dimension")) }
+            var sigma = Matrix<Double>(rows: d, cols: d)
+            for (i, rf) in rowFields.enumerated() {
+                let entries = try rf.list()
+                guard entries.count == d else { throw rf.fail(.wrongCount(got: entries.count, expected: d, of: "dimension")) }
+                for (j, e) in entries.enumerated() { sigma[i, j] = try e.number() }
+            }
+            return try covariance(sigma, mean: mean, field: c, what: "")
+        }
     }
-}
 
-/// Reads a bump's fields (`amplitude`, `coordinates`, `center`, `variance`) from a mapping
-/// whose keys the caller has already checked.
-enum BumpReader {
-    static let keys = ["amplitude", "coordinates", "center", "variance"]
+    /// Full covariances are read and factored as d × d matrices: refuse a d beyond the limit
+    /// before allocating anything.
+    static func checkFullDimension(_ f: YAMLField, _ d: Int) throws(ProblemError) {
+        guard d <= MatrixFileReader.maximumDimension else {
+            throw f.fail(.inconsistent("a full covariance needs dimension at most \(MatrixFileReader.maximumDimension) "
+                                       + "(dimension is \(d)); use a diagonal variance or a product density"))
+        }
+    }
 
-    static func read(_ m: YAMLMapping, dimension d: Int) throws(ProblemError) -> Bump {
-        let amplitude = try m.required("amplitude").number()
-        var coordinates = Array(0..<d)
-        if let cf = m.optional("coordinates") {
-            let items = try cf.list()
-            guard !items.isEmpty else { throw cf.fail(.inconsistent("needs at least one coordinate")) }
-            coordinates = []
-            for item in items {
-                let c = try item.integer()
-                guard c >= 1 && c <= d else {
-                    throw item.fail(.outOfRange(value: String(c), allowed: "1...\(d), coordinates are 1-based"))
+    /// The Gaussian N(mean, sigma), or the covariance's defect as an error on `field`.
+    static func covariance(_ sigma: Matrix<Double>, mean: [Double], field: YAMLField, what: String) throws(ProblemError) -> Gaussian {
+        do {
+            return try Gaussian(mean: mean, covariance: sigma)
+        } catch {
+            throw field.fail(.inconsistent(what + error.description))
+        }
+    }
+
+    /// The blocks of a product density: each `{coordinates: [i] | [i, j] | {from, to}, density}`
+    /// (one density of dimension 1 or 2 for those coordinates) or `{each: <coordinates>,
+    /// density}` (the same 1-D density for each coordinate). Together they must cover 1…d
+    /// exactly once.
+    static func product(_ f: YAMLField, dimension d: Int) throws(ProblemError) -> ProductDensity {
+        let items = try f.list()
+        guard !items.isEmpty else { throw f.fail(.inconsistent("a product needs at least one block")) }
+        var owner = [Int?](repeating: nil, count: d)
+        var factors: [ProductDensity.Factor] = []
+        for (b, item) in items.enumerated() {
+            let m = try item.mapping(allowed: ["coordinates", "each", "density"])
+            let groups: [[Int]]
+            let where_: YAMLField
+            switch (m.optional("coordinates"), m.optional("each")) {
+            case (nil, nil):
+                throw m.missing("coordinates", ["coordinates", "each"])
+            case (.some, .some(let e)):
+                throw e.fail(.inconsistent("give either coordinates (one density for all of them) or each (one per coordinate), not both"))
+            case (let c?, nil):
+                let set = try c.coordinateSet(dimension: d)
+                guard set.count <= ProductDensity.maximumFactorDimension else {
+                    throw c.fail(.inconsistent("has \(set.count) coordinates (allowed: 1 or 2 per block; "
+                                               + "use each: for one density per coordinate)"))
                 }
-                guard !coordinates.contains(c - 1) else {
-                    throw item.fail(.inconsistent("coordinate \(c) is listed twice"))
+                groups = [set]
+                where_ = c
+            case (nil, let e?):
+                groups = try e.coordinateSet(dimension: d).sorted().map { [$0] }
+                where_ = e
+            }
+            let k = groups[0].count
+            let densityField = try m.required("density")
+            let density = try read(densityField, dimension: k, allowProduct: false)
+            for g in groups {
+                for c in g {
+                    if let other = owner[c] {
+                        throw where_.fail(.inconsistent("coordinate \(c + 1) is already covered by \(f.path)[\(other)]"))
+                    }
+                    owner[c] = b
                 }
-                coordinates.append(c - 1)
+                // The file's coordinate order is kept for the density; factors store increasing coordinates.
+                factors.append(g == g.sorted() ? ProductDensity.Factor(coordinates: g, density: density)
+                               : ProductDensity.Factor(coordinates: g.sorted(), density: density.marginal(on: [1, 0])))
             }
         }
-        let k = coordinates.count
-        let what = "the number of coordinates"
-        let center = try m.required("center").vector(count: k, countName: what)
-        let variance = try m.required("variance").variance(count: k, countName: what)
-        return Bump(amplitude: amplitude, coordinates: coordinates, center: center, variance: variance, dimension: d)
+        if let missing = owner.firstIndex(where: { $0 == nil }) {
+            let count = owner.filter { $0 == nil }.count
+            throw f.fail(.inconsistent("coordinate \(missing + 1) is not covered by any block"
+                                       + (count > 1 ? " (nor are \(count - 1) more)" : "")))
+        }
+        return ProductDensity(dimension: d, factors: factors)
     }
 }

@@ -21,15 +21,13 @@ struct ProblemReader {
         let rho0 = try DensityReader.read(top.required("initial_density"), dimension: d)
         let rho1 = try top.optional("target_density").map { f throws(ProblemError) in try DensityReader.read(f, dimension: d) }
 
-        var obstacle: Bump? = nil
+        var obstacles: BumpSum? = nil
         var obstacleWeight = 0.0
         var entropyWeight = 0.0
         if let rc = top.optional("running_cost") {
             let m = try rc.mapping(allowed: ["obstacle", "entropy"])
             if let ob = m.optional("obstacle") {
-                let om = try ob.mapping(allowed: ["weight"] + BumpReader.keys)
-                obstacleWeight = try om.required("weight").nonNegative()
-                obstacle = try BumpReader.read(om, dimension: d)
+                (obstacles, obstacleWeight) = try Self.obstacles(ob, dimension: d)
             }
             if let en = m.optional("entropy") {
                 let em = try en.mapping(allowed: ["weight"])
@@ -57,7 +55,7 @@ struct ProblemReader {
         let problem = Problem(
             name: name, summary: summary, file: file, sourceText: source, dimension: d, horizon: horizon,
             kineticWeight: kinetic, initialDensity: rho0, targetDensity: rho1,
-            obstacle: obstacle, obstacleWeight: obstacleWeight, entropyWeight: entropyWeight,
+            obstacles: obstacles, obstacleWeight: obstacleWeight, entropyWeight: entropyWeight,
             terminal: terminal, penalties: penalties, network: network, integrator: integrator,
             training: training, reference: reference, closedForm: closedForm)
 
@@ -72,6 +70,29 @@ struct ProblemReader {
         var base = file.split(separator: "/").last.map(String.init) ?? file
         for ext in [".yaml", ".yml"] where base.hasSuffix(ext) { base.removeLast(ext.count) }
         return base
+    }
+
+    /// `running_cost.obstacle`: one mapping `{weight, amplitude, coordinates | each, center,
+    /// variance}` or a list of them, whose sum is λ_Q Q. When all weights agree they become λ_Q
+    /// (one mapping: exactly today's form); otherwise λ_Q = 1 and each bump carries its weight.
+    static func obstacles(_ f: YAMLField, dimension d: Int) throws(ProblemError) -> (BumpSum, Double) {
+        var entries = [f]
+        if case .sequence = f.node {
+            entries = try f.list()
+            guard !entries.isEmpty else { throw f.fail(.inconsistent("needs at least one obstacle")) }
+        }
+        var weighted: [(weight: Double, bump: Bump, source: String)] = []
+        for e in entries {
+            let om = try e.mapping(allowed: ["weight"] + BumpReader.keys)
+            let w = try om.required("weight").nonNegative()
+            for b in try BumpReader.read(om, dimension: d) { weighted.append((w, b, e.path)) }
+        }
+        if Set(weighted.map(\.weight)).count == 1 {
+            return (BumpSum(dimension: d, terms: weighted.map { .init(coefficient: 1, bump: $0.bump, source: $0.source) }),
+                    weighted[0].weight)
+        }
+        return (BumpSum(dimension: d, terms: weighted.filter { $0.weight != 0 }
+                        .map { .init(coefficient: $0.weight, bump: $0.bump, source: $0.source) }), 1)
     }
 
     static func terminal(_ f: YAMLField, dimension d: Int) throws(ProblemError) -> TerminalCost {
@@ -91,7 +112,24 @@ struct ProblemReader {
         }
     }
 
+    /// `g`: one mapping (`type: quadratic` or `type: bump`, the bump with `coordinates` or `each`)
+    /// or a list of bump mappings, whose sum is g.
     static func preference(_ f: YAMLField, dimension d: Int) throws(ProblemError) -> Preference {
+        if case .sequence = f.node {
+            let items = try f.list()
+            guard !items.isEmpty else { throw f.fail(.inconsistent("needs at least one bump")) }
+            var terms: [BumpSum.Term] = []
+            for item in items {
+                let m = try item.mapping(allowed: nil)
+                let typeField = try m.required("type")
+                guard try typeField.string() == "bump" else {
+                    throw typeField.fail(.unknownValue(try typeField.string(), allowed: ["bump (a list of g terms holds bumps)"]))
+                }
+                try m.only(["type"] + BumpReader.keys)
+                terms += try BumpReader.read(m, dimension: d).map { .init(coefficient: 1, bump: $0, source: item.path) }
+            }
+            return .bumps(BumpSum(dimension: d, terms: terms))
+        }
         let m = try f.mapping(allowed: nil)
         let type = try m.required("type").string()
         switch type {
@@ -102,7 +140,9 @@ struct ProblemReader {
             return .quadratic(center: center, scale: scale)
         case "bump":
             try m.only(["type"] + BumpReader.keys)
-            return .bump(try BumpReader.read(m, dimension: d))
+            let bumps = try BumpReader.read(m, dimension: d)
+            if bumps.count == 1 { return .bump(bumps[0]) }
+            return .bumps(BumpSum(dimension: d, terms: bumps.map { .init(coefficient: 1, bump: $0, source: f.path) }))
         default:
             throw try m.required("type").fail(.unknownValue(type, allowed: ["quadratic", "bump"]))
         }

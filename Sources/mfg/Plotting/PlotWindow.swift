@@ -12,10 +12,15 @@ struct PlotWindow: Equatable, Sendable {
         var xs: [Double] = [], ys: [Double] = []
         let densities = [problem.initialDensity] + (problem.targetDensity.map { [$0] } ?? [])
         for density in densities {
-            for (_, g) in density.components {
-                let sx = 3.5 * g.variance[dims.first].squareRoot(), sy = 3.5 * g.variance[dims.second].squareRoot()
-                xs += [g.mean[dims.first] - sx, g.mean[dims.first] + sx]
-                ys += [g.mean[dims.second] - sy, g.mean[dims.second] + sy]
+            // The 1-D marginals' components: the variance of a coordinate is the diagonal entry
+            // of each component's covariance, whatever the rest of the matrix or the factors.
+            for (_, g) in density.marginal(on: [dims.first]).components {
+                let s = 3.5 * g.variance[0].squareRoot()
+                xs += [g.mean[0] - s, g.mean[0] + s]
+            }
+            for (_, g) in density.marginal(on: [dims.second]).components {
+                let s = 3.5 * g.variance[0].squareRoot()
+                ys += [g.mean[0] - s, g.mean[0] + s]
             }
         }
         if let q = problem.obstacle {
