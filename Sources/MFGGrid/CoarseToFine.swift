@@ -41,27 +41,47 @@ public enum CoarseToFine {
     /// Solves `problem` (dimension 1 or 2) on `domain` coarse to fine, ending on `finest`.
     ///
     /// `settings` gives everything but the grid (its nx, ny, nt are replaced level by level).
-    /// `progress` is called every `settings.checkEvery` iterations, `finished` after each
-    /// level. Coarser levels are warm starts only: whether they converged does not matter, the
-    /// returned solution (the finest level's) says whether it did.
+    /// Every level is sampled and checked before any iteration: the finest must pass
+    /// (`GridProblem(problem:domain:nx:ny:)` and the solver's own input checks, else this
+    /// throws); a coarser level that fails them (typically a density whose midpoint-rule mass on
+    /// a few cells per standard deviation is off by more than 1 %) is dropped, since it is only
+    /// a warm start. `progress` is called every `settings.checkEvery` iterations, `finished`
+    /// after each level. Whether a coarser level converged does not matter; the returned
+    /// solution (the finest level's) says whether it did.
     public static func solve(problem: Problem, domain: [ClosedRange<Double>], finest: GridSize,
                              settings: GridSettings, coarseLevels: Int,
                              progress: ((Level, GridProgress) -> Void)? = nil,
                              finished: ((Level, GridSolution) -> Void)? = nil) throws(ReferenceSetupError) -> GridSolution {
-        let sizes = grids(finest: finest, coarseLevels: coarseLevels)
+        var levels: [(size: GridSize, problem: GridProblem, settings: GridSettings)] = []
+        for size in grids(finest: finest, coarseLevels: coarseLevels) {
+            do throws(ReferenceSetupError) {
+                let (gridProblem, levelSettings) = try checked(problem: problem, domain: domain, size: size, settings: settings)
+                levels.append((size, gridProblem, levelSettings))
+            } catch {
+                if size == finest { throw error }
+            }
+        }
         var solution: GridSolution?
-        for (index, size) in sizes.enumerated() {
-            let level = Level(index: index, count: sizes.count, size: size)
-            let gridProblem = try GridProblem(problem: problem, domain: domain, nx: size.nx, ny: size.ny)
-            var levelSettings = settings
-            levelSettings.nx = size.nx; levelSettings.ny = size.ny; levelSettings.nt = size.nt
+        for (index, l) in levels.enumerated() {
+            let level = Level(index: index, count: levels.count, size: l.size)
             do {
-                solution = try GridSolver.solve(gridProblem, settings: levelSettings, initialGuess: solution) { p in
+                solution = try GridSolver.solve(l.problem, settings: l.settings, initialGuess: solution) { p in
                     progress?(level, p)
                 }
             } catch { throw .grid(error) }
             finished?(level, solution!)
         }
         return solution!
+    }
+
+    /// The grid problem of one level with its settings, after every input check the solver
+    /// makes (so a solve that starts does not stop on bad input).
+    static func checked(problem: Problem, domain: [ClosedRange<Double>], size: GridSize,
+                        settings: GridSettings) throws(ReferenceSetupError) -> (GridProblem, GridSettings) {
+        var levelSettings = settings
+        levelSettings.nx = size.nx; levelSettings.ny = size.ny; levelSettings.nt = size.nt
+        let gridProblem = try GridProblem(problem: problem, domain: domain, nx: size.nx, ny: size.ny)
+        do { _ = try gridProblem.prepared(for: levelSettings) } catch { throw .grid(error) }
+        return (gridProblem, levelSettings)
     }
 }

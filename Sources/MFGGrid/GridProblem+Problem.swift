@@ -1,28 +1,5 @@
 import MFGProblem
 
-/// Why a problem file cannot be solved on the grid; said before any work is done.
-public enum ReferenceSetupError: Error, Equatable, CustomStringConvertible, Sendable {
-    /// The grid solver takes problems (or blocks) of dimension 1 or 2 only.
-    case unsupportedDimension(file: String, dimension: Int)
-    case noDomain(file: String)
-    case massOutside(file: String, density: String, fraction: Double)
-    case grid(GridError)
-
-    public var description: String {
-        switch self {
-        case let .unsupportedDimension(f, d):
-            return "\(f): the grid reference solver takes dimension 1 or 2 (larger problems by blocks); "
-                + "this problem has dimension \(d)"
-        case let .noDomain(f):
-            return "\(f): no reference domain: add a `reference:` section to the file or pass --domain and --grid"
-        case let .massOutside(f, name, frac):
-            return "\(f): \(String(format: "%.2e", frac)) of the mass of \(name) lies outside the domain "
-                + "(allowed: at most \(String(format: "%.0e", GridProblem.massOutsideLimit))); enlarge reference.domain"
-        case let .grid(e): return e.description
-        }
-    }
-}
-
 extension GridProblem {
     /// The largest fraction of the mass of ρ₀ or ρ₁ a reference domain may leave outside.
     public static let massOutsideLimit = 1e-3

@@ -99,11 +99,11 @@ struct ClosedFormErrors {
 /// The 1-D closed form: Gaussian transport with KL terminal cost in d = 1 (L*, G*, the density
 /// at every time and Φ from `GaussianKLTransport`).
 ///
-/// Tolerances from the 1-D grid study (release, tolerance 1e-6, docs/reference-solver.md,
-/// "The one-dimensional solver"): at 64 × 32 the errors are J −0.03 %, L −0.5 %, G +1.2 %,
-/// density L¹ ≤ 0.005, Φ ≤ 0.9 %, and every one of them falls with refinement (64 → 256: J
-/// 2.3e-4 → 2.3e-5, density L¹ 5e-3 → 3e-4). The bounds below are about twice the measured
-/// errors at this grid and tolerance 1e-5 (which adds < 1e-4 to J).
+/// Tolerances from the 1-D grid study (`oneDimensionalGridStudy`, release, tolerance 1e-6,
+/// recorded in docs/reference-solver.md): every error falls with refinement, J −2.2e-3 →
+/// −9.2e-4 → −2.8e-4 → −9.5e-5 and the density L¹ at T/2 9.6e-3 → 2.1e-3 → 5.0e-4 → 1.2e-4
+/// on 32×16 … 256×128. Measured here (64×32, tolerance 1e-5, 6320 iterations): J, L, G
+/// −0.09 % each, density L¹ ≤ 0.0021, Φ ≤ 0.47 %. The bounds are about twice that.
 @Test func oneDimensionalGaussianTransportMatchesClosedForm() throws {
     let cf = GaussianKLTransport(d: 1, m0: [-0.75], v0: 0.3, m1: [0.75], v1: 1, alphaL: 2, lambdaG: 5, T: 1)
     let settings = GridSettings(nx: 64, ny: 1, nt: 32, maxIterations: 20000, tolerance: 1e-5, checkEvery: 20)
@@ -113,10 +113,10 @@ struct ClosedFormErrors {
     let e = ClosedFormErrors(sol, cf)
     print("1-D closed form, 64×32: \(sol.iterations) iterations, J \(sol.costs.total) (exact \(cf.totalCost)), "
           + "errors J \(e.total) L \(e.kinetic) G \(e.terminal) L1 \(e.densityL1) Φ \(e.potential)")
-    #expect(abs(e.total) <= 1e-3)
-    #expect(abs(e.kinetic) <= 1e-2 && abs(e.terminal) <= 2.5e-2)
-    #expect(e.densityL1.allSatisfy { $0 <= 0.01 })
-    #expect(e.potential.allSatisfy { $0 <= 0.02 })
+    #expect(abs(e.total) <= 2e-3)
+    #expect(abs(e.kinetic) <= 2e-3 && abs(e.terminal) <= 2e-3)
+    #expect(e.densityL1.allSatisfy { $0 <= 4e-3 })
+    #expect(e.potential.allSatisfy { $0 <= 1e-2 })
     #expect(sol.costs.running == 0)
 }
 
@@ -145,5 +145,6 @@ func oneDimensionalGridStudy() throws {
               + String(format: "%.6f", sol.costs.total) + " | \(f(e.total)) | \(f(e.kinetic)) | \(f(e.terminal)) | "
               + e.densityL1.map(f).joined(separator: ", ") + " | " + e.potential.map(f).joined(separator: ", ")
               + " | " + String(format: "%.1f", Date().timeIntervalSince(t0)) + " |")
+        fflush(stdout)
     }
 }
