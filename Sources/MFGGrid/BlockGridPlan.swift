@@ -24,11 +24,11 @@ public struct BlockGridPlan: Sendable {
     public struct Overrides: Sendable, Equatable {
         public var domain: [Int: [ClosedRange<Double>]]
         public var grid: [Int: GridSize]
-        /// The option text of each setting, for messages (e.g. `--grid 96x120x64`).
-        public var spelling: [String: String]
+        /// The options' text by block size, for messages (e.g. `--grid 96x120x64`).
+        public var spelling: [Int: String]
 
         public init(domain: [Int: [ClosedRange<Double>]] = [:], grid: [Int: GridSize] = [:],
-                    spelling: [String: String] = [:]) {
+                    spelling: [Int: String] = [:]) {
             self.domain = domain; self.grid = grid; self.spelling = spelling
         }
     }
@@ -60,7 +60,7 @@ public struct BlockGridPlan: Sendable {
             throw .unsupportedDimension(file: problem.file, dimension: problem.dimension)
         }
         if let size = overrides.grid.keys.first(where: { $0 != 2 }) ?? overrides.domain.keys.first(where: { $0 != 2 }) {
-            throw .noBlockOfSize(file: problem.file, option: overrides.spelling[Self.key(size)] ?? "", size: size,
+            throw .noBlockOfSize(file: problem.file, option: overrides.spelling[size] ?? "", size: size,
                                  blocks: [[0, 1]])
         }
         let fileDomain = problem.reference.map { r in r.domain.map { $0.lo...$0.hi } }
@@ -89,7 +89,7 @@ public struct BlockGridPlan: Sendable {
         }
         for size in Set(overrides.domain.keys).union(overrides.grid.keys).sorted()
         where !allOccurrences.contains(where: { $0.count == size }) {
-            throw .noBlockOfSize(file: file, option: overrides.spelling[Self.key(size)] ?? "", size: size,
+            throw .noBlockOfSize(file: file, option: overrides.spelling[size] ?? "", size: size,
                                  blocks: allOccurrences)
         }
         var entries: [Entry] = []
@@ -130,9 +130,6 @@ public struct BlockGridPlan: Sendable {
         self.entries = entries
         isWholeProblem = false
     }
-
-    /// The key of `Overrides.spelling` for the setting of blocks of `size` coordinates.
-    public static func key(_ size: Int) -> String { "\(size)" }
 
     /// Refuses what the solver would refuse, before any work: a grid too coarse, a domain that
     /// leaves mass outside, densities off on the finest grid (`CoarseToFine.checked`).

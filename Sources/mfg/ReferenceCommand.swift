@@ -46,21 +46,20 @@ struct ReferenceCommand: ParsableCommand {
     /// The --grid and --domain settings by block size.
     func overrides() throws -> BlockGridPlan.Overrides {
         var o = BlockGridPlan.Overrides()
+        func plural(_ k: Int) -> String { k == 1 ? "1 coordinate" : "\(k) coordinates" }
         for text in grid {
             let size = try parseGrid(text)
             let k = size.ny == 1 ? 1 : 2
-            guard o.grid[k] == nil else { throw ValidationError("--grid is given twice for blocks of \(k) coordinate\(k == 1 ? "" : "s")") }
+            guard o.grid[k] == nil else { throw ValidationError("--grid is given twice for blocks of \(plural(k))") }
             o.grid[k] = size
-            o.spelling[BlockGridPlan.key(k), default: ""] += (o.spelling[BlockGridPlan.key(k)] == nil ? "" : " ") + "--grid \(text)"
+            o.spelling[k] = [o.spelling[k], "--grid \(text)"].compactMap { $0 }.joined(separator: " ")
         }
         for text in domain {
             let box = try parseDomain(text)
-            guard o.domain[box.count] == nil else {
-                throw ValidationError("--domain is given twice for blocks of \(box.count) coordinate\(box.count == 1 ? "" : "s")")
-            }
-            o.domain[box.count] = box
-            o.spelling[BlockGridPlan.key(box.count), default: ""] += (o.spelling[BlockGridPlan.key(box.count)] == nil ? "" : " ")
-                + "--domain=\(text)"
+            let k = box.count
+            guard o.domain[k] == nil else { throw ValidationError("--domain is given twice for blocks of \(plural(k))") }
+            o.domain[k] = box
+            o.spelling[k] = [o.spelling[k], "--domain=\(text)"].compactMap { $0 }.joined(separator: " ")
         }
         return o
     }

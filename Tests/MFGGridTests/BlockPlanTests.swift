@@ -107,7 +107,7 @@ struct BlockPlanTests {
                     + "(its blocks: (x1, x2), x3, x4)")
         }
         let q = try fourDimensional()
-        let grid2 = BlockGridPlan.Overrides(grid: [1: GridSize(nx: 16, ny: 1, nt: 8)], spelling: ["1": "--grid 16x8"])
+        let grid2 = BlockGridPlan.Overrides(grid: [1: GridSize(nx: 16, ny: 1, nt: 8)], spelling: [1: "--grid 16x8"])
         let pairs = try Problem.parse(yaml: """
             name: two-d-blocks
             dimension: 4
@@ -125,7 +125,7 @@ struct BlockPlanTests {
             #expect("\(error)" == "pairs.yaml: --grid 16x8 is for blocks of 1 coordinate; this problem has none "
                     + "(its blocks: (x1, x2), (x3, x4))")
         }
-        let narrow = BlockGridPlan.Overrides(domain: [1: [0...4]], spelling: ["1": "--domain=0:4"])
+        let narrow = BlockGridPlan.Overrides(domain: [1: [0...4]], spelling: [1: "--domain=0:4"])
         do {
             _ = try BlockGridPlan(blocks: try q.separableBlocks(), file: q.file, settings: nil, overrides: narrow)
             Issue.record("accepted a domain that misses half the mass")

@@ -10,9 +10,7 @@ enum ProductProblem {
     static let half = 3.0
     static let lambdaE = 0.05, lambdaG = 2.0, alpha = 1.0
 
-    static func pdf(_ x: Double, _ m: Double, _ v: Double) -> Double {
-        Double.exp(-(x - m) * (x - m) / (2 * v)) / (2 * Double.pi * v).squareRoot()
-    }
+    static func pdf(_ x: Double, _ m: Double, _ v: Double) -> Double { TestProblems.gaussian1D(x, mean: m, variance: v) }
 
     /// Block 1 crosses a bump at the origin; block 2 moves and spreads past an off-centre bump.
     static let initial: [(Double) -> Double] = [{ pdf($0, -1.2, 0.3) }, { pdf($0, 0.5, 0.2) }]
@@ -22,12 +20,8 @@ enum ProductProblem {
 
     /// Block b (0 or 1) alone on n cells.
     static func block(_ b: Int, n: Int) -> GridProblem {
-        let range = -half...half, dx = 2 * half / Double(n)
-        return GridProblem(x1Lower: -half, x1Upper: half, horizon: 1, alphaL: alpha,
-                           initialDensity: TestProblems.normalised(GridProblem.sample(nx: n, x1: range, initial[b]), cellArea: dx),
-                           obstacle: GridProblem.sample(nx: n, x1: range, obstacle[b]), lambdaQ: 1, lambdaE: lambdaE,
-                           terminal: .kullbackLeibler(target: TestProblems.normalised(GridProblem.sample(nx: n, x1: range, target[b]),
-                                                                                        cellArea: dx), weight: lambdaG))
+        TestProblems.line(n: n, half: half, alpha: alpha, initial: initial[b], target: target[b], obstacle: obstacle[b],
+                          lambdaE: lambdaE, lambdaG: lambdaG)
     }
 
     /// The product problem on n × n cells: ρ₀ = ρ₀¹ ⊗ ρ₀², ρ₁ = ρ₁¹ ⊗ ρ₁², Q = Q¹(x₁) + Q²(x₂).

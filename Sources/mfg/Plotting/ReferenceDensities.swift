@@ -27,12 +27,16 @@ struct ResultFileReferenceReader: ReferenceReader {
     func read(_ path: String) throws(PlotError) -> ReferenceDensities {
         let ref: ReferenceResult
         do { ref = try ReferenceResult.read(from: path) } catch { throw .badInput(error.description) }
-        let g = ref.geometry
+        // A reference by blocks: the (x1, x2) block is the marginal density on (x1, x2).
+        guard let block = ref.blocks.first(where: { $0.coordinates == [0, 1] }) else {
+            throw .badInput("\(path): a reference by blocks without an (x1, x2) block; the comparison figure draws (x1, x2)")
+        }
+        let g = block.geometry
         let xs = (0..<g.nx).map { g.centre($0, 0).0 }, ys = (0..<g.ny).map { g.centre(0, $0).1 }
         let levels = [0, g.nt / 2, g.nt]
         let c = g.cellsPerLevel
         return ReferenceDensities(problemName: ref.problemName, xs: xs, ys: ys,
                                   times: levels.map { Double($0) * g.dt },
-                                  rho: levels.map { Array(ref.density[($0 * c)..<(($0 + 1) * c)]) })
+                                  rho: levels.map { Array(block.density[($0 * c)..<(($0 + 1) * c)]) })
     }
 }
