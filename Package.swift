@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "MFGMathTests", dependencies: ["MFGMath"]),
         .testTarget(name: "MFGProblemTests", dependencies: ["MFGProblem"]),
         .testTarget(name: "MFGNeuralTests", dependencies: ["MFGNeural", "CKernels"]),
-        .testTarget(name: "MFGGridTests", dependencies: ["MFGGrid"]),
+        .testTarget(name: "MFGGridTests", dependencies: ["MFGGrid", "MFGProblem"]),
         .testTarget(name: "MFGStoreTests", dependencies: ["MFGStore"]),
         .testTarget(name: "MFGPlotTests", dependencies: ["MFGPlot"]),
         .testTarget(name: "CLITests", dependencies: ["mfg"]),

@@ -29,6 +29,12 @@ public struct GridGeometry: Sendable, Equatable {
                   x2Lower: problem.x2Lower, x2Upper: problem.x2Upper, horizon: problem.horizon)
     }
 
+    /// Whether this is the grid of a one-dimensional problem: a single cell along x₂ (ny = 1),
+    /// so there is no face, and no flux, in x₂ (see `GridProblem.init(x1Lower:x1Upper:…)`).
+    @inline(__always) public var isOneDimensional: Bool { ny == 1 }
+    /// 1 or 2.
+    public var spatialDimension: Int { isOneDimensional ? 1 : 2 }
+
     /// Cells per time level, nx·ny.
     @inline(__always) public var cellsPerLevel: Int { nx * ny }
     /// Space-time cells, nx·ny·nt.
@@ -58,6 +64,12 @@ public struct GridGeometry: Sendable, Equatable {
 }
 
 extension GridProblem {
+    /// Samples a function of x₁ on the cell centres of nx cells over `x1`: the layout of every
+    /// field of a one-dimensional `GridProblem`.
+    public static func sample(nx: Int, x1: ClosedRange<Double>, _ f: (Double) -> Double) -> [Double] {
+        sample(nx: nx, ny: 1, x1: x1, x2: oneDimensionalSpan) { x, _ in f(x) }
+    }
+
     /// Samples a function on the cell centres of an nx × ny grid over this problem's domain
     /// (x₁ fastest), the layout every field of `GridProblem` uses.
     public static func sample(nx: Int, ny: Int, x1: ClosedRange<Double>, x2: ClosedRange<Double>,

@@ -1,85 +1,83 @@
 import MFGProblem
 
-/// Why a problem file cannot be solved on the grid; said before any work is done.
-public enum ReferenceSetupError: Error, Equatable, CustomStringConvertible, Sendable {
-    case notTwoDimensional(file: String, dimension: Int)
-    case noDomain(file: String)
-    case massOutside(file: String, density: String, fraction: Double)
-    case grid(GridError)
-
-    public var description: String {
-        switch self {
-        case let .notTwoDimensional(f, d):
-            return "\(f): the grid reference solver is two-dimensional; this problem has dimension \(d)"
-        case let .noDomain(f):
-            return "\(f): no reference domain: add a `reference:` section to the file or pass --domain and --grid"
-        case let .massOutside(f, name, frac):
-            return "\(f): \(String(format: "%.2e", frac)) of the mass of \(name) lies outside the domain "
-                + "(allowed: at most 1e-3); enlarge reference.domain"
-        case let .grid(e): return e.description
-        }
-    }
-}
-
 extension GridProblem {
-    /// The grid form of a d = 2 problem file on `domain` ([x₁ range, x₂ range]) with
-    /// nx × ny cells: ρ₀, Q and ρ₁ (or g) sampled at the cell centres.
+    /// The largest fraction of the mass of ρ₀ or ρ₁ a reference domain may leave outside.
+    public static let massOutsideLimit = 1e-3
+
+    /// The grid form of a problem of dimension 1 or 2 on `domain` (one range per coordinate)
+    /// with nx (× ny) cells: ρ₀, Q and ρ₁ (or g) sampled at the cell centres. For d = 1, ny
+    /// must be 1 (see `init(x1Lower:x1Upper:horizon:…)`).
     ///
-    /// Refuses d ≠ 2 and domains that leave more than 1e-3 of the mass of ρ₀ (or ρ₁) outside:
-    /// the midpoint-rule integral of the density over a fine copy of the grid (4× per axis)
-    /// estimates the mass inside.
+    /// Refuses other dimensions and domains that leave more than `massOutsideLimit` of the mass
+    /// of ρ₀ (or ρ₁) outside: the midpoint-rule integral of the density over a fine copy of the
+    /// grid (4× per axis) estimates the mass inside (`massOutside`).
     public init(problem: Problem, domain: [ClosedRange<Double>], nx: Int, ny: Int) throws(ReferenceSetupError) {
-        guard problem.dimension == 2 else { throw .notTwoDimensional(file: problem.file, dimension: problem.dimension) }
-        guard domain.count == 2 else { throw .noDomain(file: problem.file) }
-        guard nx >= 8, ny >= 8 else { throw .grid(.gridTooCoarse(nx: nx, ny: ny, nt: 4)) }
-        let x1 = domain[0], x2 = domain[1]
-        func field(_ nx: Int, _ ny: Int, _ f: ([Double], Int, inout [Double]) -> Void) -> [Double] {
-            let geo = GridGeometry(nx: nx, ny: ny, nt: 1, x1Lower: x1.lowerBound, x1Upper: x1.upperBound,
-                                   x2Lower: x2.lowerBound, x2Upper: x2.upperBound, horizon: 1)
-            var points = [Double](repeating: 0, count: 2 * nx * ny)
-            for j in 0..<ny { for i in 0..<nx {
-                let (a, b) = geo.centre(i, j)
-                points[2 * (i + nx * j)] = a; points[2 * (i + nx * j) + 1] = b
-            } }
-            var out = [Double](repeating: 0, count: nx * ny)
-            f(points, nx * ny, &out)
-            return out
+        let d = problem.dimension
+        guard d == 1 || d == 2 else { throw .unsupportedDimension(file: problem.file, dimension: d) }
+        guard domain.count == d else { throw .noDomain(file: problem.file) }
+        guard nx >= 8, d == 1 ? ny == 1 : ny >= 8 else { throw .grid(.gridTooCoarse(nx: nx, ny: ny, nt: 4)) }
+        let sampler = CellSampler(domain: domain)
+        let outside0 = sampler.massOutside(problem.initialDensity, nx: nx, ny: ny)
+        guard outside0 <= Self.massOutsideLimit else {
+            throw .massOutside(file: problem.file, density: "initial_density", fraction: outside0)
         }
-        func density(_ d: Density, _ nx: Int, _ ny: Int) -> [Double] {
-            field(nx, ny) { p, n, out in
-                p.withUnsafeBufferPointer { pp in out.withUnsafeMutableBufferPointer { d.logDensity(pp, count: n, into: $0) } }
-                for i in out.indices { out[i] = Double.exp(out[i]) }
-            }
-        }
-        func massOutside(_ d: Density) -> Double {
-            let fine = density(d, 4 * nx, 4 * ny)
-            let area = (x1.upperBound - x1.lowerBound) * (x2.upperBound - x2.lowerBound) / Double(16 * nx * ny)
-            return max(0, 1 - fine.reduce(0, +) * area)
-        }
-        let outside0 = massOutside(problem.initialDensity)
-        guard outside0 <= 1e-3 else { throw .massOutside(file: problem.file, density: "initial_density", fraction: outside0) }
-        let rho0 = density(problem.initialDensity, nx, ny)
+        let rho0 = sampler.density(problem.initialDensity, nx: nx, ny: ny)
         var obstacle: [Double]?
         if let q = problem.activeObstacles {
-            obstacle = field(nx, ny) { p, n, out in
-                p.withUnsafeBufferPointer { pp in out.withUnsafeMutableBufferPointer { q.value(pp, count: n, into: $0) } }
-            }
+            obstacle = sampler.field(nx: nx, ny: ny) { p, n, out in q.value(p, count: n, into: out) }
         }
         let terminal: GridTerminalCost
         switch problem.terminal {
         case .kl(let weight):
             let target = problem.targetDensity!
-            let outside1 = massOutside(target)
-            guard outside1 <= 1e-3 else { throw .massOutside(file: problem.file, density: "target_density", fraction: outside1) }
-            terminal = .kullbackLeibler(target: density(target, nx, ny), weight: weight)
+            let outside1 = sampler.massOutside(target, nx: nx, ny: ny)
+            guard outside1 <= Self.massOutsideLimit else {
+                throw .massOutside(file: problem.file, density: "target_density", fraction: outside1)
+            }
+            terminal = .kullbackLeibler(target: sampler.density(target, nx: nx, ny: ny), weight: weight)
         case .preference(let weight, let g):
-            terminal = .preference(g: field(nx, ny) { p, n, out in
-                p.withUnsafeBufferPointer { pp in out.withUnsafeMutableBufferPointer { g.value(pp, count: n, into: $0) } }
-            }, weight: weight)
+            terminal = .preference(g: sampler.field(nx: nx, ny: ny) { p, n, out in g.value(p, count: n, into: out) },
+                                   weight: weight)
         }
+        let x1 = domain[0], x2 = d == 2 ? domain[1] : Self.oneDimensionalSpan
         self.init(x1Lower: x1.lowerBound, x1Upper: x1.upperBound, x2Lower: x2.lowerBound, x2Upper: x2.upperBound,
                   horizon: problem.horizon, alphaL: problem.kineticWeight, initialDensity: rho0,
                   obstacle: obstacle, lambdaQ: problem.obstacleWeight, lambdaE: problem.entropyWeight,
                   terminal: terminal)
+    }
+}
+
+/// Evaluates a problem's fields (densities, obstacle, preference) at the cell centres of a
+/// grid over a box of dimension 1 or 2, the points passed as a d × n array (x₁ fastest).
+struct CellSampler {
+    let domain: [ClosedRange<Double>]
+
+    func field(nx: Int, ny: Int,
+               _ f: (UnsafeBufferPointer<Double>, Int, UnsafeMutableBufferPointer<Double>) -> Void) -> [Double] {
+        let d = domain.count
+        let x2 = d == 2 ? domain[1] : GridProblem.oneDimensionalSpan
+        let geo = GridGeometry(nx: nx, ny: ny, nt: 1, x1Lower: domain[0].lowerBound, x1Upper: domain[0].upperBound,
+                               x2Lower: x2.lowerBound, x2Upper: x2.upperBound, horizon: 1)
+        var points = [Double](repeating: 0, count: d * nx * ny)
+        for j in 0..<ny { for i in 0..<nx {
+            let (a, b) = geo.centre(i, j)
+            points[d * (i + nx * j)] = a
+            if d == 2 { points[2 * (i + nx * j) + 1] = b }
+        } }
+        var out = [Double](repeating: 0, count: nx * ny)
+        points.withUnsafeBufferPointer { p in out.withUnsafeMutableBufferPointer { f(p, nx * ny, $0) } }
+        return out
+    }
+
+    /// ρ at the cell centres (not renormalised).
+    func density(_ rho: Density, nx: Int, ny: Int) -> [Double] {
+        field(nx: nx, ny: ny) { p, n, out in rho.logDensity(p, count: n, into: out) }.map { Double.exp($0) }
+    }
+
+    /// 1 − ∫_box ρ, the integral by the midpoint rule on 4× finer cells per axis.
+    func massOutside(_ rho: Density, nx: Int, ny: Int) -> Double {
+        let fx = 4 * nx, fy = domain.count == 2 ? 4 * ny : 1
+        let volume = domain.reduce(1.0) { $0 * ($1.upperBound - $1.lowerBound) } / Double(fx * fy)
+        return max(0, 1 - density(rho, nx: fx, ny: fy).reduce(0, +) * volume)
     }
 }

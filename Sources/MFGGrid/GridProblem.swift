@@ -15,7 +15,8 @@ public enum GridTerminalCost: Sendable, Equatable {
     }
 }
 
-/// A two-dimensional potential mean-field game on a rectangle, as plain data.
+/// A two-dimensional potential mean-field game on a rectangle, as plain data (or a
+/// one-dimensional one on an interval: see `init(x1Lower:x1Upper:horizon:…)`).
 ///
 /// Minimise over densities ρ ≥ 0 and momenta m = ρv
 ///
@@ -58,9 +59,38 @@ public struct GridProblem: Sendable, Equatable {
     }
 }
 
+extension GridProblem {
+    /// The x₂ extent [0, 1] of a one-dimensional problem's grid.
+    public static let oneDimensionalSpan: ClosedRange<Double> = 0...1
+
+    /// A one-dimensional problem on [x1Lower, x1Upper]: fields sampled on nx cell centres
+    /// (`GridProblem.sample(nx:x1:_:)`), solved with `GridSettings(nx:ny:nt:)` and ny = 1.
+    ///
+    /// It is the two-dimensional problem on [x1Lower, x1Upper] × [0, 1] whose data do not depend
+    /// on x₂, discretised with a single cell along x₂, and the discrete scheme is then exactly
+    /// the one-dimensional one: with ny = 1 there is no interior x₂ face, so the x₂ flux copies
+    /// never enter the divergence A, their part of Aᵀφ is zero, and the proximal step keeps them
+    /// at zero (it only scales a copy); the x₂ part of the Poisson operator H = θT_t + ¼(L_x₁ +
+    /// L_x₂) is the 1 × 1 Neumann matrix, zero, with the trivial cosine basis [1]; the cell
+    /// cost keeps the four x₁ copies of each cell, charged α_L c²/(8ρ) each, which is the
+    /// centred staggered 1-D Benamou–Brenier cost α_L m²/(2ρ̄) per face and interval. A unit
+    /// x₂ extent makes the cell "area" Δx₁, so masses, costs and ∫ρ log ρ are the 1-D ones.
+    /// Tested: `oneDimensionalGridIsTheTwoDimensionalScheme` (the same J as a 2-D grid of a
+    /// problem constant in x₂, to rounding).
+    public init(x1Lower: Double, x1Upper: Double, horizon: Double, alphaL: Double,
+                initialDensity: [Double], obstacle: [Double]? = nil, lambdaQ: Double = 0,
+                lambdaE: Double = 0, terminal: GridTerminalCost) {
+        self.init(x1Lower: x1Lower, x1Upper: x1Upper, x2Lower: Self.oneDimensionalSpan.lowerBound,
+                  x2Upper: Self.oneDimensionalSpan.upperBound, horizon: horizon, alphaL: alphaL,
+                  initialDensity: initialDensity, obstacle: obstacle, lambdaQ: lambdaQ, lambdaE: lambdaE,
+                  terminal: terminal)
+    }
+}
+
 /// Discretisation and iteration settings of the reference solver.
 public struct GridSettings: Sendable, Equatable {
-    /// Cells along x₁ and x₂ (each ≥ 8) and time steps (≥ 4).
+    /// Cells along x₁ and x₂ (each ≥ 8, or ny = 1 for a one-dimensional problem, see
+    /// `GridProblem.init(x1Lower:x1Upper:horizon:…)`) and time steps (≥ 4).
     public var nx: Int, ny: Int, nt: Int
     /// Upper bound on primal–dual iterations.
     public var maxIterations: Int
@@ -81,8 +111,9 @@ public struct GridSettings: Sendable, Equatable {
     /// (1 = plain PDHG).
     public var relaxation: Double
     /// Ratio θ = τ_ρ/τ_m of the primal steps of the densities and the fluxes; nil picks
-    /// θ = Δt²(1/Δx₁² + 1/Δx₂²)/4, which gives the time and space parts of the preconditioner
-    /// θD_tD_tᵀ + ¼L the same largest eigenvalue (see `SpaceTimePoisson`, `GridSolver`).
+    /// θ = Δt²(1/Δx₁² + 1/Δx₂²)/4 (θ = Δt²/(4Δx₁²) when ny = 1, where the x₂ part of L is
+    /// zero), which gives the time and space parts of the preconditioner θD_tD_tᵀ + ¼L the
+    /// same largest eigenvalue (see `SpaceTimePoisson`, `GridSolver`).
     public var densityStepRatio: Double?
     /// Threads for the cell-by-cell proximal step (time levels are split between them; each
     /// cell's result is independent of the split, so the solve is bit-identical for any count).
@@ -102,7 +133,8 @@ public struct GridSettings: Sendable, Equatable {
 
 /// Why a grid problem or its settings were rejected.
 public enum GridError: Error, Equatable, CustomStringConvertible, Sendable {
-    /// Fewer than 8 cells on a space axis or fewer than 4 time steps.
+    /// Fewer than 8 cells on a space axis (other than ny = 1, the one-dimensional case) or
+    /// fewer than 4 time steps.
     case gridTooCoarse(nx: Int, ny: Int, nt: Int)
     /// An array sampled on the cells has the wrong length.
     case sizeMismatch(field: String, expected: Int, got: Int)
@@ -116,7 +148,7 @@ public enum GridError: Error, Equatable, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case let .gridTooCoarse(nx, ny, nt):
-            return "grid \(nx)×\(ny)×\(nt) is too coarse: need at least 8 cells per space axis and 4 time steps"
+            return "grid \(nx)×\(ny)×\(nt) is too coarse: need at least 8 cells per space axis (ny = 1 for a one-dimensional problem) and 4 time steps"
         case let .sizeMismatch(field, expected, got):
             return "\(field): expected \(expected) values (one per cell), got \(got)"
         case let .invalidDensity(field, reason):

@@ -127,8 +127,10 @@ struct PrimalDualState {
     init(_ prep: PreparedProblem, settings: GridSettings, initialGuess: GridSolution?) {
         self.prep = prep
         grid = prep.grid
-        theta = settings.densityStepRatio
-            ?? 0.25 * grid.dt * grid.dt * (1 / (grid.dx * grid.dx) + 1 / (grid.dy * grid.dy))
+        // The largest eigenvalue of the spatial part ¼L is ≈ 1/Δx₁² + 1/Δx₂², the x₂ term
+        // absent on a one-dimensional grid (ny = 1: L_x₂ is the 1 × 1 zero matrix).
+        let space = 1 / (grid.dx * grid.dx) + (grid.isOneDimensional ? 0 : 1 / (grid.dy * grid.dy))
+        theta = settings.densityStepRatio ?? 0.25 * grid.dt * grid.dt * space
         poisson = SpaceTimePoisson(grid: grid, timeWeight: theta)
         product = settings.stepProduct
         relaxation = settings.relaxation

@@ -7,7 +7,7 @@ extension GridProblem {
 
     /// Checks `self` against `settings` and returns the data ready for the solver.
     func prepared(for settings: GridSettings) throws(GridError) -> PreparedProblem {
-        guard settings.nx >= 8, settings.ny >= 8, settings.nt >= 4 else {
+        guard settings.nx >= 8, settings.ny >= 8 || settings.ny == 1, settings.nt >= 4 else {
             throw .gridTooCoarse(nx: settings.nx, ny: settings.ny, nt: settings.nt)
         }
         guard settings.maxIterations >= 1 else { throw .invalidSettings("maxIterations must be ≥ 1") }

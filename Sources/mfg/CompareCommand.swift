@@ -62,7 +62,7 @@ struct CompareCommand: ParsableCommand {
                  + "(constraint / optimality; tolerance \(ref.tolerance.short)); solve it further with `mfg reference "
                  + "--max-iterations`, or pass --allow-unconverged", code: ExitCodes.badInput)
         }
-        let block = ref.blocks[0]
+        let block = ref.comparisonBlocks[0]
         let schedule: ComparisonSchedule
         do { schedule = try ComparisonSchedule(referenceSteps: block.steps, runSteps: problem.integrator.steps, allLevels: allLevels) }
         catch { fail("\(reference): \(error.description)" + (allLevels ? "; compare at the five default times instead" : ""),

@@ -9,11 +9,19 @@ import MFGStore
 struct ReferenceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reference",
-        abstract: "Solve a d = 2 problem on a space-time grid (Eulerian reference); write DIR/reference.h5.")
+        abstract: "Solve a problem on space-time grids (Eulerian reference): d = 2 on one 2-D grid, any other d "
+            + "block by block (each distinct block of 1 or 2 coordinates once); write DIR/reference.h5.")
 
-    @Argument(help: "The problem file (YAML, dimension 2).") var problem: String
-    @Option(help: "Grid NXxNYxNT (cells along x1, x2, time steps); default: the file's reference.grid.") var grid: String?
-    @Option(help: "Domain X1LO:X1HI,X2LO:X2HI, written --domain=-4:4,-5:5; default: the file's reference.domain.") var domain: String?
+    @Argument(help: "The problem file (YAML): dimension 2, or block-separable into blocks of 1 or 2 coordinates.")
+    var problem: String
+    @Option(help: ArgumentHelp(
+        "Grid NXxNYxNT of the 2-D blocks (cells along x1, x2, time steps) or NXxNT of the 1-D blocks; may be given once of each kind.",
+        discussion: "Default: the file's reference.grid (d = 2) or reference.blocks, else automatic (d != 2)."))
+    var grid: [String] = []
+    @Option(help: ArgumentHelp(
+        "Domain X1LO:X1HI,X2LO:X2HI of the 2-D blocks or LO:HI of the 1-D blocks, written --domain=-4:4,-5:5; once of each kind.",
+        discussion: "Default: the file's reference.domain (d = 2) or reference.blocks, else automatic (d != 2)."))
+    var domain: [String] = []
     @Option(help: "Output directory (default: runs/<problem name>).") var out: String?
     @Option(help: "Iteration limit of the primal-dual solver (1…10000000).") var maxIterations = 20000
     @Option(help: "Stop when both residuals are below this (0 < tol < 1).") var tolerance = 1e-4
@@ -32,116 +40,179 @@ struct ReferenceCommand: ParsableCommand {
         guard (0...4).contains(coarseLevels) else { throw ValidationError("--coarse-levels must be in 0…4, got \(coarseLevels)") }
         guard relaxation >= 1, relaxation < 2 else { throw ValidationError("--relaxation must be in [1, 2), got \(relaxation)") }
         if let primalStep, !(primalStep > 0) { throw ValidationError("--primal-step must be positive, got \(primalStep)") }
-        if let grid { _ = try parseGrid(grid) }
-        if let domain { _ = try parseDomain(domain) }
+        _ = try overrides()
+    }
+
+    /// The --grid and --domain settings by block size.
+    func overrides() throws -> BlockGridPlan.Overrides {
+        var o = BlockGridPlan.Overrides()
+        func plural(_ k: Int) -> String { k == 1 ? "1 coordinate" : "\(k) coordinates" }
+        for text in grid {
+            let size = try parseGrid(text)
+            let k = size.ny == 1 ? 1 : 2
+            guard o.grid[k] == nil else { throw ValidationError("--grid is given twice for blocks of \(plural(k))") }
+            o.grid[k] = size
+            o.spelling[k] = [o.spelling[k], "--grid \(text)"].compactMap { $0 }.joined(separator: " ")
+        }
+        for text in domain {
+            let box = try parseDomain(text)
+            let k = box.count
+            guard o.domain[k] == nil else { throw ValidationError("--domain is given twice for blocks of \(plural(k))") }
+            o.domain[k] = box
+            o.spelling[k] = [o.spelling[k], "--domain=\(text)"].compactMap { $0 }.joined(separator: " ")
+        }
+        return o
     }
 
     func run() throws {
         let problem: Problem
         do { problem = try Problem.load(path: self.problem) } catch { fail(error.description, code: ExitCodes.badInput) }
-        guard problem.dimension == 2 else {
-            fail(ReferenceSetupError.notTwoDimensional(file: problem.file, dimension: problem.dimension).description,
-                 code: ExitCodes.badInput)
-        }
-        let cells: (Int, Int, Int)
-        let box: [ClosedRange<Double>]
+        let plan: BlockGridPlan
         do {
-            if let grid { cells = try parseGrid(grid) } else if let r = problem.reference { cells = (r.nx, r.ny, r.nt) }
-            else { fail(ReferenceSetupError.noDomain(file: problem.file).description, code: ExitCodes.badInput) }
-            if let domain { box = try parseDomain(domain) }
-            else if let r = problem.reference { box = r.domain.map { $0.lo...$0.hi } }
-            else { fail(ReferenceSetupError.noDomain(file: problem.file).description, code: ExitCodes.badInput) }
-        } catch { fail("\(error)", code: ExitCodes.badInput) }
-        let settings = GridSettings(nx: cells.0, ny: cells.1, nt: cells.2, maxIterations: maxIterations,
-                                    tolerance: tolerance, primalStep: primalStep,
-                                    adaptiveSteps: primalStep == nil, checkEvery: 20, relaxation: relaxation,
-                                    proxThreads: threads)
-        let gridProblem: GridProblem
-        do { gridProblem = try GridProblem(problem: problem, domain: box, nx: cells.0, ny: cells.1) }
-        catch { fail(error.description, code: ExitCodes.badInput) }
-        guard cells.2 >= 4 else { fail(GridError.gridTooCoarse(nx: cells.0, ny: cells.1, nt: cells.2).description, code: ExitCodes.badInput) }
+            let o = try overrides()
+            if problem.dimension == 2 {
+                plan = try BlockGridPlan(wholeProblem: problem, overrides: o)
+            } else {
+                let blocks: [ProblemBlock]
+                do { blocks = try problem.separableBlocks() } catch { fail(error.description, code: ExitCodes.badInput) }
+                plan = try BlockGridPlan(blocks: blocks, file: problem.file, settings: problem.reference, overrides: o)
+            }
+        } catch let e as ReferenceSetupError { fail(e.description, code: ExitCodes.badInput) }
+        catch { fail("\(error)", code: ExitCodes.badInput) }
 
         let dir = out ?? "runs/\(problem.name)"
         do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         catch { fail("cannot create \(dir): \(error.localizedDescription)", code: ExitCodes.badInput) }
         let path = dir + "/reference.h5"
-        print("mfg \(SoftwareVersion.current): grid reference for \(problem.name) on "
-              + "[\(box[0].lowerBound), \(box[0].upperBound)]×[\(box[1].lowerBound), \(box[1].upperBound)], "
-              + "\(cells.0)×\(cells.1) cells × \(cells.2) steps, tolerance \(tolerance)")
+        print(header(problem, plan))
         BLASThreads.set(threads)
+        let settings = GridSettings(nx: 8, ny: 8, nt: 4, maxIterations: maxIterations, tolerance: tolerance,
+                                    primalStep: primalStep, adaptiveSteps: primalStep == nil, checkEvery: 20,
+                                    relaxation: relaxation, proxThreads: threads)
         let terminal = isatty(STDOUT_FILENO) != 0
         let start = Date()
-        // Coarse-to-fine: each coarser grid (nx, ny, nt halved) warm-starts the next, as in the
-        // grid study (docs/reference-solver.md); levels that would fall below 8×8×4 are skipped.
-        var grids: [(Int, Int, Int)] = [cells]
-        for _ in 0..<coarseLevels {
-            let (x, y, t) = grids[0]
-            guard x / 2 >= 8, y / 2 >= 8, t / 2 >= 4 else { break }
-            grids.insert((x / 2, y / 2, t / 2), at: 0)
-        }
-        var levelSolution: GridSolution?
+        let solved: [SolvedBlock]
         do {
-            for (level, g) in grids.enumerated() {
-                let levelProblem = g == cells ? gridProblem : try GridProblem(problem: problem, domain: box, nx: g.0, ny: g.1)
-                var levelSettings = settings
-                levelSettings.nx = g.0; levelSettings.ny = g.1; levelSettings.nt = g.2
-                let label = "grid \(g.0)×\(g.1)×\(g.2) (\(level + 1)/\(grids.count))"
-                levelSolution = try GridSolver.solve(levelProblem, settings: levelSettings, initialGuess: levelSolution) { p in
-                    let line = "\(label) it \(p.iteration)  J \(p.costs.total.short)  constraint \(p.residuals.constraint.short)  "
-                        + "optimality \(p.residuals.optimality.short)  \(duration(Date().timeIntervalSince(start)))"
-                    if terminal { print("\r" + line + "\u{1B}[K", terminator: ""); fflush(stdout) }
-                    else if p.iteration % 500 == 0 { print(line) }
-                }
+            solved = try plan.solve(settings: settings, coarseLevels: coarseLevels, progress: { b, level, p in
+                let line = "\(label(plan, b))grid \(level.size) (\(level.index + 1)/\(level.count)) it \(p.iteration)  "
+                    + "J \(p.costs.total.short)  constraint \(p.residuals.constraint.short)  "
+                    + "optimality \(p.residuals.optimality.short)  \(duration(Date().timeIntervalSince(start)))"
+                if terminal { print("\r" + line + "\u{1B}[K", terminator: ""); fflush(stdout) }
+                else if p.iteration % 500 == 0 { print(line) }
+            }, finished: { b, level, s in
                 if terminal { print("") }
-                if g != cells {
-                    print("\(label): J \(levelSolution!.costs.total.short) after \(levelSolution!.iterations) iterations"
-                          + (levelSolution!.converged ? "" : " (not converged; used as a warm start only)"))
+                if !level.isFinest {
+                    print("\(label(plan, b))grid \(level.size) (\(level.index + 1)/\(level.count)): J \(s.costs.total.short) "
+                          + "after \(s.iterations) iterations" + (s.converged ? "" : " (not converged; used as a warm start only)"))
+                } else if !plan.isWholeProblem {
+                    print("\(label(plan, b))\(s.converged ? "converged" : "NOT CONVERGED") after \(s.iterations) iterations, "
+                          + "J \(s.costs.total.short) per copy")
                 }
-            }
-        } catch let e as ReferenceSetupError { fail(e.description, code: ExitCodes.badInput) }
-        catch { fail("\(error)", code: ExitCodes.badInput) }
-        let solution = levelSolution!
+            })
+        } catch { fail(error.description, code: ExitCodes.badInput) }
         let wall = Date().timeIntervalSince(start)
         let result = ReferenceResult(
             softwareVersion: SoftwareVersion.current, problemName: problem.name, problemFile: problem.file,
-            problemSource: problem.sourceText, geometry: solution.geometry, x1Upper: box[0].upperBound,
-            x2Upper: box[1].upperBound, density: solution.density, momentum1: solution.momentum1,
-            momentum2: solution.momentum2, potential: solution.potential, costs: solution.costs,
-            iterations: solution.iterations, residuals: solution.residuals, tolerance: tolerance,
-            converged: solution.converged, wallSeconds: wall)
+            problemSource: problem.sourceText, dimension: problem.dimension, blocks: solved.map(ReferenceResult.Block.init),
+            tolerance: tolerance, wallSeconds: wall)
         do { try result.write(to: path) } catch { fail(error.description, code: 1) }
-        let c = solution.costs
-        print("""
-        \(solution.converged ? "converged" : "NOT CONVERGED: stopped at the iteration limit before the tolerance") \
-        after \(solution.iterations) iterations (\(duration(wall)))
-          constraint residual  \(solution.residuals.constraint.short)
-          optimality residual  \(solution.residuals.optimality.short)
+        print(summary(result, plan, wall: wall) + "\nresult: \(path)")
+        if !result.converged { throw ExitCode(ExitCodes.notConverged) }
+    }
+
+    /// "block (x1, x2): " before a progress line of a block reference; "" for a d = 2 problem.
+    func label(_ plan: BlockGridPlan, _ b: Int) -> String {
+        plan.isWholeProblem ? "" : "block \(blockName(plan.entries[b].occurrences)): "
+    }
+
+    func header(_ problem: Problem, _ plan: BlockGridPlan) -> String {
+        func box(_ d: [ClosedRange<Double>]) -> String { d.map { "[\($0.lowerBound), \($0.upperBound)]" }.joined(separator: "×") }
+        if plan.isWholeProblem, let e = plan.entries.first {
+            return "mfg \(SoftwareVersion.current): grid reference for \(problem.name) on \(box(e.domain)), "
+                + "\(e.size.nx)×\(e.size.ny) cells × \(e.size.nt) steps, tolerance \(tolerance)"
+        }
+        var lines = ["mfg \(SoftwareVersion.current): grid reference for \(problem.name) (d = \(problem.dimension)) by blocks: "
+                     + "\(plan.entries.count) distinct block\(plan.entries.count == 1 ? "" : "s"), tolerance \(tolerance)"]
+        for e in plan.entries {
+            let size = e.size.ny == 1 ? "\(e.size.nx) cells × \(e.size.nt) steps" : "\(e.size.nx)×\(e.size.ny) cells × \(e.size.nt) steps"
+            lines.append("  block \(blockName(e.occurrences)) (\(e.multiplicity) cop\(e.multiplicity == 1 ? "y" : "ies")): "
+                         + "\(box(e.domain)) (\(e.domainSource)), \(size) (\(e.gridSource))")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    func summary(_ result: ReferenceResult, _ plan: BlockGridPlan, wall: Double) -> String {
+        let c = result.costs
+        let totals = """
           L (kinetic)          \(c.kinetic.short)
           F (interaction)      \(c.running.short)  (obstacle \(c.obstacle.short), entropy \(c.entropy.short))
           G (terminal)         \(c.terminal.short)
           J = L + F + G        \(c.total.short)
-        result: \(path)
-        """)
-        if !solution.converged { throw ExitCode(ExitCodes.notConverged) }
+        """
+        if plan.isWholeProblem, let b = result.blocks.first {
+            return """
+            \(b.converged ? "converged" : "NOT CONVERGED: stopped at the iteration limit before the tolerance") \
+            after \(b.iterations) iterations (\(duration(wall)))
+              constraint residual  \(b.residuals.constraint.short)
+              optimality residual  \(b.residuals.optimality.short)
+            \(totals)
+            """
+        }
+        func cell(_ s: String, _ n: Int) -> String { s.leftPadded(n) }
+        var rows = ["block".padding(toLength: 16, withPad: " ", startingAt: 0) + cell("copies", 7) + cell("grid", 12)
+                    + cell("iterations", 11) + cell("constraint", 11) + cell("optimality", 11) + cell("L", 11)
+                    + cell("F", 11) + cell("G", 11) + cell("J", 11) + cell("time", 8)]
+        for (b, e) in zip(result.blocks, plan.entries) {
+            rows.append(blockName(e.occurrences).padding(toLength: 16, withPad: " ", startingAt: 0)
+                        + cell("\(b.multiplicity)", 7) + cell("\(e.size)", 12)
+                        + cell("\(b.iterations)" + (b.converged ? "" : "*"), 11)
+                        + cell(b.residuals.constraint.short, 11) + cell(b.residuals.optimality.short, 11)
+                        + cell(b.costs.kinetic.short, 11) + cell(b.costs.running.short, 11)
+                        + cell(b.costs.terminal.short, 11) + cell(b.costs.total.short, 11) + cell(duration(b.wallSeconds), 8))
+        }
+        let stopped = zip(result.blocks, plan.entries).filter { !$0.0.converged }.map { blockName($0.1.occurrences) }
+        let status = stopped.isEmpty
+            ? "converged: every block (\(duration(wall)))"
+            : "NOT CONVERGED: block\(stopped.count == 1 ? "" : "s") \(stopped.joined(separator: "; ")) stopped at the "
+              + "iteration limit before the tolerance (* in the table)"
+        return rows.joined(separator: "\n")
+            + "\nper copy of each block; the problem's costs are the sums over all copies:\n" + totals + "\n" + status
     }
 }
 
-struct ParseError: Error, CustomStringConvertible { let description: String }
-
-/// "128x128x64" → (128, 128, 64).
-func parseGrid(_ s: String) throws -> (Int, Int, Int) {
-    let parts = s.lowercased().split(separator: "x").compactMap { Int($0) }
-    guard parts.count == 3, parts.allSatisfy({ $0 > 0 }) else {
-        throw ValidationError("--grid must look like 128x128x64 (cells along x1, x2, time steps), got '\(s)'")
+/// A block's occurrences for messages, 1-based: "(x1, x2)", "x3", "x3 … x10".
+func blockName(_ occurrences: [[Int]]) -> String {
+    if occurrences.count == 1 {
+        let c = occurrences[0]
+        return c.count == 1 ? "x\(c[0] + 1)" : "(" + c.map { "x\($0 + 1)" }.joined(separator: ", ") + ")"
     }
-    return (parts[0], parts[1], parts[2])
+    let singles = occurrences.allSatisfy { $0.count == 1 }
+    let firsts = occurrences.map { $0[0] }
+    if singles && zip(firsts, firsts.dropFirst()).allSatisfy({ $1 == $0 + 1 }) {
+        return "x\(firsts[0] + 1) … x\(firsts.last! + 1)"
+    }
+    return occurrences.map { blockName([$0]) }.joined(separator: ", ")
 }
 
-/// "-4:4,-5:5" → [-4…4, -5…5].
+/// "128x128x64" → a 2-D grid, "256x64" → a 1-D grid (ny = 1).
+func parseGrid(_ s: String) throws -> GridSize {
+    let parts = s.lowercased().split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
+    guard parts.count == 2 || parts.count == 3, parts.allSatisfy({ ($0 ?? 0) > 0 }) else {
+        throw ValidationError("--grid must look like 128x128x64 (a 2-D grid: cells along x1, x2, time steps) "
+                              + "or 256x64 (a 1-D grid: cells, time steps), got '\(s)'")
+    }
+    return parts.count == 3 ? GridSize(nx: parts[0]!, ny: parts[1]!, nt: parts[2]!) : GridSize(nx: parts[0]!, ny: 1, nt: parts[1]!)
+}
+
+/// "-4:4,-5:5" → [-4…4, -5…5]; "-3:3" → [-3…3].
 func parseDomain(_ s: String) throws -> [ClosedRange<Double>] {
-    let axes = s.split(separator: ",").map { $0.split(separator: ":").compactMap { Double($0) } }
-    guard axes.count == 2, axes.allSatisfy({ $0.count == 2 && $0[0] < $0[1] }) else {
-        throw ValidationError("--domain must look like -4:4,-5:5 (x1 range, x2 range, low < high), got '\(s)'")
+    let axes = s.split(separator: ",", omittingEmptySubsequences: false)
+        .map { $0.split(separator: ":", omittingEmptySubsequences: false).map { Double($0) } }
+    guard axes.count == 1 || axes.count == 2,
+          axes.allSatisfy({ $0.count == 2 && $0[0] != nil && $0[1] != nil && $0[0]! < $0[1]! && $0[0]!.isFinite && $0[1]!.isFinite })
+    else {
+        throw ValidationError("--domain must look like -4:4,-5:5 (a 2-D block: x1 range, x2 range) or -3:3 (a 1-D block), "
+                              + "low < high, got '\(s)'")
     }
-    return axes.map { $0[0]...$0[1] }
+    return axes.map { $0[0]!...$0[1]! }
 }

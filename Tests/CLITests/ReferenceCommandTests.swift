@@ -45,8 +45,10 @@ struct ReferenceCommandTests {
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("reference.h5").path))
     }
 
-    /// Bad input is refused before any work: d ≠ 2, a domain that misses the mass, a grid too
-    /// coarse, a file without a reference section and no flags.
+    /// Bad input is refused before any work: a problem of d ≠ 2 that does not split into blocks
+    /// of at most two coordinates (the message names the term and the coordinates), a domain
+    /// that misses the mass, a grid too coarse, a file without a reference section and no
+    /// flags, a 1-D grid for a d = 2 problem, a setting given twice.
     @Test func badInputIsRefusedBeforeWork() throws {
         let dir = CLI.tempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -54,11 +56,16 @@ struct ReferenceCommandTests {
         try CLI.tinyProblem(closedForm: false).write(to: d2, atomically: true, encoding: .utf8)
         let d3 = dir.appendingPathComponent("d3.yaml")
         try CLI.tinyProblem(closedForm: false).replacingOccurrences(of: "dimension: 2", with: "dimension: 3")
-            .replacingOccurrences(of: "mean: [-1, 0]", with: "mean: [-1, 0, 0]")
+            .replacingOccurrences(of: "{type: gaussian, mean: [-1, 0], variance: 0.3}",
+                                  with: "{type: mixture, components: [{weight: 1, mean: [-1, 0, 0], variance: 0.3}, {weight: 1, mean: [1, 1, 1], variance: 0.3}]}")
             .replacingOccurrences(of: "mean: [1, 0]", with: "mean: [1, 0, 0]")
             .write(to: d3, atomically: true, encoding: .utf8)
         let cases: [([String], String)] = [
-            (["reference", d3.path, "--grid", "16x16x8", "--domain=-4:4,-4:4"], "the grid reference solver is two-dimensional"),
+            (["reference", d3.path], "\(d3.path): initial_density: the mixture couples coordinates 1–3 (blocks have at most 2)"),
+            (["reference", d2.path, "--grid", "16x8", "--domain=-4:5,-4:4"],
+             "\(d2.path): --grid 16x8 is for blocks of 1 coordinate; this problem has none (its blocks: (x1, x2))"),
+            (["reference", d2.path, "--grid", "16x16x8", "--grid", "32x32x8"], "--grid is given twice for blocks of 2 coordinates"),
+            (["reference", d2.path, "--domain=-4:5,-4"], "--domain must look like -4:4,-5:5"),
             (["reference", d2.path, "--grid", "16x16x8", "--domain=0:4,-4:4"], "of the mass of initial_density lies outside the domain"),
             (["reference", d2.path, "--grid", "4x16x8", "--domain=-4:5,-4:4"], "too coarse"),
             (["reference", d2.path], "no reference domain"),
@@ -71,4 +78,54 @@ struct ReferenceCommandTests {
             #expect(!FileManager.default.fileExists(atPath: out.path))
         }
     }
+
+    /// A d = 3 problem that splits into (x1, x2) with an obstacle and x3 alone: each block on its
+    /// own grid (the 2-D one from --grid NXxNYxNT, the 1-D one from --grid NXxNT), a table per
+    /// block, the sums, and the result file.
+    @Test func blockReferenceOfASeparableProblem() throws {
+        let dir = CLI.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("d3.yaml")
+        try Self.separableD3.write(to: file, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["reference", file.path, "--grid", "16x16x8", "--grid", "32x16", "--tolerance", "1e-3",
+                             "--coarse-levels", "1", "--threads", "1", "--out", dir.path])
+        #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
+        for text in ["by blocks: 2 distinct blocks", "block (x1, x2) (1 copy)", "block x3 (1 copy)", "(command line)",
+                     "copies", "iterations", "per copy of each block", "J = L + F + G", "converged: every block"] {
+            #expect(r.stdout.contains(text), "missing '\(text)' in \(r.stdout)")
+        }
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("reference.h5").path))
+        // Stopped early: exit 7, the blocks named, the file written all the same.
+        let early = dir.appendingPathComponent("early")
+        let s = try CLI.run(["reference", file.path, "--grid", "16x16x8", "--grid", "32x16", "--max-iterations", "5",
+                             "--threads", "1", "--out", early.path])
+        #expect(s.status == 7)
+        #expect(s.stdout.contains("NOT CONVERGED: blocks (x1, x2); x3 stopped at the iteration limit"), "\(s.stdout)")
+        #expect(FileManager.default.fileExists(atPath: early.appendingPathComponent("reference.h5").path))
+        // A file entry naming coordinates that are not a block: exit 2, nothing written.
+        let wrong = dir.appendingPathComponent("wrong.yaml")
+        try (Self.separableD3 + "reference:\n  blocks:\n    - {coordinates: [2, 3], grid: {nx: 16, ny: 16, nt: 8}}\n")
+            .write(to: wrong, atomically: true, encoding: .utf8)
+        let never = dir.appendingPathComponent("never")
+        let w = try CLI.run(["reference", wrong.path, "--out", never.path])
+        #expect(w.status == 2)
+        #expect(w.stderr.contains("\(wrong.path): reference.blocks[0].coordinates: [2, 3] is not a block of this problem "
+                                  + "(its blocks: (x1, x2), x3)"), "\(w.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: never.path))
+    }
+
+    static let separableD3 = """
+        name: cli-blocks
+        dimension: 3
+        horizon: 1
+        kinetic_weight: 1
+        initial_density: {type: gaussian, mean: [0, 1.5, 0], variance: 0.3}
+        target_density: {type: gaussian, mean: [0, -1.5, 0.5], variance: 0.5}
+        running_cost:
+          obstacle: {weight: 1, amplitude: 5, coordinates: [1, 2], center: [0, 0], variance: [0.5, 0.5]}
+          entropy: {weight: 0.05}
+        terminal_cost: {type: kl, weight: 2}
+        penalties: {hjb: 1, terminal_hjb: 1}
+
+        """
 }

@@ -101,3 +101,38 @@ enum TestProblems {
                            terminal: .kullbackLeibler(target: normalised(r1, cellArea: area), weight: 2))
     }
 }
+
+extension TestProblems {
+    /// The pdf of N(mean, variance) in one dimension.
+    static func gaussian1D(_ x: Double, mean: Double, variance: Double) -> Double {
+        Double.exp(-(x - mean) * (x - mean) / (2 * variance)) / (2 * Double.pi * variance).squareRoot()
+    }
+
+    /// A one-dimensional problem on [−half, half] with n cells: ρ₀, ρ₁ (renormalised on the
+    /// grid) and the obstacle sampled at the cell centres, KL terminal cost.
+    static func line(n: Int, half: Double, alpha: Double, initial: (Double) -> Double, target: (Double) -> Double,
+                     obstacle: ((Double) -> Double)? = nil, lambdaE: Double = 0, lambdaG: Double) -> GridProblem {
+        let range = -half...half, dx = 2 * half / Double(n)
+        return GridProblem(x1Lower: -half, x1Upper: half, horizon: 1, alphaL: alpha,
+                           initialDensity: normalised(GridProblem.sample(nx: n, x1: range, initial), cellArea: dx),
+                           obstacle: obstacle.map { GridProblem.sample(nx: n, x1: range, $0) }, lambdaQ: 1, lambdaE: lambdaE,
+                           terminal: .kullbackLeibler(target: normalised(GridProblem.sample(nx: n, x1: range, target), cellArea: dx),
+                                                      weight: lambdaG))
+    }
+
+    /// The one-dimensional Gaussian transport with KL terminal cost of `GaussianKLTransport`
+    /// (ρ₀ = N(−0.75, 0.3), ρ₁ = N(0.75, 1), α_L = 2, λ_G = 5, T = 1) on [−5, 5] with n cells:
+    /// the target's tail outside the interval is 1e-5 (4.25 standard deviations).
+    static func gaussianTransport1D(n: Int) -> GridProblem {
+        line(n: n, half: 5, alpha: 2, initial: { gaussian1D($0, mean: -0.75, variance: 0.3) },
+             target: { gaussian1D($0, mean: 0.75, variance: 1) }, lambdaG: 5)
+    }
+
+    /// A one-dimensional problem with every cost term (kinetic, obstacle, entropy, KL): a
+    /// density crossing a bump at the origin.
+    static func tiny1D(n: Int) -> GridProblem {
+        line(n: n, half: 3, alpha: 1, initial: { gaussian1D($0, mean: -1.2, variance: 0.3) },
+             target: { gaussian1D($0, mean: 1, variance: 0.4) }, obstacle: { 2 * Double.exp(-2 * $0 * $0) },
+             lambdaE: 0.05, lambdaG: 2)
+    }
+}

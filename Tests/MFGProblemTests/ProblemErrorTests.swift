@@ -116,7 +116,7 @@ struct ProblemErrorTests {
         let d3 = replacing("dimension: 2", "dimension: 3").replacingOccurrences(of: "[-1, 0]", with: "[-1, 0, 0]")
             .replacingOccurrences(of: "[1, 0]", with: "[1, 0, 0]")
         #expect(message(d3 + "\nreference: {domain: [[-1, 1], [-1, 1]], grid: {nx: 8, ny: 8, nt: 4}}")
-                == "problems/x.yaml: reference: the reference grid solver needs dimension 2 (dimension is 3)")
+                == "problems/x.yaml: reference.domain: the domain/grid form is for dimension 2 (dimension is 3); give per-block settings under reference.blocks")
         // Diagonal variances are allowed (the problem separates by coordinate); a mixture is not.
         #expect(message(replacing("{type: gaussian, mean: [-1, 0], variance: 0.3}",
                                   "{type: gaussian, mean: [-1, 0], variance: [0.3, 0.4]}") + "\nclosed_form: gaussian_kl_transport")

@@ -1,8 +1,8 @@
 /// Walks a problem file's YAML tree section by section, validating as it goes.
 ///
 /// The reading order matters for messages: the dimension is read first so vector lengths can
-/// be checked against it, and cross-field rules (KL needs a target, the reference grid needs
-/// d = 2, a declared closed form must apply) run after every field is valid on its own.
+/// be checked against it, and cross-field rules (KL needs a target, a declared closed form
+/// must apply) run after every field is valid on its own.
 struct ProblemReader {
     let file: String
     let source: String
@@ -41,7 +41,7 @@ struct ProblemReader {
         let network = try SettingsReader.network(top.optional("network"), dimension: d)
         let integrator = try SettingsReader.integrator(top.optional("integrator"))
         let training = try SettingsReader.training(top.optional("training"))
-        let reference = try top.optional("reference").map { f throws(ProblemError) in try SettingsReader.reference(f) }
+        let reference = try top.optional("reference").map { f throws(ProblemError) in try SettingsReader.reference(f, dimension: d) }
         let closedForm = try top.optional("closed_form")?.keyword(ClosedFormKind.self)
 
         // Cross-field rules.
@@ -50,9 +50,6 @@ struct ProblemReader {
         }
         if let t = top.optional("target_density"), case .preference = terminal {
             throw t.fail(.inconsistent("only used by terminal_cost type kl (this terminal cost is a preference)"))
-        }
-        if let f = top.optional("reference"), d != 2 {
-            throw f.fail(.inconsistent("the reference grid solver needs dimension 2 (dimension is \(d))"))
         }
 
         let problem = Problem(

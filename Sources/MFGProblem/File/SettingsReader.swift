@@ -95,11 +95,67 @@ enum SettingsReader {
             sampling: try m.optional("sampling")?.keyword(TrainingSettings.Sampling.self) ?? t.sampling)
     }
 
-    static func reference(_ f: YAMLField) throws(ProblemError) -> ReferenceSettings {
-        let m = try f.mapping(allowed: ["domain", "grid"])
-        let domainField = try m.required("domain")
-        let axes = try domainField.list()
-        guard axes.count == 2 else { throw domainField.fail(.wrongCount(got: axes.count, expected: 2, of: "dimension")) }
+    /// The `reference:` section: `domain` and `grid` when d = 2, `blocks` otherwise.
+    static func reference(_ f: YAMLField, dimension d: Int) throws(ProblemError) -> ReferenceSettings {
+        let m = try f.mapping(allowed: ["domain", "grid", "blocks"])
+        if d == 2 {
+            if let b = m.optional("blocks") {
+                throw b.fail(.inconsistent("per-block settings are for dimension ≠ 2; a d = 2 problem is one block: give reference.domain and reference.grid"))
+            }
+            let domain = try intervals(m.required("domain"), count: 2)
+            let g = try grid(m.required("grid"), size: 2)
+            return ReferenceSettings(domain: domain, nx: g.nx, ny: g.ny, nt: g.nt)
+        }
+        for key in ["domain", "grid"] {
+            if let x = m.optional(key) {
+                throw x.fail(.inconsistent("the domain/grid form is for dimension 2 (dimension is \(d)); give per-block settings under reference.blocks"))
+            }
+        }
+        var entries: [ReferenceSettings.Block] = []
+        for entry in try m.required("blocks").list() {
+            let em = try entry.mapping(allowed: ["coordinates", "size", "domain", "grid"])
+            let selector: ReferenceSettings.Block.Selector
+            switch (em.optional("coordinates"), em.optional("size")) {
+            case (let c?, nil):
+                let items = try c.list()
+                guard items.count == 1 || items.count == 2 else {
+                    throw c.fail(.wrongType(expected: "a list of 1 or 2 coordinates", got: "a list of \(items.count)"))
+                }
+                var coordinates: [Int] = []
+                for item in items {
+                    let i = try item.integer(minimum: 1)
+                    guard i <= d else { throw item.fail(.outOfRange(value: String(i), allowed: "1...\(d)")) }
+                    guard !coordinates.contains(i - 1) else { throw c.fail(.inconsistent("coordinate \(i) is given twice")) }
+                    coordinates.append(i - 1)
+                }
+                selector = .coordinates(coordinates)
+            case (nil, let s?):
+                let n = try s.integer(minimum: 1)
+                guard n <= 2 else { throw s.fail(.outOfRange(value: String(n), allowed: "1 or 2")) }
+                selector = .size(n)
+            case (_?, _?):
+                throw entry.fail(.inconsistent("give either coordinates or size, not both"))
+            case (nil, nil):
+                throw em.missing("coordinates").withMessage("each entry needs coordinates (one block) or size (every other block of that size)")
+            }
+            guard em.has("domain") || em.has("grid") else {
+                throw entry.fail(.inconsistent("an entry needs a domain, a grid or both"))
+            }
+            if entries.contains(where: { $0.selector == selector }) {
+                throw entry.fail(.inconsistent("a second entry for the same blocks"))
+            }
+            let n = selector.blockSize
+            entries.append(ReferenceSettings.Block(
+                selector: selector, domain: try em.optional("domain").map { x throws(ProblemError) in try intervals(x, count: n) },
+                grid: try em.optional("grid").map { x throws(ProblemError) in try grid(x, size: n) }, field: entry.path))
+        }
+        return ReferenceSettings(blocks: entries)
+    }
+
+    /// `[[lo, hi], ...]`, one interval per axis.
+    private static func intervals(_ f: YAMLField, count: Int) throws(ProblemError) -> [ReferenceSettings.Interval] {
+        let axes = try f.list()
+        guard axes.count == count else { throw f.fail(.wrongCount(got: axes.count, expected: count, of: count == 1 ? "block size" : "dimension")) }
         var domain: [ReferenceSettings.Interval] = []
         for axis in axes {
             let ends = try axis.list()
@@ -110,10 +166,14 @@ enum SettingsReader {
             guard lo < hi else { throw axis.fail(.inconsistent("lower end \(lo) is not below upper end \(hi)")) }
             domain.append(.init(lo: lo, hi: hi))
         }
-        let g = try m.required("grid").mapping(allowed: ["nx", "ny", "nt"])
-        return ReferenceSettings(domain: domain,
-                                 nx: try g.required("nx").integer(minimum: 2),
-                                 ny: try g.required("ny").integer(minimum: 2),
-                                 nt: try g.required("nt").integer(minimum: 1))
+        return domain
+    }
+
+    /// `{nx, ny, nt}` for a 2-D grid, `{nx, nt}` for a 1-D one (ny = 1).
+    private static func grid(_ f: YAMLField, size: Int) throws(ProblemError) -> ReferenceSettings.Grid {
+        let g = try f.mapping(allowed: size == 2 ? ["nx", "ny", "nt"] : ["nx", "nt"])
+        return ReferenceSettings.Grid(nx: try g.required("nx").integer(minimum: 2),
+                                      ny: size == 2 ? try g.required("ny").integer(minimum: 2) : 1,
+                                      nt: try g.required("nt").integer(minimum: 1))
     }
 }

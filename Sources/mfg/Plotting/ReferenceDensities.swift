@@ -29,6 +29,10 @@ struct ResultFileReferenceReader: ReferenceReader {
     func read(_ path: String) throws(PlotError) -> ReferenceDensities {
         let ref: ReferenceResult
         do { ref = try ReferenceResult.read(from: path) } catch { throw .badInput(error.description) }
-        return ReferenceDensities(problemName: ref.problemName, block: ref.blocks[0])
+        // A reference by blocks: the (x1, x2) block is the marginal density on (x1, x2).
+        guard let block = ref.comparisonBlocks.first(where: { $0.grid.coordinates == [0, 1] }) else {
+            throw .badInput("\(path): a reference by blocks without an (x1, x2) block; the comparison figure draws (x1, x2)")
+        }
+        return ReferenceDensities(problemName: ref.problemName, block: block)
     }
 }
