@@ -15,7 +15,7 @@ struct ProblemReader {
         let top = try root.mapping(allowed: Self.topKeys)
         let name = try top.optional("name")?.string() ?? Self.defaultName(file)
         let summary = try top.optional("description")?.string() ?? ""
-        let d = try top.required("dimension").integer(minimum: 1)
+        let d = try top.required("dimension").integer(in: ProblemLimits.dimension)
         let horizon = try top.required("horizon").positive()
         let kinetic = try top.required("kinetic_weight").positive()
         let rho0 = try DensityReader.read(top.required("initial_density"), dimension: d)

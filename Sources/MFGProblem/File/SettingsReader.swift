@@ -4,11 +4,11 @@ enum SettingsReader {
         let defaults = NetworkSettings.defaults(dimension: d)
         guard let f else { return defaults }
         let m = try f.mapping(allowed: ["width", "residual_layers", "rank", "step"])
-        let width = try m.optional("width")?.integer(minimum: 1) ?? defaults.width
-        let layers = try m.optional("residual_layers")?.integer(minimum: 1) ?? defaults.residualLayers
-        let rank = try m.optional("rank")?.integer(minimum: 0) ?? defaults.rank
+        let width = try m.optional("width")?.integer(in: ProblemLimits.width) ?? defaults.width
+        let layers = try m.optional("residual_layers")?.integer(in: ProblemLimits.residualLayers) ?? defaults.residualLayers
+        let rank = try m.optional("rank")?.integer(minimum: 1) ?? defaults.rank
         if rank > d + 1, let rf = m.optional("rank") {
-            throw rf.fail(.outOfRange(value: String(rank), allowed: "0...\(d + 1), at most dimension + 1"))
+            throw rf.fail(.outOfRange(value: String(rank), allowed: "1...\(d + 1), at most dimension + 1"))
         }
         let step = try m.optional("step")?.positive() ?? 1 / Double(layers)
         return NetworkSettings(width: width, residualLayers: layers, rank: rank, step: step)
@@ -20,7 +20,7 @@ enum SettingsReader {
         let m = try f.mapping(allowed: ["scheme", "steps"])
         return IntegratorSettings(
             scheme: try m.optional("scheme")?.keyword(IntegratorSettings.Scheme.self) ?? defaults.scheme,
-            steps: try m.optional("steps")?.integer(minimum: 1) ?? defaults.steps)
+            steps: try m.optional("steps")?.integer(in: ProblemLimits.steps) ?? defaults.steps)
     }
 
     static let trainingKeys = ["optimizer", "iterations", "batch_size", "resample_every", "learning_rate",
@@ -52,23 +52,23 @@ enum SettingsReader {
         var stage2: TrainingSettings.Stage? = nil
         if let s = m.optional("stage2") {
             let sm = try s.mapping(allowed: ["iterations", "batch_size", "learning_rate"])
-            stage2 = .init(iterations: try sm.required("iterations").integer(minimum: 1),
-                           batchSize: try sm.required("batch_size").integer(minimum: 1),
+            stage2 = .init(iterations: try sm.required("iterations").integer(minimum: 1, maximum: ProblemLimits.iterations.upperBound),
+                           batchSize: try sm.required("batch_size").integer(in: ProblemLimits.samples),
                            learningRate: try sm.required("learning_rate").positive())
         }
         return TrainingSettings(
             optimizer: try m.optional("optimizer")?.keyword(TrainingSettings.Optimizer.self) ?? t.optimizer,
-            iterations: try m.optional("iterations")?.integer(minimum: 0) ?? t.iterations,
-            batchSize: try m.optional("batch_size")?.integer(minimum: 1) ?? t.batchSize,
+            iterations: try m.optional("iterations")?.integer(in: ProblemLimits.iterations) ?? t.iterations,
+            batchSize: try m.optional("batch_size")?.integer(in: ProblemLimits.samples) ?? t.batchSize,
             resampleEvery: try m.optional("resample_every")?.integer(minimum: 1) ?? t.resampleEvery,
             learningRate: try m.optional("learning_rate")?.positive() ?? t.learningRate,
             schedule: schedule,
-            validationSize: try m.optional("validation_size")?.integer(minimum: 1) ?? t.validationSize,
+            validationSize: try m.optional("validation_size")?.integer(in: ProblemLimits.samples) ?? t.validationSize,
             seed: try m.optional("seed")?.unsigned64() ?? t.seed,
             precision: try m.optional("precision")?.keyword(TrainingSettings.Precision.self) ?? t.precision,
             checkpointEvery: try m.optional("checkpoint_every")?.integer(minimum: 0) ?? t.checkpointEvery,
             logEvery: try m.optional("log_every")?.integer(minimum: 0) ?? t.logEvery,
-            lbfgsMemory: try m.optional("lbfgs_memory")?.integer(minimum: 1) ?? t.lbfgsMemory,
+            lbfgsMemory: try m.optional("lbfgs_memory")?.integer(in: ProblemLimits.lbfgsMemory) ?? t.lbfgsMemory,
             stage2: stage2,
             sampling: try m.optional("sampling")?.keyword(TrainingSettings.Sampling.self) ?? t.sampling)
     }
@@ -90,8 +90,8 @@ enum SettingsReader {
         }
         let g = try m.required("grid").mapping(allowed: ["nx", "ny", "nt"])
         return ReferenceSettings(domain: domain,
-                                 nx: try g.required("nx").integer(minimum: 2),
-                                 ny: try g.required("ny").integer(minimum: 2),
-                                 nt: try g.required("nt").integer(minimum: 1))
+                                 nx: try g.required("nx").integer(in: ProblemLimits.gridCells),
+                                 ny: try g.required("ny").integer(in: ProblemLimits.gridCells),
+                                 nt: try g.required("nt").integer(in: ProblemLimits.gridSteps))
     }
 }
