@@ -41,6 +41,15 @@ public enum FileContents {
         return bytes
     }
 
+    /// Throws unless `path` names a regular file (not a directory, FIFO, device or socket) that
+    /// this process may read; for readers (such as HDF5's) that open the file themselves.
+    public static func checkRegular(path: String) throws(FileContentsError) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw FileContentsError(errno: errno) }
+        try requireRegular(info, maximumBytes: Int.max)
+        guard access(path, R_OK) == 0 else { throw FileContentsError(errno: errno) }
+    }
+
     /// The text of the regular file at `path`, which must be UTF-8.
     public static func text(path: String, maximumBytes: Int) throws(FileContentsError) -> String {
         let bytes = try read(path: path, maximumBytes: maximumBytes)

@@ -6,10 +6,7 @@ enum SettingsReader {
         let m = try f.mapping(allowed: ["width", "residual_layers", "rank", "step"])
         let width = try m.optional("width")?.integer(in: ProblemLimits.width) ?? defaults.width
         let layers = try m.optional("residual_layers")?.integer(in: ProblemLimits.residualLayers) ?? defaults.residualLayers
-        let rank = try m.optional("rank")?.integer(minimum: 1) ?? defaults.rank
-        if rank > d + 1, let rf = m.optional("rank") {
-            throw rf.fail(.outOfRange(value: String(rank), allowed: "1...\(d + 1), at most dimension + 1"))
-        }
+        let rank = try m.optional("rank")?.integer(minimum: 1, maximum: d + 1) ?? defaults.rank   // A is rank × (d + 1)
         let step = try m.optional("step")?.positive() ?? 1 / Double(layers)
         return NetworkSettings(width: width, residualLayers: layers, rank: rank, step: step)
     }

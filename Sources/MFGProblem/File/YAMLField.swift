@@ -44,7 +44,7 @@ struct YAMLField {
         switch NumberSyntax.decimal(text) {
         case .value(let v):
             guard abs(v) <= ProblemLimits.magnitude else {
-                throw fail(.outOfRange(value: text, allowed: "magnitude at most \(Self.format(ProblemLimits.magnitude))"))
+                throw fail(.outOfRange(value: text, allowed: "magnitude at most 1e12"))
             }
             return v
         case .notFinite:

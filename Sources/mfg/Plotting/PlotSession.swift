@@ -20,8 +20,11 @@ final class PlotSession {
     static func load(checkpoint path: String) throws(PlotError) -> (Checkpoint, Problem) {
         let cp: Checkpoint
         do { cp = try Checkpoint.read(from: path) } catch { throw .badInput(error.description) }
-        do { return (cp, try Problem.parse(yaml: cp.problemSource, file: cp.problemFile)) }
+        let problem: Problem
+        do { problem = try Problem.parse(yaml: cp.problemSource, file: cp.problemFile) }
         catch { throw .badInput("\(path): the stored problem no longer parses: \(error.description)") }
+        if let why = cp.networkMismatch(problem) { throw .badInput("\(path): damaged checkpoint: \(why)") }
+        return (cp, problem)
     }
 
     /// Axis labels of the plotted coordinates.
