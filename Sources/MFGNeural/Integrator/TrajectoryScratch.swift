@@ -42,10 +42,13 @@ final class TrajectoryScratch<T: Scalar> {
         let d = Double(shape.dimension), n = Double(nb), s = Double(steps), k = Double(stages)
         let workspaces = (s * k + 1) * Double(PotentialWorkspace<T>.byteCount(shape: shape, capacity: nb))
         let perSampleVectors = (s + 1) + 3 * k + s * k + 2          // z, stage values/slopes/adjoints, ∇Q, ȳ, ∇ terminal
-        let perSampleScalars = (s + 1) + 4 * k + s * k + 7          // ℓ, stage ℓ's, Q, signs, adjoints, terminal
+        let perSampleScalars = (s + 1) + 4 * k + s * k + 5          // ℓ, log ρ₀, stage ℓ's, Q, signs, adjoints, terminal
         let values = perSampleVectors * d * n + perSampleScalars * n + 3 * (d + 1) * n
         return workspaces + values * Double(MemoryLayout<T>.stride) + 6 * n * 8
     }
+
+    /// Bytes this scratch holds (its workspaces and its own arrays).
+    var allocatedBytes: Int { stageWorkspaces.reduce(arena.bytes) { $0 + $1.byteCount } }
 
     init(shape: NetworkShape, capacity: Int, steps: Int, stages: Int) throws(NetworkError) {
         d = shape.dimension; self.capacity = capacity; self.steps = steps; self.stages = stages

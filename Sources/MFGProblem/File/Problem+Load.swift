@@ -17,6 +17,11 @@ extension Problem {
     /// Parses and validates problem-file text; `file` is used in messages and kept in `file`.
     /// The text's size, nesting and node count are checked before it is composed into a tree.
     public static func parse(yaml: String, file: String) throws(ProblemError) -> Problem {
+        try parse(yaml: yaml, file: file, budget: ReadBudget())
+    }
+
+    /// `parse(yaml:file:)` with a given budget (tests use smaller ones).
+    static func parse(yaml: String, file: String, budget: ReadBudget) throws(ProblemError) -> Problem {
         let size = yaml.utf8.count
         guard size <= ProblemLimits.fileBytes else {
             throw ProblemError(file: file, field: "", kind: .unreadable(
@@ -34,7 +39,7 @@ extension Problem {
         guard let root else {
             throw ProblemError(file: file, field: "", kind: .syntax(message: "the file is empty"))
         }
-        return try ProblemReader(file: file, source: yaml).read(YAMLField(node: root, path: "", file: file, budget: ReadBudget()))
+        return try ProblemReader(file: file, source: yaml).read(YAMLField(node: root, path: "", file: file, budget: budget))
     }
 
     /// One-line message (with line and column) for a libyaml error.

@@ -12,16 +12,23 @@ import MFGMath
 final class ReadBudget {
     private(set) var numbers = 0
     private(set) var work = 0.0
+    /// The limits (`ProblemLimits` unless a test asks for smaller ones).
+    let numberLimit: Int, workLimit: Double
     private var rotations: [RotationKey: Matrix<Double>] = [:]
 
     private struct RotationKey: Hashable { let seed: UInt64, dimension: Int }
 
+    init(numbers: Int = ProblemLimits.numbers, work: Double = ProblemLimits.covarianceWork) {
+        numberLimit = numbers
+        workLimit = work
+    }
+
     /// Charges `count` numbers about to be materialised at `field`.
     func charge(numbers count: Int, at field: YAMLField) throws(ProblemError) {
         let (total, overflow) = numbers.addingReportingOverflow(count)
-        guard !overflow, total <= ProblemLimits.numbers else {
+        guard !overflow, total <= numberLimit else {
             throw field.fail(.inconsistent("expanding this to \(count) numbers brings the problem past "
-                + "\(ProblemLimits.numbers) numbers (allowed: at most \(ProblemLimits.numbers) once compact vectors "
+                + "\(numberLimit) numbers (allowed: at most \(numberLimit) once compact vectors "
                 + "are expanded); use fewer components or bumps, or a lower dimension"))
         }
         numbers = total
@@ -30,14 +37,14 @@ final class ReadBudget {
     /// Charges a full d × d covariance at `field`: its d² numbers (the matrix and its factor) and
     /// `cubes`·d³ of work (about 1 to check and factorise it, 3 more to generate a rotation).
     func chargeFullCovariance(dimension d: Int, cubes: Double, at field: YAMLField) throws(ProblemError) {
-        try charge(numbers: 2 * d * d, at: field)
         let cost = cubes * Double(d) * Double(d) * Double(d)
-        guard work + cost <= ProblemLimits.covarianceWork else {
+        guard work + cost <= workLimit else {
             throw field.fail(.inconsistent("full covariances of dimension \(d) take too much work to set up: "
                 + "about \(YAMLField.format((work + cost).rounded())) operations so far (allowed: at most "
-                + "\(YAMLField.format(ProblemLimits.covarianceWork)), e.g. one rotation and one covariance file at "
+                + "\(YAMLField.format(workLimit)), e.g. one rotation and one covariance file at "
                 + "dimension 1000); use diagonal variances, fewer full covariances or a product density"))
         }
+        try charge(numbers: 2 * d * d, at: field)
         work += cost
     }
 
