@@ -73,7 +73,7 @@ extension HDF5Reader {
         }
         let text = values.reduce(0) { $0 + $1.utf8.count }
         guard text <= limit else { throw refuse(text) }
-        try verifyChecksum(of: dataset, at: p, in: file) { CRC32.checksum(strings: values) }
+        if count > 0 { try verifyChecksum(of: dataset, at: p, in: file) { CRC32.checksum(strings: values) } }
         return HDF5Array(values: values, shape: shape)
     }
 
