@@ -8,6 +8,13 @@ enum Interrupt {
     nonisolated(unsafe) private static var received: sig_atomic_t = 0
 
     static func install() {
+        // A launcher may start us with these signals blocked (the mask is inherited): a blocked
+        // SIGTERM would stay pending and the run would go on until SIGKILL.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
         for s in [SIGINT, SIGTERM] {
             signal(s) { number in
                 if Interrupt.received != 0 { _exit(128 + number) }
