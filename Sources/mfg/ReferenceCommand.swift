@@ -52,6 +52,10 @@ struct ReferenceCommand: ParsableCommand {
             else if let r = problem.reference { box = r.domain.map { $0.lo...$0.hi } }
             else { fail(ReferenceSetupError.noDomain(file: problem.file).description, code: ExitCodes.badInput) }
         } catch { fail("\(error)", code: ExitCodes.badInput) }
+        let gridBytes = MemoryEstimate(what: "a grid solve of \(cells.0)×\(cells.1)×\(cells.2)", parts: [
+            .init(name: "grid arrays", bytes: GridMemory.bytes(nx: cells.0, ny: cells.1, nt: cells.2),
+                  lower: grid == nil ? ["reference.grid"] : ["--grid"])])
+        requireMemory(gridBytes, file: problem.file)
         let settings = GridSettings(nx: cells.0, ny: cells.1, nt: cells.2, maxIterations: maxIterations,
                                     tolerance: tolerance, primalStep: primalStep,
                                     adaptiveSteps: primalStep == nil, checkEvery: 20, relaxation: relaxation,
@@ -128,11 +132,16 @@ struct ReferenceCommand: ParsableCommand {
 
 struct ParseError: Error, CustomStringConvertible { let description: String }
 
-/// "128x128x64" → (128, 128, 64).
+/// "128x128x64" → (128, 128, 64), each within the limits of a problem file's `reference.grid`.
 func parseGrid(_ s: String) throws -> (Int, Int, Int) {
     let parts = s.lowercased().split(separator: "x").compactMap { Int($0) }
     guard parts.count == 3, parts.allSatisfy({ $0 > 0 }) else {
         throw ValidationError("--grid must look like 128x128x64 (cells along x1, x2, time steps), got '\(s)'")
+    }
+    let cells = ProblemLimits.gridCells, steps = ProblemLimits.gridSteps
+    guard cells.contains(parts[0]), cells.contains(parts[1]), steps.contains(parts[2]) else {
+        throw ValidationError("--grid \(s) is out of range (allowed: \(cells.lowerBound)…\(cells.upperBound) cells per axis, "
+                              + "\(steps.lowerBound)…\(steps.upperBound) time steps)")
     }
     return (parts[0], parts[1], parts[2])
 }
