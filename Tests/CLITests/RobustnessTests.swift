@@ -191,17 +191,6 @@ struct RobustnessTests {
 extension CLI {
     /// Runs a shell command line (for `ulimit`), capturing its output like `run`.
     static func run(shell command: String) throws -> CLIRun {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", command]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return CLIRun(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                      stderr: String(decoding: e, as: UTF8.self))
+        try run(["-c", command], executable: URL(fileURLWithPath: "/bin/sh"))
     }
 }

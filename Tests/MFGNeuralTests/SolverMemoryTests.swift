@@ -7,6 +7,20 @@ import MFGProblem
 /// allocated, and the checks on a stored state before training resumes from it.
 @Suite("Solver memory and resume checks")
 struct SolverMemoryTests {
+    /// Gaussian transport N(0, I) → N(1, I) in dimension d with `settings` appended.
+    static func gaussianProblem(dimension d: Int, _ settings: String, file: String) throws -> Problem {
+        try Problem.parse(yaml: """
+            dimension: \(d)
+            horizon: 1
+            kinetic_weight: 1
+            initial_density: {type: gaussian, mean: 0, variance: 1}
+            target_density: {type: gaussian, mean: 1, variance: 1}
+            terminal_cost: {type: kl, weight: 1}
+            penalties: {hjb: 1, terminal_hjb: 1}
+            \(settings)
+            """, file: file)
+    }
+
     /// The scratch estimate is what the scratch allocates, byte for byte (small shapes, both
     /// precisions, both schemes, a Gram factor when d > m).
     @Test(arguments: [(2, 6, 1, 2, 4), (12, 8, 2, 3, 1), (3, 16, 2, 1, 4)])
@@ -23,16 +37,8 @@ struct SolverMemoryTests {
     /// A problem within every per-field limit that still cannot fit: refused with the estimate,
     /// its largest parts, the limit and what to lower (the limit injected so the text is exact).
     @Test func largeProblemIsRefusedWithWhatToLower() throws {
-        let problem = try Problem.parse(yaml: """
-            dimension: 20000
-            horizon: 1
-            kinetic_weight: 1
-            initial_density: {type: gaussian, mean: 0, variance: 1}
-            target_density: {type: gaussian, mean: 1, variance: 1}
-            terminal_cost: {type: kl, weight: 1}
-            penalties: {hjb: 1, terminal_hjb: 1}
-            training: {batch_size: 100000, validation_size: 4096}
-            """, file: "big.yaml")
+        let problem = try Self.gaussianProblem(dimension: 20000, "training: {batch_size: 100000, validation_size: 4096}",
+                                               file: "big.yaml")
         let estimate = SolverMemory.solve(problem, threads: 2, storedPaths: 256)
         let limit = MemoryLimit(bytes: 8 * 1024 * 1024 * 1024, source: "test limit")
         #expect(throws: MemoryLimitError.self) { try estimate.check(file: problem.file, against: limit) }
@@ -54,18 +60,9 @@ struct SolverMemoryTests {
 
     /// The solver itself refuses to train or evaluate beyond the machine (nothing allocated for it).
     @Test func solverRefusesBeforeAllocating() throws {
-        let yaml = """
-            dimension: 2
-            horizon: 1
-            kinetic_weight: 1
-            initial_density: {type: gaussian, mean: 0, variance: 1}
-            target_density: {type: gaussian, mean: 1, variance: 1}
-            terminal_cost: {type: kl, weight: 1}
-            penalties: {hjb: 1, terminal_hjb: 1}
-            network: {width: 1024, residual_layers: 1}
-            training: {batch_size: 10000000, iterations: 1}
-            """
-        let solver = try Solver(problem: try Problem.parse(yaml: yaml, file: "wide.yaml"), threads: 1)
+        let problem = try Self.gaussianProblem(dimension: 2, "network: {width: 1024, residual_layers: 1}\n"
+                                               + "training: {batch_size: 10000000, iterations: 1}", file: "wide.yaml")
+        let solver = try Solver(problem: problem, threads: 1)
         do {
             try solver.train { _ in .proceed }
             Issue.record("trained")

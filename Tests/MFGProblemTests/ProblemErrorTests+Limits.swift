@@ -142,9 +142,9 @@ extension ProblemErrorTests {
         #expect(throws: ProblemError.self) { try budget.chargeFullCovariance(dimension: 1000, cubes: 3, at: field) }
         do { try budget.chargeFullCovariance(dimension: 1000, cubes: 3, at: field) } catch {
             #expect(error.description == "f.yaml: target_density.rotation: full covariances of dimension 1000 take too much "
-                    + "work to set up: about 4000000000 operations so far (allowed: at most 2000000000, e.g. one rotation "
-                    + "and one covariance file at dimension 1000); use diagonal variances, fewer full covariances or a "
-                    + "product density")
+                    + "work to set up: about 4000000000 operations so far (allowed: at most 2000000000, e.g. two covariances "
+                    + "rotated by one seed and a covariance file at dimension 1000); use diagonal variances, fewer full "
+                    + "covariances or a product density")
         }
         #expect(budget.numbers == 2_000_000)
     }
@@ -175,6 +175,22 @@ extension ProblemErrorTests {
             chmod(locked.path, 0)
             #expect(loadMessage(locked.path) == "\(locked.path): cannot read file: permission denied")
         }
+    }
+
+    /// Strings: no NUL (it cannot be stored, and cuts file names short); `name` names the output
+    /// folder, so it is one file name; a UTF-8 byte-order mark is skipped.
+    @Test func stringsAndNames() throws {
+        #expect(message(replacing("name: t", "name: \"t\\0x\""))
+                == "problems/x.yaml: name: contains a NUL character (allowed: text without NUL)")
+        #expect(message(replacing("name: t", "name: ../../etc"))
+                == "problems/x.yaml: name: '../../etc' is not allowed (allowed: a file name of at most 255 bytes, without "
+                + "'/' or control characters)")
+        #expect(message(replacing("name: t", "name: \"a\\tb\""))
+                == "problems/x.yaml: name: 'a\\tb' is not allowed (allowed: a file name of at most 255 bytes, without "
+                + "'/' or control characters)")
+        let bom = "\u{FEFF}" + Self.valid
+        let p = try Problem.parse(yaml: bom, file: "problems/x.yaml")
+        #expect(p.name == "t" && p.sourceText == bom)
     }
 
     /// List positions in messages count from 1, like coordinates, covariance entries and lines.

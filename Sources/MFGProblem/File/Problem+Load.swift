@@ -27,10 +27,12 @@ extension Problem {
             throw ProblemError(file: file, field: "", kind: .unreadable(
                 reason: FileContentsError(.tooLarge(bytes: size, limit: ProblemLimits.fileBytes)).description))
         }
-        try YAMLStructure.check(yaml, file: file)
+        // A UTF-8 byte-order mark (as some Windows editors write) is not YAML; the text is kept as is.
+        let body = yaml.hasPrefix("\u{FEFF}") ? String(yaml.unicodeScalars.dropFirst()) : yaml
+        try YAMLStructure.check(body, file: file)
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try Yams.compose(yaml: body)
         } catch let error as YamlError {
             throw syntaxError(error, file: file)
         } catch {

@@ -19,10 +19,11 @@ public enum ProblemLimits {
     /// Most numbers the problem may hold once compact vectors are expanded (`mean: 0` is d numbers,
     /// a full covariance d²): 2²⁵ ≈ 33.5 million, 256 MiB.
     public static let numbers = 1 << 25
-    /// Most floating-point work for full covariances (generating rotations, checking symmetry,
-    /// factorising), in units of d³ multiply-adds: 4·10⁹, a few seconds; e.g. one rotation and one
-    /// covariance file at d = 1000.
-    public static let covarianceWork = 4e9
+    /// Most floating-point work for full covariances, in units of d³ multiply-adds (a rotation
+    /// is generated once per seed for 3d³; each full covariance is checked and factorised for d³):
+    /// 6·10⁹, a few seconds; e.g. at d = 1000, ρ₀ and ρ₁ rotated by the same seed (the closed
+    /// form's case) and one covariance file (a rotation takes 2.5 s there).
+    public static let covarianceWork = 6e9
 
     // MARK: numbers
 

@@ -41,7 +41,7 @@ final class ReadBudget {
         guard work + cost <= workLimit else {
             throw field.fail(.inconsistent("full covariances of dimension \(d) take too much work to set up: "
                 + "about \(YAMLField.format((work + cost).rounded())) operations so far (allowed: at most "
-                + "\(YAMLField.format(workLimit)), e.g. one rotation and one covariance file at "
+                + "\(YAMLField.format(workLimit)), e.g. two covariances rotated by one seed and a covariance file at "
                 + "dimension 1000); use diagonal variances, fewer full covariances or a product density"))
         }
         try charge(numbers: 2 * d * d, at: field)

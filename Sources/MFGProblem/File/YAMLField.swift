@@ -111,8 +111,13 @@ struct YAMLField {
         return s.string
     }
 
+    /// A scalar's text, without NUL characters (they cannot be stored in checkpoints, and would
+    /// cut a file name short when it is handed to the C library).
     func string() throws(ProblemError) -> String {
         guard case .scalar(let s) = node else { throw fail(.wrongType(expected: "a string", got: shape)) }
+        guard !s.string.unicodeScalars.contains("\0") else {
+            throw fail(.inconsistent("contains a NUL character (allowed: text without NUL)"))
+        }
         return s.string
     }
 
