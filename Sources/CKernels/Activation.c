@@ -89,7 +89,13 @@ INLINE void sigma_tanh_f32(float x, float *sigma, float *tanh_out) {
 #define ACTIVATION_LOOPS(T, NAME, SIGMA, ATTR)                                                    \
     ATTR static void NAME(size_t n, const T *restrict pre, const T *restrict prev, T h,           \
                           T *restrict act, T *restrict sp, T *restrict spp) {                     \
-        if (prev) {                                                                               \
+        if (!act) {                                                                               \
+            /* σ′ and σ″ only: σ is dead code (its log series is not evaluated), tanh the same bits. */ \
+            for (size_t i = 0; i < n; i++) {                                                      \
+                T s, t; SIGMA(pre[i], &s, &t); (void)s;                                           \
+                sp[i] = t; spp[i] = 1 - t * t;                                                    \
+            }                                                                                     \
+        } else if (prev) {                                                                        \
             for (size_t i = 0; i < n; i++) {                                                      \
                 T s, t; SIGMA(pre[i], &s, &t);                                                    \
                 act[i] = prev[i] + h * s; sp[i] = t; spp[i] = 1 - t * t;                          \

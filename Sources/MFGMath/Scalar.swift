@@ -22,6 +22,17 @@ where Self.RawSignificand: FixedWidthInteger {
     static func blasGemv(_ trans: Transpose, _ m: Int, _ n: Int,
                          _ alpha: Self, _ a: UnsafePointer<Self>, _ lda: Int,
                          _ x: UnsafePointer<Self>, _ beta: Self, _ y: UnsafeMutablePointer<Self>)
+
+    /// The lower triangle of C (n × n) ← α·A·Aᵀ + β·C for A n × k, column-major (BLAS `?syrk`;
+    /// the strict upper triangle of C is not touched).
+    static func blasSyrkLower(_ n: Int, _ k: Int, _ alpha: Self, _ a: UnsafePointer<Self>, _ lda: Int,
+                              _ beta: Self, _ c: UnsafeMutablePointer<Self>, _ ldc: Int)
+
+    /// The lower triangle of C (n × n) ← α·(A·Bᵀ + B·Aᵀ) + β·C for A, B n × k, column-major
+    /// (BLAS `?syr2k`; the strict upper triangle of C is not touched).
+    static func blasSyr2kLower(_ n: Int, _ k: Int, _ alpha: Self, _ a: UnsafePointer<Self>, _ lda: Int,
+                               _ b: UnsafePointer<Self>, _ ldb: Int, _ beta: Self,
+                               _ c: UnsafeMutablePointer<Self>, _ ldc: Int)
 }
 
 /// Whether a BLAS operand is used as stored or transposed.
@@ -47,6 +58,19 @@ extension Float: Scalar {
         cblas_sgemv(CblasColMajor, trans.cblas, blasint(m), blasint(n), alpha, a, blasint(lda),
                     x, 1, beta, y, 1)
     }
+    @inline(__always)
+    public static func blasSyrkLower(_ n: Int, _ k: Int, _ alpha: Float, _ a: UnsafePointer<Float>, _ lda: Int,
+                                     _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
+        cblas_ssyrk(CblasColMajor, CblasLower, CblasNoTrans, blasint(n), blasint(k), alpha, a, blasint(lda),
+                    beta, c, blasint(ldc))
+    }
+    @inline(__always)
+    public static func blasSyr2kLower(_ n: Int, _ k: Int, _ alpha: Float, _ a: UnsafePointer<Float>, _ lda: Int,
+                                      _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float,
+                                      _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
+        cblas_ssyr2k(CblasColMajor, CblasLower, CblasNoTrans, blasint(n), blasint(k), alpha, a, blasint(lda),
+                     b, blasint(ldb), beta, c, blasint(ldc))
+    }
 }
 
 extension Double: Scalar {
@@ -65,6 +89,19 @@ extension Double: Scalar {
                                 _ beta: Double, _ y: UnsafeMutablePointer<Double>) {
         cblas_dgemv(CblasColMajor, trans.cblas, blasint(m), blasint(n), alpha, a, blasint(lda),
                     x, 1, beta, y, 1)
+    }
+    @inline(__always)
+    public static func blasSyrkLower(_ n: Int, _ k: Int, _ alpha: Double, _ a: UnsafePointer<Double>, _ lda: Int,
+                                     _ beta: Double, _ c: UnsafeMutablePointer<Double>, _ ldc: Int) {
+        cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, blasint(n), blasint(k), alpha, a, blasint(lda),
+                    beta, c, blasint(ldc))
+    }
+    @inline(__always)
+    public static func blasSyr2kLower(_ n: Int, _ k: Int, _ alpha: Double, _ a: UnsafePointer<Double>, _ lda: Int,
+                                      _ b: UnsafePointer<Double>, _ ldb: Int, _ beta: Double,
+                                      _ c: UnsafeMutablePointer<Double>, _ ldc: Int) {
+        cblas_dsyr2k(CblasColMajor, CblasLower, CblasNoTrans, blasint(n), blasint(k), alpha, a, blasint(lda),
+                     b, blasint(ldb), beta, c, blasint(ldc))
     }
 }
 

@@ -62,6 +62,9 @@ struct EvaluateCommand: ParsableCommand {
             if let kl = NegativeKLCheck.suspiciousKL(problem: problem, terminal: t.terminal) {
                 print("  " + NegativeKLCheck.message(kl: kl, steps: problem.integrator.steps))
             }
+            if let warning = FitQualityCheck(problem: problem, terms: t)?.warning(network: problem.network) {
+                print("  " + warning)
+            }
             let h = cp.state.history
             if let first = h.validation["terminal"]?.first, let firstHJB = h.validation["hjb"]?.first {
                 print("  since the first validation: G \(first.short) → \(t.terminal.short) "

@@ -59,6 +59,7 @@ struct SolveCommand: ParsableCommand {
               + "\(tr.optimizer.rawValue), \(solver.totalIterations) iterations, network \(solver.shape), "
               + "\(problem.integrator.scheme.rawValue) × \(problem.integrator.steps), \(threads) threads)")
         if let s = resumeState { print("resuming from \(resume!) at iteration \(s.iteration)") }
+        if let warning = NetworkCapacityCheck.warning(problem) { print(warning) }
 
         func checkpoint(summary: ObjectiveTerms? = nil, paths: SolverPaths? = nil) {
             let cp = Checkpoint(problemName: problem.name, problemFile: problem.file, problemSource: problem.sourceText,
@@ -126,6 +127,9 @@ struct SolveCommand: ParsableCommand {
                                       steps: problem.integrator.steps, fineSteps: fineSteps)
             print(check.message(scheme: problem.integrator.scheme.rawValue))
         } catch { print("time-step check not run: \(error.description)") }
+        if let warning = FitQualityCheck(problem: problem, terms: summary)?.warning(network: problem.network) {
+            print(warning)
+        }
     }
 }
 

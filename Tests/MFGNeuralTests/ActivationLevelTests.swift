@@ -4,7 +4,7 @@ import MFGMath
 
 /// The C activation kernels (CKernels) at every instruction-set level this CPU has, against the
 /// Swift reference `ActivationKernel.sigmaTanh`: identical bits (same operations, no
-/// contraction), with and without the residual update act = prev + h·σ.
+/// contraction), with and without the residual update act = prev + h·σ, and σ′, σ″ alone.
 @Suite("Activation kernel per instruction set")
 struct ActivationLevelTests {
     func inputs() -> [Double] {
@@ -20,6 +20,8 @@ struct ActivationLevelTests {
         for level in 0...Int(mfg_kernel_level_best()) {
             var act = [Double](repeating: 0, count: n), sp = act, spp = act, act2 = act
             mfg_activation_f64_level(Int32(level), n, xs, nil, 0, &act, &sp, &spp)
+            var spOnly = act, sppOnly = act   // σ′, σ″ without σ (act NULL): the same bits
+            mfg_activation_f64_level(Int32(level), n, xs, nil, 0, nil, &spOnly, &sppOnly)
             mfg_activation_f64_level(Int32(level), n, xs, prev, 0.25, &act2, &sp, &spp)
             for i in 0..<n {
                 let (s, t) = ActivationKernel.sigmaTanh(xs[i])
@@ -27,6 +29,8 @@ struct ActivationLevelTests {
                 #expect(act2[i].bitPattern == (prev[i] + 0.25 * s).bitPattern, "level \(level)")
                 #expect(sp[i].bitPattern == t.bitPattern, "level \(level), tanh(\(xs[i]))")
                 #expect(spp[i].bitPattern == (1 - t * t).bitPattern, "level \(level)")
+                #expect(spOnly[i].bitPattern == t.bitPattern && sppOnly[i].bitPattern == (1 - t * t).bitPattern,
+                        "level \(level), derivatives only")
             }
         }
     }
@@ -37,6 +41,8 @@ struct ActivationLevelTests {
         for level in 0...Int(mfg_kernel_level_best()) {
             var act = [Float](repeating: 0, count: n), sp = act, spp = act, act2 = act
             mfg_activation_f32_level(Int32(level), n, xs, nil, 0, &act, &sp, &spp)
+            var spOnly = act, sppOnly = act   // σ′, σ″ without σ (act NULL): the same bits
+            mfg_activation_f32_level(Int32(level), n, xs, nil, 0, nil, &spOnly, &sppOnly)
             mfg_activation_f32_level(Int32(level), n, xs, prev, 0.25, &act2, &sp, &spp)
             for i in 0..<n {
                 let (s, t) = ActivationKernel.sigmaTanh(xs[i])
@@ -44,6 +50,8 @@ struct ActivationLevelTests {
                 #expect(act2[i].bitPattern == (prev[i] + 0.25 * s).bitPattern, "level \(level)")
                 #expect(sp[i].bitPattern == t.bitPattern, "level \(level), tanh(\(xs[i]))")
                 #expect(spp[i].bitPattern == (1 - t * t).bitPattern, "level \(level)")
+                #expect(spOnly[i].bitPattern == t.bitPattern && sppOnly[i].bitPattern == (1 - t * t).bitPattern,
+                        "level \(level), derivatives only")
             }
         }
     }

@@ -38,4 +38,21 @@ struct NetworkInputErrorTests {
         #expect(throws: NetworkError.self) { try NetworkShape(dimension: 0, width: 4, residualLayers: 1) }
         #expect(throws: NetworkError.self) { try NetworkShape(dimension: 2, width: 4, residualLayers: 1, rank: 4) }
     }
+    @Test func invalidOptionalParts() {
+        #expect(throws: NetworkError.invalidShape("time degree must be in 0...4, got 5")) {
+            try NetworkShape(dimension: 2, width: 4, residualLayers: 1, quadratic: .full, timeDegree: 5)
+        }
+        #expect(throws: NetworkError.invalidShape("separable width must be in 0...64, got -1")) {
+            try NetworkShape(dimension: 2, width: 4, residualLayers: 1, separableWidth: -1)
+        }
+        #expect(throws: NetworkError.invalidShape("time scale must be positive and finite, got 0.0")) {
+            try NetworkShape(dimension: 2, width: 4, residualLayers: 1, timeScale: 0)
+        }
+        #expect(throws: NetworkError.invalidShape("a full quadratic needs d²(p + 1) = 600²·1 values, more than the limit 262144")) {
+            try NetworkShape(dimension: 600, width: 4, residualLayers: 1, quadratic: .full, timeDegree: 0)
+        }
+        #expect(throws: Never.self) {
+            try NetworkShape(dimension: 600, width: 4, residualLayers: 1, quadratic: .diagonal, timeDegree: 0)
+        }
+    }
 }

@@ -9,22 +9,8 @@ struct PotentialDerivativeTests {
         let d = 5
         let net = randomNetwork(T.self, d: d, m: 8, layers: 2, seed: 1)
         let pts = randomPoints(T.self, d: d, n: 4, seed: 2)
-        let base = try net.evaluate(pts)
         var rng = RandomSource(seed: 3)
-        for timeDirection in [false, true] {
-            let v: [Double] = rng.gaussians(d + 1)
-            let dir = (0...d).map { j in timeDirection ? (j == d ? 1.0 : 0) : (j == d ? 0 : v[j]) }
-            for col in 0..<pts.cols {
-                let slope = (0...d).reduce(0.0) { $0 + Double(base.gradient[$1, col]) * dir[$1] }
-                let ratios = taylorRatios(eps0: eps0, steps: 7) { eps in
-                    var p = pts.columns(col..<(col + 1))
-                    for j in 0...d { p[j, 0] += T(eps * dir[j]) }
-                    let phi = try! net.evaluate(p).phi[0]
-                    return Double(phi) - Double(base.phi[col]) - eps * slope
-                }
-                #expect(showsSecondOrder(ratios), "time=\(timeDirection) col=\(col) ratios \(ratios)")
-            }
-        }
+        try expectGradientTaylor(net, at: pts, eps0: eps0, rng: &rng)
     }
 
     @Test func gradientTaylorDouble() throws { try gradientTaylor(Double.self, eps0: 0.1) }

@@ -27,8 +27,8 @@ struct CheckpointTests {
 
     func tempPath(_ name: String) -> String { scratch.path(name) }
 
-    func trainedCheckpoint() throws -> Checkpoint {
-        let problem = try Problem.parse(yaml: Self.yaml, file: "cp-test.yaml")
+    func trainedCheckpoint(yaml: String = CheckpointTests.yaml) throws -> Checkpoint {
+        let problem = try Problem.parse(yaml: yaml, file: "cp-test.yaml")
         let solver = try Solver(problem: problem, threads: 1)
         try solver.train { _ in .proceed }
         let summary = try solver.validationTerms(parameters: solver.state.bestParameters)
@@ -68,6 +68,54 @@ struct CheckpointTests {
         #expect(k0.values[1 * 4 + 2] == cp.state.parameters[block.offset + 1 + 2 * 6])
         #expect(try r.readDoubles("network/parameters/b").shape == [])
         #expect(try r.readDoubles("network/parameters/w").shape == [6])
+    }
+
+    /// A network with both optional parts: the shape (its attributes) and every block come
+    /// back, S0…Sp as d × d matrices, v0…vp as d-vectors, sep_* as d × q matrices.
+    @Test func roundTripWithOptionalParts() throws {
+        let yaml = Self.yaml.replacingOccurrences(of: "network: {width: 6, residual_layers: 2}",
+                                                  with: "network: {width: 6, residual_layers: 2, quadratic: full, "
+                                                      + "time_degree: 1, separable_width: 2}")
+            .replacingOccurrences(of: "horizon: 1", with: "horizon: 1.5")
+        let cp = try trainedCheckpoint(yaml: yaml)
+        #expect(cp.shape.quadratic == .full && cp.shape.timeDegree == 1 && cp.shape.separableWidth == 2)
+        #expect(cp.shape.timeScale == 1.5)
+        let path = tempPath("checkpoint.h5")
+        try cp.write(to: path)
+        let back = try Checkpoint.read(from: path)
+        #expect(back.shape == cp.shape)
+        #expect(back.state == cp.state)
+        let r = try HDF5Reader(path: path)
+        defer { r.close() }
+        #expect(try r.stringAttribute("quadratic", on: "network") == "full")
+        #expect(try r.int64Attribute("time_degree", on: "network") == 1)
+        #expect(try r.int64Attribute("separable_width", on: "network") == 2)
+        #expect(try r.doubleAttribute("time_scale", on: "network") == 1.5)
+        #expect(try r.readDoubles("network/parameters/S1").shape == [3, 3])
+        #expect(try r.readDoubles("network/parameters/v0").shape == [3])
+        let sepA = try r.readDoubles("network/best_parameters/sep_a")
+        #expect(sepA.shape == [3, 2])
+        let block = ParameterLayout(cp.shape).block("sep_a")!
+        #expect(sepA.values[2 * 2 + 1] == cp.state.bestParameters[block.offset + 2 + 1 * 3])   // row-major (i, j)
+    }
+
+    /// A network without the optional parts is written exactly as before they existed (no new
+    /// attributes), and such a file reads back as that network.
+    @Test func legacyNetworkHasNoNewAttributes() throws {
+        let cp = try trainedCheckpoint()
+        #expect(cp.shape.isLegacy)
+        let path = tempPath("checkpoint.h5")
+        try cp.write(to: path)
+        do {
+            let r = try HDF5Reader(path: path)
+            defer { r.close() }
+            for name in ["quadratic", "time_degree", "separable_width", "time_scale"] {
+                #expect(!r.hasAttribute(name, on: "network"))
+            }
+        }
+        let back = try Checkpoint.read(from: path)
+        #expect(back.shape == cp.shape)
+        #expect(back.shape == (try NetworkShape(dimension: 3, width: 6, residualLayers: 2)))
     }
 
     @Test func truncatedFileIsRefused() throws {

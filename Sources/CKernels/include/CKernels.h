@@ -18,6 +18,7 @@ int mfg_kernel_level_best(void);
 
 /// For each of the `count` entries x = pre[i]: act[i] = σ(x) (or prev[i] + h·σ(x) when `prev`
 /// is not NULL), sp[i] = σ′(x) = tanh x, spp[i] = σ″(x) = 1 − tanh²x, with σ(x) = log(eˣ + e⁻ˣ).
+/// With act NULL only sp and spp are written (the same bits; σ's log series is skipped).
 /// Uses the best level this CPU supports.
 void mfg_activation_f64(size_t count, const double *pre, const double *prev, double h,
                         double *act, double *sp, double *spp);
@@ -59,5 +60,33 @@ void mfg_w16_product_f64(int level, int trans, size_t n, double alpha, const dou
                          double beta, double *C);
 void mfg_w16_product_f32(int level, int trans, size_t n, float alpha, const float *K, const float *X,
                          float beta, float *C);
+
+/// The separable part's units (Separable.c): d·q units per sample, entry k = i + d·j; the
+/// block's inputs x are (d + 1) × nb column-major (time last), τ = t·invT; a, b, c, w and the
+/// coefficient vectors wa = w⊙a, wbT = w⊙b/T, waa = w⊙a⊙a have d·q entries; pre, act, sp, spp
+/// are d·q × nb. Pre-activations y = a·xᵢ + b·τ + c:
+void mfg_separable_pre_f64(int level, size_t nb, size_t d, size_t q, const double *a, const double *b,
+                           const double *c, const double *x, double invT, double *pre);
+void mfg_separable_pre_f32(int level, size_t nb, size_t d, size_t q, const float *a, const float *b,
+                           const float *c, const float *x, float invT, float *pre);
+/// Adds Φ (phi, nb; not when act is NULL), and unless valueOnly ∇ₛΦ (grad, (d + 1) × nb) and
+/// ΔΦ (lap, nb):
+void mfg_separable_sums_f64(int level, size_t nb, size_t d, size_t q, const double *w, const double *wa,
+                            const double *wbT, const double *waa, const double *act, const double *sp,
+                            const double *spp, int valueOnly, double *phi, double *grad, double *lap);
+void mfg_separable_sums_f32(int level, size_t nb, size_t d, size_t q, const float *w, const float *wa,
+                            const float *wbT, const float *waa, const float *act, const float *sp,
+                            const float *spp, int valueOnly, float *phi, float *grad, float *lap);
+/// Reverse pass for the adjoints Φ̄ (nb), Ḡ ((d + 1) × nb), Δ̄ (nb), each NULL for zero: adds to
+/// the parameter gradients ga, gb, gc, gw (d·q) and, when sBar is not NULL, to the input
+/// adjoint ((d + 1) × nb).
+void mfg_separable_reverse_f64(int level, size_t nb, size_t d, size_t q, const double *a, const double *b,
+                               const double *w, const double *x, double invT, const double *phiBar,
+                               const double *gBar, const double *lapBar, const double *act, const double *sp,
+                               const double *spp, double *ga, double *gb, double *gc, double *gw, double *sBar);
+void mfg_separable_reverse_f32(int level, size_t nb, size_t d, size_t q, const float *a, const float *b,
+                               const float *w, const float *x, float invT, const float *phiBar,
+                               const float *gBar, const float *lapBar, const float *act, const float *sp,
+                               const float *spp, float *ga, float *gb, float *gc, float *gw, float *sBar);
 
 #endif

@@ -1,8 +1,21 @@
 import MFGMath
+import MFGProblem
 
-/// The architecture of the potential network Φ(x, t; θ) = wᵀN(s) + ½ sᵀ(AᵀA)s + cᵀs + b, s = (x, t).
+/// The architecture of the potential network
 ///
-/// N is a ResNet: u₀ = σ(K₀s + b₀), u_k = u_{k−1} + h σ(K_k u_{k−1} + b_k) for k = 1…R.
+///     Φ(x, t; θ) = wᵀN(s) + ½ sᵀ(AᵀA)s + cᵀs + b                       (always)
+///                + ½ xᵀM(t)x + v(t)ᵀx                                (`quadratic` ≠ none)
+///                + Σᵢ Σⱼ wᵢⱼ σ(aᵢⱼ xᵢ + bᵢⱼ τ + cᵢⱼ)                    (`separableWidth` q > 0)
+///
+/// with s = (x, t), τ = t/T (T = `timeScale`), M(t) = Σₖ φₖ(τ) Sₖ and v(t) = Σₖ φₖ(τ) vₖ over the
+/// shifted Legendre polynomials φ₀…φ_p on [0, 1] (see `TimeBasis`), Sₖ symmetric (full or
+/// diagonal), i = 1…d, j = 1…q.
+///
+/// N is a ResNet: u₀ = σ(K₀s + b₀), u_k = u_{k−1} + h σ(K_k u_{k−1} + b_k) for k = 1…R. Its
+/// spatial Hessian has rank ≤ m and AᵀA is positive semi-definite of rank ≤ r, so the first line
+/// alone cannot curve Φ in more than m + r directions; the quadratic part carries full-rank,
+/// indefinite curvature that changes in time, the separable part non-quadratic shapes in every
+/// coordinate at once (docs/architecture.md).
 public struct NetworkShape: Equatable, Sendable, CustomStringConvertible {
     /// Spatial dimension d (the input s has d + 1 entries, time last).
     public let dimension: Int
@@ -14,10 +27,23 @@ public struct NetworkShape: Equatable, Sendable, CustomStringConvertible {
     public let rank: Int
     /// Residual step h (default 1/R).
     public let step: Double
+    /// Structure of the time-varying quadratic ½xᵀM(t)x + v(t)ᵀx (none: no such part).
+    public let quadratic: QuadraticStructure
+    /// Degree p of the time basis of M(t) and v(t) (0…4; unused without a quadratic part).
+    public let timeDegree: Int
+    /// Units q per coordinate of the separable part (0…64; 0: no separable part).
+    public let separableWidth: Int
+    /// T in τ = t/T, the time variable of the quadratic and separable parts (the problem's
+    /// horizon, so τ ∈ [0, 1] on the time interval and one initialisation fits every horizon).
+    public let timeScale: Double
 
-    /// Validates and builds a shape; `rank` defaults to min(10, d + 1), `step` to 1/R.
+    /// Validates and builds a shape; `rank` defaults to min(10, d + 1), `step` to 1/R. Without a
+    /// quadratic part `timeDegree` is stored as the default 2, and without any optional part
+    /// `timeScale` as 1 (neither is used then).
     public init(dimension: Int, width: Int, residualLayers: Int, rank: Int? = nil,
-                step: Double? = nil) throws(NetworkError) {
+                step: Double? = nil, quadratic: QuadraticStructure = .none,
+                timeDegree: Int = NetworkSettings.defaultTimeDegree, separableWidth: Int = 0,
+                timeScale: Double = 1) throws(NetworkError) {
         guard dimension >= 1 else { throw .invalidShape("dimension must be at least 1, got \(dimension)") }
         guard width >= 1 else { throw .invalidShape("width must be at least 1, got \(width)") }
         guard residualLayers >= 0 else {
@@ -29,11 +55,30 @@ public struct NetworkShape: Equatable, Sendable, CustomStringConvertible {
         }
         let h = step ?? (residualLayers > 0 ? 1.0 / Double(residualLayers) : 1.0)
         guard h > 0, h.isFinite else { throw .invalidShape("step must be positive, got \(h)") }
+        guard NetworkSettings.timeDegreeRange.contains(timeDegree) else {
+            throw .invalidShape("time degree must be in \(NetworkSettings.timeDegreeRange), got \(timeDegree)")
+        }
+        guard NetworkSettings.separableWidthRange.contains(separableWidth) else {
+            throw .invalidShape("separable width must be in \(NetworkSettings.separableWidthRange), got \(separableWidth)")
+        }
+        guard timeScale > 0, timeScale.isFinite else {
+            throw .invalidShape("time scale must be positive and finite, got \(timeScale)")
+        }
+        if quadratic == .full, !NetworkSettings.fullQuadraticFits(dimension: dimension, timeDegree: timeDegree) {
+            throw .invalidShape("a full quadratic needs d²(p + 1) = \(dimension)²·\(timeDegree + 1) values, more than "
+                                + "the limit \(NetworkSettings.fullQuadraticValueLimit)")
+        }
         self.dimension = dimension
         self.width = width
         self.residualLayers = residualLayers
         self.rank = r
         self.step = h
+        // Fields a shape does not use take canonical values, so equal networks have equal
+        // shapes (a problem's horizon does not make its network without parts differ).
+        self.quadratic = quadratic
+        self.timeDegree = quadratic == .none ? NetworkSettings.defaultTimeDegree : timeDegree
+        self.separableWidth = separableWidth
+        self.timeScale = quadratic == .none && separableWidth == 0 ? 1 : timeScale
     }
 
     /// Length of the input s = (x, t).
@@ -47,8 +92,33 @@ public struct NetworkShape: Equatable, Sendable, CustomStringConvertible {
     /// Columns of the per-sample Jacobians the trace sweep carries: min(d, m).
     public var jacobianWidth: Int { min(dimension, width) }
 
+    /// Whether Φ has the time-varying quadratic part.
+    public var hasQuadratic: Bool { quadratic != .none }
+
+    /// Number of basis polynomials of the quadratic part, p + 1 (0 without one).
+    public var timeBasisCount: Int { hasQuadratic ? timeDegree + 1 : 0 }
+
+    /// Values per coefficient matrix Sₖ: d² (full), d (diagonal), 0 (none).
+    public var quadraticMatrixCount: Int {
+        switch quadratic {
+        case .none: return 0
+        case .diagonal: return dimension
+        case .full: return dimension * dimension
+        }
+    }
+
+    /// Whether Φ has the separable part.
+    public var hasSeparable: Bool { separableWidth > 0 }
+
+    /// Whether the shape is today's network alone (no quadratic or separable part).
+    public var isLegacy: Bool { !hasQuadratic && !hasSeparable }
+
     public var description: String {
-        "d=\(dimension) m=\(width) R=\(residualLayers) r=\(rank) h=\(step)"
+        var text = "d=\(dimension) m=\(width) R=\(residualLayers) r=\(rank) h=\(step)"
+        if hasQuadratic { text += " quadratic=\(quadratic.rawValue) p=\(timeDegree)" }
+        if hasSeparable { text += " separable=\(separableWidth)" }
+        if !isLegacy { text += " T=\(timeScale)" }
+        return text
     }
 }
 

@@ -2,7 +2,10 @@
 ///
 /// Optimizers see θ as one vector; checkpoints store each block under its name with its shape.
 /// Matrices are stored column-major inside θ (K₀ is m × (d+1): entry (i, j) at offset + i + j·m).
-/// Order: K0, b0, K1, b1, …, KR, bR, w, A, c, b.
+/// Order: K0, b0, K1, b1, …, KR, bR, w, A, c, b, then the optional parts after them (so a shape
+/// without them has exactly the old layout): the quadratic's S0…Sp (d × d when full, of which
+/// the lower triangle is used; d when diagonal) and v0…vp (d), the separable part's sep_a,
+/// sep_b, sep_c, sep_w (each d × q, entry (i, j) for coordinate i and unit j).
 public struct ParameterLayout: Equatable, Sendable {
     /// One named block: its shape (rows, cols) and position.
     public struct Block: Equatable, Sendable {
@@ -16,8 +19,17 @@ public struct ParameterLayout: Equatable, Sendable {
         public var shape: [Int] { cols == 1 ? (rows == 1 && name == "b" ? [] : [rows]) : [rows, cols] }
     }
 
+    /// Offsets of the separable part's four d × q blocks.
+    public struct SeparableOffsets: Equatable, Sendable {
+        public let a: Int, b: Int, c: Int, w: Int
+    }
+
     public let blocks: [Block]
     public let count: Int
+    /// Offsets of S0…Sp and v0…vp (empty without a quadratic part).
+    public let quadraticMatrixOffsets: [Int], quadraticVectorOffsets: [Int]
+    /// Offsets of sep_a, sep_b, sep_c, sep_w (nil without a separable part).
+    public let separableOffsets: SeparableOffsets?
 
     public init(_ shape: NetworkShape) {
         let m = shape.width, dd = shape.inputSize
@@ -30,6 +42,19 @@ public struct ParameterLayout: Equatable, Sendable {
         add("K0", m, dd); add("b0", m, 1)
         for k in stride(from: 1, through: shape.residualLayers, by: 1) { add("K\(k)", m, m); add("b\(k)", m, 1) }
         add("w", m, 1); add("A", shape.rank, dd); add("c", dd, 1); add("b", 1, 1)
+        let d = shape.dimension, basis = 0..<shape.timeBasisCount
+        var matrixOffsets: [Int] = [], vectorOffsets: [Int] = []
+        for k in basis { matrixOffsets.append(offset); add("S\(k)", d, shape.quadratic == .full ? d : 1) }
+        for k in basis { vectorOffsets.append(offset); add("v\(k)", d, 1) }
+        quadraticMatrixOffsets = matrixOffsets
+        quadraticVectorOffsets = vectorOffsets
+        if shape.hasSeparable {
+            let q = shape.separableWidth, start = offset
+            for name in ["sep_a", "sep_b", "sep_c", "sep_w"] { add(name, d, q) }
+            separableOffsets = SeparableOffsets(a: start, b: start + d * q, c: start + 2 * d * q, w: start + 3 * d * q)
+        } else {
+            separableOffsets = nil
+        }
         self.blocks = blocks
         self.count = offset
     }

@@ -10,16 +10,33 @@ extension PotentialNetwork {
     /// sweep, forward sweep); every layer costs one or two gemms over the block. Because the
     /// input adjoint includes the dependence of ∇Φ and ΔΦ on s, it carries Hessian-vector and
     /// third-derivative terms, exactly what reverse mode through a characteristics integrator
-    /// needs. See docs/architecture.md for the derivation.
+    /// needs. See docs/architecture.md for the derivation. The optional parts add their own
+    /// adjoints afterwards (derivations next to their code).
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
+    ///
+    /// With `timeAdjoint` false the t row of `inputGradient` is set to 0 instead of ∂ℒ/∂t: the
+    /// characteristics objective has no use for it (t is not a state), and for the full
+    /// quadratic part it costs a d × d × nb gemm (M″x).
     public func backward(phiBar: UnsafePointer<T>?, gradientBar: UnsafePointer<T>?,
                          laplacianBar: UnsafePointer<T>?, workspace ws: PotentialWorkspace<T>,
                          parameterGradient: UnsafeMutablePointer<T>,
-                         inputGradient: UnsafeMutablePointer<T>?) {
+                         inputGradient: UnsafeMutablePointer<T>?, timeAdjoint: Bool = true) {
         parameters.withUnsafeBufferPointer { theta in
             backwardKernel(theta.baseAddress!, phiBar, gradientBar, laplacianBar, ws,
                            parameterGradient, inputGradient)
+            if shape.hasQuadratic {
+                quadraticBackward(theta.baseAddress!, phiBar, gradientBar, laplacianBar, ws, parameterGradient,
+                                  inputGradient, timeAdjoint: timeAdjoint)
+            }
+            if shape.hasSeparable {
+                separableBackward(theta.baseAddress!, phiBar, gradientBar, laplacianBar, ws, parameterGradient,
+                                  inputGradient)
+            }
+        }
+        if !timeAdjoint, let inputGradient {
+            let d = shape.dimension
+            for col in 0..<ws.count { inputGradient[col * (d + 1) + d] = 0 }
         }
     }
 

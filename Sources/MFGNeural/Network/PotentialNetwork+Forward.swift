@@ -31,12 +31,19 @@ extension PotentialNetwork {
     ///    operation is linear, so the sum is the exact trace.
     /// Cost per sample and layer: 2m²d flops for P_k plus O(md) elementwise.
     ///
+    /// The optional parts (`PotentialNetwork+Quadratic.swift`, `PotentialNetwork+Separable.swift`)
+    /// then add their Φ, ∇ₛΦ and ΔₓΦ.
+    ///
     /// With `valueOnly`, only sweep 1 and Φ run: `gradient` and `laplacian` are left stale, and
     /// a following `backward` may only be given Φ̄ (it reads nothing of sweeps 2 and 3 then).
+    /// With `value` false, Φ may be left incomplete (the separable part then skips σ and its
+    /// sum: evaluations that need ∇Φ and ΔΦ only), and a following `backward` may not be
+    /// given Φ̄.
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
     public func forward(_ points: UnsafePointer<T>, count nb: Int,
-                        workspace ws: PotentialWorkspace<T>, valueOnly: Bool = false) throws(NetworkError) {
+                        workspace ws: PotentialWorkspace<T>, valueOnly: Bool = false,
+                        value: Bool = true) throws(NetworkError) {
         guard ws.shape == shape else {
             throw .batchMismatch(expected: "a workspace for \(shape)", got: "one for \(ws.shape)")
         }
@@ -48,6 +55,8 @@ extension PotentialNetwork {
         ws.input.update(from: points, count: shape.inputSize * nb)
         parameters.withUnsafeBufferPointer { theta in
             forwardKernel(theta.baseAddress!, ws, nb, valueOnly)
+            if shape.hasQuadratic { quadraticForward(theta.baseAddress!, ws, nb, valueOnly) }
+            if shape.hasSeparable { separableForward(theta.baseAddress!, ws, nb, valueOnly, value: value) }
         }
     }
 

@@ -58,6 +58,34 @@ public final class PotentialWorkspace<T: Scalar> {
     let rowScratch3: UnsafeMutablePointer<T> // m
     let gBarScratchInput: UnsafeMutablePointer<T> // (d+1) × nb: the input adjoint being built
 
+    // Time-varying quadratic ½xᵀM(t)x + v(t)ᵀx (buffers of one value when the shape has none).
+    /// Full: [M; M′] (2d × d, leading dimension 2d) followed by M″ (d × d); diagonal: μ, μ′, μ″
+    /// (d each). Derivatives are with respect to τ = t/T. Formed for one run of equal t at a time.
+    let quadCoef: UnsafeMutablePointer<T>
+    /// v(τ), v′(τ), v″(τ) (d each) for the same run.
+    let quadVec: UnsafeMutablePointer<T>
+    /// [M x; M′ x] per sample (2d × nb), from the forward pass.
+    let quadY: UnsafeMutablePointer<T>
+    /// Reverse scratch (d × nb twice): U = ½Φ̄x + ḡ and the columns √|ḡₜ/2T|·x, then M ḡ and M″ x.
+    let quadW: UnsafeMutablePointer<T>
+    /// Reverse scratch (full only): the lower triangles of ½(UXᵀ + XUᵀ) and X diag(ḡₜ/2T) Xᵀ
+    /// (d × d each).
+    let quadG: UnsafeMutablePointer<T>
+    /// Reverse scratch: four per-coordinate sums over the run (4d).
+    let quadAcc: UnsafeMutablePointer<T>
+    /// The (θ revision, τ) the coefficients held were formed for: M, M′, v, v′ (`quadKey`) and
+    /// M″, v″ (`quadSecondKey`). At a Runge–Kutta stage every block has the same τ, so a
+    /// workspace kept per stage forms them once per optimizer step instead of once per block.
+    var quadKey: (revision: UInt64, tau: Double)?, quadSecondKey: (revision: UInt64, tau: Double)?
+
+    // Separable part Σᵢ Σⱼ wᵢⱼ σ(aᵢⱼ xᵢ + bᵢⱼ τ + cᵢⱼ), per sample d·q values, entry i + d·j.
+    /// Pre-activations in the forward pass, their adjoints ȳ in the reverse pass (dq × nb).
+    let sepPre: UnsafeMutablePointer<T>
+    /// σ, σ′, σ″ of the pre-activations (dq × nb each).
+    let sepAct: UnsafeMutablePointer<T>, sepSp: UnsafeMutablePointer<T>, sepSpp: UnsafeMutablePointer<T>
+    /// w ⊙ a, w ⊙ b / T, w ⊙ a ⊙ a (dq each).
+    let sepCoef: UnsafeMutablePointer<T>
+
     private var owned: [UnsafeMutablePointer<T>] = []
 
     /// Workspace for blocks of up to `capacity` samples (capacity ≥ 1).
@@ -103,6 +131,12 @@ public final class PotentialWorkspace<T: Scalar> {
         colScratch = alloc(capacity)
         rowScratch = alloc(m); rowScratch2 = alloc(m); rowScratch3 = alloc(m)
         gBarScratchInput = alloc(dd * capacity)
+        let qs = Self.quadraticSizes(shape: shape, capacity: capacity)
+        quadCoef = alloc(qs.coef); quadVec = alloc(qs.vec); quadY = alloc(qs.perSample); quadW = alloc(qs.perSample)
+        quadG = alloc(qs.gram); quadAcc = alloc(qs.acc)
+        let sepN = shape.dimension * shape.separableWidth * capacity
+        sepPre = alloc(sepN); sepAct = alloc(sepN); sepSp = alloc(sepN); sepSpp = alloc(sepN)
+        sepCoef = alloc(3 * shape.dimension * shape.separableWidth)
         self.owned = owned
     }
 
@@ -118,6 +152,21 @@ public final class PotentialWorkspace<T: Scalar> {
         let factor = shape.usesGramFactor ? 2 * m * m + 4 * m * d + m : 4
         let values = dd * nb * 3 + 6 * (R + 1) * m * nb + 2 * R * m * dj * nb + shape.rank * nb * 3
             + m + 3 * nb + 2 * (R + 1) * m * nb + 3 * m * nb + 2 * m * dj * nb + factor + R * m * nb
-        return values * MemoryLayout<T>.stride
+        let qs = quadraticSizes(shape: shape, capacity: nb)
+        let quadratic = shape.hasQuadratic ? qs.coef + qs.vec + 2 * qs.perSample + qs.gram + qs.acc : 0
+        let dq = shape.dimension * shape.separableWidth
+        let separable = shape.hasSeparable ? 4 * dq * nb + 3 * dq : 0
+        return (values + quadratic + separable) * MemoryLayout<T>.stride
+    }
+
+    /// Sizes of the quadratic part's buffers (0 without one; allocations round them up to 1).
+    private static func quadraticSizes(shape: NetworkShape, capacity nb: Int)
+        -> (coef: Int, vec: Int, perSample: Int, gram: Int, acc: Int) {
+        let d = shape.dimension
+        switch shape.quadratic {
+        case .none: return (0, 0, 0, 0, 0)
+        case .diagonal: return (3 * d, 3 * d, 2 * d * nb, 0, 4 * d)
+        case .full: return (3 * d * d, 3 * d, 2 * d * nb, 2 * d * d, 4 * d)
+        }
     }
 }

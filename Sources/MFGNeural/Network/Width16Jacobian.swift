@@ -63,16 +63,16 @@ extension W16 {
         }
     }
 
-    @inline(__always) private static func f<T>(_ p: UnsafePointer<T>) -> UnsafePointer<Float> {
+    @inline(__always) static func f<T>(_ p: UnsafePointer<T>) -> UnsafePointer<Float> {
         UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
     }
-    @inline(__always) private static func f<T>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> {
+    @inline(__always) static func f<T>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> {
         UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
     }
-    @inline(__always) private static func d<T>(_ p: UnsafePointer<T>) -> UnsafePointer<Double> {
+    @inline(__always) static func d<T>(_ p: UnsafePointer<T>) -> UnsafePointer<Double> {
         UnsafeRawPointer(p).assumingMemoryBound(to: Double.self)
     }
-    @inline(__always) private static func d<T>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Double> {
+    @inline(__always) static func d<T>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Double> {
         UnsafeMutableRawPointer(p).assumingMemoryBound(to: Double.self)
     }
 }

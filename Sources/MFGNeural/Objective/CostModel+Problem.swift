@@ -63,6 +63,8 @@ extension NetworkShape {
     public init(problem: Problem) throws(NetworkError) {
         try self.init(dimension: problem.dimension, width: problem.network.width,
                       residualLayers: problem.network.residualLayers, rank: problem.network.rank,
-                      step: problem.network.step)
+                      step: problem.network.step, quadratic: problem.network.quadratic,
+                      timeDegree: problem.network.timeDegree, separableWidth: problem.network.separableWidth,
+                      timeScale: problem.horizon)
     }
 }

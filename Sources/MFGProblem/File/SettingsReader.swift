@@ -3,12 +3,24 @@ enum SettingsReader {
     static func network(_ f: YAMLField?, dimension d: Int) throws(ProblemError) -> NetworkSettings {
         let defaults = NetworkSettings.defaults(dimension: d)
         guard let f else { return defaults }
-        let m = try f.mapping(allowed: ["width", "residual_layers", "rank", "step"])
+        let m = try f.mapping(allowed: ["width", "residual_layers", "rank", "step", "quadratic", "time_degree",
+                                        "separable_width"])
         let width = try m.optional("width")?.integer(in: ProblemLimits.width) ?? defaults.width
         let layers = try m.optional("residual_layers")?.integer(in: ProblemLimits.residualLayers) ?? defaults.residualLayers
         let rank = try m.optional("rank")?.integer(minimum: 1, maximum: d + 1) ?? defaults.rank   // A is rank × (d + 1)
         let step = try m.optional("step")?.positive() ?? 1 / Double(layers)
-        return NetworkSettings(width: width, residualLayers: layers, rank: rank, step: step)
+        let quadratic = try m.optional("quadratic")?.keyword(QuadraticStructure.self) ?? defaults.quadratic
+        let degree = try m.optional("time_degree")?.integer(in: NetworkSettings.timeDegreeRange) ?? defaults.timeDegree
+        let separable = try m.optional("separable_width")?.integer(in: NetworkSettings.separableWidthRange)
+            ?? defaults.separableWidth
+        if quadratic == .full, !NetworkSettings.fullQuadraticFits(dimension: d, timeDegree: degree),
+           let qf = m.optional("quadratic") {
+            throw qf.fail(.inconsistent("'full' needs d²·(time_degree + 1) = \(d)²·\(degree + 1) values, more than "
+                                        + "the limit \(NetworkSettings.fullQuadraticValueLimit); use 'diagonal' "
+                                        + "or a lower time_degree"))
+        }
+        return NetworkSettings(width: width, residualLayers: layers, rank: rank, step: step, quadratic: quadratic,
+                               timeDegree: degree, separableWidth: separable)
     }
 
     static func integrator(_ f: YAMLField?) throws(ProblemError) -> IntegratorSettings {

@@ -1,4 +1,15 @@
-/// Shape of the potential network Φ(x, t; θ) = wᵀN(s) + ½sᵀAᵀAs + cᵀs + b.
+/// Structure of the time-varying symmetric quadratic ½xᵀM(t)x + v(t)ᵀx of the potential.
+public enum QuadraticStructure: String, Sendable, Equatable, CaseIterable {
+    /// No such part (the network of every problem file that does not ask for one).
+    case none
+    /// M(t) diagonal: d values per basis polynomial, O(d) per sample.
+    case diagonal
+    /// M(t) a dense symmetric d × d matrix: d² values per basis polynomial, one gemm per block.
+    case full
+}
+
+/// Shape of the potential network Φ(x, t; θ) = wᵀN(s) + ½sᵀAᵀAs + cᵀs + b
+/// [+ ½xᵀM(t)x + v(t)ᵀx] [+ Σᵢ Σⱼ wᵢⱼ σ(aᵢⱼxᵢ + bᵢⱼτ + cᵢⱼ)], τ = t/T.
 public struct NetworkSettings: Sendable, Equatable {
     /// Width m of the ResNet layers.
     public let width: Int
@@ -8,17 +19,48 @@ public struct NetworkSettings: Sendable, Equatable {
     public let rank: Int
     /// ResNet step h in u_{k+1} = u_k + h σ(K_k u_k + b_k) (default 1/residualLayers).
     public let step: Double
+    /// The time-varying quadratic part: none, diagonal or full.
+    public let quadratic: QuadraticStructure
+    /// Degree p of the polynomial time basis of M(t) and v(t) (used only with a quadratic part).
+    public let timeDegree: Int
+    /// Units q per coordinate of the separable part (0: no separable part).
+    public let separableWidth: Int
 
-    public init(width: Int, residualLayers: Int, rank: Int, step: Double) {
+    public init(width: Int, residualLayers: Int, rank: Int, step: Double, quadratic: QuadraticStructure = .none,
+                timeDegree: Int = NetworkSettings.defaultTimeDegree, separableWidth: Int = 0) {
         self.width = width
         self.residualLayers = residualLayers
         self.rank = rank
         self.step = step
+        self.quadratic = quadratic
+        self.timeDegree = timeDegree
+        self.separableWidth = separableWidth
     }
 
-    /// The defaults for dimension d: width 16, 2 residual layers, rank min(10, d+1), step 1/2.
+    /// The defaults for dimension d: width 16, 2 residual layers, rank min(10, d+1), step 1/2,
+    /// no time-varying quadratic, no separable part.
     public static func defaults(dimension d: Int) -> NetworkSettings {
         NetworkSettings(width: 16, residualLayers: 2, rank: min(10, d + 1), step: 0.5)
+    }
+
+    /// Default degree of the time basis.
+    public static let defaultTimeDegree = 2
+    /// Allowed degrees of the time basis.
+    public static let timeDegreeRange = 0...4
+    /// Allowed units per coordinate of the separable part.
+    public static let separableWidthRange = 0...64
+    /// The most values the `full` quadratic's matrices may hold, d²(p + 1): 2¹⁸ = 262 144 (e.g.
+    /// d ≤ 295 at p = 2, d ≤ 512 at p = 0). θ is held several times over during training (the
+    /// optimizer's moments, and one gradient per block of samples in the objective: 265 copies at
+    /// n = 8464 and blocks of 32), so 2¹⁸ values already cost about 0.5 GiB there in Float64.
+    public static let fullQuadraticValueLimit = 1 << 18
+
+    /// Whether a `full` quadratic in dimension d with time degree p stays within
+    /// `fullQuadraticValueLimit` (checked without overflow for any d).
+    public static func fullQuadraticFits(dimension d: Int, timeDegree p: Int) -> Bool {
+        let (dd, o1) = d.multipliedReportingOverflow(by: d)
+        let (total, o2) = dd.multipliedReportingOverflow(by: p + 1)
+        return !o1 && !o2 && total <= fullQuadraticValueLimit
     }
 }
 

@@ -28,6 +28,14 @@ extension Checkpoint {
             try w.setAttribute("residual_layers", shape.residualLayers, on: "network")
             try w.setAttribute("rank", shape.rank, on: "network")
             try w.setAttribute("step", shape.step, on: "network")
+            if !shape.isLegacy {
+                // Only for networks with an optional part: a file without them is today's network,
+                // and one of today's networks is written exactly as before they existed.
+                try w.setAttribute("quadratic", shape.quadratic.rawValue, on: "network")
+                try w.setAttribute("time_degree", shape.timeDegree, on: "network")
+                try w.setAttribute("separable_width", shape.separableWidth, on: "network")
+                try w.setAttribute("time_scale", shape.timeScale, on: "network")
+            }
             try writeParameters(w, state.parameters, group: "network/parameters")
             try writeParameters(w, state.bestParameters, group: "network/best_parameters")
 

@@ -56,17 +56,36 @@ struct CheckpointFields {
         ("residual_layers", ProblemLimits.residualLayers),
     ]
 
-    /// The stored network shape, each attribute within the limits a problem file has.
+    /// The stored network shape, each attribute within the limits a problem file has. Files
+    /// written before the optional parts existed have no `quadratic`, `time_degree`,
+    /// `separable_width`, `time_scale` attributes: they hold the network without those parts
+    /// (time scale 1, unused then).
     func networkShape() throws -> NetworkShape {
         var sizes: [String: Int] = [:]
         for (name, range) in Self.networkSizes { sizes[name] = try integer(name, on: "network", in: range) }
         let d = sizes["dimension"]!
         let rank = try integer("rank", on: "network", in: 1...(d + 1))
         let step = try number("step", on: "network", minimum: ProblemLimits.smallestPositive)
+        func optional(_ name: String, in range: ClosedRange<Int>, legacy: Int) throws -> Int {
+            reader.hasAttribute(name, on: "network") ? try integer(name, on: "network", in: range) : legacy
+        }
+        let quadratic = reader.hasAttribute("quadratic", on: "network")
+            ? QuadraticStructure(rawValue: try keyword("quadratic", on: "network", QuadraticStructure.allCases.map(\.rawValue)))!
+            : .none
+        let degree = try optional("time_degree", in: NetworkSettings.timeDegreeRange, legacy: NetworkSettings.defaultTimeDegree)
+        if quadratic == .full, !NetworkSettings.fullQuadraticFits(dimension: d, timeDegree: degree) {
+            throw damaged("a full quadratic of dimension \(d) and time degree \(degree) needs more than "
+                          + "\(NetworkSettings.fullQuadraticValueLimit) values (the limit of problem files)")
+        }
+        let timeScale = reader.hasAttribute("time_scale", on: "network")
+            ? try number("time_scale", on: "network", minimum: ProblemLimits.smallestPositive) : 1
         do {
             return try NetworkShape(dimension: d, width: sizes["width"]!, residualLayers: sizes["residual_layers"]!,
-                                    rank: rank, step: step)
-        } catch { throw damaged(error.description) }
+                                    rank: rank, step: step, quadratic: quadratic, timeDegree: degree,
+                                    separableWidth: try optional("separable_width", in: NetworkSettings.separableWidthRange,
+                                                                 legacy: 0),
+                                    timeScale: timeScale)
+        } catch let e as NetworkError { throw damaged(e.description) }
     }
 
     // MARK: datasets

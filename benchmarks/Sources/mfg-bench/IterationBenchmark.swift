@@ -24,6 +24,11 @@ struct IterationCommand: ParsableCommand {
     @Option(help: "Timed iterations; the median is reported (1…100).") var repeats = 3
     @Option(help: "float32, float64 or both.") var precision = "both"
     @Option(help: "Directory holding the crowd-motion problem files (read only).") var problems = "problems"
+    @Option(help: "Networks, comma separated: plain (today's), or optional parts joined by '+': diagonal or full (time-varying quadratic), sep<q> (q separable units per coordinate); ratios are to the first.")
+    var networks = "plain"
+    @Option(help: "Degree of the quadratic part's time basis (0…4).") var timeDegree = 2
+    @Option(help: "Rounds over all networks (1…20): each reported time is the median over rounds of each child's median, each ratio the median of the per-round ratios.")
+    var rounds = 1
 
     func validate() throws {
         try check("block-size", blockSize, 0...65536); try check("threads", threads, 1...64)
@@ -38,33 +43,56 @@ struct IterationCommand: ParsableCommand {
         guard ["float32", "float64", "both"].contains(precision) else {
             throw ValidationError("--precision must be float32, float64 or both, got '\(precision)'")
         }
+        try check("time-degree", timeDegree, NetworkSettings.timeDegreeRange)
+        try check("rounds", rounds, 1...20)
+        _ = try NetworkVariant.list(networks)
     }
 
     func run() throws {
+        let variants = try NetworkVariant.list(networks)
         BLASThreads.set(threads)
         let dgemm = gemmRate(Double.self), sgemm = gemmRate(Float.self)
         BLASThreads.set(1)
         let dgemm1 = gemmRate(Double.self), sgemm1 = gemmRate(Float.self)
-        print("# iteration: crowd motion, RK4, Adam, \(threads) threads, block \(blockSize == 0 ? "auto" : "\(blockSize)"), median of \(repeats)")
+        print("# iteration: crowd motion, RK4, Adam, \(threads) threads, block \(blockSize == 0 ? "auto" : "\(blockSize)"), median of \(repeats)"
+              + (rounds > 1 ? " per child, median over \(rounds) rounds" : "")
+              + (variants.count > 1 || variants[0].description != "plain"
+                 ? "; networks \(variants.map(\.description).joined(separator: ", ")), time degree \(timeDegree)" : ""))
         print("dgemm \(format(dgemm, 1)) GFLOP/s (\(threads) threads), \(format(dgemm1, 1)) (1 thread); "
               + "sgemm \(format(sgemm, 1)) (\(threads) threads), \(format(sgemm1, 1)) (1 thread)\n")
-        var table = Table(["precision", "d", "n", "m", "block", "s/it", "CPU s/it", "GFLOP/it", "GFLOP/s",
-                           "% of gemm", "gemm-bound s/it", "peak RSS MiB"])
+        var table = Table(["precision", "d", "n", "m", "network", "block", "s/it", "CPU s/it", "× first (wall)",
+                           "× first (CPU)", "GFLOP/it", "GFLOP/s", "% of gemm", "gemm-bound s/it", "peak RSS MiB"])
         var times: [String: Double] = [:]
         let precisions = precision == "both" ? ["float32", "float64"] : [precision]
         for p in precisions {
             for m in try parseList(widths, "widths") {
                 for n in try parseList(samples, "samples") {
                     for d in try parseList(dims, "dims") {
-                        let r = try runChild(d: d, n: n, m: m, precision: p)
-                        let rate = p == "float32" ? sgemm : dgemm
-                        let gflop = r.flops / 1e9
-                        times["\(p) \(m) \(n) \(d)"] = r.seconds
-                        table.add([p == "float32" ? "Float32" : "Float64", "\(d)", "\(n)", "\(m)", "\(r.block)",
-                                   format(r.seconds, 3), format(r.cpu, 3), format(gflop, 2), format(gflop / r.seconds, 1),
-                                   format(100 * gflop / r.seconds / rate, 0), format(gflop / rate, 3),
-                                   format(Double(r.peakBytes) / 1048576, 0)])
-                        FileHandle.standardError.write("done \(p) d=\(d) n=\(n) m=\(m): \(format(r.seconds, 3)) s\n".data(using: .utf8)!)
+                        // Rounds run every variant once, in order, so a change of the machine's load
+                        // hits all variants alike; ratios are taken within a round, then the median.
+                        var runs = [[ChildResult]](repeating: [], count: variants.count)
+                        for round in 1...rounds {
+                            for (v, variant) in variants.enumerated() {
+                                let r = try runChild(d: d, n: n, m: m, precision: p, variant: variant)
+                                runs[v].append(r)
+                                FileHandle.standardError.write(("done \(p) d=\(d) n=\(n) m=\(m) \(variant) round \(round): "
+                                    + "\(format(r.seconds, 3)) s, CPU \(format(r.cpu, 3)) s\n").data(using: .utf8)!)
+                            }
+                        }
+                        func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
+                        for (v, variant) in variants.enumerated() {
+                            let rs = runs[v], base = runs[0]
+                            let seconds = median(rs.map(\.seconds)), cpu = median(rs.map(\.cpu))
+                            let wallRatio = median(zip(rs, base).map { $0.seconds / $1.seconds })
+                            let cpuRatio = median(zip(rs, base).map { $0.cpu / $1.cpu })
+                            let r = rs[0], rate = p == "float32" ? sgemm : dgemm, gflop = r.flops / 1e9
+                            if v == 0 { times["\(p) \(m) \(n) \(d)"] = seconds }
+                            table.add([p == "float32" ? "Float32" : "Float64", "\(d)", "\(n)", "\(m)", variant.description,
+                                       "\(r.block)", format(seconds, 3), format(cpu, 3),
+                                       format(wallRatio, 2), format(cpuRatio, 2), format(gflop, 2),
+                                       format(gflop / seconds, 1), format(100 * gflop / seconds / rate, 0),
+                                       format(gflop / rate, 3), format(Double(rs.map(\.peakBytes).max()!) / 1048576, 0)])
+                        }
                     }
                 }
             }
@@ -88,12 +116,13 @@ struct IterationCommand: ParsableCommand {
 
     struct ChildResult { var seconds: Double; var flops: Double; var block: Int; var peakBytes: Int; var cpu: Double }
 
-    private func runChild(d: Int, n: Int, m: Int, precision p: String) throws -> ChildResult {
+    private func runChild(d: Int, n: Int, m: Int, precision p: String, variant: NetworkVariant) throws -> ChildResult {
         let proc = Process()
         proc.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         proc.arguments = ["iteration-one", "--dim", "\(d)", "--samples", "\(n)", "--width", "\(m)",
                           "--block-size", "\(blockSize)", "--threads", "\(threads)", "--repeats", "\(repeats)",
-                          "--precision", p, "--problems", problems]
+                          "--precision", p, "--problems", problems, "--quadratic", variant.quadratic.rawValue,
+                          "--separable", "\(variant.separableWidth)", "--time-degree", "\(timeDegree)"]
         let pipe = Pipe()
         proc.standardOutput = pipe
         try proc.run()
@@ -102,7 +131,7 @@ struct IterationCommand: ParsableCommand {
         let text = String(decoding: data, as: UTF8.self)
         guard proc.terminationStatus == 0,
               let line = text.split(separator: "\n").last(where: { $0.hasPrefix("RESULT ") }) else {
-            throw ValidationError("child run d=\(d) n=\(n) m=\(m) \(p) failed (status \(proc.terminationStatus)): \(text)")
+            throw ValidationError("child run d=\(d) n=\(n) m=\(m) \(p) \(variant) failed (status \(proc.terminationStatus)): \(text)")
         }
         let f = line.split(separator: " ").dropFirst().map { Double($0)! }
         return ChildResult(seconds: f[0], flops: f[1], block: Int(f[2]), peakBytes: Int(f[3]), cpu: f[4])
@@ -121,6 +150,9 @@ struct IterationOneCommand: ParsableCommand {
     @Option var repeats: Int
     @Option var precision: String
     @Option var problems: String
+    @Option var quadratic: String
+    @Option var separable: Int
+    @Option var timeDegree: Int
 
     func run() throws {
         let problem = try Problem.load(path: "\(problems)/crowd-motion-d\(dim).yaml")
@@ -128,9 +160,11 @@ struct IterationOneCommand: ParsableCommand {
     }
 
     func measure<T: Scalar>(_: T.Type, _ problem: Problem) throws {
+        guard let q = QuadraticStructure(rawValue: quadratic) else { throw ValidationError("--quadratic \(quadratic)") }
         let shape = try NetworkShape(dimension: problem.dimension, width: width,
                                      residualLayers: problem.network.residualLayers, rank: problem.network.rank,
-                                     step: problem.network.step)
+                                     step: problem.network.step, quadratic: q, timeDegree: timeDegree,
+                                     separableWidth: separable, timeScale: problem.horizon)
         let block = blockSize > 0 ? blockSize : CharacteristicsObjective<T>.suggestedBlockSize(shape)
         let objective = try CharacteristicsObjective<T>(
             costs: CostModel<T>(problem: problem), stepper: TimeStepper(problem.integrator.scheme),
@@ -152,7 +186,7 @@ struct IterationOneCommand: ParsableCommand {
         }
         // Useful flops: every stage evaluation (forward + backward) and the terminal forward;
         // replays of stage evaluations are not counted.
-        let f = NetworkBenchmark.flops(d: shape.dimension, m: shape.width, R: shape.residualLayers, r: shape.rank)
+        let f = NetworkBenchmark.flops(shape, inputAdjoint: true)
         let stages = problem.integrator.steps * TimeStepper(problem.integrator.scheme).stages
         let flops = Double(samples) * (Double(stages) * (f.forward + f.backward) + f.forward)
         print("RESULT \(seconds.wall) \(flops) \(block) \(peakResidentBytes()) \(seconds.cpu)")

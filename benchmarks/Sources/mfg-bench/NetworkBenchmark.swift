@@ -6,6 +6,7 @@ import MFGNeural
 /// (parameter gradient of a loss using all three), over n samples in blocks on `threads`.
 struct NetworkBenchmark {
     let dims: [Int], widths: [Int], samples: Int, layers: Int, blockSize: Int, threads: Int, repeats: Int
+    let variants: [NetworkVariant], timeDegree: Int
 
     /// gemm flops per sample (elementwise work not counted): forward = opening layer and
     /// gradient (4m(d+1)), residual layers and their transposes (4m²R), the Jacobian products
@@ -18,13 +19,31 @@ struct NetworkBenchmark {
                 4 * M * M * dd * RR + 8 * M * M * RR + 6 * M * D + 8 * rr * D)
     }
 
+    /// The same for a shape with optional parts: a full quadratic adds its gemms, [M; M′]x
+    /// forward (4d²), and backward the syr2k and syrk of the gradient (3d²) and, with the input
+    /// adjoint (as in training, whose objective skips the t row), M ḡ (2d²). The diagonal
+    /// quadratic and the separable units do elementwise work only (not counted, like the
+    /// activations).
+    static func flops(_ shape: NetworkShape, inputAdjoint: Bool) -> (forward: Double, backward: Double) {
+        let f = flops(d: shape.dimension, m: shape.width, R: shape.residualLayers, r: shape.rank)
+        guard shape.quadratic == .full else { return f }
+        let d2 = Double(shape.dimension * shape.dimension)
+        return (f.forward + 4 * d2, f.backward + (inputAdjoint ? 5 : 3) * d2)
+    }
+
     func run<T: Scalar>(_: T.Type, table: inout Table, times: inout [Int: [Int: (Double, Double)]]) throws {
         for m in widths {
             for d in dims {
-                let shape = try NetworkShape(dimension: d, width: m, residualLayers: layers)
+              var first: Double?
+              for variant in variants {
+                let shape = try variant.shape(dimension: d, width: m, residualLayers: layers, timeDegree: timeDegree,
+                                              timeScale: 1)
                 var rng = RandomSource(seed: 1)
                 let net = PotentialNetwork<T>.initialized(shape: shape, rng: &rng)
-                let points: [T] = rng.gaussians((d + 1) * samples)
+                var points: [T] = rng.gaussians((d + 1) * samples)
+                // One t for all samples, as at a Runge–Kutta stage of training (the quadratic part
+                // forms M(t) once per run of equal t).
+                for col in 0..<samples { points[col * (d + 1) + d] = T(0.375) }
                 let part = BlockPartition(count: samples, blockSize: blockSize, threads: threads)
                 let workspaces = try (0..<part.workers).map { _ in
                     try PotentialWorkspace<T>(shape: shape, capacity: blockSize)
@@ -59,13 +78,14 @@ struct NetworkBenchmark {
                     }
                 }
                 let backwardTime = max(totalTime - forwardTime, 1e-9)
-                let f = Self.flops(d: d, m: m, R: layers, r: shape.rank)
+                let f = Self.flops(shape, inputAdjoint: false)
                 let n = Double(samples)
-                times[m, default: [:]][d] = (forwardTime, totalTime)
-                table.add([T.precisionName, "\(d)", "\(m)", format(forwardTime * 1e3, 1),
-                           format(backwardTime * 1e3, 1), format(totalTime * 1e3, 1),
+                if first == nil { times[m, default: [:]][d] = (forwardTime, totalTime); first = totalTime }
+                table.add([T.precisionName, "\(d)", "\(m)", variant.description, format(forwardTime * 1e3, 1),
+                           format(backwardTime * 1e3, 1), format(totalTime * 1e3, 1), format(totalTime / first!, 2),
                            format(f.forward * n / forwardTime / 1e9, 1),
                            format((f.forward + f.backward) * n / totalTime / 1e9, 1)])
+              }
             }
         }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MFGMath
 import MFGNeural
+import MFGProblem
 
 /// Benchmarks of the mean-field-game solver. Prints markdown tables; writes nowhere unless asked.
 struct Bench: ParsableCommand {
@@ -24,6 +25,9 @@ struct NetworkCommand: ParsableCommand {
     @Option(help: "Worker threads (1…64).") var threads = 2
     @Option(help: "Timed repeats; the median is reported (1…100).") var repeats = 5
     @Option(help: "float32, float64 or both.") var precision = "both"
+    @Option(help: "Networks, comma separated: plain (today's), or optional parts joined by '+': diagonal or full (time-varying quadratic), sep<q> (q separable units per coordinate); ratios are to the first.")
+    var networks = "plain"
+    @Option(help: "Degree of the quadratic part's time basis (0…4).") var timeDegree = 2
 
     func validate() throws {
         func check(_ name: String, _ v: Int, _ r: ClosedRange<Int>) throws {
@@ -37,12 +41,15 @@ struct NetworkCommand: ParsableCommand {
         guard ["float32", "float64", "both"].contains(precision) else {
             throw ValidationError("--precision must be float32, float64 or both, got '\(precision)'")
         }
+        try check("time-degree", timeDegree, NetworkSettings.timeDegreeRange)
+        _ = try NetworkVariant.list(networks)
     }
 
     func run() throws {
         let bench = NetworkBenchmark(dims: try parseList(dims, "dims"), widths: try parseList(widths, "widths"),
                                      samples: samples, layers: layers, blockSize: blockSize,
-                                     threads: threads, repeats: repeats)
+                                     threads: threads, repeats: repeats, variants: try NetworkVariant.list(networks),
+                                     timeDegree: timeDegree)
         BLASThreads.set(threads)
         let dgemm = gemmRate(Double.self), sgemm = gemmRate(Float.self)
         BLASThreads.set(1)
@@ -50,8 +57,8 @@ struct NetworkCommand: ParsableCommand {
         print("# network: n = \(samples), R = \(layers) residual layers, block \(blockSize), \(threads) threads")
         print("dgemm \(format(dgemm, 1)) GFLOP/s (\(threads) threads), \(format(dgemm1, 1)) (1 thread); "
               + "sgemm \(format(sgemm, 1)) (\(threads) threads), \(format(sgemm1, 1)) (1 thread)\n")
-        var table = Table(["precision", "d", "m", "forward ms", "backward ms", "fwd+bwd ms",
-                           "fwd GFLOP/s", "fwd+bwd GFLOP/s"])
+        var table = Table(["precision", "d", "m", "network", "forward ms", "backward ms", "fwd+bwd ms",
+                           "× first", "fwd GFLOP/s", "fwd+bwd GFLOP/s"])
         var ratios: [String] = []
         for p in precision == "both" ? ["float32", "float64"] : [precision] {
             var times: [Int: [Int: (Double, Double)]] = [:]

@@ -1,0 +1,72 @@
+import Testing
+@testable import MFGProblem
+
+/// The `network:` section's optional parts: defaults, values and their errors.
+@Suite("Problem file: network section")
+struct NetworkSettingsTests {
+    static func yaml(dimension d: Int = 3, network: String?) -> String {
+        var text = """
+        name: t
+        dimension: \(d)
+        horizon: 2
+        kinetic_weight: 1
+        initial_density: {type: gaussian, mean: {head: [-1], rest: 0}, variance: 0.3}
+        target_density: {type: gaussian, mean: {head: [1], rest: 0}, variance: 1}
+        terminal_cost: {type: kl, weight: 5}
+        penalties: {hjb: 1, terminal_hjb: 1}
+        """
+        if let network { text += "\nnetwork: \(network)" }
+        return text
+    }
+
+    func message(_ yaml: String) -> String? { ProblemErrorTests().message(yaml) }
+
+    /// A file that says nothing about the new parts gets exactly today's network.
+    @Test func defaultsAreTodaysNetwork() throws {
+        for network in [nil, "{width: 8}"] {
+            let p = try Problem.parse(yaml: Self.yaml(network: network), file: "x.yaml")
+            #expect(p.network.quadratic == .none)
+            #expect(p.network.separableWidth == 0)
+            #expect(p.network.timeDegree == 2)
+        }
+        let p = try Problem.parse(yaml: Self.yaml(network: nil), file: "x.yaml")
+        #expect(p.network == NetworkSettings.defaults(dimension: 3))
+    }
+
+    @Test func valuesAreRead() throws {
+        let p = try Problem.parse(yaml: Self.yaml(network: "{quadratic: full, time_degree: 4, separable_width: 64}"),
+                                  file: "x.yaml")
+        #expect(p.network.quadratic == .full && p.network.timeDegree == 4 && p.network.separableWidth == 64)
+        let q = try Problem.parse(yaml: Self.yaml(network: "{quadratic: diagonal, time_degree: 0}"), file: "x.yaml")
+        #expect(q.network.quadratic == .diagonal && q.network.timeDegree == 0 && q.network.separableWidth == 0)
+    }
+
+    @Test func badValuesAreRefused() {
+        #expect(message(Self.yaml(network: "{quadratic: dense}"))
+                == "problems/x.yaml: network.quadratic: unknown value 'dense' (allowed: none, diagonal, full)")
+        #expect(message(Self.yaml(network: "{time_degree: 5}"))
+                == "problems/x.yaml: network.time_degree: 5 is out of range (allowed: 0...4)")
+        #expect(message(Self.yaml(network: "{time_degree: -1}"))
+                == "problems/x.yaml: network.time_degree: -1 is out of range (allowed: 0...4)")
+        #expect(message(Self.yaml(network: "{separable_width: 65}"))
+                == "problems/x.yaml: network.separable_width: 65 is out of range (allowed: 0...64)")
+        #expect(message(Self.yaml(network: "{separable_width: 2.5}"))
+                == "problems/x.yaml: network.separable_width: expected an integer, got '2.5'")
+        let unknown = message(Self.yaml(network: "{separable: 4}")) ?? ""
+        #expect(unknown == "problems/x.yaml: network: unknown key 'separable' (allowed: width, residual_layers, rank, "
+                + "step, quadratic, time_degree, separable_width)", "\(unknown)")
+    }
+
+    /// `full` holds d²(p + 1) values: 295² · 3 = 261 075 fit under 2¹⁸ = 262 144, 296² · 3 do not;
+    /// `diagonal` has no such limit.
+    @Test func fullQuadraticSizeLimit() throws {
+        _ = try Problem.parse(yaml: Self.yaml(dimension: 295, network: "{quadratic: full}"), file: "x.yaml")
+        #expect(message(Self.yaml(dimension: 296, network: "{quadratic: full}"))
+                == "problems/x.yaml: network.quadratic: 'full' needs d²·(time_degree + 1) = 296²·3 values, "
+                + "more than the limit 262144; use 'diagonal' or a lower time_degree")
+        _ = try Problem.parse(yaml: Self.yaml(dimension: 512, network: "{quadratic: full, time_degree: 0}"), file: "x.yaml")
+        _ = try Problem.parse(yaml: Self.yaml(dimension: 2000, network: "{quadratic: diagonal, time_degree: 4}"),
+                              file: "x.yaml")
+        #expect(!NetworkSettings.fullQuadraticFits(dimension: Int.max / 2, timeDegree: 4))
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import MFGNeural
+import MFGProblem
+
+/// A network to benchmark: today's network (`plain`) or with optional parts, written as parts
+/// joined by `+`: `diagonal` or `full` (the time-varying quadratic), `sep<q>` (q separable
+/// units per coordinate), e.g. `plain`, `full`, `sep4`, `diagonal+sep8`.
+struct NetworkVariant: CustomStringConvertible {
+    var quadratic: QuadraticStructure = .none
+    var separableWidth = 0
+
+    init(parsing text: String) throws {
+        let word = text.trimmingCharacters(in: .whitespaces)
+        guard word != "plain" else { return }
+        for part in word.split(separator: "+").map(String.init) {
+            if let q = QuadraticStructure(rawValue: part), q != .none, quadratic == .none {
+                quadratic = q
+            } else if part.hasPrefix("sep"), let q = Int(part.dropFirst(3)),
+                      NetworkSettings.separableWidthRange.contains(q), q > 0, separableWidth == 0 {
+                separableWidth = q
+            } else {
+                throw ValidationError("--networks: '\(word)' is not a network (allowed: plain, or parts joined by '+': "
+                                      + "diagonal or full, sep<q> with q in 1…64; e.g. full+sep4)")
+            }
+        }
+    }
+
+    var description: String {
+        var parts: [String] = []
+        if quadratic != .none { parts.append(quadratic.rawValue) }
+        if separableWidth > 0 { parts.append("sep\(separableWidth)") }
+        return parts.isEmpty ? "plain" : parts.joined(separator: "+")
+    }
+
+    /// The list given to `--networks`.
+    static func list(_ text: String) throws -> [NetworkVariant] {
+        let variants = try text.split(separator: ",").map { try NetworkVariant(parsing: String($0)) }
+        guard !variants.isEmpty else { throw ValidationError("--networks: give at least one network") }
+        return variants
+    }
+
+    /// The shape of this variant on top of the given network.
+    func shape(dimension d: Int, width m: Int, residualLayers R: Int, rank: Int? = nil, step: Double? = nil,
+               timeDegree p: Int, timeScale: Double) throws -> NetworkShape {
+        try NetworkShape(dimension: d, width: m, residualLayers: R, rank: rank, step: step, quadratic: quadratic,
+                         timeDegree: p, separableWidth: separableWidth, timeScale: timeScale)
+    }
+}
