@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "MFGGridTests", dependencies: ["MFGGrid", "MFGProblem"]),
         .testTarget(name: "MFGStoreTests", dependencies: ["MFGStore"]),
         .testTarget(name: "MFGPlotTests", dependencies: ["MFGPlot"]),
-        .testTarget(name: "CLITests", dependencies: ["mfg"]),
+        .testTarget(name: "CLITests", dependencies: ["mfg", "MFGStore", "MFGNeural"]),
     ],
     swiftLanguageModes: [.v5]
 )

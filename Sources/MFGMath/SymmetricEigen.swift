@@ -87,16 +87,26 @@ public struct SymmetricEigen: Sendable, Equatable {
 
     /// V diag(λ) Vᵀ for a d × d matrix V and d values λ, exactly symmetric (each entry computed
     /// once and mirrored): a covariance from its axes and variances, say.
+    ///
+    /// Entry (i, j), i ≤ j, is Σₖ (V[i, k]·λₖ)·V[j, k], summed in increasing k. The sums of a
+    /// column j are accumulated together, k outermost, so that the inner loop runs down a
+    /// contiguous column of V (d = 1000: 0.2 s instead of 5 s); each entry sees the same
+    /// operations in the same order as a dot product per entry would, so the result is the same
+    /// bit for bit.
     public static func compose(vectors v: Matrix<Double>, values: [Double]) -> Matrix<Double> {
         let d = values.count
         precondition(v.rows == d && v.cols == d, "SymmetricEigen.compose: V must be \(d) × \(d)")
         var out = Matrix<Double>(rows: d, cols: d)
+        var column = [Double](repeating: 0, count: d)
         for j in 0..<d {
+            for i in 0...j { column[i] = 0 }
+            for k in 0..<d {
+                let lambda = values[k], vjk = v[j, k]
+                for i in 0...j { column[i] += v[i, k] * lambda * vjk }
+            }
             for i in 0...j {
-                var s = 0.0
-                for k in 0..<d { s += v[i, k] * values[k] * v[j, k] }
-                out[i, j] = s
-                out[j, i] = s
+                out[i, j] = column[i]
+                out[j, i] = column[i]
             }
         }
         return out

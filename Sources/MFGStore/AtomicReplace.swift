@@ -36,11 +36,6 @@ enum AtomicReplace {
         _ = unlink(path)
     }
 
-    /// True if something exists at `path`.
-    static func exists(_ path: String) -> Bool {
-        access(path, F_OK) == 0
-    }
-
     /// The directory part of `path` ("." if none).
     static func directoryOf(_ path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }

@@ -1,4 +1,6 @@
 import CHDF5
+import MFGMath
+import MFGProblem
 
 /// Reads an HDF5 file written by `HDF5Writer` (or by h5py/Julia following the same
 /// conventions): numeric datasets as row-major values plus shape, strings, attributes.
@@ -10,13 +12,27 @@ public final class HDF5Reader {
     /// The path the reader was opened with (used in error messages).
     public let path: String
     private var openFile: HDF5File?
+    /// Most values (or string bytes) one read may allocate: half of what this process may use,
+    /// so that a damaged or hostile size is refused before allocating. Readers that know the
+    /// sizes to expect pass tighter limits (`read(_:shape:)`, `readString(_:maximumBytes:)`).
+    public var elementLimit: Int
+    /// Whether the file says every dataset carries a checksum (written by `HDF5Writer` since
+    /// checksums were introduced): then a dataset without one is refused as damaged. Files
+    /// without the declaration are read unverified.
+    public private(set) var declaresChecksums = false
 
-    /// Opens `path` read-only. Throws `fileNotFound` if there is no such file and
-    /// `notHDF5` if it is not a (complete) HDF5 file.
+    /// Opens `path` read-only. Throws `fileNotFound` if there is no such file, `unreadable`
+    /// for a directory, FIFO, device or an unreadable file (checked before HDF5 opens it: opening
+    /// a FIFO would block), and `notHDF5` if it is not a (complete) HDF5 file.
     public init(path: String) throws {
         self.path = path
+        let limit = MemoryLimit.current.bytes / 2
+        elementLimit = limit < 9e18 ? Int(limit) : Int.max
         HDF5Runtime.prepare()
-        guard AtomicReplace.exists(path) else { throw StoreError.fileNotFound(file: path) }
+        do { try FileContents.checkRegular(path: path) } catch {
+            if case .noSuchFile = error.reason { throw StoreError.fileNotFound(file: path) }
+            throw StoreError.unreadable(file: path, reason: error.description)
+        }
         let id = H5Fopen(path, mfg_H5F_ACC_RDONLY(), mfg_H5P_DEFAULT())
         guard id >= 0 else {
             let detail = HDF5Runtime.lastErrorDetail()
@@ -30,6 +46,7 @@ public final class HDF5Reader {
             throw StoreError.notHDF5(file: path, detail: detail)
         }
         openFile = HDF5File(handle: HDF5Handle(id, .file), name: path)
+        declaresChecksums = hasAttribute(HDF5Checksums.declaration)
     }
 
     /// The open file, or an `invalidArgument` error after `close()`. Also re-silences

@@ -39,6 +39,17 @@ enum HDF5Strings {
         return try buffer.withUnsafeBufferPointer { try body(UnsafeRawPointer($0.baseAddress!)) }
     }
 
+    /// The bytes reading `count` strings stored with `storedType` allocates before their text is
+    /// seen: fixed-length strings all of their bytes, variable-length ones a pointer each (their
+    /// text lives in the file's heap, so it is bounded by the file's own size; its length is
+    /// checked once read). HDF5 1.10's `H5Dvlen_get_buf_size` would measure the text first, but
+    /// it crashes on scalar datasets.
+    static func storageBytes(count: Int, storedType: hid_t) -> Int {
+        let size = H5Tis_variable_str(storedType) > 0 ? MemoryLayout<UnsafeRawPointer>.size : Int(H5Tget_size(storedType))
+        let (total, overflow) = size.multipliedReportingOverflow(by: count)
+        return overflow ? Int.max : total
+    }
+
     /// Reads `count` strings stored with file type `storedType` in dataspace `space`.
     /// `read(memoryType, buffer)` performs the actual `H5Dread`/`H5Aread`.
     static func read(count: Int, storedType: hid_t, space: hid_t, file: HDF5File, path: StorePath,

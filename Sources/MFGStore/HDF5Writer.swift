@@ -21,6 +21,9 @@ public final class HDF5Writer {
 
     /// The open temporary file, nil once committed or discarded.
     private var openFile: HDF5File?
+    /// Whether datasets get checksums and the file declares them (`HDF5Checksums`); off only
+    /// in tests that imitate files written before checksums.
+    var checksums = true
 
     /// Starts a new file destined for `path`, truncating any stale `<path>.tmp` left
     /// by an earlier crash. Throws if the temporary file cannot be created.
@@ -37,6 +40,8 @@ public final class HDF5Writer {
         // Strong close: closing the file closes anything still open, so commit() never
         // renames a file HDF5 has not finished writing.
         _ = H5Pset_fclose_degree(access.id, H5F_CLOSE_STRONG)
+        // The 1.8 object format: object headers (and the attributes in them) carry checksums.
+        _ = H5Pset_libver_bounds(access.id, H5F_LIBVER_V18, H5F_LIBVER_V18)
         let id = H5Fcreate(tmp, mfg_H5F_ACC_TRUNC(), mfg_H5P_DEFAULT(), access.id)
         guard id >= 0 else {
             throw StoreError.fileSystem(file: path, operation: "create '\(tmp)'",
@@ -57,6 +62,7 @@ public final class HDF5Writer {
     /// On failure the temporary file is removed and the previous file at `path`, if
     /// any, is left as it was. The writer cannot be used afterwards.
     public func commit() throws {
+        if checksums { try setAttribute(HDF5Checksums.declaration, HDF5Checksums.declarationText) }
         let file = try file()
         openFile = nil
         let root = try file.path("/")

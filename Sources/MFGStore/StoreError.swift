@@ -30,6 +30,18 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
     /// An HDF5 library call failed for a reason not covered above; `detail` carries the
     /// innermost message of HDF5's error stack.
     case hdf5(file: String, path: String, operation: String, detail: String)
+    /// The path names a directory, a FIFO, a device or a socket, or cannot be read; `reason`
+    /// says which ("is a directory (allowed: a regular file)", "permission denied").
+    case unreadable(file: String, reason: String)
+    /// A dataset's shape is not the one its reader expects (checked before reading its values).
+    case unexpectedShape(file: String, path: String, expected: String, found: [Int])
+    /// A dataset larger than a reader will allocate: its `size` ("10000000000 values", "5242880
+    /// bytes of text") and the `limit` ("at most 4194304", with why).
+    case tooLarge(file: String, path: String, size: String, limit: String)
+    /// A dataset's stored checksum does not match its contents: the data was damaged after it was written.
+    case checksumMismatch(file: String, path: String)
+    /// A file written with checksums holds a dataset without one.
+    case missingChecksum(file: String, path: String)
 
     /// The file this error concerns.
     public var file: String {
@@ -38,7 +50,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
              .missingAttribute(let f, _, _), .typeMismatch(let f, _, _, _),
              .attributeTypeMismatch(let f, _, _, _, _), .alreadyExists(let f, _),
              .invalidArgument(let f, _, _), .writerClosed(let f), .fileSystem(let f, _, _),
-             .hdf5(let f, _, _, _):
+             .hdf5(let f, _, _, _), .unreadable(let f, _), .unexpectedShape(let f, _, _, _),
+             .tooLarge(let f, _, _, _), .checksumMismatch(let f, _), .missingChecksum(let f, _):
             return f
         }
     }
@@ -67,6 +80,16 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(file): \(operation) failed: \(reason)"
         case .hdf5(let file, let path, let operation, let detail):
             return "\(file): '\(path)': HDF5 \(operation) failed" + (detail.isEmpty ? "" : ": \(detail)")
+        case .unreadable(let file, let reason):
+            return "\(file): \(reason)"
+        case .unexpectedShape(let file, let path, let expected, let found):
+            return "\(file): '\(path)' has shape \(found) (expected \(expected))"
+        case .tooLarge(let file, let path, let size, let limit):
+            return "\(file): '\(path)' holds \(size) (allowed: \(limit))"
+        case .checksumMismatch(let file, let path):
+            return "\(file): '\(path)': checksum mismatch: the stored data was damaged after it was written"
+        case .missingChecksum(let file, let path):
+            return "\(file): '\(path)' carries no checksum although the file was written with checksums"
         }
     }
 }

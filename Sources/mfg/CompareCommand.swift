@@ -62,6 +62,8 @@ struct CompareCommand: ParsableCommand {
                  + "(constraint / optimality; tolerance \(ref.tolerance.short)); solve it further with `mfg reference "
                  + "--max-iterations`, or pass --allow-unconverged", code: ExitCodes.badInput)
         }
+        requireMemory(SolverMemory.evaluation(problem, threads: threads, samples: samples, paths: true, flag: "--samples"),
+                      file: checkpoint)
         let block = ref.comparisonBlocks[0]
         let schedule: ComparisonSchedule
         do { schedule = try ComparisonSchedule(referenceSteps: block.steps, runSteps: problem.integrator.steps, allLevels: allLevels) }
@@ -75,6 +77,12 @@ struct CompareCommand: ParsableCommand {
                                        coarsening: histogramCoarsening.map { [Int](repeating: $0, count: block.grid.axes) })
         } catch { fail(error.description, code: 1) }
         print(report.render(problem: problem, reference: ref))
+        let notFinite = report.nonFiniteQuantities
+        guard notFinite.isEmpty else {
+            print("NOT FINITE: " + notFinite.prefix(6).joined(separator: ", ")
+                  + (notFinite.count > 6 ? " and \(notFinite.count - 6) more" : "") + " (NaN or ±∞); nothing is compared")
+            throw ExitCode(ExitCodes.notFinite)
+        }
 
         var failures: [String] = []
         let worst = report.densities.largestDistance
@@ -131,6 +139,15 @@ struct CompareReport {
                                            neuralPotentials: potentials, coarsening: coarsening)
         self.block = block
         self.samples = samples
+    }
+
+    /// The reported quantities that are NaN or ±∞ (the neural costs, the grid's, the time-resolved comparison).
+    var nonFiniteQuantities: [String] {
+        let t = costs.terms, e = costs.standardErrors
+        let named: [(String, Double)] = [("neural L", t.kinetic), ("neural F", t.interaction), ("neural G", t.terminal),
+                                         ("neural J", t.cost), ("standard error of J", e.cost), ("grid L", reference.kinetic),
+                                         ("grid F", reference.running), ("grid G", reference.terminal), ("grid J", reference.total)]
+        return named.filter { !$0.1.isFinite }.map(\.0) + densities.nonFiniteQuantities
     }
 
     /// |J_N − J_G|/|J_G|.

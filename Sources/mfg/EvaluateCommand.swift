@@ -33,9 +33,13 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         let (cp, stored) = loadCheckpointAndProblem(checkpoint)
         let problem = stored.reintegrated(steps: steps)
+        requireMemory(SolverMemory.evaluation(problem, threads: threads, samples: samples, paths: false, flag: "--samples"),
+                      file: checkpoint)
+        requireMemory(SolverMemory.evaluation(problem, threads: threads, samples: exportPaths, paths: true, flag: "--export-paths"),
+                      file: checkpoint)
         let solver: Solver
         do { solver = try Solver(problem: problem, threads: threads, resume: cp.state) }
-        catch { fail(error.description, code: ExitCodes.badInput) }
+        catch { fail("\(checkpoint): \(error.description)", code: ExitCodes.badInput) }
         let theta = parameters == "best" ? cp.state.bestParameters : cp.state.parameters
         var out = ""
         do {
@@ -45,6 +49,11 @@ struct EvaluateCommand: ParsableCommand {
                   + stored.reintegrationNote(steps: steps))
             print("  L \(t.kinetic.short)  F \(t.interaction.short)  G \(t.terminal.short)  J \(t.cost.short)  "
                   + "HJB \(t.hjb.short)  tHJB \(t.terminalHJB.short)  objective \(t.total.short)")
+            let bad = t.named.filter { !$0.1.isFinite }
+            if !bad.isEmpty {
+                fail("\(checkpoint): the objective terms are not finite (" + bad.map { "\($0.0) = \($0.1)" }.joined(separator: ", ")
+                     + "): the solution cannot be evaluated", code: ExitCodes.notFinite)
+            }
             if samples > 1 {
                 let e = costs.standardErrors
                 print("  standard errors (Monte Carlo): L \(e.kinetic.short)  F \(e.interaction.short)  "
@@ -104,14 +113,30 @@ struct EvaluateCommand: ParsableCommand {
     }
 }
 
-/// Reads a checkpoint and rebuilds its problem from the stored file text.
+/// Reads a checkpoint and rebuilds its problem from the stored file text; the stored network
+/// must be the one that problem asks for.
 func loadCheckpointAndProblem(_ path: String) -> (Checkpoint, Problem) {
     let cp: Checkpoint
     do { cp = try Checkpoint.read(from: path) } catch { fail(error.description, code: ExitCodes.badInput) }
     let problem: Problem
     do { problem = try Problem.parse(yaml: cp.problemSource, file: cp.problemFile) }
     catch { fail("\(path): the stored problem no longer parses: \(error.description)", code: ExitCodes.badInput) }
+    if let why = cp.networkMismatch(problem) { fail("\(path): damaged checkpoint: \(why)", code: ExitCodes.badInput) }
+    noteUnverified(cp, path: path)
     return (cp, problem)
+}
+
+/// Refuses (exit 2, nothing computed) what needs more memory than this process may use.
+func requireMemory(_ estimate: MemoryEstimate, file: String) {
+    do { try estimate.check(file: file) } catch { fail(error.description, code: ExitCodes.badInput) }
+}
+
+/// Says so when a checkpoint was written before checksums (its numbers were read unverified).
+func noteUnverified(_ cp: Checkpoint, path: String) {
+    if !cp.checksummed {
+        print("note: \(path) was written without checksums (by mfg \(cp.softwareVersion) before they were added); "
+              + "its numbers could not be verified")
+    }
 }
 
 struct CSVError: Error, CustomStringConvertible { let description: String }
@@ -119,9 +144,10 @@ struct CSVError: Error, CustomStringConvertible { let description: String }
 /// A CSV of numbers with `columns` columns (an optional header line is skipped), as a
 /// columns × rows matrix (one point per column).
 func readPointsCSV(_ path: String, columns: Int) throws -> Matrix<Double> {
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-        throw CSVError(description: "\(path): cannot read the file")
-    }
+    let text: String
+    do { text = try FileContents.text(path: path, maximumBytes: 256 << 20) }
+    catch { throw CSVError(description: "\(path): cannot read the file: \(error.description)") }
+    let maximumRows = 100_000
     var values: [Double] = []
     var rows = 0
     for (number, line) in text.split(whereSeparator: \.isNewline).enumerated() {
@@ -131,10 +157,13 @@ func readPointsCSV(_ path: String, columns: Int) throws -> Matrix<Double> {
             throw CSVError(description: "\(path): line \(number + 1) has \(cells.count) columns; expected \(columns) (x1..xd, t)")
         }
         for c in cells {
-            guard let v = Double(c) else { throw CSVError(description: "\(path): line \(number + 1): '\(c)' is not a number") }
+            guard let v = Double(c), v.isFinite else {
+                throw CSVError(description: "\(path): line \(number + 1): '\(c)' is not a finite number")
+            }
             values.append(v)
         }
         rows += 1
+        guard rows <= maximumRows else { throw CSVError(description: "\(path): more than \(maximumRows) points (allowed: at most \(maximumRows))") }
     }
     guard rows > 0 else { throw CSVError(description: "\(path): no points") }
     return try Matrix(rows: columns, cols: rows, storage: values)

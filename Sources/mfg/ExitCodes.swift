@@ -15,8 +15,11 @@ enum ExitCodes {
     static let problemChanged: Int32 = 6
     /// `mfg reference`: the grid solver stopped at its iteration limit before the tolerance.
     static let notConverged: Int32 = 7
-    /// Interrupted by Ctrl-C (a checkpoint was written).
-    static let interrupted: Int32 = 130
+    /// `mfg evaluate`, `validate`, `compare`: a computed term or comparison is NaN or ±∞ (the
+    /// checkpoint's solution cannot be used; nothing passes).
+    static let notFinite: Int32 = 8
+    // Interrupted: 128 + the signal, 130 for Ctrl-C (SIGINT), 143 for SIGTERM (`Interrupt.exitCode`);
+    // a checkpoint was written.
 }
 
 /// Prints one line to standard error and exits with `code`.

@@ -79,6 +79,12 @@ struct ReferenceCommand: ParsableCommand {
             }
         } catch let e as ReferenceSetupError { fail(e.description, code: ExitCodes.badInput) }
         catch { fail("\(error)", code: ExitCodes.badInput) }
+        for e in plan.entries {
+            let s = e.size
+            requireMemory(MemoryEstimate(what: "a grid solve of \(s.nx)×\(s.ny)×\(s.nt)", parts: [
+                .init(name: "grid arrays", bytes: GridMemory.bytes(nx: s.nx, ny: s.ny, nt: s.nt),
+                      lower: grid.isEmpty ? [e.gridSource] : ["--grid"])]), file: problem.file)
+        }
 
         let dir = out ?? "runs/\(problem.name)"
         do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
@@ -201,7 +207,12 @@ func parseGrid(_ s: String) throws -> GridSize {
         throw ValidationError("--grid must look like 128x128x64 (a 2-D grid: cells along x1, x2, time steps) "
                               + "or 256x64 (a 1-D grid: cells, time steps), got '\(s)'")
     }
-    return parts.count == 3 ? GridSize(nx: parts[0]!, ny: parts[1]!, nt: parts[2]!) : GridSize(nx: parts[0]!, ny: 1, nt: parts[1]!)
+    let values = parts.map { $0! }, cells = ProblemLimits.gridCells, steps = ProblemLimits.gridSteps
+    guard values.dropLast().allSatisfy(cells.contains), steps.contains(values.last!) else {
+        throw ValidationError("--grid \(s) is out of range (allowed: \(cells.lowerBound)…\(cells.upperBound) cells per axis, "
+                              + "\(steps.lowerBound)…\(steps.upperBound) time steps)")
+    }
+    return values.count == 3 ? GridSize(nx: values[0], ny: values[1], nt: values[2]) : GridSize(nx: values[0], ny: 1, nt: values[1])
 }
 
 /// "-4:4,-5:5" → [-4…4, -5…5]; "-3:3" → [-3…3].

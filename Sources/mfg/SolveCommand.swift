@@ -21,10 +21,14 @@ struct SolveCommand: ParsableCommand {
         if let blockSize, !(1...65536).contains(blockSize) {
             throw ValidationError("--block-size must be in 1…65536, got \(blockSize)")
         }
-        guard (0...100_000).contains(paths) else { throw ValidationError("--paths must be in 0…100000, got \(paths)") }
+        guard (0...Checkpoint.maximumStoredPaths).contains(paths) else {
+            throw ValidationError("--paths must be in 0…\(Checkpoint.maximumStoredPaths), got \(paths)")
+        }
     }
 
     func run() throws {
+        // Every input is checked (the problem, the checkpoint to resume, the memory the solve
+        // needs, the solver's own checks) before anything is written.
         let problem: Problem
         do { problem = try Problem.load(path: self.problem) } catch { fail(error.description, code: ExitCodes.badInput) }
         var resumeState: TrainingState?
@@ -35,16 +39,21 @@ struct SolveCommand: ParsableCommand {
                 fail("\(resume): checkpoint was made from a different problem file ('\(cp.problemName)' from "
                      + "\(cp.problemFile)); resume it with that exact file", code: ExitCodes.badInput)
             }
+            noteUnverified(cp, path: resume)
             resumeState = cp.state
         }
+        do { try SolverMemory.solve(problem, threads: threads, blockSize: blockSize, storedPaths: paths).check(file: problem.file) }
+        catch { fail(error.description, code: ExitCodes.badInput) }
+        let solver: Solver
+        do { solver = try Solver(problem: problem, threads: threads, blockSize: blockSize, resume: resumeState) }
+        catch { fail("\(resume ?? problem.file): \(error.description)", code: ExitCodes.badInput) }
+
         let dir = out ?? "runs/\(problem.name)"
         do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         catch { fail("cannot create output directory \(dir): \(error.localizedDescription)", code: ExitCodes.badInput) }
         let checkpointPath = dir + "/checkpoint.h5"
-
-        let solver: Solver
-        do { solver = try Solver(problem: problem, threads: threads, blockSize: blockSize, resume: resumeState) }
-        catch { fail(error.description, code: ExitCodes.badInput) }
+        // A run killed while writing (kill -9, a second Ctrl-C) leaves checkpoint.h5.tmp behind.
+        try? FileManager.default.removeItem(atPath: checkpointPath + ".tmp")
         let tr = problem.training
         print("mfg \(SoftwareVersion.current): solving \(problem.name) (d = \(problem.dimension), \(tr.precision.rawValue), "
               + "\(tr.optimizer.rawValue), \(solver.totalIterations) iterations, network \(solver.shape), "
@@ -80,12 +89,12 @@ struct SolveCommand: ParsableCommand {
                 ? "the last good checkpoint is kept at \(checkpointPath)" : "no checkpoint had been written yet"
             fail("\(error.description); \(kept)", code: error.isDivergence ? ExitCodes.diverged : 1)
         }
-        if interrupted {
+        if interrupted || Interrupt.isRequested {
             if reporter.isTerminal { print("") }
             checkpoint()
-            print("interrupted at iteration \(solver.state.iteration); checkpoint written to \(checkpointPath)")
+            print("interrupted by \(Interrupt.signalName) at iteration \(solver.state.iteration); checkpoint written to \(checkpointPath)")
             print("resume with: mfg solve \(self.problem) --out \(dir) --resume \(checkpointPath)")
-            throw ExitCode(ExitCodes.interrupted)
+            throw ExitCode(Interrupt.exitCode)
         }
         let state = solver.state
         let summary: ObjectiveTerms
@@ -94,10 +103,21 @@ struct SolveCommand: ParsableCommand {
             summary = try solver.validationTerms(parameters: state.bestParameters)
             stored = paths > 0 ? try solver.paths(parameters: state.bestParameters, count: paths, seed: tr.seed &+ 7) : nil
         } catch { fail(error.description, code: 1) }
+        let bad = summary.named.filter { !$0.1.isFinite }
+        guard bad.isEmpty else {
+            let kept = FileManager.default.fileExists(atPath: checkpointPath)
+                ? "the last checkpoint is kept at \(checkpointPath)" : "no checkpoint was written"
+            fail("the final validation terms of the best parameters are not finite ("
+                 + bad.map { "\($0.0) = \($0.1)" }.joined(separator: ", ") + "); \(kept)", code: ExitCodes.notFinite)
+        }
         checkpoint(summary: summary, paths: stored)
         printSummary(summary, state: state, samples: tr.validationSize, path: checkpointPath)
         if let kl = NegativeKLCheck.suspiciousKL(problem: problem, terminal: summary.terminal) {
             print(NegativeKLCheck.message(kl: kl, steps: problem.integrator.steps))
+        }
+        if Interrupt.isRequested {
+            print("time-step check skipped: interrupted by \(Interrupt.signalName) after the final checkpoint")
+            throw ExitCode(Interrupt.exitCode)
         }
         // The same Φ on the same validation samples, integrated with 4× the steps.
         let fineSteps = TimeStepCheck.fineSteps(for: problem.integrator.steps)

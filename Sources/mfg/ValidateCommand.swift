@@ -31,6 +31,8 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let (cp, stored) = loadCheckpointAndProblem(checkpoint)
         let problem = stored.reintegrated(steps: steps)
+        requireMemory(SolverMemory.evaluation(problem, threads: threads, samples: samples, paths: false, flag: "--samples"),
+                      file: checkpoint)
         if let current = try? String(contentsOfFile: cp.problemFile, encoding: .utf8), current != cp.problemSource {
             fail("\(cp.problemFile) has changed since the run that wrote \(checkpoint); validate against the "
                  + "problem stored in the checkpoint by restoring the file, or solve again", code: ExitCodes.problemChanged)
@@ -48,13 +50,20 @@ struct ValidateCommand: ParsableCommand {
         } catch { fail(error.description, code: 1) }
         print(report.render(problem: problem, iteration: cp.state.bestIteration, wallSeconds: cp.state.wallSeconds,
                             note: stored.reintegrationNote(steps: steps)))
+        let notFinite = report.nonFiniteQuantities
+        guard notFinite.isEmpty else {
+            print("NOT FINITE: " + notFinite.prefix(6).joined(separator: ", ")
+                  + (notFinite.count > 6 ? " and \(notFinite.count - 6) more" : "") + " (NaN or ±∞); nothing is compared")
+            throw ExitCode(ExitCodes.notFinite)
+        }
+        // Written so that a NaN fails (every comparison with NaN is false).
         var failures: [String] = []
-        if report.kineticError > costTolerance { failures.append("L error \(report.kineticError.percent) > \(costTolerance.percent)") }
-        if report.terminalError > costTolerance { failures.append("G error \(report.terminalError.percent) > \(costTolerance.percent)") }
-        if report.gradientError > gradientTolerance {
+        if !(report.kineticError <= costTolerance) { failures.append("L error \(report.kineticError.percent) > \(costTolerance.percent)") }
+        if !(report.terminalError <= costTolerance) { failures.append("G error \(report.terminalError.percent) > \(costTolerance.percent)") }
+        if !(report.gradientError <= gradientTolerance) {
             failures.append("∇Φ error \(report.gradientError.percent) > \(gradientTolerance.percent)")
         }
-        if report.spreadError > stdTolerance, let worst = report.worstSpreads(1).first {
+        if !(report.spreadError <= stdTolerance), let worst = report.worstSpreads(1).first {
             failures.append("terminal std error \(report.spreadError.percent) > \(stdTolerance.percent) "
                             + "(\(report.directionName(worst.direction)))")
         }

@@ -27,9 +27,10 @@ enum CLI {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> CLIRun {
+    /// Runs `mfg ARGS` (or another `executable`), with single-threaded BLAS.
+    static func run(_ arguments: [String], in directory: URL? = nil, executable: URL? = nil) throws -> CLIRun {
         let p = Process()
-        p.executableURL = binary
+        p.executableURL = executable ?? binary
         p.arguments = arguments
         if let directory { p.currentDirectoryURL = directory }
         var env = ProcessInfo.processInfo.environment

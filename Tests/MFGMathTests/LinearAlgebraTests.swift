@@ -46,6 +46,24 @@ struct LinearAlgebraTests {
         #expect(abs(e.values.reduce(0, +) - trace) < 1e-12 * Double(d) * max(1, norm))
     }
 
+    /// V diag(λ) Vᵀ equals, bit for bit, the plain dot product per entry Σₖ (V[i,k]·λₖ)·V[j,k]
+    /// summed in increasing k (the covariances of seeded rotations must not change when the loop
+    /// order does), and is exactly symmetric.
+    @Test(arguments: [1, 3, 17, 64])
+    func composeMatchesDotProductsBitForBit(_ d: Int) {
+        var rng = RandomSource(seed: 40 + UInt64(d))
+        let v = rng.orthogonalMatrix(dimension: d)
+        let values: [Double] = (0..<d).map { _ in 0.1 + rng.uniformOpen() * 3 }
+        let sigma = SymmetricEigen.compose(vectors: v, values: values)
+        for j in 0..<d {
+            for i in 0..<d {
+                var s = 0.0
+                for k in 0..<d { s += v[min(i, j), k] * values[k] * v[max(i, j), k] }
+                #expect(sigma[i, j].bitPattern == s.bitPattern, "entry (\(i), \(j))")
+            }
+        }
+    }
+
     /// 2 × 2 by hand: [[2, 1], [1, 2]] has eigenvalues 1, 3 with vectors (1, −1)/√2, (1, 1)/√2.
     /// A diagonal matrix is returned as is (sorted).
     @Test func smallCasesByHand() {

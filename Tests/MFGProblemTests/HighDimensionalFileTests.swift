@@ -76,7 +76,7 @@ struct HighDimensionalFileTests {
         let q = try #require(same.activeObstacles)
         #expect(q.terms.count == 3 && q.terms.allSatisfy { $0.coefficient == 1 })
         #expect(q.terms.map(\.bump.coordinates) == [[0, 1], [2], [3]])
-        #expect(q.terms.map(\.source) == ["running_cost.obstacle[0]", "running_cost.obstacle[1]", "running_cost.obstacle[1]"])
+        #expect(q.terms.map(\.source) == ["running_cost.obstacle[1]", "running_cost.obstacle[2]", "running_cost.obstacle[2]"])
         let mixed = try Self.problem(d: 4, initial: base, target: base, extra: """
             running_cost:
               obstacle:

@@ -18,9 +18,9 @@ extension ProblemErrorTests {
         #expect(message(initial("{type: gaussian, mean: 0, covariance: [[1, 0, 0], [0, 1, 0], [0, 0, 1]]}"))
                 == "problems/x.yaml: initial_density.covariance: has 3 entries but dimension is 2")
         #expect(message(initial("{type: gaussian, mean: 0, covariance: [[1, 0], [0, 1, 0]]}"))
-                == "problems/x.yaml: initial_density.covariance[1]: has 3 entries but dimension is 2")
+                == "problems/x.yaml: initial_density.covariance[2]: has 3 entries but dimension is 2")
         #expect(message(initial("{type: gaussian, mean: 0, covariance: [[1, 0], [0, x]]}"))
-                == "problems/x.yaml: initial_density.covariance[1][1]: expected a number, got 'x'")
+                == "problems/x.yaml: initial_density.covariance[2][2]: expected a number, got 'x'")
         #expect(message(initial("{type: gaussian, mean: 0, variance: 1, covariance: [[1, 0], [0, 1]]}"))
                 == "problems/x.yaml: initial_density.covariance: give either variance or covariance, not both")
         #expect(message(initial("{type: gaussian, mean: 0}"))
@@ -30,7 +30,7 @@ extension ProblemErrorTests {
         #expect(message(initial("{type: gaussian, mean: 0, variance: 1, rotation: {seed: -1}}"))
                 == "problems/x.yaml: initial_density.rotation.seed: expected an integer in 0...18446744073709551615, got '-1'")
         #expect(message(initial("{type: gaussian, mean: 0, variance: [1, 0], rotation: {seed: 3}}"))
-                == "problems/x.yaml: initial_density.variance[1]: 0 is out of range (allowed: > 0)")
+                == "problems/x.yaml: initial_density.variance[2]: 0 is out of range (allowed: > 0)")
     }
 
     /// Files are found next to the problem file; what is wrong with them is said with their name.
@@ -80,21 +80,21 @@ extension ProblemErrorTests {
         #expect(product("[{coordinates: [1], density: \(g1)}]")
                 == "problems/x.yaml: initial_density.blocks: coordinates 2, 3 are not covered by any block")
         #expect(product("[{coordinates: [1, 2], density: \(g2)}, {each: {from: 2, to: 3}, density: \(g1)}]")
-                == "problems/x.yaml: initial_density.blocks[1].each: coordinate 2 is already covered by initial_density.blocks[0]")
+                == "problems/x.yaml: initial_density.blocks[2].each: coordinate 2 is already covered by initial_density.blocks[1]")
         #expect(product("[{coordinates: [1, 2, 3], density: \(g1)}]")
-                == "problems/x.yaml: initial_density.blocks[0].coordinates: has 3 coordinates (allowed: 1 or 2 per block; "
+                == "problems/x.yaml: initial_density.blocks[1].coordinates: has 3 coordinates (allowed: 1 or 2 per block; "
                 + "use each: for one density per coordinate)")
         #expect(product("[{coordinates: [1, 4], density: \(g2)}]")
-                == "problems/x.yaml: initial_density.blocks[0].coordinates[1]: 4 is out of range (allowed: 1...3, coordinates are 1-based)")
+                == "problems/x.yaml: initial_density.blocks[1].coordinates[2]: 4 is out of range (allowed: 1...3, coordinates are 1-based)")
         #expect(product("[{each: {from: 3, to: 1}, density: \(g1)}]")
-                == "problems/x.yaml: initial_density.blocks[0].each: from 3 is above to 1")
+                == "problems/x.yaml: initial_density.blocks[1].each: from 3 is above to 1")
         #expect(product("[{coordinates: [1], each: [2], density: \(g1)}]")
-                == "problems/x.yaml: initial_density.blocks[0].each: give either coordinates (one density for all of them) "
+                == "problems/x.yaml: initial_density.blocks[1].each: give either coordinates (one density for all of them) "
                 + "or each (one per coordinate), not both")
         #expect(product("[{each: {from: 1, to: 3}, density: {type: gaussian, mean: [0, 0], variance: 1}}]")
-                == "problems/x.yaml: initial_density.blocks[0].density.mean: has 2 entries but dimension is 1")
+                == "problems/x.yaml: initial_density.blocks[1].density.mean: has 2 entries but dimension is 1")
         #expect(product("[{each: {from: 1, to: 3}, density: {type: product, blocks: []}}]")
-                == "problems/x.yaml: initial_density.blocks[0].density.type: unknown value 'product' (allowed: gaussian, mixture)")
+                == "problems/x.yaml: initial_density.blocks[1].density.type: unknown value 'product' (allowed: gaussian, mixture)")
         #expect(product("[]") == "problems/x.yaml: initial_density.blocks: a product needs at least one block")
     }
 
@@ -107,13 +107,13 @@ extension ProblemErrorTests {
                 == "problems/x.yaml: running_cost.obstacle.coordinates: give either coordinates (one bump on all of them) "
                 + "or each (one bump per coordinate), not both")
         #expect(message(Self.valid + obstacle + "[{weight: 1, amplitude: 5, center: 0, variance: 1}, {weight: -1, amplitude: 5, center: 0, variance: 1}]")
-                == "problems/x.yaml: running_cost.obstacle[1].weight: -1 is out of range (allowed: >= 0)")
+                == "problems/x.yaml: running_cost.obstacle[2].weight: -1 is out of range (allowed: >= 0)")
         #expect(message(Self.valid + obstacle + "[]") == "problems/x.yaml: running_cost.obstacle: needs at least one obstacle")
         let preference = replacing("target_density: {type: gaussian, mean: [1, 0], variance: 1}\n", "")
             .replacingOccurrences(of: "{type: kl, weight: 5}", with: "{type: preference, weight: 1, g: G}")
         #expect(message(preference.replacingOccurrences(of: "G", with: "[{type: bump, amplitude: -1, each: {from: 1, to: 2}, center: 1, variance: 0.5}]")) == nil)
         #expect(message(preference.replacingOccurrences(of: "G", with: "[{type: quadratic, center: 0}]"))
-                == "problems/x.yaml: terminal_cost.g[0].type: unknown value 'quadratic' (allowed: bump (a list of g terms holds bumps))")
+                == "problems/x.yaml: terminal_cost.g[1].type: unknown value 'quadratic' (allowed: bump (a list of g terms holds bumps))")
     }
 
     /// A declared closed form whose covariances do not commute is refused with the measured

@@ -75,10 +75,10 @@ struct ProblemErrorTests {
         #expect(message(replacing("variance: 0.3", "variance: -0.3"))
                 == "problems/x.yaml: initial_density.variance: -0.3 is out of range (allowed: > 0)")
         #expect(message(replacing("variance: 0.3", "variance: [0.3, 0]"))
-                == "problems/x.yaml: initial_density.variance[1]: 0 is out of range (allowed: > 0)")
+                == "problems/x.yaml: initial_density.variance[2]: 0 is out of range (allowed: > 0)")
         let mixture = "{type: mixture, components: [{weight: 1, mean: 0, variance: 1}, {weight: -1, mean: 0, variance: 1}]}"
         #expect(message(replacing("{type: gaussian, mean: [-1, 0], variance: 0.3}", mixture))
-                == "problems/x.yaml: initial_density.components[1].weight: -1 is out of range (allowed: > 0)")
+                == "problems/x.yaml: initial_density.components[2].weight: -1 is out of range (allowed: > 0)")
         #expect(message(replacing("{type: kl, weight: 5}", "{type: kl, weight: -5}"))
                 == "problems/x.yaml: terminal_cost.weight: -5 is out of range (allowed: >= 0)")
     }
@@ -143,7 +143,7 @@ struct ProblemErrorTests {
         #expect(p.obstacle?.coordinates == [1])
         #expect(p.obstacleWeight == 1 && p.entropyWeight == 0.01 && p.hasRunningCost)
         #expect(message(yaml.replacingOccurrences(of: "coordinates: [2]", with: "coordinates: [3]"))
-                == "problems/x.yaml: running_cost.obstacle.coordinates[0]: 3 is out of range (allowed: 1...2, coordinates are 1-based)")
+                == "problems/x.yaml: running_cost.obstacle.coordinates[1]: 3 is out of range (allowed: 1...2, coordinates are 1-based)")
         #expect(message(yaml.replacingOccurrences(of: "center: [0]", with: "center: [0, 0]"))
                 == "problems/x.yaml: running_cost.obstacle.center: has 2 entries but the number of coordinates is 1")
         #expect(message(replacing("mean: [-1, 0]", "mean: {head: [-1, 0, 0]}"))

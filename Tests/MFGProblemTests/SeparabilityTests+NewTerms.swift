@@ -96,7 +96,7 @@ extension SeparabilityTests {
                 - {weight: 1, amplitude: 2, coordinates: [1, 2, 3], center: 0, variance: 1}
             terminal_cost: {type: kl, weight: 3}
             """)
-        #expect(refusal(p)?.description == "x.yaml: running_cost.obstacle[1]: the obstacle couples coordinates 1–3 (blocks have at most 2)")
+        #expect(refusal(p)?.description == "x.yaml: running_cost.obstacle[2]: the obstacle couples coordinates 1–3 (blocks have at most 2)")
     }
 
     /// A terminal preference per coordinate restricts to each block's own bump.

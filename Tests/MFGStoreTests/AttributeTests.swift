@@ -27,7 +27,8 @@ import Testing
         #expect(try r.stringAttribute("unit", on: "network/params/W0") == "m/s ✓")
         #expect(try r.int64Attribute("min", on: "network/params/W0") == Int64.min)
         #expect(try r.stringAttribute("empty", on: "network/params") == "")
-        #expect(try r.attributeNames() == ["epoch", "format", "version"])
+        // `checksums` declares the datasets' checksums (docs/hdf5-store.md).
+        #expect(try r.attributeNames() == ["checksums", "epoch", "format", "version"])
         #expect(try r.attributeNames(of: "network/params/W0") == ["min", "unit"])
         #expect(r.hasAttribute("format"))
         #expect(!r.hasAttribute("nope"))

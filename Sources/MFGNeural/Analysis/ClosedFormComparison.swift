@@ -131,6 +131,24 @@ public struct ClosedFormComparison: Sendable {
     /// The largest |relative error| of a terminal standard deviation over all directions.
     public var spreadError: Double { spreads.map { abs($0.relativeError) }.max() ?? 0 }
 
+    /// The quantities of the comparison that are NaN or ±∞, by name ("L", "terminal std x2", …):
+    /// a comparison with any of them says nothing, and must not pass (comparisons with NaN are
+    /// false, and `max` skips it, so tolerance checks alone would let it through).
+    public var nonFiniteQuantities: [String] {
+        var named: [(String, Double)] = []
+        for (name, e) in [("L", kinetic), ("G", terminal), ("J", total)] {
+            named += [(name, e.estimate), ("\(name) standard error", e.standardError), ("\(name) plain MC", e.plain),
+                      ("\(name) plain standard error", e.plainStandardError)]
+        }
+        named += [("HJB residual", hjb), ("terminal mismatch", terminalHJB), ("∇ₓΦ error", gradientError)]
+        named += terminalMean.enumerated().map { ("terminal mean x\($0.offset + 1)", $0.element) }
+        for s in spreads {
+            let name = (exact.basis == nil ? "x" : "v") + String(s.direction + 1)
+            named += [("terminal std \(name)", s.neural), ("terminal std \(name) standard error", s.standardError)]
+        }
+        return named.filter { !$0.1.isFinite }.map(\.0)
+    }
+
     /// The `count` directions with the largest |relative error|, worst first.
     public func worstSpreads(_ count: Int) -> [DirectionSpread] {
         Array(spreads.sorted { (abs($0.relativeError), -$0.direction) > (abs($1.relativeError), -$1.direction) }.prefix(count))

@@ -85,6 +85,24 @@ public struct TimeResolvedComparison: Sendable {
         }
     }
 
+    /// The compared quantities that are NaN or ±∞, by name and time ("density L1 (carried) at
+    /// t = 0.5", …): a comparison with any of them says nothing and must not pass.
+    public var nonFiniteQuantities: [String] {
+        var out: [String] = []
+        for r in rows {
+            var named: [(String, Double)] = [("density L1 (histogram)", r.histogram.value), ("its noise floor", r.histogram.noiseFloor)]
+            if let c = r.carried { named += [("density L1 (carried)", c.value), ("its standard error", c.standardError)] }
+            if let m = r.coreMass { named += [("core mass (neural)", m.neural), ("core mass (grid)", m.grid)] }
+            if let p = r.potentialDifference { named.append(("Φ difference", p)) }
+            for (a, c) in coordinates.enumerated() {
+                named += [("mean x\(c + 1) (neural)", r.neuralMean[a]), ("std x\(c + 1) (neural)", r.neuralStandardDeviation[a]),
+                          ("mean x\(c + 1) (grid)", r.gridMean[a]), ("std x\(c + 1) (grid)", r.gridStandardDeviation[a])]
+            }
+            out += named.filter { !$0.1.isFinite }.map { "\($0.0) at t = \(r.time)" }
+        }
+        return out
+    }
+
     /// The largest distance over the compared times, and the row where it occurs.
     public var largestDistance: TimeComparison {
         rows.max { $0.distance < $1.distance }!

@@ -33,6 +33,10 @@ public struct TimeStepCheck: Sendable {
 
     /// One line for the user: the two values, and a warning when they differ by more than the tolerance.
     public func message(scheme: String) -> String {
+        guard relativeChange.isFinite else {
+            return "warning: time-step check: J = L + F + G is \(format(coarse.cost)) with \(steps) \(scheme) steps and "
+                + "\(format(fine.cost)) with \(fineSteps): not finite, so the solution does not hold on a finer time grid"
+        }
         let values = "J = L + F + G is \(format(coarse.cost)) with \(steps) \(scheme) steps, \(format(fine.cost)) with \(fineSteps) "
             + "(\(String(format: "%+.2f", 100 * relativeChange)) %; G \(format(coarse.terminal)) → \(format(fine.terminal)))"
         if passes { return "time-step check: " + values }

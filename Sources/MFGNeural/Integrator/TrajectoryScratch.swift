@@ -36,6 +36,20 @@ final class TrajectoryScratch<T: Scalar> {
     /// Per-sample running sums (kinetic, obstacle, entropy, HJB residual), for reporting.
     let sumKinetic: UnsafeMutablePointer<Double>, sumObstacle: UnsafeMutablePointer<Double>, sumEntropy: UnsafeMutablePointer<Double>, sumHJB: UnsafeMutablePointer<Double>
 
+    /// Bytes a scratch for `shape`, blocks of `capacity` samples and `steps` steps of a
+    /// `stages`-stage scheme holds (without allocating one), as `init` allocates them.
+    static func byteCount(shape: NetworkShape, capacity nb: Int, steps: Int, stages: Int) -> Double {
+        let d = Double(shape.dimension), n = Double(nb), s = Double(steps), k = Double(stages)
+        let workspaces = (s * k + 1) * Double(PotentialWorkspace<T>.byteCount(shape: shape, capacity: nb))
+        let perSampleVectors = (s + 1) + 3 * k + s * k + 2          // z, stage values/slopes/adjoints, ∇Q, ȳ, ∇ terminal
+        let perSampleScalars = (s + 1) + 4 * k + s * k + 5          // ℓ, log ρ₀, stage ℓ's, Q, signs, adjoints, terminal
+        let values = perSampleVectors * d * n + perSampleScalars * n + 3 * (d + 1) * n
+        return workspaces + values * Double(MemoryLayout<T>.stride) + 6 * n * 8
+    }
+
+    /// Bytes this scratch holds (its workspaces and its own arrays).
+    var allocatedBytes: Int { stageWorkspaces.reduce(arena.bytes) { $0 + $1.byteCount } }
+
     init(shape: NetworkShape, capacity: Int, steps: Int, stages: Int) throws(NetworkError) {
         d = shape.dimension; self.capacity = capacity; self.steps = steps; self.stages = stages
         stageWorkspaces = try (0...(steps * stages)).map { (_) throws(NetworkError) in

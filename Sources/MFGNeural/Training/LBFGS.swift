@@ -18,9 +18,21 @@ public struct LBFGS: Sendable {
         state = OptimizerState(name: "lbfgs")
     }
 
-    public init(state: OptimizerState, memory: Int) throws(TrainingError) {
+    /// Resumes from a stored state: its pairs must be `s0…s(k−1)`, `y0…y(k−1)` with k ≤ `memory`,
+    /// each of `parameterCount` values (the two-loop recursion reads them all without checks).
+    public init(state: OptimizerState, memory: Int, parameterCount: Int) throws(TrainingError) {
         guard state.name == "lbfgs" else {
             throw .incompatibleState("optimizer state is '\(state.name)'; expected lbfgs")
+        }
+        guard state.step >= 0 else { throw .incompatibleState("optimizer step \(state.step) is negative") }
+        let k = state.vectors.count / 2
+        let expected = Set((0..<k).flatMap { ["s\($0)", "y\($0)"] })
+        guard state.vectors.count % 2 == 0, Set(state.vectors.keys) == expected, k <= max(1, memory) else {
+            throw .incompatibleState("L-BFGS vectors \(state.vectors.keys.sorted().joined(separator: ", ")) are not "
+                                     + "s0…s(k−1), y0…y(k−1) with k ≤ \(max(1, memory)) (lbfgs_memory)")
+        }
+        if let (name, v) = state.vectors.first(where: { $0.value.count != parameterCount }) {
+            throw .incompatibleState("L-BFGS vector '\(name)' has \(v.count) values; the network has \(parameterCount) parameters")
         }
         self.memory = max(1, memory)
         self.state = state

@@ -24,10 +24,11 @@ public struct Adam: Sendable {
 
     /// Resumes from a stored state; throws when it is another optimizer's or of another size.
     public init(state: OptimizerState, parameterCount: Int) throws(TrainingError) {
-        guard state.name == "adam", state.vectors["m"]?.count == parameterCount,
+        guard state.name == "adam", state.step >= 0, state.vectors.count == 2, state.vectors["m"]?.count == parameterCount,
               state.vectors["v"]?.count == parameterCount else {
-            throw .incompatibleState("optimizer state is '\(state.name)' with \(state.vectors["m"]?.count ?? 0) "
-                                     + "moments; expected adam with \(parameterCount)")
+            throw .incompatibleState("optimizer state is '\(state.name)' at step \(state.step) with vectors "
+                                     + state.vectors.keys.sorted().map { "\($0) (\(state.vectors[$0]!.count))" }.joined(separator: ", ")
+                                     + "; expected adam at a step ≥ 0 with m and v of \(parameterCount) values")
         }
         self.state = state
     }

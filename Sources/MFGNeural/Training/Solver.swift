@@ -13,6 +13,8 @@ public final class Solver {
         case float64(Trainer<Double>)
     }
     private let core: Core
+    private let threads: Int
+    private let blockSize: Int?
 
     /// A solver starting fresh (network initialised from the problem's seed) or resuming.
     /// `blockSize` nil picks one from the network shape and precision
@@ -20,6 +22,8 @@ public final class Solver {
     public init(problem: Problem, threads: Int = 2, blockSize: Int? = nil,
                 resume: TrainingState? = nil) throws(TrainingError) {
         self.problem = problem
+        self.threads = threads
+        self.blockSize = blockSize
         switch problem.training.precision {
         case .float32: core = .float32(try Trainer<Float>(problem: problem, threads: threads, blockSize: blockSize, resume: resume))
         case .float64: core = .float64(try Trainer<Double>(problem: problem, threads: threads, blockSize: blockSize, resume: resume))
@@ -39,11 +43,13 @@ public final class Solver {
     /// Trains until the schedule ends or `observer` answers `.stop`. The observer sees every
     /// iteration and may read `state` (for checkpoints).
     public func train(observer: (TrainingProgress) -> TrainingControl) throws(TrainingError) {
+        try require(SolverMemory.solve(problem, threads: threads, blockSize: blockSize, storedPaths: 0))
         switch core { case .float32(let t): try t.train(observer); case .float64(let t): try t.train(observer) }
     }
 
     /// Objective terms of the given parameters on `samples` fresh samples from ρ₀ (seeded).
     public func terms(parameters: [Double], samples: Int, seed: UInt64) throws(TrainingError) -> ObjectiveTerms {
+        try requireEvaluation(samples: samples, paths: false)
         switch core {
         case .float32(let t): return try t.terms(parameters, samples, seed)
         case .float64(let t): return try t.terms(parameters, samples, seed)
@@ -60,6 +66,7 @@ public final class Solver {
 
     /// Characteristics from `count` seeded samples: x₀, and z(tₙ), ℓ(tₙ) for n = 0…steps.
     public func paths(parameters: [Double], count: Int, seed: UInt64) throws(TrainingError) -> SolverPaths {
+        try requireEvaluation(samples: count, paths: true)
         switch core {
         case .float32(let t): return try t.paths(parameters, count, seed)
         case .float64(let t): return try t.paths(parameters, count, seed)
@@ -69,10 +76,20 @@ public final class Solver {
     /// One integration from `count` seeded samples (the same x₀ as `paths` and `terms` with that
     /// seed): the objective terms, and each sample's costs and end point.
     public func sampleCosts(parameters: [Double], count: Int, seed: UInt64) throws(TrainingError) -> SampleCosts {
+        try requireEvaluation(samples: count, paths: false)
         switch core {
         case .float32(let t): return try t.sampleCosts(parameters, count, seed)
         case .float64(let t): return try t.sampleCosts(parameters, count, seed)
         }
+    }
+
+    /// Refuses (before allocating) work whose estimate exceeds what this process may use.
+    private func require(_ estimate: MemoryEstimate) throws(TrainingError) {
+        do { try estimate.check(file: problem.file) } catch { throw .insufficientMemory(error) }
+    }
+
+    private func requireEvaluation(samples: Int, paths: Bool) throws(TrainingError) {
+        try require(SolverMemory.evaluation(problem, threads: threads, samples: samples, paths: paths, flag: "samples"))
     }
 
     /// Φ, ∇ₛΦ and ΔₓΦ at the columns (x, t) of `points` ((d+1) × n).

@@ -32,6 +32,7 @@ final class Trainer<T: Scalar> {
                 throw .incompatibleState("checkpoint has \(resume.parameters.count) parameters; "
                                          + "this problem's network (\(shape)) has \(count)")
             }
+            try Self.checkProgress(resume)
             do { network = try PotentialNetwork(shape: shape, parameters: resume.parameters.map { T($0) }) }
             catch { throw .network(error) }
             state = resume
@@ -47,11 +48,25 @@ final class Trainer<T: Scalar> {
         }
         switch problem.training.optimizer {
         case .adam: adam = try Adam(state: state.optimizer, parameterCount: count)
-        case .lbfgs: lbfgs = try LBFGS(state: state.optimizer, memory: problem.training.lbfgsMemory)
+        case .lbfgs: lbfgs = try LBFGS(state: state.optimizer, memory: problem.training.lbfgsMemory, parameterCount: count)
         }
     }
 
     var totalIterations: Int { problem.training.iterations + (problem.training.stage2?.iterations ?? 0) }
+
+    /// A stored state's counters and numbers must make sense before training continues from it:
+    /// the release build has no bounds checks, and a NaN parameter would train on as NaN.
+    static func checkProgress(_ s: TrainingState) throws(TrainingError) {
+        guard s.iteration >= 0, (0...s.iteration).contains(s.bestIteration) else {
+            throw .incompatibleState("iteration \(s.iteration) and best iteration \(s.bestIteration) are not "
+                                     + "0 ≤ best ≤ iteration")
+        }
+        for (name, theta) in [("parameters", s.parameters), ("best parameters", s.bestParameters)] {
+            if let i = theta.firstIndex(where: { !$0.isFinite }) {
+                throw .incompatibleState("the \(name) hold \(theta[i]) at position \(i + 1) of \(theta.count)")
+            }
+        }
+    }
 
     /// Stage, batch size and learning rate of iteration k (0-based).
     func schedule(at k: Int) -> (stage: Int, batch: Int, rate: Double) {

@@ -5,6 +5,8 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible, Sendable {
     /// A stored state does not belong to this problem or solver.
     case incompatibleState(String)
     case network(NetworkError)
+    /// The problem's sizes need more memory than this process may use (nothing was allocated).
+    case insufficientMemory(MemoryLimitError)
 
     public var description: String {
         switch self {
@@ -13,6 +15,7 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible, Sendable {
                 + "lower the learning rate or raise the batch size"
         case .incompatibleState(let s): return "cannot resume: \(s)"
         case .network(let e): return e.description
+        case .insufficientMemory(let e): return e.description
         }
     }
 }

@@ -12,6 +12,8 @@ enum BumpReader {
                 throw c.fail(.inconsistent("give either coordinates (one bump on all of them) or each (one bump per coordinate), not both"))
             }
             let set = try e.coordinateSet(dimension: d)
+            // Each bump is a small value of its own (about 16 numbers' worth of memory).
+            try e.budget.charge(numbers: 16 * set.count, at: e)
             let what = "the number of coordinates per bump (each:)"
             let center = try m.required("center").vector(count: 1, countName: what)
             let variance = try m.required("variance").variance(count: 1, countName: what)

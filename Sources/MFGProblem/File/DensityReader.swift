@@ -58,14 +58,16 @@ enum DensityReader {
             guard let r = m.optional("rotation") else { return Gaussian(mean: mean, variance: variance) }
             let seed = try r.mapping(allowed: ["seed"]).required("seed").unsigned64()
             try checkFullDimension(r, d)
-            var rng = RandomSource(seed: seed)
-            let sigma = SymmetricEigen.compose(vectors: rng.orthogonalMatrix(dimension: d), values: variance)
+            let q = try r.budget.rotation(seed: seed, dimension: d, at: r)
+            try r.budget.chargeFullCovariance(dimension: d, cubes: 1, at: r)
+            let sigma = SymmetricEigen.compose(vectors: q, values: variance)
             return try covariance(sigma, mean: mean, field: v, what: "")
         case (nil, let c?):
             if let r = m.optional("rotation") {
                 throw r.fail(.inconsistent("only used with variance (the covariance is given in full)"))
             }
             try checkFullDimension(c, d)
+            try c.budget.chargeFullCovariance(dimension: d, cubes: 1, at: c)
             if case .mapping = c.node {
                 let fileField = try c.mapping(allowed: ["file"]).required("file")
                 let name = try fileField.string()
@@ -94,8 +96,8 @@ enum DensityReader {
     /// Full covariances are read and factored as d × d matrices: refuse a d beyond the limit
     /// before allocating anything.
     static func checkFullDimension(_ f: YAMLField, _ d: Int) throws(ProblemError) {
-        guard d <= MatrixFileReader.maximumDimension else {
-            throw f.fail(.inconsistent("a full covariance needs dimension at most \(MatrixFileReader.maximumDimension) "
+        guard ProblemLimits.fullCovarianceDimension.contains(d) else {
+            throw f.fail(.inconsistent("a full covariance needs dimension at most \(ProblemLimits.fullCovarianceDimension.upperBound) "
                                        + "(dimension is \(d)); use a diagonal variance or a product density"))
         }
     }
@@ -142,10 +144,12 @@ enum DensityReader {
             let k = groups[0].count
             let densityField = try m.required("density")
             let density = try read(densityField, dimension: k, allowProduct: false)
+            // Every factor keeps its coordinates and, per component, a mean and a precision.
+            try where_.budget.charge(numbers: groups.count * (8 + 8 * density.components.count), at: where_)
             for g in groups {
                 for c in g {
                     if let other = owner[c] {
-                        throw where_.fail(.inconsistent("coordinate \(c + 1) is already covered by \(f.path)[\(other)]"))
+                        throw where_.fail(.inconsistent("coordinate \(c + 1) is already covered by \(f.path)[\(other + 1)]"))
                     }
                     owner[c] = b
                 }

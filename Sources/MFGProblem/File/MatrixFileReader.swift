@@ -3,9 +3,6 @@ import Foundation
 /// Reads a d × d matrix from a `.csv` or `.npy` file (a covariance written next to the problem
 /// file), strictly: anything but exactly d rows of d finite numbers is refused with a reason.
 enum MatrixFileReader {
-    /// Full covariances are limited to this dimension (d² numbers are read and factored).
-    static let maximumDimension = 1000
-
     /// The matrix in `path`, which must be d × d. `name` is how the file is written in the
     /// problem (for messages). Errors are reasons without file or field prefix.
     static func read(path: String, name: String, dimension d: Int) throws(MatrixFileError) -> [[Double]] {
@@ -15,15 +12,15 @@ enum MatrixFileReader {
         }
         // Limits before allocating: a d × d matrix needs at most ~64 bytes per number as text.
         let limit = 64 * d * d + 65_536
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > limit {
-            throw MatrixFileError("\(name): is \(size) bytes, too large for a \(d) × \(d) matrix (allowed: at most \(limit))")
+        let bytes: [UInt8]
+        do { bytes = try FileContents.read(path: path, maximumBytes: limit) } catch {
+            if case .tooLarge(let size, _) = error.reason {
+                throw MatrixFileError("\(name): is \(size) bytes, too large for a \(d) × \(d) matrix (allowed: at most \(limit))")
+            }
+            throw MatrixFileError("cannot read \(name) (\(path)): \(error.description)")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let why = FileManager.default.fileExists(atPath: path) ? "not readable" : "no such file"
-            throw MatrixFileError("cannot read \(name) (\(path)): \(why)")
-        }
-        if lower.hasSuffix(".npy") { return try NPYReader.matrix([UInt8](data), name: name, dimension: d) }
-        return try csv(data, name: name, dimension: d)
+        if lower.hasSuffix(".npy") { return try NPYReader.matrix(bytes, name: name, dimension: d) }
+        return try csv(Data(bytes), name: name, dimension: d)
     }
 
     /// Comma-separated values (or, in a file without commas, values separated by spaces, as

@@ -2,23 +2,37 @@ import Foundation
 import Yams
 
 extension Problem {
-    /// Reads and validates the problem file at `path`.
+    /// Reads and validates the problem file at `path`: a regular file (not a directory, a FIFO or
+    /// a device) of at most `ProblemLimits.fileBytes` of UTF-8 text.
     public static func load(path: String) throws(ProblemError) -> Problem {
         let text: String
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            text = try FileContents.text(path: path, maximumBytes: ProblemLimits.fileBytes)
         } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? "not readable as UTF-8 text" : "no such file"
-            throw ProblemError(file: path, field: "", kind: .unreadable(reason: reason))
+            throw ProblemError(file: path, field: "", kind: .unreadable(reason: error.description))
         }
         return try parse(yaml: text, file: path)
     }
 
     /// Parses and validates problem-file text; `file` is used in messages and kept in `file`.
+    /// The text's size, nesting and node count are checked before it is composed into a tree.
     public static func parse(yaml: String, file: String) throws(ProblemError) -> Problem {
+        try parse(yaml: yaml, file: file, budget: ReadBudget())
+    }
+
+    /// `parse(yaml:file:)` with a given budget (tests use smaller ones).
+    static func parse(yaml: String, file: String, budget: ReadBudget) throws(ProblemError) -> Problem {
+        let size = yaml.utf8.count
+        guard size <= ProblemLimits.fileBytes else {
+            throw ProblemError(file: file, field: "", kind: .unreadable(
+                reason: FileContentsError(.tooLarge(bytes: size, limit: ProblemLimits.fileBytes)).description))
+        }
+        // A UTF-8 byte-order mark (as some Windows editors write) is not YAML; the text is kept as is.
+        let body = yaml.hasPrefix("\u{FEFF}") ? String(yaml.unicodeScalars.dropFirst()) : yaml
+        try YAMLStructure.check(body, file: file)
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try Yams.compose(yaml: body)
         } catch let error as YamlError {
             throw syntaxError(error, file: file)
         } catch {
@@ -27,7 +41,7 @@ extension Problem {
         guard let root else {
             throw ProblemError(file: file, field: "", kind: .syntax(message: "the file is empty"))
         }
-        return try ProblemReader(file: file, source: yaml).read(YAMLField(node: root, path: "", file: file))
+        return try ProblemReader(file: file, source: yaml).read(YAMLField(node: root, path: "", file: file, budget: budget))
     }
 
     /// One-line message (with line and column) for a libyaml error.

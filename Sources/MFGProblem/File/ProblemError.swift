@@ -26,6 +26,10 @@ public struct ProblemError: Error, CustomStringConvertible, Sendable, Equatable 
         case wrongCount(got: Int, expected: Int, of: String)
         /// A number outside its allowed range.
         case outOfRange(value: String, allowed: String)
+        /// A spelling of NaN or ±∞ (`.nan`, `.inf`), or a decimal too large for a Double.
+        case notFinite(String)
+        /// The YAML is well-formed but beyond the reader's limits (nesting depth, node count).
+        case structure(String)
         /// Fields that are valid alone but contradict each other.
         case inconsistent(String)
     }
@@ -71,6 +75,10 @@ public struct ProblemError: Error, CustomStringConvertible, Sendable, Equatable 
             return "has \(got) \(got == 1 ? "entry" : "entries") but \(of) is \(expected)"
         case .outOfRange(let value, let allowed):
             return "\(value) is out of range (allowed: \(allowed))"
+        case .notFinite(let value):
+            return "\(value) is not a finite number (allowed: finite numbers)"
+        case .structure(let message):
+            return message
         case .inconsistent(let message):
             return message
         }
@@ -78,8 +86,10 @@ public struct ProblemError: Error, CustomStringConvertible, Sendable, Equatable 
 
     public var description: String {
         var prefix = file + ": "
-        if case .syntax = kind, let line {
-            prefix += "line \(line)" + (column.map { ", column \($0)" } ?? "") + ": "
+        switch kind {
+        case .syntax, .structure:
+            if let line { prefix += "line \(line)" + (column.map { ", column \($0)" } ?? "") + ": " }
+        default: break
         }
         if !field.isEmpty { prefix += field + ": " }
         return prefix + message

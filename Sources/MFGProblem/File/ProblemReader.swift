@@ -13,9 +13,9 @@ struct ProblemReader {
 
     func read(_ root: YAMLField) throws(ProblemError) -> Problem {
         let top = try root.mapping(allowed: Self.topKeys)
-        let name = try top.optional("name")?.string() ?? Self.defaultName(file)
+        let name = try top.optional("name").map { f throws(ProblemError) in try Self.name(f) } ?? Self.defaultName(file)
         let summary = try top.optional("description")?.string() ?? ""
-        let d = try top.required("dimension").integer(minimum: 1)
+        let d = try top.required("dimension").integer(in: ProblemLimits.dimension)
         let horizon = try top.required("horizon").positive()
         let kinetic = try top.required("kinetic_weight").positive()
         let rho0 = try DensityReader.read(top.required("initial_density"), dimension: d)
@@ -63,6 +63,17 @@ struct ProblemReader {
             throw top.optional("closed_form")!.fail(.inconsistent("\(kind.rawValue) does not apply: \(reason)"))
         }
         return problem
+    }
+
+    /// `name` names the default output folder (`runs/<name>`): one file name, no path.
+    static func name(_ f: YAMLField) throws(ProblemError) -> String {
+        let name = try f.string()
+        guard !name.isEmpty, name != ".", name != "..", !name.contains("/"), name.utf8.count <= 255,
+              !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw f.fail(.inconsistent("'\(name.unicodeScalars.map { $0.escaped(asASCII: false) }.joined())' is not allowed "
+                                       + "(allowed: a file name of at most 255 bytes, without '/' or control characters)"))
+        }
+        return name
     }
 
     /// "problems/ot-d2.yaml" → "ot-d2".

@@ -5,16 +5,13 @@ enum SettingsReader {
         guard let f else { return defaults }
         let m = try f.mapping(allowed: ["width", "residual_layers", "rank", "step", "quadratic", "time_degree",
                                         "separable_width"])
-        let width = try m.optional("width")?.integer(minimum: 1) ?? defaults.width
-        let layers = try m.optional("residual_layers")?.integer(minimum: 1) ?? defaults.residualLayers
-        let rank = try m.optional("rank")?.integer(minimum: 0) ?? defaults.rank
-        if rank > d + 1, let rf = m.optional("rank") {
-            throw rf.fail(.outOfRange(value: String(rank), allowed: "0...\(d + 1), at most dimension + 1"))
-        }
+        let width = try m.optional("width")?.integer(in: ProblemLimits.width) ?? defaults.width
+        let layers = try m.optional("residual_layers")?.integer(in: ProblemLimits.residualLayers) ?? defaults.residualLayers
+        let rank = try m.optional("rank")?.integer(minimum: 1, maximum: d + 1) ?? defaults.rank   // A is rank × (d + 1)
         let step = try m.optional("step")?.positive() ?? 1 / Double(layers)
         let quadratic = try m.optional("quadratic")?.keyword(QuadraticStructure.self) ?? defaults.quadratic
-        let degree = try bounded(m.optional("time_degree"), NetworkSettings.timeDegreeRange) ?? defaults.timeDegree
-        let separable = try bounded(m.optional("separable_width"), NetworkSettings.separableWidthRange)
+        let degree = try m.optional("time_degree")?.integer(in: NetworkSettings.timeDegreeRange) ?? defaults.timeDegree
+        let separable = try m.optional("separable_width")?.integer(in: NetworkSettings.separableWidthRange)
             ?? defaults.separableWidth
         if quadratic == .full, !NetworkSettings.fullQuadraticFits(dimension: d, timeDegree: degree),
            let qf = m.optional("quadratic") {
@@ -26,23 +23,13 @@ enum SettingsReader {
                                timeDegree: degree, separableWidth: separable)
     }
 
-    /// An optional integer field within `range`.
-    private static func bounded(_ f: YAMLField?, _ range: ClosedRange<Int>) throws(ProblemError) -> Int? {
-        guard let f else { return nil }
-        let v = try f.integer()
-        guard range.contains(v) else {
-            throw f.fail(.outOfRange(value: String(v), allowed: "\(range.lowerBound)...\(range.upperBound)"))
-        }
-        return v
-    }
-
     static func integrator(_ f: YAMLField?) throws(ProblemError) -> IntegratorSettings {
         let defaults = IntegratorSettings.defaults
         guard let f else { return defaults }
         let m = try f.mapping(allowed: ["scheme", "steps"])
         return IntegratorSettings(
             scheme: try m.optional("scheme")?.keyword(IntegratorSettings.Scheme.self) ?? defaults.scheme,
-            steps: try m.optional("steps")?.integer(minimum: 1) ?? defaults.steps)
+            steps: try m.optional("steps")?.integer(in: ProblemLimits.steps) ?? defaults.steps)
     }
 
     static let trainingKeys = ["optimizer", "iterations", "batch_size", "resample_every", "learning_rate",
@@ -74,23 +61,23 @@ enum SettingsReader {
         var stage2: TrainingSettings.Stage? = nil
         if let s = m.optional("stage2") {
             let sm = try s.mapping(allowed: ["iterations", "batch_size", "learning_rate"])
-            stage2 = .init(iterations: try sm.required("iterations").integer(minimum: 1),
-                           batchSize: try sm.required("batch_size").integer(minimum: 1),
+            stage2 = .init(iterations: try sm.required("iterations").integer(minimum: 1, maximum: ProblemLimits.iterations.upperBound),
+                           batchSize: try sm.required("batch_size").integer(in: ProblemLimits.samples),
                            learningRate: try sm.required("learning_rate").positive())
         }
         return TrainingSettings(
             optimizer: try m.optional("optimizer")?.keyword(TrainingSettings.Optimizer.self) ?? t.optimizer,
-            iterations: try m.optional("iterations")?.integer(minimum: 0) ?? t.iterations,
-            batchSize: try m.optional("batch_size")?.integer(minimum: 1) ?? t.batchSize,
+            iterations: try m.optional("iterations")?.integer(in: ProblemLimits.iterations) ?? t.iterations,
+            batchSize: try m.optional("batch_size")?.integer(in: ProblemLimits.samples) ?? t.batchSize,
             resampleEvery: try m.optional("resample_every")?.integer(minimum: 1) ?? t.resampleEvery,
             learningRate: try m.optional("learning_rate")?.positive() ?? t.learningRate,
             schedule: schedule,
-            validationSize: try m.optional("validation_size")?.integer(minimum: 1) ?? t.validationSize,
+            validationSize: try m.optional("validation_size")?.integer(in: ProblemLimits.samples) ?? t.validationSize,
             seed: try m.optional("seed")?.unsigned64() ?? t.seed,
             precision: try m.optional("precision")?.keyword(TrainingSettings.Precision.self) ?? t.precision,
             checkpointEvery: try m.optional("checkpoint_every")?.integer(minimum: 0) ?? t.checkpointEvery,
             logEvery: try m.optional("log_every")?.integer(minimum: 0) ?? t.logEvery,
-            lbfgsMemory: try m.optional("lbfgs_memory")?.integer(minimum: 1) ?? t.lbfgsMemory,
+            lbfgsMemory: try m.optional("lbfgs_memory")?.integer(in: ProblemLimits.lbfgsMemory) ?? t.lbfgsMemory,
             stage2: stage2,
             sampling: try m.optional("sampling")?.keyword(TrainingSettings.Sampling.self) ?? t.sampling)
     }
@@ -172,8 +159,8 @@ enum SettingsReader {
     /// `{nx, ny, nt}` for a 2-D grid, `{nx, nt}` for a 1-D one (ny = 1).
     private static func grid(_ f: YAMLField, size: Int) throws(ProblemError) -> ReferenceSettings.Grid {
         let g = try f.mapping(allowed: size == 2 ? ["nx", "ny", "nt"] : ["nx", "nt"])
-        return ReferenceSettings.Grid(nx: try g.required("nx").integer(minimum: 2),
-                                      ny: size == 2 ? try g.required("ny").integer(minimum: 2) : 1,
-                                      nt: try g.required("nt").integer(minimum: 1))
+        return ReferenceSettings.Grid(nx: try g.required("nx").integer(in: ProblemLimits.gridCells),
+                                      ny: size == 2 ? try g.required("ny").integer(in: ProblemLimits.gridCells) : 1,
+                                      nt: try g.required("nt").integer(in: ProblemLimits.gridSteps))
     }
 }

@@ -12,6 +12,7 @@ extension YAMLField {
                 throw field.fail(.outOfRange(value: String(v), allowed: "1...\(d), coordinates are 1-based"))
             }
             guard from <= to else { throw fail(.inconsistent("from \(from) is above to \(to)")) }
+            try budget.charge(numbers: to - from + 1, at: self)
             return Array((from - 1)..<to)
         }
         let items = try list()

@@ -8,6 +8,7 @@ extension YAMLField {
     /// `countName` says what fixes the length ("dimension", "the number of coordinates"), for
     /// messages such as `initial_density.mean: has 3 entries but dimension is 2`.
     func vector(count: Int, countName: String = "dimension") throws(ProblemError) -> [Double] {
+        try budget.charge(numbers: count, at: self)
         switch node {
         case .scalar:
             let v = try number()
@@ -34,15 +35,16 @@ extension YAMLField {
         }
     }
 
-    /// A variance: one positive number (isotropic) or a vector of positive numbers (diagonal).
+    /// A variance: one positive number (isotropic) or a vector of positive numbers (diagonal),
+    /// each at least `ProblemLimits.smallestPositive`.
     func variance(count: Int, countName: String = "dimension") throws(ProblemError) -> [Double] {
         let v = try vector(count: count, countName: countName)
-        if let bad = v.firstIndex(where: { $0 <= 0 }) {
+        if let bad = v.firstIndex(where: { !($0 >= ProblemLimits.smallestPositive) }) {
+            let allowed = v[bad] > 0 ? ">= \(ProblemLimits.smallestPositive)" : "> 0"
             if case .sequence(let seq) = node {
-                let item = YAMLField(node: seq[bad], path: "\(path)[\(bad)]", file: file)
-                throw item.fail(.outOfRange(value: Self.format(v[bad]), allowed: "> 0"))
+                throw item(at: bad, seq[bad]).fail(.outOfRange(value: Self.format(v[bad]), allowed: allowed))
             }
-            throw fail(.outOfRange(value: Self.format(v[bad]), allowed: "> 0"))
+            throw fail(.outOfRange(value: Self.format(v[bad]), allowed: allowed))
         }
         return v
     }

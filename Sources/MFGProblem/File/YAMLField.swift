@@ -9,6 +9,8 @@ struct YAMLField {
     let node: Node
     let path: String
     let file: String
+    /// What the whole file may still make the reader build (shared by every field of the file).
+    let budget: ReadBudget
 
     func fail(_ kind: ProblemError.Kind) -> ProblemError {
         ProblemError(file: file, field: path, kind: kind, line: node.mark?.line, column: node.mark?.column)
@@ -26,57 +28,96 @@ struct YAMLField {
     }
 
     var isNull: Bool {
-        if case .scalar(let s) = node, s.style == .plain || s.style == .any {
+        if case .scalar(let s) = node, s.style == .plain || s.style == .any, s.tag.description.isEmpty {
             return ["", "~", "null", "Null", "NULL"].contains(s.string)
         }
         return false
     }
 
-    /// The plain (unquoted) scalar text, or nil for quoted strings and collections.
-    private var plainScalar: String? {
-        if case .scalar(let s) = node, s.style != .singleQuoted, s.style != .doubleQuoted { return s.string }
-        return nil
-    }
-
     // MARK: scalars
 
+    /// A finite number of magnitude at most `ProblemLimits.magnitude`, written in decimal
+    /// (`NumberSyntax`). Quoted or `!!str`-tagged scalars are strings, not numbers; `.nan` and
+    /// `.inf` are named as not finite.
     func number() throws(ProblemError) -> Double {
-        guard let text = plainScalar, let v = Double(String(text.filter { $0 != "_" })) else {
+        let text = try numericText(expected: "a number", tags: NumberSyntax.numberTags)
+        switch NumberSyntax.decimal(text) {
+        case .value(let v):
+            guard abs(v) <= ProblemLimits.magnitude else {
+                throw fail(.outOfRange(value: text, allowed: "magnitude at most 1e12"))
+            }
+            return v
+        case .notFinite:
+            throw fail(.notFinite(text))
+        case .notANumber:
             throw fail(.wrongType(expected: "a number", got: shape))
         }
-        guard v.isFinite else { throw fail(.outOfRange(value: text, allowed: "finite numbers")) }
-        return v
     }
 
+    /// A number ≥ `ProblemLimits.smallestPositive` (smaller positive values, subnormal ones
+    /// included, are not meaningful and are refused with the bound).
     func positive() throws(ProblemError) -> Double {
         let v = try number()
-        guard v > 0 else { throw fail(.outOfRange(value: Self.format(v), allowed: "> 0")) }
+        guard v >= ProblemLimits.smallestPositive else {
+            throw fail(.outOfRange(value: Self.format(v), allowed: v > 0 ? ">= \(ProblemLimits.smallestPositive)" : "> 0"))
+        }
         return v
     }
 
+    /// 0, or a number ≥ `ProblemLimits.smallestPositive`.
     func nonNegative() throws(ProblemError) -> Double {
         let v = try number()
-        guard v >= 0 else { throw fail(.outOfRange(value: Self.format(v), allowed: ">= 0")) }
+        guard v == 0 || v >= ProblemLimits.smallestPositive else {
+            throw fail(.outOfRange(value: Self.format(v), allowed: v > 0 ? "0 or >= \(ProblemLimits.smallestPositive)" : ">= 0"))
+        }
         return v
     }
 
-    func integer(minimum: Int = Int.min) throws(ProblemError) -> Int {
-        guard let text = plainScalar, let v = Int(String(text.filter { $0 != "_" })) else {
-            throw fail(.wrongType(expected: "an integer", got: shape))
+    /// An integer in `minimum...maximum`; a literal too large for 64 bits is out of range too.
+    func integer(minimum: Int = Int.min, maximum: Int = Int.max) throws(ProblemError) -> Int {
+        let text = try numericText(expected: "an integer", tags: NumberSyntax.integerTags)
+        let allowed = maximum == Int.max ? ">= \(minimum)" : "\(minimum)...\(maximum)"
+        guard NumberSyntax.isInteger(text) else { throw fail(.wrongType(expected: "an integer", got: shape)) }
+        guard let v = Int(NumberSyntax.digits(text)), v >= minimum, v <= maximum else {
+            throw fail(.outOfRange(value: text, allowed: allowed))
         }
-        guard v >= minimum else { throw fail(.outOfRange(value: String(v), allowed: ">= \(minimum)")) }
         return v
+    }
+
+    /// An integer in `range`.
+    func integer(in range: ClosedRange<Int>) throws(ProblemError) -> Int {
+        try integer(minimum: range.lowerBound, maximum: range.upperBound)
     }
 
     func unsigned64() throws(ProblemError) -> UInt64 {
-        guard let text = plainScalar, let v = UInt64(String(text.filter { $0 != "_" })) else {
-            throw fail(.wrongType(expected: "an integer in 0...\(UInt64.max)", got: shape))
+        let expected = "an integer in 0...\(UInt64.max)"
+        let text = try numericText(expected: expected, tags: NumberSyntax.integerTags)
+        guard NumberSyntax.isInteger(text), let v = UInt64(NumberSyntax.digits(text)) else {
+            throw fail(.wrongType(expected: expected, got: shape))
         }
         return v
     }
 
+    /// The text of a plain scalar that may hold a number: not quoted, and untagged or tagged
+    /// with one of `tags` (`!!int`, `!!float`); anything else is refused as the wrong type.
+    private func numericText(expected: String, tags: Set<String>) throws(ProblemError) -> String {
+        guard case .scalar(let s) = node, s.style != .singleQuoted, s.style != .doubleQuoted else {
+            throw fail(.wrongType(expected: expected, got: shape))
+        }
+        let tag = s.tag.description   // "" when the scalar carries no tag
+        guard tag.isEmpty || tags.contains(tag) else {
+            throw fail(.wrongType(expected: expected, got: "'\(s.string)' tagged \(NumberSyntax.shortTag(tag))"))
+        }
+        return s.string
+    }
+
+    /// A scalar's text, without NUL characters (they cannot be stored in checkpoints, and would
+    /// cut a file name short when it is handed to the C library).
     func string() throws(ProblemError) -> String {
         guard case .scalar(let s) = node else { throw fail(.wrongType(expected: "a string", got: shape)) }
+        guard !s.string.unicodeScalars.contains("\0") else {
+            throw fail(.inconsistent("contains a NUL character (allowed: text without NUL)"))
+        }
         return s.string
     }
 
@@ -96,9 +137,15 @@ struct YAMLField {
 
     // MARK: collections
 
+    /// The items of a list; their paths count from 1 like coordinates (`components[1]` is the first).
     func list() throws(ProblemError) -> [YAMLField] {
         guard case .sequence(let seq) = node else { throw fail(.wrongType(expected: "a list", got: shape)) }
-        return seq.enumerated().map { YAMLField(node: $0.element, path: "\(path)[\($0.offset)]", file: file) }
+        return seq.enumerated().map { item(at: $0.offset, $0.element) }
+    }
+
+    /// Item `index` (0-based) of this list, with its path `path[index + 1]`.
+    func item(at index: Int, _ node: Node) -> YAMLField {
+        YAMLField(node: node, path: "\(path)[\(index + 1)]", file: file, budget: budget)
     }
 
     /// This node as a mapping whose keys are checked against `allowed` (nil: checked later with
@@ -110,10 +157,10 @@ struct YAMLField {
         var keyMarks: [String: Mark] = [:]
         for (k, v) in m {
             guard case .scalar(let ks) = k else {
-                throw YAMLField(node: k, path: path, file: file).fail(.wrongType(expected: "a key", got: "a collection"))
+                throw YAMLField(node: k, path: path, file: file, budget: budget).fail(.wrongType(expected: "a key", got: "a collection"))
             }
             let key = ks.string
-            let child = YAMLField(node: v, path: path.isEmpty ? key : "\(path).\(key)", file: file)
+            let child = YAMLField(node: v, path: path.isEmpty ? key : "\(path).\(key)", file: file, budget: budget)
             if entries[key] != nil { throw child.fail(.duplicateKey(key)) }
             order.append(key)
             keyMarks[key] = k.mark

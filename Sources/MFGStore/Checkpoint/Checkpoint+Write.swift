@@ -1,10 +1,18 @@
 import MFGNeural
 
 extension Checkpoint {
-    /// Writes the checkpoint atomically (to `path.tmp`, then renamed over `path`).
+    /// Writes the checkpoint atomically (to `path.tmp`, then renamed over `path`), every
+    /// dataset with its checksum (`HDF5Checksums`).
     public func write(to path: String) throws(CheckpointError) {
+        try write(to: path, amending: nil)
+    }
+
+    /// `write(to:)`, with `amend` run on the writer before the commit and, without `checksums`,
+    /// as a writer from before checksums: the tests' way to make damaged and old checkpoints.
+    func write(to path: String, checksums: Bool = true, amending amend: ((HDF5Writer) throws -> Void)?) throws(CheckpointError) {
         do {
             let w = try HDF5Writer(path: path)
+            w.checksums = checksums
             try w.setAttribute("format", Checkpoint.formatName)
             try w.setAttribute("format_version", Checkpoint.formatVersion)
             try w.setAttribute("software_version", softwareVersion)
@@ -73,6 +81,7 @@ extension Checkpoint {
                 try w.write(paths.ell.flatMap { $0 }, shape: [paths.ell.count, n], to: "paths/ell")
                 try w.write(paths.logRho0, to: "paths/log_rho0")
             }
+            try amend?(w)
             try w.commit()
         } catch let e as CheckpointError {
             throw e

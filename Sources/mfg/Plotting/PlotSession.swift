@@ -20,8 +20,11 @@ final class PlotSession {
     static func load(checkpoint path: String) throws(PlotError) -> (Checkpoint, Problem) {
         let cp: Checkpoint
         do { cp = try Checkpoint.read(from: path) } catch { throw .badInput(error.description) }
-        do { return (cp, try Problem.parse(yaml: cp.problemSource, file: cp.problemFile)) }
+        let problem: Problem
+        do { problem = try Problem.parse(yaml: cp.problemSource, file: cp.problemFile) }
         catch { throw .badInput("\(path): the stored problem no longer parses: \(error.description)") }
+        if let why = cp.networkMismatch(problem) { throw .badInput("\(path): damaged checkpoint: \(why)") }
+        return (cp, problem)
     }
 
     /// Axis labels of the plotted coordinates.
@@ -34,7 +37,7 @@ final class PlotSession {
         do {
             if solver == nil { solver = try Solver(problem: problem, threads: threads, resume: checkpoint.state) }
             return try solver!.paths(parameters: checkpoint.state.bestParameters, count: count, seed: seed)
-        } catch { throw .failure("computing paths: \(error.description)") }
+        } catch { throw Self.refusal(error) }
     }
 
     /// Characteristics computed with `steps` integrator steps of the run's scheme (the run's own
@@ -45,6 +48,12 @@ final class PlotSession {
             let finer = problem.integrated(with: IntegratorSettings(scheme: problem.integrator.scheme, steps: steps))
             return try Solver(problem: finer, threads: threads, resume: checkpoint.state)
                 .paths(parameters: checkpoint.state.bestParameters, count: count, seed: seed)
-        } catch { throw .failure("computing paths: \(error.description)") }
+        } catch { throw Self.refusal(error) }
+    }
+
+    /// A solver error as a plot error: too little memory for the flags is bad input (exit 2).
+    private static func refusal(_ error: TrainingError) -> PlotError {
+        if case .insufficientMemory(let e) = error { return .badInput(e.description) }
+        return .failure("computing paths: \(error.description)")
     }
 }
