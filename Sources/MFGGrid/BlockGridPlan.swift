@@ -42,7 +42,7 @@ public struct BlockGridPlan: Sendable {
         public let domain: [ClosedRange<Double>]
         public let size: GridSize
         /// Where the domain and the grid came from: `command line`, a file field such as
-        /// `reference.blocks[0]` or `reference`, or `automatic`.
+        /// `reference.blocks[1]` or `reference`, or `automatic`.
         public let domainSource: String, gridSource: String
 
         public var multiplicity: Int { occurrences.count }

@@ -109,7 +109,7 @@ struct ReferenceCommandTests {
         let never = dir.appendingPathComponent("never")
         let w = try CLI.run(["reference", wrong.path, "--out", never.path])
         #expect(w.status == 2)
-        #expect(w.stderr.contains("\(wrong.path): reference.blocks[0].coordinates: [2, 3] is not a block of this problem "
+        #expect(w.stderr.contains("\(wrong.path): reference.blocks[1].coordinates: [2, 3] is not a block of this problem "
                                   + "(its blocks: (x1, x2), x3)"), "\(w.stderr)")
         #expect(!FileManager.default.fileExists(atPath: never.path))
     }

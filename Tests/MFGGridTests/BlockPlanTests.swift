@@ -36,7 +36,7 @@ struct BlockPlanTests {
         #expect(plan.entries.count == 2 && !plan.isWholeProblem)
         let head = plan.entries[0], rest = plan.entries[1]
         #expect(head.occurrences == [[0, 1]] && head.domain == [-4...4, -5...5])
-        #expect(head.size == GridSize(nx: 96, ny: 120, nt: 64) && head.gridSource == "reference.blocks[0]")
+        #expect(head.size == GridSize(nx: 96, ny: 120, nt: 64) && head.gridSource == "reference.blocks[1]")
         #expect(rest.occurrences == (2..<d).map { [$0] } && rest.multiplicity == d - 2)
         // Automatic: N(0, 0.3) on ± 5σ, σ/12 per cell rounded up to a multiple of 16, nt = nx/2.
         let s = 0.3.squareRoot()
@@ -63,11 +63,11 @@ struct BlockPlanTests {
         let plan = try BlockGridPlan(blocks: try p.separableBlocks(), file: p.file, settings: p.reference, overrides: .init())
         #expect(plan.entries.map(\.occurrences) == [[[0, 1]], [[2]], [[3]]])
         let (head, x3, x4) = (plan.entries[0], plan.entries[1], plan.entries[2])
-        #expect(head.domain == [-3...3, -4...4] && head.domainSource == "reference.blocks[2]")
+        #expect(head.domain == [-3...3, -4...4] && head.domainSource == "reference.blocks[3]")
         #expect(head.gridSource == "automatic" && head.size.ny > 1 && head.size.nt == 64)
-        #expect(x3.domain == [-4...4] && x3.size == GridSize(nx: 48, ny: 1, nt: 16) && x3.gridSource == "reference.blocks[1]")
-        #expect(x4.domain == [-4...4] && x4.domainSource == "reference.blocks[1]")
-        #expect(x4.size == GridSize(nx: 32, ny: 1, nt: 16) && x4.gridSource == "reference.blocks[0]")
+        #expect(x3.domain == [-4...4] && x3.size == GridSize(nx: 48, ny: 1, nt: 16) && x3.gridSource == "reference.blocks[2]")
+        #expect(x4.domain == [-4...4] && x4.domainSource == "reference.blocks[2]")
+        #expect(x4.size == GridSize(nx: 32, ny: 1, nt: 16) && x4.gridSource == "reference.blocks[1]")
         // The command line wins for every block of its size.
         let flags = BlockGridPlan.Overrides(domain: [1: [-5...5]], grid: [2: GridSize(nx: 16, ny: 24, nt: 8)])
         let over = try BlockGridPlan(blocks: try p.separableBlocks(), file: p.file, settings: p.reference, overrides: flags)
@@ -103,7 +103,7 @@ struct BlockPlanTests {
         do {
             _ = try BlockGridPlan(blocks: try p.separableBlocks(), file: p.file, settings: p.reference, overrides: .init())
         } catch {
-            #expect("\(error)" == "blocks-d4.yaml: reference.blocks[0].coordinates: [2, 3] is not a block of this problem "
+            #expect("\(error)" == "blocks-d4.yaml: reference.blocks[1].coordinates: [2, 3] is not a block of this problem "
                     + "(its blocks: (x1, x2), x3, x4)")
         }
         let q = try fourDimensional()

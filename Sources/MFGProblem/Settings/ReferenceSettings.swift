@@ -44,7 +44,7 @@ public struct ReferenceSettings: Sendable, Equatable {
         /// One interval per coordinate of the block.
         public let domain: [Interval]?
         public let grid: Grid?
-        /// The entry's field path in the file (`reference.blocks[0]`), for messages.
+        /// The entry's field path in the file (`reference.blocks[1]`), for messages.
         public let field: String
 
         public init(selector: Selector, domain: [Interval]?, grid: Grid?, field: String) {
