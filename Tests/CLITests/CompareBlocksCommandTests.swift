@@ -1,29 +1,12 @@
 import Foundation
 import Testing
 
-/// `mfg compare` against a reference by blocks: a d = 4 problem that splits into (x1, x2) (with
-/// an obstacle) and two identical 1-D blocks x3, x4; 5 L-BFGS iterations of a small network
-/// (seconds in a debug build) and coarse grids (16 × 16 × 8 and 32 × 8, a second to converge).
+/// `mfg compare` against a reference by blocks: the plot fixture's d = 4 crowd, which splits into
+/// (x1, x2) (with an obstacle) and two identical 1-D blocks x3, x4; 3 Adam iterations of a
+/// small network (a second in a debug build) and coarse grids (16 × 16 × 8 and 32 × 8, a second
+/// to converge).
 @Suite("mfg compare: a reference by blocks")
 struct CompareBlocksCommandTests {
-    static let problem = """
-        name: cli-compare-blocks
-        dimension: 4
-        horizon: 1
-        kinetic_weight: 1
-        initial_density: {type: gaussian, mean: {head: [0, 1.5], rest: 0}, variance: 0.3}
-        target_density: {type: gaussian, mean: {head: [0, -1.5], rest: 0}, variance: 0.5}
-        running_cost:
-          obstacle: {weight: 1, amplitude: 5, coordinates: [1, 2], center: [0, 0], variance: [0.5, 0.5]}
-        terminal_cost: {type: kl, weight: 2}
-        penalties: {hjb: 1, terminal_hjb: 1}
-        network: {width: 16, residual_layers: 2}
-        integrator: {scheme: rk4, steps: 2}
-        training: {optimizer: lbfgs, iterations: 5, batch_size: 256, learning_rate: 0.1, resample_every: 100,
-                   validation_size: 256, seed: 1, log_every: 5, checkpoint_every: 5}
-
-        """
-
     /// One section per distinct block (5 time rows each: the quarters of nt = 8), the histogram
     /// only (no carried column: the carried density is the joint one), the worst of the two
     /// copies of x3 … x4 and their mean, the grid J the sum over the blocks with multiplicities
@@ -33,7 +16,7 @@ struct CompareBlocksCommandTests {
         let dir = CLI.tempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("p.yaml"), run = dir.appendingPathComponent("run")
-        try Self.problem.write(to: file, atomically: true, encoding: .utf8)
+        try PlotFixture.yaml(dimension: 4).write(to: file, atomically: true, encoding: .utf8)
         let solve = try CLI.run(["solve", file.path, "--out", run.path, "--threads", "1", "--paths", "0"])
         try #require(solve.status == 0, "\(solve.stdout) \(solve.stderr)")
         let ref = try CLI.run(["reference", file.path, "--out", run.path, "--grid", "16x16x8", "--grid", "32x8",
@@ -46,7 +29,7 @@ struct CompareBlocksCommandTests {
         let r = try CLI.run(["compare", checkpoint, reference, "--samples", "1024", "--threads", "1"])
         #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
         let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        #expect(lines[0] == "cli-compare-blocks (d = 4): neural (1024 samples) against a grid reference by blocks: "
+        #expect(lines[0] == "tiny-crowd-d4 (d = 4): neural (1024 samples) against a grid reference by blocks: "
                 + "(x1, x2) 16×16×8; x3 … x4 (2 copies) 32×8 (every block converged)", "\(lines[0])")
         let sections = lines.indices.filter { lines[$0].hasPrefix("block ") }
         try #require(sections.count == 2, "\(r.stdout)")
