@@ -118,7 +118,7 @@ struct BlockComparisonTests {
 
     /// The 1-D block's density shifted by δ = 1 (σ = 0.6 at t = 0 to 0.9 at T): every copy's
     /// histogram L1 is the L1 distance of the cell masses of the two normal laws, computed here
-    /// from distribution functions (0.63 … 0.96; at most the exact 2(2Φ(δ/2σ) − 1)), within
+    /// from distribution functions (1.19 at t = 0 down to 0.84 at T; at most the exact 2(2Φ(δ/2σ) − 1)), within
     /// 5 spreads below and the noise floor plus 5 spreads above (|f − M| ≤ |p − M| + |f − p|);
     /// the largest distance over both blocks is on that block, far above the right block's.
     @Test func shiftedBlockGivesALargeDistance() throws {
@@ -132,7 +132,7 @@ struct BlockComparisonTests {
         for (i, r) in compared[1].rows.enumerated() {
             let coarse = Self.cellMassL1(shift: 1, time: r.time, grid: wrong.grid,
                                          coarsening: compared[1].copies[0].rows[i].histogram.coarsening[0])
-            #expect(coarse > 0.6 && coarse <= ExactFlowFixture.shiftedL1(shift: 1, sigma: f.sigma(2, r.time)) + 1e-9)
+            #expect(coarse > 0.8 && coarse <= ExactFlowFixture.shiftedL1(shift: 1, sigma: f.sigma(2, r.time)) + 1e-9)
             for copy in compared[1].copies {
                 let h = copy.rows[i].histogram
                 #expect(h.value > coarse - Self.spread && h.value < coarse + h.noiseFloor + Self.spread,
