@@ -46,6 +46,37 @@ public struct ComparisonSchedule: Sendable, Equatable {
         integratorSteps = s
     }
 
+    /// One schedule per block of a reference by blocks, all with the same integrator steps S, so
+    /// that one set of neural paths serves every block. Blocks may have different nt; each
+    /// block's levels are step times for its own S_b (see `init`), hence for any multiple of
+    /// it, and S = lcm over the blocks of S_b is the least S that serves them all.
+    ///
+    /// - Throws: `ComparisonError.tooManySteps` when S exceeds `maximumSteps` (naming the nt of
+    ///   the block that pushed it over).
+    public static func shared(referenceSteps: [Int], runSteps: Int, allLevels: Bool,
+                              maximumSteps: Int = ComparisonSchedule.maximumIntegratorSteps)
+        throws(ComparisonError) -> [ComparisonSchedule] {
+        precondition(!referenceSteps.isEmpty, "ComparisonSchedule.shared: at least one block")
+        var own: [ComparisonSchedule] = []
+        var s = runSteps
+        for nt in referenceSteps {
+            let schedule = try ComparisonSchedule(referenceSteps: nt, runSteps: runSteps, allLevels: allLevels,
+                                                  maximumSteps: maximumSteps)
+            s = lcm(s, schedule.integratorSteps)
+            guard s <= maximumSteps else {
+                throw .tooManySteps(needed: s, limit: maximumSteps, referenceSteps: nt, runSteps: runSteps)
+            }
+            own.append(schedule)
+        }
+        return own.map { ComparisonSchedule(levels: $0.levels, referenceSteps: $0.referenceSteps, integratorSteps: s,
+                                            runSteps: runSteps) }
+    }
+
+    private init(levels: [Int], referenceSteps: Int, integratorSteps: Int, runSteps: Int) {
+        self.levels = levels; self.referenceSteps = referenceSteps
+        self.integratorSteps = integratorSteps; self.runSteps = runSteps
+    }
+
     /// Whether the paths need more steps than the run's own.
     public var reintegrates: Bool { integratorSteps != runSteps }
 

@@ -55,6 +55,24 @@ public struct ReferenceBlock: Sendable {
         let used = max(k, 1), c = grid.cellCount
         return (CellField(grid: grid, values: Array(potential[((used - 1) * c)..<(used * c)])), used)
     }
+
+    /// The cells of copy `copy`: the same grid over that copy's run coordinates.
+    public func grid(copy: Int) -> CellGrid { grid.relabelled(to: copies[copy]) }
+
+    /// The points (x, t) at which the neural Φ is compared with this block's Φ at level k on
+    /// copy `copy`, a (d + 1) × cellCount column-major array: the copy's coordinates at the cell
+    /// centres, every other coordinate 0, and t the time of `potentialField(level: k).level`.
+    ///
+    /// Why the others may be fixed: when the problem splits into blocks, the HJB equation splits
+    /// too (|∇Φ|² and every δF/δρ, δG/δρ are sums over the blocks, up to constants such as the
+    /// "+1" of each entropy or KL term), so Φ(x, t) = Σ_b Φ_b(x_b, t) + c(t). Varying only this
+    /// copy's coordinates, Φ differs from the block's Φ by Σ_{other b} Φ_b(0, t) + c(t): a
+    /// constant at each time, which the comparison up to a constant removes. For a block that
+    /// is the whole problem there are no other coordinates.
+    public func potentialPoints(level k: Int, copy: Int = 0, dimension d: Int) -> [Double] {
+        grid(copy: copy).centrePoints(time: time(level: potentialField(level: k).level), dimension: d,
+                                      fill: [Double](repeating: 0, count: d))
+    }
 }
 
 /// The cost terms of a reference solution (or of one block of it): kinetic L, running F

@@ -42,9 +42,9 @@ public struct TimeResolvedComparison: Sendable {
     ///   - block: the grid reference block.
     ///   - copy: which copy of the block (index into `block.copies`) to compare.
     ///   - obstacle: the problem's obstacle Q, for the core mass.
-    ///   - neuralPotentials: for each level of the schedule, the neural Φ at the block's cell
-    ///     centres (`block.grid.centrePoints`) at the time of `block.potentialField(level:).level`;
-    ///     nil to skip Φ.
+    ///   - neuralPotentials: for each level k of the schedule, the neural Φ at
+    ///     `block.potentialPoints(level: k, copy: copy, dimension: d)` (the copy's cell centres at
+    ///     the time of `block.potentialField(level: k).level`); nil to skip Φ.
     ///   - coarsening: grid cells per histogram cell per axis (default `DensityDistance.coarsening`).
     public init(paths: SolverPaths, schedule: ComparisonSchedule, block: ReferenceBlock, copy: Int = 0,
                 obstacle: Bump?, neuralPotentials: [[Double]]?, coarsening: [Int]? = nil) {
@@ -55,7 +55,7 @@ public struct TimeResolvedComparison: Sendable {
         precondition(neuralPotentials == nil || neuralPotentials!.count == schedule.levels.count,
                      "TimeResolvedComparison: one neural potential per level")
         let d = paths.z[0].count / n
-        let grid = block.grid.relabelled(to: block.copies[copy])
+        let grid = block.grid(copy: copy)
         let joint = Set(grid.coordinates) == Set(0..<d)
         let factors = coarsening ?? DensityDistance.coarsening(for: grid)
         let core = obstacle.flatMap { CoreRegion(bump: $0, grid: grid) }
