@@ -14,6 +14,9 @@ struct ProblemFilesTests {
         for d in [2, 10, 50, 100] {
             expected += ["ot-d\(d).yaml", "crowd-motion-d\(d).yaml", "gaussian-transport-d\(d).yaml"]
         }
+        for d in [10, 50, 100] {   // every coordinate moves (docs/validation.md, "Every coordinate matters")
+            expected += ["spread", "mixed", "rotated"].map { "gaussian-\($0)-d\(d).yaml" } + ["bimodal-d\(d).yaml"]
+        }
         #expect(Set(expected).isSubset(of: Set(Self.files)))
     }
 
