@@ -83,7 +83,7 @@ struct ReferenceCommand: ParsableCommand {
             let s = e.size
             requireMemory(MemoryEstimate(what: "a grid solve of \(s.nx)×\(s.ny)×\(s.nt)", parts: [
                 .init(name: "grid arrays", bytes: GridMemory.bytes(nx: s.nx, ny: s.ny, nt: s.nt),
-                      lower: grid.isEmpty ? [e.gridSource] : ["--grid"])]), file: problem.file)
+                      lower: gridSettingToLower(e.gridSource))]), file: problem.file)
         }
 
         let dir = out ?? "runs/\(problem.name)"
@@ -198,6 +198,17 @@ func blockName(_ occurrences: [[Int]]) -> String {
         return "x\(firsts[0] + 1) … x\(firsts.last! + 1)"
     }
     return occurrences.map { blockName([$0]) }.joined(separator: ", ")
+}
+
+/// What a user changes to shrink a block's grid, from where its grid came from
+/// (`BlockGridPlan.Entry.gridSource`): the option, the file field, or either for an automatic grid.
+func gridSettingToLower(_ source: String) -> [String] {
+    switch source {
+    case "command line": return ["--grid"]
+    case "reference": return ["reference.grid"]
+    case "automatic": return ["--grid", "reference.blocks"]
+    default: return [source]
+    }
 }
 
 /// "128x128x64" → a 2-D grid, "256x64" → a 1-D grid (ny = 1).
