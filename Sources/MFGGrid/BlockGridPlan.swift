@@ -131,6 +131,34 @@ public struct BlockGridPlan: Sendable {
         isWholeProblem = false
     }
 
+    private init(entries: [Entry], isWholeProblem: Bool) {
+        self.entries = entries
+        self.isWholeProblem = isWholeProblem
+    }
+
+    /// The same blocks on grids halved up to `times` times in every axis and in time (a
+    /// cheaper, rougher solve: `training.start: grid`). Each entry keeps the coarsest of its
+    /// halvings that the solver accepts (`check`: at least 8 cells per axis and 4 steps, the
+    /// densities' mass right to 1 % on the cells), down to its own grid; the grid source then
+    /// reads e.g. "reference, halved once".
+    public func coarsened(_ times: Int) -> BlockGridPlan {
+        let coarse = entries.map { e -> Entry in
+            var sizes = [e.size]
+            for _ in 0..<max(0, times) {
+                let g = sizes.last!
+                sizes.append(GridSize(nx: g.nx / 2, ny: g.ny == 1 ? 1 : g.ny / 2, nt: g.nt / 2))
+            }
+            for (halvings, size) in sizes.enumerated().reversed() where halvings > 0 {
+                let candidate = Entry(problem: e.problem, occurrences: e.occurrences, domain: e.domain, size: size,
+                                      domainSource: e.domainSource,
+                                      gridSource: e.gridSource + (halvings == 1 ? ", halved once" : ", halved \(halvings) times"))
+                if (try? Self.check(candidate)) != nil { return candidate }
+            }
+            return e
+        }
+        return BlockGridPlan(entries: coarse, isWholeProblem: isWholeProblem)
+    }
+
     /// Refuses what the solver would refuse, before any work: a grid too coarse, a domain that
     /// leaves mass outside, densities off on the finest grid (`CoarseToFine.checked`).
     static func check(_ e: Entry) throws(ReferenceSetupError) {

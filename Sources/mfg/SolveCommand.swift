@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
 import MFGNeural
+import MFGGrid
+import MFGMath
 import MFGProblem
+import MFGStart
 import MFGStore
 
 struct SolveCommand: ParsableCommand {
@@ -44,8 +47,24 @@ struct SolveCommand: ParsableCommand {
         }
         do { try SolverMemory.solve(problem, threads: threads, blockSize: blockSize, storedPaths: paths).check(file: problem.file) }
         catch { fail(error.description, code: ExitCodes.badInput) }
+        var startPlan: BlockGridPlan?
+        if resumeState == nil, case .grid(let settings) = problem.training.start {
+            do { startPlan = try GridStart.plan(problem: problem, settings: settings) }
+            catch { fail("\(problem.file): \(error.description)", code: ExitCodes.badInput) }
+            requireMemory(MemoryEstimate(what: "the grid solve of training.start", parts: [
+                .init(name: "grid arrays", bytes: GridStart.memory(startPlan!),
+                      lower: [settings.grid == nil ? "training.start.coarsen (raise it)" : "training.start.grid"])]),
+                file: problem.file)
+        }
+        var initialParameters: [Double]?
+        if let startPlan, case .grid(let settings) = problem.training.start {
+            initialParameters = gridStart(problem, plan: startPlan, settings: settings)
+        }
         let solver: Solver
-        do { solver = try Solver(problem: problem, threads: threads, blockSize: blockSize, resume: resumeState) }
+        do {
+            solver = try Solver(problem: problem, threads: threads, blockSize: blockSize, resume: resumeState,
+                                initialParameters: initialParameters)
+        }
         catch { fail("\(resume ?? problem.file): \(error.description)", code: ExitCodes.badInput) }
 
         let dir = out ?? "runs/\(problem.name)"
@@ -130,6 +149,40 @@ struct SolveCommand: ParsableCommand {
         if let warning = FitQualityCheck(problem: problem, terms: summary)?.warning(network: problem.network) {
             print(warning)
         }
+    }
+}
+
+extension SolveCommand {
+    /// `training.start: grid`: the coarse grid solve and the fit (`GridStart`), with progress
+    /// and a report; returns the fitted parameters.
+    func gridStart(_ problem: Problem, plan: BlockGridPlan, settings: GridStartSettings) -> [Double] {
+        let terminal = isatty(STDOUT_FILENO) != 0
+        let start = Date()
+        func name(_ b: Int) -> String { plan.isWholeProblem ? "" : "block \(blockName(plan.entries[b].occurrences)) " }
+        print("start: solving on grids first (training.start: grid, tolerance \(settings.tolerance)): "
+              + plan.entries.indices.map { "\(name($0))\(plan.entries[$0].size)" }.joined(separator: ", "))
+        BLASThreads.set(threads)
+        let result: (parameters: [Double], report: GridStart.Report)
+        do {
+            result = try GridStart.parameters(problem: problem, plan: plan, settings: settings, threads: threads) { b, level, p in
+                guard terminal else { return }
+                print("\r  \(name(b))grid \(level.size) (\(level.index + 1)/\(level.count)) it \(p.iteration)  "
+                      + "J \(p.costs.total.short)  constraint \(p.residuals.constraint.short)  "
+                      + "optimality \(p.residuals.optimality.short)  \(duration(Date().timeIntervalSince(start)))\u{1B}[K",
+                      terminator: "")
+                fflush(stdout)
+            }
+        } catch { fail("\(problem.file): \(error.description)", code: ExitCodes.badInput) }
+        if terminal { print("") }
+        let r = result.report
+        for (b, block) in r.blocks.enumerated() {
+            print("  \(name(b))grid \(block.size): J \(block.costs.total.short) per copy after \(block.iterations) iterations"
+                  + (block.converged ? "" : " (not converged to \(settings.tolerance): a start only)"))
+        }
+        print("  grid J \(r.gridCost.short) in \(duration(r.gridSeconds)); fitted Φ to \(r.fitPoints) points in "
+              + "\(r.fit.iterations) L-BFGS iterations (\(duration(r.fitSeconds))): loss \(r.fit.initialLoss.short) → "
+              + "\(r.fit.finalLoss.short), ∇Φ misfit \(r.fit.relativeGradientMisfit.percent) (relative RMS)")
+        return result.parameters
     }
 }
 

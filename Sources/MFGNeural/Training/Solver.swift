@@ -16,17 +16,20 @@ public final class Solver {
     private let threads: Int
     private let blockSize: Int?
 
-    /// A solver starting fresh (network initialised from the problem's seed) or resuming.
+    /// A solver starting fresh (network initialised from the problem's seed, or from
+    /// `initialParameters`: a start fitted to a grid solution, module MFGStart) or resuming.
     /// `blockSize` nil picks one from the network shape and precision
     /// (`CharacteristicsObjective.suggestedBlockSize`).
     public init(problem: Problem, threads: Int = 2, blockSize: Int? = nil,
-                resume: TrainingState? = nil) throws(TrainingError) {
+                resume: TrainingState? = nil, initialParameters: [Double]? = nil) throws(TrainingError) {
         self.problem = problem
         self.threads = threads
         self.blockSize = blockSize
         switch problem.training.precision {
-        case .float32: core = .float32(try Trainer<Float>(problem: problem, threads: threads, blockSize: blockSize, resume: resume))
-        case .float64: core = .float64(try Trainer<Double>(problem: problem, threads: threads, blockSize: blockSize, resume: resume))
+        case .float32: core = .float32(try Trainer<Float>(problem: problem, threads: threads, blockSize: blockSize, resume: resume,
+                                                              initialParameters: initialParameters))
+        case .float64: core = .float64(try Trainer<Double>(problem: problem, threads: threads, blockSize: blockSize, resume: resume,
+                                                                initialParameters: initialParameters))
         }
     }
 

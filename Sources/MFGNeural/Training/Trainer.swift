@@ -16,7 +16,10 @@ final class Trainer<T: Scalar> {
     private var batch: (epoch: Int, size: Int, x0: [T], logRho0: [T])?
 
     /// `blockSize` nil: `CharacteristicsObjective.suggestedBlockSize` for the problem's network.
-    init(problem: Problem, threads: Int, blockSize: Int?, resume: TrainingState?) throws(TrainingError) {
+    /// A fresh start (`resume` nil) uses `initialParameters` when given (a start from a grid
+    /// solution, `PotentialFit`), else the network initialised from the problem's seed.
+    init(problem: Problem, threads: Int, blockSize: Int?, resume: TrainingState?,
+         initialParameters: [Double]? = nil) throws(TrainingError) {
         self.problem = problem
         do {
             shape = try NetworkShape(problem: problem)
@@ -37,8 +40,20 @@ final class Trainer<T: Scalar> {
             catch { throw .network(error) }
             state = resume
         } else {
-            var rng = RandomSource(seed: problem.training.seed)
-            network = PotentialNetwork<T>.initialized(shape: shape, rng: &rng)
+            if let initialParameters {
+                guard initialParameters.count == count else {
+                    throw .incompatibleState("the starting parameters number \(initialParameters.count); "
+                                             + "this problem's network (\(shape)) has \(count)")
+                }
+                if let i = initialParameters.firstIndex(where: { !$0.isFinite }) {
+                    throw .incompatibleState("the starting parameters hold \(initialParameters[i]) at position \(i + 1)")
+                }
+                do { network = try PotentialNetwork(shape: shape, parameters: initialParameters.map { T($0) }) }
+                catch { throw .network(error) }
+            } else {
+                var rng = RandomSource(seed: problem.training.seed)
+                network = PotentialNetwork<T>.initialized(shape: shape, rng: &rng)
+            }
             let theta = network.parameters.map { Double($0) }
             let optState = problem.training.optimizer == .adam ? Adam(parameterCount: count).state
                                                               : LBFGS(parameterCount: count, memory: 1).state

@@ -40,11 +40,15 @@ struct ProblemReader {
         let penalties = try Self.penalties(top.required("penalties"))
         let network = try SettingsReader.network(top.optional("network"), dimension: d)
         let integrator = try SettingsReader.integrator(top.optional("integrator"))
-        let training = try SettingsReader.training(top.optional("training"))
+        let training = try SettingsReader.training(top.optional("training"), dimension: d)
         let reference = try top.optional("reference").map { f throws(ProblemError) in try SettingsReader.reference(f, dimension: d) }
         let closedForm = try top.optional("closed_form")?.keyword(ClosedFormKind.self)
 
         // Cross-field rules.
+        if case .grid = training.start, d == 2, reference == nil {
+            throw top.missing("reference").withMessage("training.start: grid solves the problem on a grid first; "
+                                                       + "a d = 2 problem needs reference.domain and reference.grid")
+        }
         if case .kl = terminal, rho1 == nil {
             throw top.missing("target_density").withMessage("required by terminal_cost type kl")
         }

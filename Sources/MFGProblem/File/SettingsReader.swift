@@ -34,9 +34,9 @@ enum SettingsReader {
 
     static let trainingKeys = ["optimizer", "iterations", "batch_size", "resample_every", "learning_rate",
                                "schedule", "validation_size", "seed", "precision", "checkpoint_every",
-                               "log_every", "lbfgs_memory", "stage2", "sampling"]
+                               "log_every", "lbfgs_memory", "stage2", "sampling", "start"]
 
-    static func training(_ f: YAMLField?) throws(ProblemError) -> TrainingSettings {
+    static func training(_ f: YAMLField?, dimension d: Int) throws(ProblemError) -> TrainingSettings {
         let t = TrainingSettings.defaults
         guard let f else { return t }
         let m = try f.mapping(allowed: trainingKeys)
@@ -79,7 +79,51 @@ enum SettingsReader {
             logEvery: try m.optional("log_every")?.integer(minimum: 0) ?? t.logEvery,
             lbfgsMemory: try m.optional("lbfgs_memory")?.integer(in: ProblemLimits.lbfgsMemory) ?? t.lbfgsMemory,
             stage2: stage2,
-            sampling: try m.optional("sampling")?.keyword(TrainingSettings.Sampling.self) ?? t.sampling)
+            sampling: try m.optional("sampling")?.keyword(TrainingSettings.Sampling.self) ?? t.sampling,
+            start: try m.optional("start").map { x throws(ProblemError) in try start(x, dimension: d) } ?? t.start)
+    }
+
+    /// `start: random | grid`, or `start: {from: grid, coarsen, tolerance, max_iterations,
+    /// fit_iterations, fit_points}`.
+    static func start(_ f: YAMLField, dimension d: Int) throws(ProblemError) -> TrainingSettings.Start {
+        enum From: String, CaseIterable { case random, grid }
+        if case .scalar = f.node {
+            switch try f.keyword(From.self) {
+            case .random: return .random
+            case .grid: return .grid(.defaults)
+            }
+        }
+        let keys = ["coarsen", "tolerance", "max_iterations", "fit_iterations", "fit_points", "grid"]
+        let m = try f.mapping(allowed: ["from"] + keys)
+        let from = try m.required("from").keyword(From.self)
+        if from == .random {
+            if let extra = keys.first(where: { m.has($0) }) {
+                throw m.optional(extra)!.fail(.inconsistent("only a start from a grid has settings ('from: random' takes none)"))
+            }
+            return .random
+        }
+        let defaults = GridStartSettings.defaults
+        var tolerance = defaults.tolerance
+        if let t = m.optional("tolerance") {
+            tolerance = try t.positive()
+            guard tolerance < 1 else { throw t.fail(.outOfRange(value: YAMLField.format(tolerance), allowed: "0 < tolerance < 1")) }
+        }
+        var size: ReferenceSettings.Grid?
+        if let g = m.optional("grid") {
+            guard d == 2 else {
+                throw g.fail(.inconsistent("a grid of its own is for dimension 2 (dimension is \(d)); "
+                                           + "other dimensions start from their reference blocks' grids halved 'coarsen' times"))
+            }
+            if m.has("coarsen") { throw g.fail(.inconsistent("give either grid or coarsen, not both")) }
+            size = try grid(g, size: 2)
+        }
+        return .grid(GridStartSettings(
+            coarsen: try m.optional("coarsen")?.integer(in: GridStartSettings.coarsenRange) ?? defaults.coarsen,
+            tolerance: tolerance,
+            maxIterations: try m.optional("max_iterations")?.integer(in: GridStartSettings.maxIterationsRange) ?? defaults.maxIterations,
+            fitIterations: try m.optional("fit_iterations")?.integer(in: GridStartSettings.fitIterationsRange) ?? defaults.fitIterations,
+            fitPoints: try m.optional("fit_points")?.integer(in: GridStartSettings.fitPointsRange) ?? defaults.fitPoints,
+            grid: size))
     }
 
     /// The `reference:` section: `domain` and `grid` when d = 2, `blocks` otherwise.

@@ -39,6 +39,15 @@ public struct TrainingSettings: Sendable, Equatable {
         }
     }
 
+    /// Where training starts (`training.start`).
+    public enum Start: Sendable, Equatable {
+        /// The network as initialised from `seed` (random ResNet weights, the optional
+        /// quadratic and separable parts zero).
+        case random
+        /// The network fitted to a coarse grid solution of the same problem (`GridStartSettings`).
+        case grid(GridStartSettings)
+    }
+
     public let optimizer: Optimizer
     public let iterations: Int
     /// Number of samples of ρ₀ per batch.
@@ -61,11 +70,13 @@ public struct TrainingSettings: Sendable, Equatable {
     public let stage2: Stage?
     /// How training batches and the validation set are drawn.
     public let sampling: Sampling
+    /// Where training starts.
+    public let start: Start
 
     public init(optimizer: Optimizer, iterations: Int, batchSize: Int, resampleEvery: Int,
                 learningRate: Double, schedule: Schedule, validationSize: Int, seed: UInt64,
                 precision: Precision, checkpointEvery: Int, logEvery: Int, lbfgsMemory: Int,
-                stage2: Stage?, sampling: Sampling = .iid) {
+                stage2: Stage?, sampling: Sampling = .iid, start: Start = .random) {
         self.optimizer = optimizer
         self.iterations = iterations
         self.batchSize = batchSize
@@ -80,6 +91,7 @@ public struct TrainingSettings: Sendable, Equatable {
         self.lbfgsMemory = lbfgsMemory
         self.stage2 = stage2
         self.sampling = sampling
+        self.start = start
     }
 
     /// The learning rate in force at (0-based) iteration k of the first stage.
@@ -97,4 +109,37 @@ public struct TrainingSettings: Sendable, Equatable {
         optimizer: .adam, iterations: 1000, batchSize: 1024, resampleEvery: 1, learningRate: 0.01,
         schedule: .constant, validationSize: 4096, seed: 1, precision: .float64,
         checkpointEvery: 0, logEvery: 50, lbfgsMemory: 10, stage2: nil)
+}
+
+/// A start from a grid solution (`training.start: grid`): the problem is solved on space-time
+/// grids coarser than its reference (the file's `reference` grids, or the automatic ones of a
+/// block-separable problem, each halved `coarsen` times), to a loose `tolerance`; the network is
+/// then fitted by least squares to that solution's ∇ₓΦ and Φ at points drawn from its densities
+/// (docs/validation.md, "Leaving the rigid-translation minimum"), and training starts there.
+public struct GridStartSettings: Sendable, Equatable {
+    /// Times the reference grid is halved in every axis and in time (0: the reference grid itself).
+    public var coarsen: Int
+    /// Stopping tolerance of the grid solve (both residuals).
+    public var tolerance: Double
+    /// Iteration limit of the grid solve.
+    public var maxIterations: Int
+    /// L-BFGS iterations of the least-squares fit.
+    public var fitIterations: Int
+    /// Points drawn from the grid densities for the fit (spread evenly over the time levels).
+    public var fitPoints: Int
+    /// d = 2 only: the grid itself (then `coarsen` is not used).
+    public var grid: ReferenceSettings.Grid?
+
+    public init(coarsen: Int = 1, tolerance: Double = 1e-4, maxIterations: Int = 20000,
+                fitIterations: Int = 1500, fitPoints: Int = 8192, grid: ReferenceSettings.Grid? = nil) {
+        self.coarsen = coarsen; self.tolerance = tolerance; self.maxIterations = maxIterations
+        self.fitIterations = fitIterations; self.fitPoints = fitPoints; self.grid = grid
+    }
+
+    public static let defaults = GridStartSettings()
+    /// Allowed ranges (the problem reader's checks).
+    public static let coarsenRange = 0...4
+    public static let fitIterationsRange = 0...100_000
+    public static let fitPointsRange = 16...1_000_000
+    public static let maxIterationsRange = 1...10_000_000
 }

@@ -1,0 +1,125 @@
+import Dispatch
+import MFGGrid
+import MFGMath
+import MFGNeural
+import MFGProblem
+
+/// Why a start from a grid solution cannot be made.
+public enum GridStartError: Error, CustomStringConvertible, Sendable {
+    /// The problem is neither d = 2 nor block-separable into blocks of 1 or 2 coordinates.
+    case notSeparable(SeparabilityError)
+    /// The grids cannot be set up (no domain, mass outside it, a grid too coarse …).
+    case setup(ReferenceSetupError)
+    /// The network cannot be evaluated on the fit's points.
+    case fit(NetworkError)
+
+    public var description: String {
+        switch self {
+        case .notSeparable(let e):
+            return "\(e.description); training.start: grid needs a grid solution: dimension 2, or blocks of 1 or 2 coordinates"
+        case .setup(let e): return "training.start: grid: \(e.description)"
+        case .fit(let e): return "training.start: grid: the fit failed: \(e)"
+        }
+    }
+}
+
+/// A start for training from a coarse grid solution of the same problem (`training.start: grid`,
+/// docs/validation.md "Leaving the rigid-translation minimum").
+///
+/// From a random start, training of crowd motion in d = 2 settles in a one-lobe basin (the crowd
+/// moves as a rigid block through the obstacle) whose J is within 0.5 % of the optimum's while
+/// its mid-time density is far from it; the grid solver is convex and finds the two-lobe optimum.
+/// So: (1) the problem is solved on grids coarser than its reference (`GridStartSettings.coarsen`
+/// halvings of the reference grids, to a loose tolerance: seconds in d = 2); a problem of any
+/// other dimension goes by its independent blocks (`Problem.separableBlocks`), each distinct
+/// block once, as `mfg reference` does. (2) Points are drawn from the grid densities at every time
+/// level with Φ and ∇ₓΦ there (`GridPotentialSamples`). (3) The network, initialised from the
+/// problem's seed as usual, is fitted to them by least squares (`PotentialFit`). Training then
+/// starts from the fitted parameters. Everything is deterministic for a problem file and thread
+/// count, so a resumed run reproduces an uninterrupted one.
+public enum GridStart {
+    /// What the start did, for the user.
+    public struct Report: Sendable {
+        public struct Block: Sendable {
+            /// 0-based coordinates of every occurrence.
+            public let occurrences: [[Int]]
+            public let size: GridSize
+            /// Where the grid came from, e.g. "reference, halved once".
+            public let gridSource: String
+            public let costs: GridCostBreakdown
+            public let iterations: Int
+            public let converged: Bool
+        }
+        public let blocks: [Block]
+        /// J of the grid solution (sum over the blocks' copies).
+        public let gridCost: Double
+        public let gridSeconds: Double
+        public let fit: PotentialFit
+        public let fitPoints: Int
+        public let fitSeconds: Double
+    }
+
+    /// The coarse grids the start will solve, every input checked (cheap; nothing is solved):
+    /// call before writing anything, so that bad settings fail early.
+    public static func plan(problem: Problem, settings: GridStartSettings) throws(GridStartError) -> BlockGridPlan {
+        var blocks: [ProblemBlock] = []
+        if problem.dimension != 2 {
+            do { blocks = try problem.separableBlocks() } catch { throw .notSeparable(error) }
+        }
+        var overrides = BlockGridPlan.Overrides()
+        if let g = settings.grid {
+            overrides.grid[2] = GridSize(nx: g.nx, ny: g.ny, nt: g.nt)
+            overrides.spelling[2] = "training.start.grid"
+        }
+        let plan: BlockGridPlan
+        do {
+            plan = problem.dimension == 2
+                ? try BlockGridPlan(wholeProblem: problem, overrides: overrides)
+                : try BlockGridPlan(blocks: blocks, file: problem.file, settings: problem.reference, overrides: overrides)
+        } catch { throw .setup(error) }
+        return settings.grid == nil ? plan.coarsened(settings.coarsen) : plan
+    }
+
+    /// Bytes the grid solves of `plan` need at most (one block at a time).
+    public static func memory(_ plan: BlockGridPlan) -> Double {
+        plan.entries.map { GridMemory.bytes(nx: $0.size.nx, ny: $0.size.ny, nt: $0.size.nt) }.max() ?? 0
+    }
+
+    /// Solves `plan` (from `plan(problem:settings:)`), fits the network and returns its
+    /// parameters (the layout of `NetworkShape(problem:)`, in Double) with a report.
+    /// `progress` receives each block's index and level as the grid solve goes.
+    public static func parameters(problem: Problem, plan: BlockGridPlan, settings: GridStartSettings, threads: Int,
+                                  progress: ((Int, CoarseToFine.Level, GridProgress) -> Void)? = nil)
+        throws(GridStartError) -> (parameters: [Double], report: Report) {
+        let gridSettings = GridSettings(nx: 8, ny: 8, nt: 4, maxIterations: settings.maxIterations,
+                                        tolerance: settings.tolerance, primalStep: nil, adaptiveSteps: true,
+                                        checkEvery: 20, relaxation: 1.9, proxThreads: threads)
+        let clock = DispatchTime.now().uptimeNanoseconds
+        let solved: [SolvedBlock]
+        do { solved = try plan.solve(settings: gridSettings, coarseLevels: 2, progress: progress) }
+        catch { throw .setup(error) }
+        let gridSeconds = Double(DispatchTime.now().uptimeNanoseconds - clock) * 1e-9
+
+        let samples = GridPotentialSamples(
+            blocks: solved.map { GridPotentialSamples.Block(solution: $0.solution, occurrences: $0.entry.occurrences) },
+            dimension: problem.dimension, count: settings.fitPoints, seed: problem.training.seed)
+        let shape: NetworkShape
+        do { shape = try NetworkShape(problem: problem) } catch { throw .fit(error) }
+        var rng = RandomSource(seed: problem.training.seed)
+        let network = PotentialNetwork<Double>.initialized(shape: shape, rng: &rng)
+        let fitClock = DispatchTime.now().uptimeNanoseconds
+        let fit: PotentialFit
+        do {
+            fit = try PotentialFit(network: network, points: samples.points, gradients: samples.gradients,
+                                   values: samples.values, iterations: settings.fitIterations)
+        } catch { throw .fit(error) }
+        let fitSeconds = Double(DispatchTime.now().uptimeNanoseconds - fitClock) * 1e-9
+        let costs = GridCostBreakdown.sum(solved.map { ($0.solution.costs, $0.entry.multiplicity) })
+        let blocks = solved.map {
+            Report.Block(occurrences: $0.entry.occurrences, size: $0.entry.size, gridSource: $0.entry.gridSource,
+                         costs: $0.solution.costs, iterations: $0.solution.iterations, converged: $0.solution.converged)
+        }
+        return (fit.parameters, Report(blocks: blocks, gridCost: costs.total, gridSeconds: gridSeconds, fit: fit,
+                                       fitPoints: samples.count, fitSeconds: fitSeconds))
+    }
+}

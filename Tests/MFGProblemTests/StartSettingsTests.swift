@@ -1,0 +1,71 @@
+import Testing
+@testable import MFGProblem
+
+/// `training.start`: where training starts (random, or fitted to a grid solution).
+@Suite("training.start")
+struct StartSettingsTests {
+    static let base = """
+    name: t
+    dimension: 2
+    horizon: 1
+    kinetic_weight: 2
+    initial_density: {type: gaussian, mean: [-1, 0], variance: 0.3}
+    target_density: {type: gaussian, mean: [1, 0], variance: 1}
+    terminal_cost: {type: kl, weight: 5}
+    penalties: {hjb: 3, terminal_hjb: 3}
+    training:
+      iterations: 10
+      START
+    reference: {domain: [[-4, 4], [-4, 4]], grid: {nx: 64, ny: 64, nt: 32}}
+    """
+
+    func problem(_ start: String, reference: Bool = true) throws -> Problem {
+        var text = Self.base.replacingOccurrences(of: "START", with: start)
+        if !reference { text = text.replacingOccurrences(of: "\nreference: {domain: [[-4, 4], [-4, 4]], grid: {nx: 64, ny: 64, nt: 32}}", with: "") }
+        return try Problem.parse(yaml: text, file: "problems/x.yaml")
+    }
+
+    func message(_ start: String, reference: Bool = true) -> String {
+        do { _ = try problem(start, reference: reference); return "parsed" } catch { return "\(error)" }
+    }
+
+    @Test func defaultIsRandom() throws {
+        #expect(try problem("seed: 3").training.start == .random)
+        #expect(try problem("start: random").training.start == .random)
+        #expect(try problem("start: {from: random}").training.start == .random)
+    }
+
+    @Test func gridShorthandAndMapping() throws {
+        #expect(try problem("start: grid").training.start == .grid(.defaults))
+        let s = try problem("start: {from: grid, coarsen: 2, tolerance: 1e-3, max_iterations: 500, fit_iterations: 20, fit_points: 64}")
+        #expect(s.training.start == .grid(GridStartSettings(coarsen: 2, tolerance: 1e-3, maxIterations: 500,
+                                                            fitIterations: 20, fitPoints: 64)))
+        let g = try problem("start: {from: grid, grid: {nx: 32, ny: 40, nt: 16}}")
+        #expect(g.training.start == .grid(GridStartSettings(grid: .init(nx: 32, ny: 40, nt: 16))))
+    }
+
+    @Test func badSettingsNameTheField() {
+        #expect(message("start: sideways") == "problems/x.yaml: training.start: unknown value 'sideways' (allowed: random, grid)")
+        #expect(message("start: {from: random, coarsen: 1}")
+                == "problems/x.yaml: training.start.coarsen: only a start from a grid has settings ('from: random' takes none)")
+        #expect(message("start: {from: grid, coarsen: 5}").hasPrefix("problems/x.yaml: training.start.coarsen:"))
+        #expect(message("start: {from: grid, tolerance: 1}").hasPrefix("problems/x.yaml: training.start.tolerance:"))
+        #expect(message("start: {from: grid, fit_points: 3}").hasPrefix("problems/x.yaml: training.start.fit_points:"))
+        #expect(message("start: {from: grid, grid: {nx: 32, ny: 40, nt: 16}, coarsen: 1}")
+                == "problems/x.yaml: training.start.grid: give either grid or coarsen, not both")
+        #expect(message("start: {coarsen: 1}").hasPrefix("problems/x.yaml: training.start.from:"))
+        #expect(message("start: grid", reference: false)
+                == "problems/x.yaml: reference: training.start: grid solves the problem on a grid first; "
+                + "a d = 2 problem needs reference.domain and reference.grid")
+    }
+
+    @Test func ownGridOnlyInTwoDimensions() {
+        let text = Self.base.replacingOccurrences(of: "START", with: "start: {from: grid, grid: {nx: 32, ny: 40, nt: 16}}")
+            .replacingOccurrences(of: "dimension: 2", with: "dimension: 3")
+            .replacingOccurrences(of: "[-1, 0]", with: "[-1, 0, 0]").replacingOccurrences(of: "[1, 0]", with: "[1, 0, 0]")
+            .replacingOccurrences(of: "\nreference: {domain: [[-4, 4], [-4, 4]], grid: {nx: 64, ny: 64, nt: 32}}", with: "")
+        var got = "parsed"
+        do { _ = try Problem.parse(yaml: text, file: "problems/x.yaml") } catch { got = "\(error)" }
+        #expect(got.hasPrefix("problems/x.yaml: training.start.grid: a grid of its own is for dimension 2 (dimension is 3)"))
+    }
+}
