@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+@Suite("mfg solve with training.start: grid")
+struct SolveGridStartTests {
+    static func problem(start: String, reference: String = "{domain: [[-5, 5], [-5, 5]], grid: {nx: 32, ny: 32, nt: 16}}") -> String {
+        CLI.tinyProblem(closedForm: true, iterations: 2)
+            .replacingOccurrences(of: "seed: 5,", with: "seed: 5, start: \(start),")
+            + "reference: \(reference)\n"
+    }
+
+    /// The grid solve and the fit are reported before training (that training starts from the
+    /// fit is GridStartTests' and the Trainer's business); a resume does not redo the start.
+    @Test func startIsReportedAndUsed() throws {
+        let dir = CLI.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("g.yaml")
+        try Self.problem(start: "{from: grid, grid: {nx: 16, ny: 16, nt: 8}, tolerance: 1e-3, fit_iterations: 100, fit_points: 512}")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("run")
+        let solve = try CLI.run(["solve", file.path, "--out", out.path, "--threads", "1", "--paths", "0"])
+        #expect(solve.status == 0, "\(solve.stderr)")
+        #expect(solve.stdout.contains("start: solving on grids first (training.start: grid, tolerance 0.001): 16×16×8"), "\(solve.stdout)")
+        #expect(solve.stdout.contains("fitted Φ to 512 points in 100 L-BFGS iterations"), "\(solve.stdout)")
+        #expect(solve.stdout.contains("∇Φ misfit"))
+        let checkpoint = out.appendingPathComponent("checkpoint.h5").path
+        let again = try CLI.run(["solve", file.path, "--out", out.path, "--resume", checkpoint, "--threads", "1", "--paths", "0"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(!again.stdout.contains("start: solving on grids first"), "\(again.stdout)")
+    }
+
+    /// A start whose grids cannot be set up is refused before anything is written.
+    @Test func badStartWritesNothing() throws {
+        let dir = CLI.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("narrow.yaml")
+        try Self.problem(start: "grid", reference: "{domain: [[-2, 2], [-5, 5]], grid: {nx: 32, ny: 32, nt: 16}}")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("run")
+        let r = try CLI.run(["solve", file.path, "--out", out.path, "--threads", "1"])
+        #expect(r.status == 2, "\(r.status) \(r.stdout) \(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.contains("narrow.yaml") && r.stderr.contains("training.start"),
+                "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+}
