@@ -4,21 +4,23 @@ import MFGMath
 import MFGNeural
 import MFGProblem
 
-/// Why a start from a grid solution cannot be made.
+/// Why a start from a grid solution cannot be made; each description is one line that names
+/// the problem file.
 public enum GridStartError: Error, CustomStringConvertible, Sendable {
     /// The problem is neither d = 2 nor block-separable into blocks of 1 or 2 coordinates.
     case notSeparable(SeparabilityError)
     /// The grids cannot be set up (no domain, mass outside it, a grid too coarse …).
-    case setup(ReferenceSetupError)
+    case setup(file: String, ReferenceSetupError)
     /// The network cannot be evaluated on the fit's points.
-    case fit(NetworkError)
+    case fit(file: String, NetworkError)
 
     public var description: String {
         switch self {
         case .notSeparable(let e):
-            return "\(e.description); training.start: grid needs a grid solution: dimension 2, or blocks of 1 or 2 coordinates"
-        case .setup(let e): return "training.start: grid: \(e.description)"
-        case .fit(let e): return "training.start: grid: the fit failed: \(e)"
+            return "\(e.file): training.start: grid needs a grid solution (dimension 2, or independent blocks of "
+                + "1 or 2 coordinates), but \(e.field): \(e.reason)"
+        case let .setup(file, e): return "\(file): training.start: grid: \(e.detail)"
+        case let .fit(file, e): return "\(file): training.start: grid: the fit failed: \(e)"
         }
     }
 }
@@ -69,14 +71,14 @@ public enum GridStart {
         var overrides = BlockGridPlan.Overrides()
         if let g = settings.grid {
             overrides.grid[2] = GridSize(nx: g.nx, ny: g.ny, nt: g.nt)
-            overrides.spelling[2] = "training.start.grid"
+            overrides.spelling[2] = "training.start.grid"   // named by a plan without a 2-coordinate block
         }
         let plan: BlockGridPlan
         do {
             plan = problem.dimension == 2
                 ? try BlockGridPlan(wholeProblem: problem, overrides: overrides)
                 : try BlockGridPlan(blocks: blocks, file: problem.file, settings: problem.reference, overrides: overrides)
-        } catch { throw .setup(error) }
+        } catch { throw .setup(file: problem.file, error) }
         return settings.grid == nil ? plan.coarsened(settings.coarsen) : plan
     }
 
@@ -97,14 +99,14 @@ public enum GridStart {
         let clock = DispatchTime.now().uptimeNanoseconds
         let solved: [SolvedBlock]
         do { solved = try plan.solve(settings: gridSettings, coarseLevels: 2, progress: progress) }
-        catch { throw .setup(error) }
+        catch { throw .setup(file: problem.file, error) }
         let gridSeconds = Double(DispatchTime.now().uptimeNanoseconds - clock) * 1e-9
 
         let samples = GridPotentialSamples(
             blocks: solved.map { GridPotentialSamples.Block(solution: $0.solution, occurrences: $0.entry.occurrences) },
             dimension: problem.dimension, count: settings.fitPoints, seed: problem.training.seed)
         let shape: NetworkShape
-        do { shape = try NetworkShape(problem: problem) } catch { throw .fit(error) }
+        do { shape = try NetworkShape(problem: problem) } catch { throw .fit(file: problem.file, error) }
         var rng = RandomSource(seed: problem.training.seed)
         let network = PotentialNetwork<Double>.initialized(shape: shape, rng: &rng)
         let fitClock = DispatchTime.now().uptimeNanoseconds
@@ -112,7 +114,7 @@ public enum GridStart {
         do {
             fit = try PotentialFit(network: network, points: samples.points, gradients: samples.gradients,
                                    values: samples.values, iterations: settings.fitIterations)
-        } catch { throw .fit(error) }
+        } catch { throw .fit(file: problem.file, error) }
         let fitSeconds = Double(DispatchTime.now().uptimeNanoseconds - fitClock) * 1e-9
         let costs = GridCostBreakdown.sum(solved.map { ($0.solution.costs, $0.entry.multiplicity) })
         let blocks = solved.map {

@@ -50,7 +50,7 @@ struct SolveCommand: ParsableCommand {
         var startPlan: BlockGridPlan?
         if resumeState == nil, case .grid(let settings) = problem.training.start {
             do { startPlan = try GridStart.plan(problem: problem, settings: settings) }
-            catch { fail("\(problem.file): \(error.description)", code: ExitCodes.badInput) }
+            catch { fail(error.description, code: ExitCodes.badInput) }
             requireMemory(MemoryEstimate(what: "the grid solve of training.start", parts: [
                 .init(name: "grid arrays", bytes: GridStart.memory(startPlan!),
                       lower: [settings.grid == nil ? "training.start.coarsen (raise it)" : "training.start.grid"])]),
@@ -172,7 +172,7 @@ extension SolveCommand {
                       terminator: "")
                 fflush(stdout)
             }
-        } catch { fail("\(problem.file): \(error.description)", code: ExitCodes.badInput) }
+        } catch { fail(error.description, code: ExitCodes.badInput) }
         if terminal { print("") }
         let r = result.report
         for (b, block) in r.blocks.enumerated() {

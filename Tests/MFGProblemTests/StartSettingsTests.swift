@@ -58,14 +58,4 @@ struct StartSettingsTests {
                 == "problems/x.yaml: reference: training.start: grid solves the problem on a grid first; "
                 + "a d = 2 problem needs reference.domain and reference.grid")
     }
-
-    @Test func ownGridOnlyInTwoDimensions() {
-        let text = Self.base.replacingOccurrences(of: "START", with: "start: {from: grid, grid: {nx: 32, ny: 40, nt: 16}}")
-            .replacingOccurrences(of: "dimension: 2", with: "dimension: 3")
-            .replacingOccurrences(of: "[-1, 0]", with: "[-1, 0, 0]").replacingOccurrences(of: "[1, 0]", with: "[1, 0, 0]")
-            .replacingOccurrences(of: "\nreference: {domain: [[-4, 4], [-4, 4]], grid: {nx: 64, ny: 64, nt: 32}}", with: "")
-        var got = "parsed"
-        do { _ = try Problem.parse(yaml: text, file: "problems/x.yaml") } catch { got = "\(error)" }
-        #expect(got.hasPrefix("problems/x.yaml: training.start.grid: a grid of its own is for dimension 2 (dimension is 3)"))
-    }
 }

@@ -103,12 +103,20 @@ struct GridStartTests {
         """, file: "r.yaml")
         var message = ""
         do { _ = try GridStart.plan(problem: rotated, settings: .defaults) } catch { message = error.description }
-        #expect(message.hasPrefix("r.yaml: initial_density"))
-        #expect(message.hasSuffix("training.start: grid needs a grid solution: dimension 2, or blocks of 1 or 2 coordinates"))
+        #expect(message.hasPrefix("r.yaml: training.start: grid needs a grid solution (dimension 2, or independent "
+                                  + "blocks of 1 or 2 coordinates), but initial_density"), "\(message)")
         // A reference domain that leaves mass outside.
         let p = try Self.problem(dimension: 2, start: "grid")
         let narrow = try Problem.parse(yaml: p.sourceText.replacingOccurrences(of: "[[-5, 5], [-5, 5]]", with: "[[-2, 2], [-5, 5]]"),
                                        file: "n.yaml")
-        #expect(throws: GridStartError.self) { try GridStart.plan(problem: narrow, settings: .defaults) }
+        message = ""
+        do { _ = try GridStart.plan(problem: narrow, settings: .defaults) } catch { message = error.description }
+        #expect(message.hasPrefix("n.yaml: training.start: grid: ") && !message.dropFirst(7).contains("n.yaml"), "\(message)")
+        // A grid for two-coordinate blocks, and the problem has none.
+        let three = try Self.problem(dimension: 3, start: "{from: grid, grid: {nx: 16, ny: 16, nt: 8}}")
+        guard case .grid(let s3) = three.training.start else { Issue.record("start not parsed"); return }
+        message = ""
+        do { _ = try GridStart.plan(problem: three, settings: s3) } catch { message = error.description }
+        #expect(message.contains("training.start.grid"), "\(message)")
     }
 }

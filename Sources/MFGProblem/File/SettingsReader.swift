@@ -110,10 +110,6 @@ enum SettingsReader {
         }
         var size: ReferenceSettings.Grid?
         if let g = m.optional("grid") {
-            guard d == 2 else {
-                throw g.fail(.inconsistent("a grid of its own is for dimension 2 (dimension is \(d)); "
-                                           + "other dimensions start from their reference blocks' grids halved 'coarsen' times"))
-            }
             if m.has("coarsen") { throw g.fail(.inconsistent("give either grid or coarsen, not both")) }
             size = try grid(g, size: 2)
         }

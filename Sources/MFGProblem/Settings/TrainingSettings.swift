@@ -127,7 +127,8 @@ public struct GridStartSettings: Sendable, Equatable {
     public var fitIterations: Int
     /// Points drawn from the grid densities for the fit (spread evenly over the time levels).
     public var fitPoints: Int
-    /// d = 2 only: the grid itself (then `coarsen` is not used).
+    /// The grid of the two-coordinate blocks (the whole problem when d = 2) instead of a
+    /// halving of the reference's; one-coordinate blocks then keep their reference grids.
     public var grid: ReferenceSettings.Grid?
 
     public init(coarsen: Int = 1, tolerance: Double = 1e-4, maxIterations: Int = 20000,
