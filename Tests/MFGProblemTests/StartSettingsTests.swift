@@ -4,20 +4,9 @@ import Testing
 /// `training.start`: where training starts (random, or fitted to a grid solution).
 @Suite("training.start")
 struct StartSettingsTests {
-    static let base = """
-    name: t
-    dimension: 2
-    horizon: 1
-    kinetic_weight: 2
-    initial_density: {type: gaussian, mean: [-1, 0], variance: 0.3}
-    target_density: {type: gaussian, mean: [1, 0], variance: 1}
-    terminal_cost: {type: kl, weight: 5}
-    penalties: {hjb: 3, terminal_hjb: 3}
-    training:
-      iterations: 10
-      START
-    reference: {domain: [[-4, 4], [-4, 4]], grid: {nx: 64, ny: 64, nt: 32}}
-    """
+    /// The valid base file of the error tests, with a start and a reference section.
+    static let base = ProblemErrorTests.valid.replacingOccurrences(of: "  iterations: 10", with: "  iterations: 10\n  START")
+        + "\nreference: {domain: [[-4, 4], [-4, 4]], grid: {nx: 64, ny: 64, nt: 32}}"
 
     func problem(_ start: String, reference: Bool = true) throws -> Problem {
         var text = Self.base.replacingOccurrences(of: "START", with: start)
