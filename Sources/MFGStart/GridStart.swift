@@ -87,6 +87,20 @@ public enum GridStart {
         plan.entries.map { GridMemory.bytes(nx: $0.size.nx, ny: $0.size.ny, nt: $0.size.nt) }.max() ?? 0
     }
 
+    /// ψ(t) = −(B − 1)(λ_G + λ_E(T − t)) for B blocks (0 for one block): what the sum of the B
+    /// blocks' potentials misses to be the problem's Φ. Each block's Φ_b satisfies its own HJB
+    /// equation and terminal condition, whose right-hand sides carry the constants of
+    /// δ/δρ(ρ log ρ) = log ρ + 1: λ_E(log ρ_b + 1) and, for a KL terminal cost, λ_G(log ρ_b −
+    /// log ρ₁,b + 1). Summed over B blocks these give λ_E(log ρ + B) and λ_G(… + B) where the
+    /// whole problem has + 1, so Φ = Σ_b Φ_b + ψ(t) with ψ′ = λ_E(B − 1), ψ(T) = −λ_G(B − 1)
+    /// (λ_G counted only for the KL cost; a preference g has no such constant).
+    static func constantCorrection(_ problem: Problem, blocks: Int, t: Double) -> Double {
+        guard blocks > 1 else { return 0 }
+        var terminal = 0.0
+        if case .kl(let weight) = problem.terminal { terminal = weight }
+        return -Double(blocks - 1) * (terminal + problem.entropyWeight * (problem.horizon - t))
+    }
+
     /// Solves `plan` (from `plan(problem:settings:)`), fits the network and returns its
     /// parameters (the layout of `NetworkShape(problem:)`, in Double) with a report.
     /// `progress` receives each block's index and level as the grid solve goes.
@@ -102,9 +116,14 @@ public enum GridStart {
         catch { throw .setup(file: problem.file, error) }
         let gridSeconds = Double(DispatchTime.now().uptimeNanoseconds - clock) * 1e-9
 
-        let samples = GridPotentialSamples(
+        var samples = GridPotentialSamples(
             blocks: solved.map { GridPotentialSamples.Block(solution: $0.solution, occurrences: $0.entry.occurrences) },
             dimension: problem.dimension, count: settings.fitPoints, seed: problem.training.seed)
+        let blockCount = solved.map(\.entry.multiplicity).reduce(0, +)
+        let d = problem.dimension
+        for s in 0..<samples.count {
+            samples.values[s] += constantCorrection(problem, blocks: blockCount, t: samples.points[s * (d + 1) + d])
+        }
         let shape: NetworkShape
         do { shape = try NetworkShape(problem: problem) } catch { throw .fit(file: problem.file, error) }
         var rng = RandomSource(seed: problem.training.seed)
