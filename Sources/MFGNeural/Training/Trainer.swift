@@ -119,6 +119,12 @@ final class Trainer<T: Scalar> {
         return (s.x0, s.logRho0, starts)
     }
 
+    /// Sets the objective's penalty weights (β_HJB, β_T).
+    func setPenaltyWeights(_ w: (hjb: Double, terminalHJB: Double)) {
+        objective.costs.hjbWeight = w.hjb
+        objective.costs.terminalHJBWeight = w.terminalHJB
+    }
+
     func evaluate(_ net: PotentialNetwork<T>, _ x0: [T], _ lr: [T], gradient: Bool) throws(TrainingError)
         -> (terms: ObjectiveTerms, gradient: [T]?) {
         do { return try objective.evaluate(net, x0: x0, logRho0: lr, gradient: gradient) }
@@ -150,7 +156,12 @@ final class Trainer<T: Scalar> {
             let k = state.iteration
             let plan = schedule(at: k)
             let b = trainingBatch(at: k)
-            if b.fresh { lbfgs?.reset() }
+            let penalties = problem.penalties
+            if b.fresh || penalties.jumps(atIteration: k) { lbfgs?.reset() }
+            // This iteration's penalty weights for the training evaluations (line search
+            // included); validation and everything after training use the final weights.
+            setPenaltyWeights(penalties.weights(atIteration: k))
+            defer { setPenaltyWeights(penalties.finalWeights) }
             let (terms, grad) = try evaluate(network, b.x0, b.logRho0, gradient: true)
             if state.initialObjective == nil { state.initialObjective = terms.total }
             try guardFinite(terms, iteration: k + 1)
@@ -174,6 +185,7 @@ final class Trainer<T: Scalar> {
                 if let failure { throw failure }
                 state.optimizer = lbfgs!.state
             }
+            setPenaltyWeights(penalties.finalWeights)
             for v in theta where !v.isFinite {
                 throw .diverged(iteration: k + 1, term: "parameters", value: Double(v))
             }
