@@ -99,6 +99,37 @@ struct CheckpointTests {
         #expect(sepA.values[2 * 2 + 1] == cp.state.bestParameters[block.offset + 2 + 1 * 3])   // row-major (i, j)
     }
 
+    /// The time-only term: its attribute and its (p + 1)-vector come back; a network without it
+    /// has no such attribute.
+    @Test func roundTripWithTimeTerm() throws {
+        let yaml = Self.yaml.replacingOccurrences(of: "network: {width: 6, residual_layers: 2}",
+                                                  with: "network: {width: 6, residual_layers: 2, quadratic: diagonal, "
+                                                      + "time_degree: 3, time_term: polynomial}")
+        let cp = try trainedCheckpoint(yaml: yaml)
+        #expect(cp.shape.timeTerm && cp.shape.timeDegree == 3)
+        let block = ParameterLayout(cp.shape).block("c_time")!
+        #expect(cp.state.bestParameters[block.range].contains { $0 != 0 })   // trained away from its start at 0
+        let path = tempPath("checkpoint.h5")
+        try cp.write(to: path)
+        let back = try Checkpoint.read(from: path)
+        #expect(back.shape == cp.shape)
+        #expect(back.state == cp.state)
+        let r = try HDF5Reader(path: path)
+        defer { r.close() }
+        #expect(try r.stringAttribute("time_term", on: "network") == "polynomial")
+        let stored = try r.readDoubles("network/best_parameters/c_time")
+        #expect(stored.shape == [4] && stored.values == Array(cp.state.bestParameters[block.range]))
+
+        let plain = try trainedCheckpoint(yaml: Self.yaml.replacingOccurrences(
+            of: "network: {width: 6, residual_layers: 2}", with: "network: {width: 6, residual_layers: 2, quadratic: full}"))
+        let plainPath = tempPath("plain.h5")
+        try plain.write(to: plainPath)
+        let r2 = try HDF5Reader(path: plainPath)
+        defer { r2.close() }
+        #expect(!r2.hasAttribute("time_term", on: "network"))
+        #expect(!(try Checkpoint.read(from: plainPath)).shape.timeTerm)
+    }
+
     /// A network without the optional parts is written exactly as before they existed (no new
     /// attributes), and such a file reads back as that network.
     @Test func legacyNetworkHasNoNewAttributes() throws {

@@ -67,6 +67,6 @@ extension NetworkShape {
                       residualLayers: problem.network.residualLayers, rank: problem.network.rank,
                       step: problem.network.step, quadratic: problem.network.quadratic,
                       timeDegree: problem.network.timeDegree, separableWidth: problem.network.separableWidth,
-                      timeScale: problem.horizon)
+                      timeTerm: problem.network.timeTerm == .polynomial, timeScale: problem.horizon)
     }
 }
