@@ -42,6 +42,11 @@ struct ProblemReader {
         let integrator = try SettingsReader.integrator(top.optional("integrator"))
         let training = try SettingsReader.training(top.optional("training"))
         try Self.checkPenaltySchedule(penalties, training: training, field: top.required("penalties"))
+        if training.stage2?.trains == .quadratic, network.quadratic == .none {
+            let f = try top.required("training").mapping(allowed: nil).required("stage2").mapping(allowed: nil).required("train")
+            throw f.fail(.inconsistent("'quadratic' trains the network's quadratic part, and this network has none "
+                                       + "(set network.quadratic to 'diagonal' or 'full')"))
+        }
         let reference = try top.optional("reference").map { f throws(ProblemError) in try SettingsReader.reference(f, dimension: d) }
         let closedForm = try top.optional("closed_form")?.keyword(ClosedFormKind.self)
 

@@ -65,10 +65,11 @@ enum SettingsReader {
         }
         var stage2: TrainingSettings.Stage? = nil
         if let s = m.optional("stage2") {
-            let sm = try s.mapping(allowed: ["iterations", "batch_size", "learning_rate"])
+            let sm = try s.mapping(allowed: ["iterations", "batch_size", "learning_rate", "train"])
             stage2 = .init(iterations: try sm.required("iterations").integer(minimum: 1, maximum: ProblemLimits.iterations.upperBound),
                            batchSize: try sm.required("batch_size").integer(in: ProblemLimits.samples),
-                           learningRate: try sm.required("learning_rate").positive())
+                           learningRate: try sm.required("learning_rate").positive(),
+                           trains: try sm.optional("train")?.keyword(TrainingSettings.Trained.self) ?? .all)
         }
         return TrainingSettings(
             optimizer: try m.optional("optimizer")?.keyword(TrainingSettings.Optimizer.self) ?? t.optimizer,
