@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import MFGMath
 import MFGNeural
 import MFGProblem
 @testable import MFGStore
@@ -119,6 +120,17 @@ struct CheckpointTests {
         #expect(try r.stringAttribute("time_term", on: "network") == "polynomial")
         let stored = try r.readDoubles("network/best_parameters/c_time")
         #expect(stored.shape == [4] && stored.values == Array(cp.state.bestParameters[block.range]))
+        // A solver resumed from the file evaluates Φ with c(t): zeroing c_time lowers Φ(x, t)
+        // by exactly c(t) = Σₖ φₖ(t/T) cₖ (T = 1 here; φ at t = 0.5: 1, 0, −½, 0).
+        let problem = try Problem.parse(yaml: yaml, file: "cp-test.yaml")
+        let solver = try Solver(problem: problem, threads: 1, resume: back.state)
+        var zeroed = back.state.bestParameters
+        for i in block.range { zeroed[i] = 0 }
+        let pts = try Matrix<Double>(rows: 4, cols: 1, storage: [0.1, -0.2, 0.3, 0.5])
+        let with = try solver.potential(parameters: back.state.bestParameters, points: pts)
+        let without = try solver.potential(parameters: zeroed, points: pts)
+        let c = stored.values
+        #expect(abs(with.phi[0] - without.phi[0] - (c[0] - 0.5 * c[2])) <= 1e-12)
 
         let plain = try trainedCheckpoint(yaml: Self.yaml.replacingOccurrences(
             of: "network: {width: 6, residual_layers: 2}", with: "network: {width: 6, residual_layers: 2, quadratic: full}"))
