@@ -19,8 +19,12 @@ struct PartCase: CustomTestStringConvertible, Sendable {
     func points<T: Scalar>(_: T.Type, seed: UInt64 = 42) -> Matrix<T> {
         randomPoints(T.self, d: d, n: 5, seed: seed, timeRuns: [3, 2])
     }
-    /// The blocks a parameter Taylor test can move: all but the zeroed ones of an `alone` case.
-    var testedBlocks: ((String) -> Bool)? { parts.alone ? isOptionalPartBlock : nil }
+    /// The blocks a parameter Taylor test can move: all but the zeroed ones of an `alone` case,
+    /// and never c_time: Φ and ∂ₜΦ are affine in it, so a Taylor remainder is rounding noise
+    /// with no slope to see (`timeTermGradientIsExact` checks its gradient instead).
+    var testedBlocks: ((String) -> Bool)? {
+        parts.alone ? { isOptionalPartBlock($0) && $0 != "c_time" } : { $0 != "c_time" }
+    }
 }
 
 
@@ -47,6 +51,11 @@ struct OptionalPartTests {
                  parts: OptionalParts(quadratic: .diagonal, timeDegree: 0, separableWidth: 4)),
         PartCase(name: "full p=2 + separable q=2 + ResNet m=16, d=21 > m (Gram factor, C kernels)", d: 21, m: 16,
                  layers: 2, parts: OptionalParts(quadratic: .full, timeDegree: 2, separableWidth: 2, timeScale: 1.3)),
+        PartCase(name: "full p=4 + c(t) alone", d: 4, m: 6, layers: 2,
+                 parts: OptionalParts(quadratic: .full, timeDegree: 4, timeScale: 1.7, timeTerm: true, alone: true)),
+        PartCase(name: "diagonal p=4 + c(t) + separable q=2 + ResNet, d=9 > m=4 (Gram factor)", d: 9, m: 4, layers: 2,
+                 parts: OptionalParts(quadratic: .diagonal, timeDegree: 4, separableWidth: 2, timeScale: 0.8,
+                                      timeTerm: true)),
     ]
 
     // Taylor tests in Double, slope 2 asserted at every step of a 5-term halving sequence
@@ -238,19 +247,89 @@ struct OptionalPartTests {
 
     /// The characteristics objective (RK4: equal-t blocks through the reverse Runge–Kutta
     /// stages) differentiates through the new parts exactly: every block, slope 2 at every step.
-    @Test func objectiveGradientTaylor() throws {
+    @Test(arguments: [false, true]) func objectiveGradientTaylor(timeTerm: Bool) throws {
         let d = 5, n = 6
         let net = randomNetwork(Double.self, d: d, m: 4, layers: 2, seed: 53,
-                                parts: OptionalParts(quadratic: .full, timeDegree: 2, separableWidth: 2, timeScale: 1.5))
+                                parts: OptionalParts(quadratic: .full, timeDegree: 2, separableWidth: 2, timeScale: 1.5,
+                                                     timeTerm: timeTerm))
         let costs = testCosts(Double.self, d: d, obstacle: true, entropy: 0.3, kl: true)
         let obj = try CharacteristicsObjective(costs: costs, stepper: .rk4, steps: 2, shape: net.shape, blockSize: 4)
         var rng = RandomSource(seed: 54)
         let x0: [Double] = rng.gaussians(d * n)
         let logRho0: [Double] = rng.gaussians(n)
         let base = try obj.evaluate(net, x0: x0, logRho0: logRho0, gradient: true)
-        expectSecondOrderInEveryBlock(net, gradient: base.gradient!, eps0: 1e-3, steps: 5, rng: &rng, everyStep: true) {
+        expectSecondOrderInEveryBlock(net, gradient: base.gradient!, eps0: 1e-3, steps: 5, rng: &rng, everyStep: true,
+                                      blocks: { $0 != "c_time" }) {
             try! obj.evaluate($0, x0: x0, logRho0: logRho0, gradient: false).terms.total
         }
+        guard timeTerm else { return }
+        // c(t) enters the objective only inside |HJB residual| and |terminal mismatch|: piecewise
+        // affine in c_time, so central differences of step 1e-7 (no kink crossed) are exact to
+        // rounding. Each coefficient against its gradient entry, relative 1e-6.
+        let block = net.layout.block("c_time")!
+        for i in block.range {
+            var up = net, down = net
+            up.parameters[i] += 1e-7; down.parameters[i] -= 1e-7
+            let fd = (try obj.evaluate(up, x0: x0, logRho0: logRho0, gradient: false).terms.total
+                      - obj.evaluate(down, x0: x0, logRho0: logRho0, gradient: false).terms.total) / 2e-7
+            #expect(abs(fd - base.gradient![i]) <= 1e-6 * max(1, abs(fd)), "c_time[\(i - block.offset)]: \(fd) vs \(base.gradient![i])")
+            #expect(abs(fd) > 1e-3, "c_time[\(i - block.offset)] moves the penalties")
+        }
+    }
+
+    /// ∂ℒ/∂c_time of ℒ = Σ [αΦ + β|∇ₓΦ|² + γ∂ₜΦ + δΔΦ] is exact: ℒ is affine in c_time, so a
+    /// central difference of step 1 equals the directional derivative to rounding (relative 1e-9).
+    @Test(arguments: cases.filter(\.parts.timeTerm)) func timeTermGradientIsExact(_ c: PartCase) {
+        let net = c.network(Double.self), pts = c.points(Double.self)
+        let loss = ParameterGradientTests.MixedLoss<Double>(n: pts.cols, seed: 45)
+        let grad = loss.gradient(net, pts)
+        let block = net.layout.block("c_time")!
+        for i in block.range {
+            var up = net, down = net
+            up.parameters[i] += 1; down.parameters[i] -= 1
+            let fd = (loss.value(up, pts) - loss.value(down, pts)) / 2
+            #expect(abs(fd - grad.parameters[i]) <= 1e-9 * max(1, abs(fd)), "\(c.name): c_time[\(i - block.offset)]")
+            #expect(abs(fd) > 1e-3)
+        }
+    }
+
+    /// The time-only term adds exactly c(τ) = Σₖ φₖ(τ)cₖ to Φ and c′(τ)/T to ∂ₜΦ and nothing to
+    /// ∇ₓΦ or ΔₓΦ (bit for bit: the same network with c_time zeroed), at points with mixed t;
+    /// the shifted Legendre values are written out here (φ₂ = 6τ² − 6τ + 1, φ₃ = 20τ³ − 30τ² + 12τ − 1).
+    @Test func timeTermIsAFunctionOfTimeOnly() throws {
+        let d = 4, T = 1.6
+        let parts = OptionalParts(quadratic: .full, timeDegree: 3, separableWidth: 1, timeScale: T, timeTerm: true)
+        let net = randomNetwork(Double.self, d: d, m: 5, layers: 2, seed: 61, parts: parts)
+        let block = net.layout.block("c_time")!
+        #expect(block.count == 4 && block.shape == [4])
+        var zeroed = net.parameters
+        for i in block.range { zeroed[i] = 0 }
+        let without = try PotentialNetwork<Double>(shape: net.shape, parameters: zeroed)
+        let pts = randomPoints(Double.self, d: d, n: 7, seed: 62, timeRuns: [2, 3, 1, 1])
+        let a = try net.evaluate(pts), b = try without.evaluate(pts)
+        let c = Array(net.parameters[block.range])
+        for s in 0..<pts.cols {
+            let tau = pts[d, s] / T
+            let phi = [1, 2 * tau - 1, 6 * tau * tau - 6 * tau + 1, 20 * tau * tau * tau - 30 * tau * tau + 12 * tau - 1]
+            let dphi = [0, 2, 12 * tau - 6, 60 * tau * tau - 60 * tau + 12]
+            let value = zip(phi, c).reduce(0.0) { $0 + $1.0 * $1.1 }
+            let slope = zip(dphi, c).reduce(0.0) { $0 + $1.0 * $1.1 } / T
+            #expect(abs(a.phi[s] - b.phi[s] - value) <= 1e-12 * max(1, abs(a.phi[s])))
+            #expect(abs(a.gradient[d, s] - b.gradient[d, s] - slope) <= 1e-12 * max(1, abs(a.gradient[d, s])))
+            #expect(a.laplacian[s] == b.laplacian[s])
+            for j in 0..<d { #expect(a.gradient[j, s] == b.gradient[j, s]) }
+        }
+        #expect(c.allSatisfy { $0 != 0 })
+        // Training starts with c(t) = 0 and draws nothing for it: the other blocks are those of
+        // the same shape without the term.
+        var r1 = RandomSource(seed: 5), r2 = RandomSource(seed: 5)
+        let shapeWith = net.shape
+        let shapeWithout = try NetworkShape(dimension: d, width: 5, residualLayers: 2, rank: min(3, d + 1),
+                                            quadratic: .full, timeDegree: 3, separableWidth: 1, timeScale: T)
+        let init1 = PotentialNetwork<Double>.initialized(shape: shapeWith, rng: &r1)
+        let init2 = PotentialNetwork<Double>.initialized(shape: shapeWithout, rng: &r2)
+        for (blk, values) in init2.namedParameters() { #expect(Array(init1.parameters[init1.layout.block(blk.name)!.range]) == values) }
+        #expect(init1.parameters[init1.layout.block("c_time")!.range].allSatisfy { $0 == 0 })
     }
 
     /// The separable part's C kernels at every instruction-set level the machine has against

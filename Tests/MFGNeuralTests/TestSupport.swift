@@ -12,6 +12,8 @@ struct OptionalParts: Sendable {
     var timeDegree = 2
     var separableWidth = 0
     var timeScale = 1.0
+    /// The time-only polynomial c(t) (needs a quadratic part).
+    var timeTerm = false
     /// Zero the ResNet, AᵀA, c and b blocks, so Φ is the optional parts alone.
     var alone = false
     static let none = OptionalParts()
@@ -25,7 +27,8 @@ func randomNetwork<T: Scalar>(_: T.Type, d: Int, m: Int, layers: Int, seed: UInt
     _ = blasSingleThreaded
     let shape = try! NetworkShape(dimension: d, width: m, residualLayers: layers, rank: min(3, d + 1),
                                   quadratic: parts.quadratic, timeDegree: parts.timeDegree,
-                                  separableWidth: parts.separableWidth, timeScale: parts.timeScale)
+                                  separableWidth: parts.separableWidth, timeTerm: parts.timeTerm,
+                                  timeScale: parts.timeScale)
     var rng = RandomSource(seed: seed)
     var theta: [Double] = rng.gaussians(ParameterLayout(shape).count)
     if parts.alone {
@@ -36,9 +39,9 @@ func randomNetwork<T: Scalar>(_: T.Type, d: Int, m: Int, layers: Int, seed: UInt
     return try! PotentialNetwork(shape: shape, parameters: theta.map { T($0 * 0.5) })
 }
 
-/// Whether a parameter block belongs to the quadratic or separable part.
+/// Whether a parameter block belongs to the quadratic (time-only term included) or separable part.
 func isOptionalPartBlock(_ name: String) -> Bool {
-    name.hasPrefix("sep_") || ((name.hasPrefix("S") || name.hasPrefix("v")) && Int(name.dropFirst()) != nil)
+    name.hasPrefix("sep_") || name == "c_time" || ((name.hasPrefix("S") || name.hasPrefix("v")) && Int(name.dropFirst()) != nil)
 }
 
 /// Random points s = (x, t); with `timeRuns`, consecutive runs of that many columns share one

@@ -6,7 +6,7 @@ import MFGProblem
 /// A small d = 2 problem (Gaussian transport with an obstacle and entropy, so every term is
 /// exercised) whose training settings the tests override.
 func tinyProblem(optimizer: String = "adam", iterations: Int = 20, rate: Double = 0.02,
-                 stage2: Bool = false) throws -> Problem {
+                 stage2: Bool = false, penalties: String = "{hjb: 1, terminal_hjb: 1}") throws -> Problem {
     let stage = stage2 ? "\n  stage2: {iterations: 4, batch_size: 96, learning_rate: 0.01}" : ""
     return try Problem.parse(yaml: """
         name: tiny
@@ -19,7 +19,7 @@ func tinyProblem(optimizer: String = "adam", iterations: Int = 20, rate: Double 
           obstacle: {weight: 1, amplitude: 5, coordinates: [1, 2], center: [0, 0], variance: [1, 0.5]}
           entropy: {weight: 0.01}
         terminal_cost: {type: kl, weight: 5}
-        penalties: {hjb: 1, terminal_hjb: 1}
+        penalties: \(penalties)
         network: {width: 8, residual_layers: 2}
         integrator: {scheme: rk4, steps: 2}
         training:
@@ -66,6 +66,105 @@ struct TrainerTests {
         #expect(resumed.state.iteration == 12)
         #expect(resumed.state.parameters == straight.state.parameters)
         #expect(resumed.state.history.training["total"] == straight.state.history.training["total"])
+    }
+
+    /// With `penalties.final`, every training iteration is weighted with that iteration's
+    /// weights: the recorded training total is L + F + G + β_HJB(k)·HJB + β_T(k)·tHJB with the
+    /// schedule's (β_HJB, β_T) at k; validation totals (and so the best iterate) use the final
+    /// weights throughout. A ramp over iterations 3…7 and a step at 9 (in the second stage).
+    @Test(arguments: [("lbfgs", "{hjb: 1, terminal_hjb: 2, final: {hjb: 0.1, terminal_hjb: 0.3, from: 3, to: 7}}"),
+                      ("adam", "{hjb: 2, terminal_hjb: 1, final: {hjb: 0.05, terminal_hjb: 0, from: 9}}")])
+    func theScheduleWeightsEachIteration(optimizer: String, penalties: String) throws {
+        _ = blasSingleThreaded
+        let problem = try tinyProblem(optimizer: optimizer, iterations: 8, rate: optimizer == "adam" ? 0.02 : 0.1,
+                                      stage2: true, penalties: penalties)
+        let solver = try Solver(problem: problem, threads: 1, blockSize: 32)
+        try solver.train { _ in .proceed }
+        let h = solver.state.history
+        #expect(h.iterations == Array(1...12))
+        func total(_ terms: [String: [Double]], _ i: Int, _ w: (hjb: Double, terminalHJB: Double)) -> Double {
+            terms["kinetic"]![i] + terms["interaction"]![i] + terms["terminal"]![i]
+                + w.hjb * terms["hjb"]![i] + w.terminalHJB * terms["terminal_hjb"]![i]
+        }
+        var sawStart = false, sawFinal = false
+        for (i, it) in h.iterations.enumerated() {
+            let w = problem.penalties.weights(atIteration: it - 1)
+            let recorded = h.training["total"]![i]
+            #expect(abs(recorded - total(h.training, i, w)) <= 1e-9 * abs(recorded), "iteration \(it)")
+            // The start and the final weights give visibly different totals here.
+            let start = total(h.training, i, (problem.penalties.hjb, problem.penalties.terminalHJB))
+            let final = total(h.training, i, problem.penalties.finalWeights)
+            #expect(abs(start - final) > 1e-3 * abs(recorded))
+            if w == (problem.penalties.hjb, problem.penalties.terminalHJB) { sawStart = true }
+            if w == problem.penalties.finalWeights { sawFinal = true }
+        }
+        #expect(sawStart && sawFinal)
+        for (i, _) in h.validationIterations.enumerated() {
+            let recorded = h.validation["total"]![i]
+            #expect(abs(recorded - total(h.validation, i, problem.penalties.finalWeights)) <= 1e-9 * abs(recorded))
+        }
+        // After training the objective evaluates with the final weights.
+        let v = try solver.validationTerms(parameters: solver.state.parameters)
+        #expect(abs(v.total - (v.cost + problem.penalties.finalWeights.hjb * v.hjb
+                               + problem.penalties.finalWeights.terminalHJB * v.terminalHJB)) <= 1e-12 * abs(v.total))
+    }
+
+    /// Resuming inside a ramp and across a step reproduces the uninterrupted run bit for bit
+    /// (the weights are a function of the iteration alone; the step clears L-BFGS's pairs at
+    /// the same iteration either way).
+    @Test(arguments: ["{hjb: 1, terminal_hjb: 1, final: {hjb: 0.1, terminal_hjb: 0.2, from: 3, to: 8}}",
+                      "{hjb: 1, terminal_hjb: 1, final: {hjb: 0.1, terminal_hjb: 0.2, from: 7}}"])
+    func resumeReproducesAScheduledRun(penalties: String) throws {
+        _ = blasSingleThreaded
+        let problem = try tinyProblem(optimizer: "lbfgs", iterations: 8, rate: 0.1, stage2: true, penalties: penalties)
+        let straight = try Solver(problem: problem, threads: 2, blockSize: 32)
+        try straight.train { _ in .proceed }
+        let first = try Solver(problem: problem, threads: 2, blockSize: 32)
+        try first.train { $0.iteration == 5 ? .stop : .proceed }
+        #expect(first.state.iteration == 5)
+        let resumed = try Solver(problem: problem, threads: 2, blockSize: 32, resume: first.state)
+        try resumed.train { _ in .proceed }
+        #expect(resumed.state.iteration == 12)
+        #expect(resumed.state.parameters == straight.state.parameters)
+        #expect(resumed.state.history.training["total"] == straight.state.history.training["total"])
+        #expect(resumed.state.bestIteration == straight.state.bestIteration)
+        // The schedule changed the run: the same problem without it ends elsewhere.
+        let fixed = try Solver(problem: try tinyProblem(optimizer: "lbfgs", iterations: 8, rate: 0.1, stage2: true),
+                               threads: 2, blockSize: 32)
+        try fixed.train { _ in .proceed }
+        #expect(fixed.state.parameters != straight.state.parameters)
+    }
+
+    /// `stage2.train: quadratic` moves only S₀…S_p, v₀…v_p and c_time in the second stage: every
+    /// other parameter ends bit-identical to its value after the first stage, the trained ones
+    /// move; for L-BFGS and for Adam (whose first-stage moments would otherwise move them).
+    @Test(arguments: ["lbfgs", "adam"]) func aQuadraticStageFreezesTheRest(optimizer: String) throws {
+        _ = blasSingleThreaded
+        let base = try tinyProblem(optimizer: optimizer, iterations: 6, rate: optimizer == "adam" ? 0.02 : 0.1,
+                                   stage2: true)
+        let yaml = base.sourceText
+            .replacingOccurrences(of: "network: {width: 8, residual_layers: 2}",
+                                  with: "network: {width: 8, residual_layers: 2, quadratic: full, time_degree: 2, time_term: polynomial}")
+            .replacingOccurrences(of: "stage2: {iterations: 4, batch_size: 96, learning_rate: 0.01}",
+                                  with: "stage2: {iterations: 4, batch_size: 96, learning_rate: 0.01, train: quadratic}")
+        let problem = try Problem.parse(yaml: yaml, file: "tiny.yaml")
+        #expect(problem.training.stage2?.trains == .quadratic)
+        let solver = try Solver(problem: problem, threads: 1, blockSize: 32)
+        try solver.train { $0.iteration == 6 ? .stop : .proceed }
+        let afterFirst = solver.state.parameters
+        let resumed = try Solver(problem: problem, threads: 1, blockSize: 32, resume: solver.state)
+        try resumed.train { _ in .proceed }
+        #expect(resumed.state.iteration == 10)
+        let end = resumed.state.parameters
+        let layout = ParameterLayout(resumed.shape)
+        var movedTrained = 0
+        for block in layout.blocks {
+            let trained = block.name == "c_time" || ((block.name.hasPrefix("S") || block.name.hasPrefix("v"))
+                                                     && Int(block.name.dropFirst()) != nil)
+            let same = Array(end[block.range]) == Array(afterFirst[block.range])
+            if trained { if !same { movedTrained += 1 } } else { #expect(same, "block \(block.name) moved") }
+        }
+        #expect(movedTrained >= 3, "only \(movedTrained) trained blocks moved")
     }
 
     /// An absurd learning rate blows the objective up: training stops with `diverged`, naming

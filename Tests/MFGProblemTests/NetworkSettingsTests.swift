@@ -54,7 +54,22 @@ struct NetworkSettingsTests {
                 == "problems/x.yaml: network.separable_width: expected an integer, got '2.5'")
         let unknown = message(Self.yaml(network: "{separable: 4}")) ?? ""
         #expect(unknown == "problems/x.yaml: network: unknown key 'separable' (allowed: width, residual_layers, rank, "
-                + "step, quadratic, time_degree, separable_width)", "\(unknown)")
+                + "step, quadratic, time_degree, separable_width, time_term)", "\(unknown)")
+    }
+
+    /// `time_term: polynomial` adds c(t) on the quadratic part's time basis; without a
+    /// quadratic part it is refused, and the default is none.
+    @Test func timeTermIsRead() throws {
+        let p = try Problem.parse(yaml: Self.yaml(network: "{quadratic: full, time_degree: 4, time_term: polynomial}"),
+                                  file: "x.yaml")
+        #expect(p.network.timeTerm == .polynomial)
+        let q = try Problem.parse(yaml: Self.yaml(network: "{quadratic: diagonal}"), file: "x.yaml")
+        #expect(q.network.timeTerm == .none)
+        #expect(message(Self.yaml(network: "{time_term: polynomial}"))
+                == "problems/x.yaml: network.time_term: 'polynomial' uses the quadratic part's time basis: "
+                + "set network.quadratic to 'diagonal' or 'full'")
+        #expect(message(Self.yaml(network: "{quadratic: full, time_term: yes}"))
+                == "problems/x.yaml: network.time_term: unknown value 'yes' (allowed: none, polynomial)")
     }
 
     /// `full` holds d²(p + 1) values: 295² · 3 = 261 075 fit under 2¹⁸ = 262 144, 296² · 3 do not;

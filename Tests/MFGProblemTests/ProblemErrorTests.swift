@@ -62,7 +62,7 @@ struct ProblemErrorTests {
         let m = message(replacing("optimizer: adam", "optimiser: adam"))
         #expect(m?.hasPrefix("problems/x.yaml: training: unknown key 'optimiser' (allowed: optimizer, iterations,") == true)
         #expect(message(replacing("{hjb: 3, terminal_hjb: 3}", "{hjb: 3, terminal: 3}"))
-                == "problems/x.yaml: penalties: unknown key 'terminal' (allowed: hjb, terminal_hjb)")
+                == "problems/x.yaml: penalties: unknown key 'terminal' (allowed: hjb, terminal_hjb, final)")
     }
 
     @Test func missingField() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import MFGMath
 import MFGNeural
 import MFGProblem
 @testable import MFGStore
@@ -97,6 +98,48 @@ struct CheckpointTests {
         #expect(sepA.shape == [3, 2])
         let block = ParameterLayout(cp.shape).block("sep_a")!
         #expect(sepA.values[2 * 2 + 1] == cp.state.bestParameters[block.offset + 2 + 1 * 3])   // row-major (i, j)
+    }
+
+    /// The time-only term: its attribute and its (p + 1)-vector come back; a network without it
+    /// has no such attribute.
+    @Test func roundTripWithTimeTerm() throws {
+        let yaml = Self.yaml.replacingOccurrences(of: "network: {width: 6, residual_layers: 2}",
+                                                  with: "network: {width: 6, residual_layers: 2, quadratic: diagonal, "
+                                                      + "time_degree: 3, time_term: polynomial}")
+        let cp = try trainedCheckpoint(yaml: yaml)
+        #expect(cp.shape.timeTerm && cp.shape.timeDegree == 3)
+        let block = ParameterLayout(cp.shape).block("c_time")!
+        #expect(cp.state.bestParameters[block.range].contains { $0 != 0 })   // trained away from its start at 0
+        let path = tempPath("checkpoint.h5")
+        try cp.write(to: path)
+        let back = try Checkpoint.read(from: path)
+        #expect(back.shape == cp.shape)
+        #expect(back.state == cp.state)
+        let r = try HDF5Reader(path: path)
+        defer { r.close() }
+        #expect(try r.stringAttribute("time_term", on: "network") == "polynomial")
+        let stored = try r.readDoubles("network/best_parameters/c_time")
+        #expect(stored.shape == [4] && stored.values == Array(cp.state.bestParameters[block.range]))
+        // A solver resumed from the file evaluates Φ with c(t): zeroing c_time lowers Φ(x, t)
+        // by exactly c(t) = Σₖ φₖ(t/T) cₖ (T = 1 here; φ at t = 0.5: 1, 0, −½, 0).
+        let problem = try Problem.parse(yaml: yaml, file: "cp-test.yaml")
+        let solver = try Solver(problem: problem, threads: 1, resume: back.state)
+        var zeroed = back.state.bestParameters
+        for i in block.range { zeroed[i] = 0 }
+        let pts = try Matrix<Double>(rows: 4, cols: 1, storage: [0.1, -0.2, 0.3, 0.5])
+        let with = try solver.potential(parameters: back.state.bestParameters, points: pts)
+        let without = try solver.potential(parameters: zeroed, points: pts)
+        let c = stored.values
+        #expect(abs(with.phi[0] - without.phi[0] - (c[0] - 0.5 * c[2])) <= 1e-12)
+
+        let plain = try trainedCheckpoint(yaml: Self.yaml.replacingOccurrences(
+            of: "network: {width: 6, residual_layers: 2}", with: "network: {width: 6, residual_layers: 2, quadratic: full}"))
+        let plainPath = tempPath("plain.h5")
+        try plain.write(to: plainPath)
+        let r2 = try HDF5Reader(path: plainPath)
+        defer { r2.close() }
+        #expect(!r2.hasAttribute("time_term", on: "network"))
+        #expect(!(try Checkpoint.read(from: plainPath)).shape.timeTerm)
     }
 
     /// A network without the optional parts is written exactly as before they existed (no new

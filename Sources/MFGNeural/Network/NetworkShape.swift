@@ -5,6 +5,7 @@ import MFGProblem
 ///
 ///     Φ(x, t; θ) = wᵀN(s) + ½ sᵀ(AᵀA)s + cᵀs + b                       (always)
 ///                + ½ xᵀM(t)x + v(t)ᵀx                                (`quadratic` ≠ none)
+///                + c(t) = Σₖ φₖ(τ) cₖ                                 (`timeTerm`, with a quadratic part)
 ///                + Σᵢ Σⱼ wᵢⱼ σ(aᵢⱼ xᵢ + bᵢⱼ τ + cᵢⱼ)                    (`separableWidth` q > 0)
 ///
 /// with s = (x, t), τ = t/T (T = `timeScale`), M(t) = Σₖ φₖ(τ) Sₖ and v(t) = Σₖ φₖ(τ) vₖ over the
@@ -33,6 +34,10 @@ public struct NetworkShape: Equatable, Sendable, CustomStringConvertible {
     public let timeDegree: Int
     /// Units q per coordinate of the separable part (0…64; 0: no separable part).
     public let separableWidth: Int
+    /// Whether Φ has the time-only polynomial c(t) (only with a quadratic part, whose basis it
+    /// uses). It moves no agent (∇ₓc = 0, Δₓc = 0) and enters only ∂ₜΦ in the HJB residual and
+    /// Φ(·, T) in the terminal mismatch: see `PotentialNetwork+Quadratic.swift` for why it matters.
+    public let timeTerm: Bool
     /// T in τ = t/T, the time variable of the quadratic and separable parts (the problem's
     /// horizon, so τ ∈ [0, 1] on the time interval and one initialisation fits every horizon).
     public let timeScale: Double
@@ -43,7 +48,7 @@ public struct NetworkShape: Equatable, Sendable, CustomStringConvertible {
     public init(dimension: Int, width: Int, residualLayers: Int, rank: Int? = nil,
                 step: Double? = nil, quadratic: QuadraticStructure = .none,
                 timeDegree: Int = NetworkSettings.defaultTimeDegree, separableWidth: Int = 0,
-                timeScale: Double = 1) throws(NetworkError) {
+                timeTerm: Bool = false, timeScale: Double = 1) throws(NetworkError) {
         guard dimension >= 1 else { throw .invalidShape("dimension must be at least 1, got \(dimension)") }
         guard width >= 1 else { throw .invalidShape("width must be at least 1, got \(width)") }
         guard residualLayers >= 0 else {
@@ -78,6 +83,10 @@ public struct NetworkShape: Equatable, Sendable, CustomStringConvertible {
         self.quadratic = quadratic
         self.timeDegree = quadratic == .none ? NetworkSettings.defaultTimeDegree : timeDegree
         self.separableWidth = separableWidth
+        if timeTerm && quadratic == .none {
+            throw .invalidShape("a time-only term needs a quadratic part (it uses its time basis)")
+        }
+        self.timeTerm = timeTerm
         self.timeScale = quadratic == .none && separableWidth == 0 ? 1 : timeScale
     }
 
@@ -116,6 +125,7 @@ public struct NetworkShape: Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         var text = "d=\(dimension) m=\(width) R=\(residualLayers) r=\(rank) h=\(step)"
         if hasQuadratic { text += " quadratic=\(quadratic.rawValue) p=\(timeDegree)" }
+        if timeTerm { text += " c(t)" }
         if hasSeparable { text += " separable=\(separableWidth)" }
         if !isLegacy { text += " T=\(timeScale)" }
         return text

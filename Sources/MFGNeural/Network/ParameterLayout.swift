@@ -4,7 +4,8 @@
 /// Matrices are stored column-major inside θ (K₀ is m × (d+1): entry (i, j) at offset + i + j·m).
 /// Order: K0, b0, K1, b1, …, KR, bR, w, A, c, b, then the optional parts after them (so a shape
 /// without them has exactly the old layout): the quadratic's S0…Sp (d × d when full, of which
-/// the lower triangle is used; d when diagonal) and v0…vp (d), the separable part's sep_a,
+/// the lower triangle is used; d when diagonal) and v0…vp (d), the time-only term's c_time
+/// (p + 1 coefficients, only with `timeTerm`), the separable part's sep_a,
 /// sep_b, sep_c, sep_w (each d × q, entry (i, j) for coordinate i and unit j).
 public struct ParameterLayout: Equatable, Sendable {
     /// One named block: its shape (rows, cols) and position.
@@ -28,6 +29,8 @@ public struct ParameterLayout: Equatable, Sendable {
     public let count: Int
     /// Offsets of S0…Sp and v0…vp (empty without a quadratic part).
     public let quadraticMatrixOffsets: [Int], quadraticVectorOffsets: [Int]
+    /// Offset of c_time, the p + 1 coefficients of c(t) (nil without a time-only term).
+    public let timeTermOffset: Int?
     /// Offsets of sep_a, sep_b, sep_c, sep_w (nil without a separable part).
     public let separableOffsets: SeparableOffsets?
 
@@ -48,6 +51,12 @@ public struct ParameterLayout: Equatable, Sendable {
         for k in basis { vectorOffsets.append(offset); add("v\(k)", d, 1) }
         quadraticMatrixOffsets = matrixOffsets
         quadraticVectorOffsets = vectorOffsets
+        if shape.timeTerm {
+            timeTermOffset = offset
+            add("c_time", shape.timeBasisCount, 1)
+        } else {
+            timeTermOffset = nil
+        }
         if shape.hasSeparable {
             let q = shape.separableWidth, start = offset
             for name in ["sep_a", "sep_b", "sep_c", "sep_w"] { add(name, d, q) }

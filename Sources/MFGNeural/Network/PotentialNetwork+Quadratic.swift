@@ -35,6 +35,21 @@ import MFGProblem
 ///     ∂ℒ/∂t  = Φ̄ ∂ₜΦ_Q + ḡ·(M′x + v′)/T + ḡₜ(½ xᵀM″x + v″ᵀx)/T² + Δ̄ tr M′/T  (gemm M″·X, p ≥ 2).
 ///
 /// The diagonal structure does the same with d-vectors, elementwise (O(d) per sample).
+///
+/// **The time-only term** c(t) = Σₖ φₖ(τ) cₖ (`NetworkShape.timeTerm`, coefficients `c_time`)
+/// completes the quadratic ansatz: the exact potential of Gaussian transport is
+/// ½xᵀM(t)x + v(t)ᵀx + c(t), and the HJB equation −∂ₜΦ + |∇ₓΦ|²/(2α_L) = 0 splits into
+/// M′ = M²/α_L, v′ = Mv/α_L and c′ = |v|²/(2α_L). The last one is not polynomial in t when the
+/// spread changes (with the mean moving at speed u: c′ = α_L u² σ₀²/(2σ(t)²)), and without c(t)
+/// the only time-only parts of Φ are cᵀs (c′ constant), ½|a_t|²t² (c″ ≥ 0 only) and the ResNet.
+/// On the samples of a d-dimensional Gaussian, xᵀDx ≈ tr(DΣ) (relative spread √(2/d)), so a
+/// time-only residual r₀(t) can be cancelled in the L1 penalty by a uniform error D ∝ I of the
+/// curvature equation (M′ − M²/α_L = −2D), which changes every coordinate's flow the same way:
+/// every terminal standard deviation a little short, G first-order off. c(t) lets r₀ vanish
+/// without touching the flow: ∇ₓc = 0 and Δₓc = 0, so it changes neither the characteristics
+/// nor L, G or the log-determinants; it enters only ∂ₜΦ (HJB residual) and Φ(·, T) (terminal
+/// mismatch). Forward: Φ += c(τ), ∂ₜΦ += c′(τ)/T. Reverse: ∂ℒ/∂cₖ = φₖ Σₛ Φ̄ₛ + φₖ′ Σₛ ḡₜₛ/T,
+/// ∂ℒ/∂t += Φ̄ c′/T + ḡₜ c″/T².
 extension PotentialNetwork {
     /// Calls `body(start, end)` for each maximal run of columns of the block with equal t.
     @inline(__always)
@@ -138,7 +153,17 @@ extension PotentialNetwork {
         let x = UnsafePointer(ws.input), y = ws.quadY, vec = ws.quadVec
         let invT = T(1 / shape.timeScale)
         forEachTimeRun(x, count: nb) { start, end in
-            formQuadratic(theta, ws, tau: tau(ws, column: start))
+            let tau = tau(ws, column: start)
+            formQuadratic(theta, ws, tau: tau)
+            // The time-only term c(τ) and c′(τ)/T (0 without one).
+            var cValue: T = 0, cSlope: T = 0
+            if let off = layout.timeTermOffset {
+                let basis = TimeBasis(degree: shape.timeDegree, at: tau)
+                for k in 0..<shape.timeBasisCount {
+                    cValue += T(basis.value[k]) * theta[off + k]; cSlope += T(basis.first[k]) * theta[off + k]
+                }
+                cSlope *= invT
+            }
             // [M x; M′ x] for the run's columns (kept for the reverse pass, also after a
             // value-only call, whose reverse pass needs M′x for the t adjoint).
             if shape.quadratic == .full {
@@ -156,7 +181,7 @@ extension PotentialNetwork {
                 let xc = x + col * dd, yc = y + col * d2
                 var value: T = 0
                 for i in 0..<d { value += xc[i] * (yc[i] / 2 + vec[i]) }
-                ws.phi[col] += value
+                ws.phi[col] += value + cValue
                 if valueOnly { continue }
                 let g = ws.gradient + col * dd
                 var dt: T = 0
@@ -164,7 +189,7 @@ extension PotentialNetwork {
                     g[i] += yc[i] + vec[i]
                     dt += xc[i] * (yc[d + i] / 2 + vec[d + i])
                 }
-                g[d] += dt * invT
+                g[d] += dt * invT + cSlope
                 ws.laplacian[col] += trM
             }
         }
@@ -268,6 +293,21 @@ extension PotentialNetwork {
                 let f0 = T(basis.value[k]), f1 = T(basis.first[k]), vk = grad + vOff[k]
                 for i in 0..<d { vk[i] += f0 * acc0[i] + f1 * acc1[i] }
             }
+            // ∂ℒ/∂cₖ of the time-only term: φₖ Σ Φ̄ + φₖ′ Σ ḡₜ/T over the run.
+            var cSlope: T = 0, cCurvature: T = 0   // c′(τ)/T and c″(τ)/T², for the t adjoint
+            if let off = layout.timeTermOffset {
+                var phiSum: T = 0, gtSum: T = 0
+                for col in start..<end {
+                    if let phiBar { phiSum += phiBar[col] }
+                    if let gBar { gtSum += gBar[col * dd + d] }
+                }
+                for k in 0..<shape.timeBasisCount {
+                    grad[off + k] += T(basis.value[k]) * phiSum + T(basis.first[k]) * gtSum * invT
+                    cSlope += T(basis.first[k]) * theta[off + k]
+                    cCurvature += T(basis.second[k]) * theta[off + k]
+                }
+                cSlope *= invT; cCurvature *= invT2
+            }
             guard let sBar else { return }
             // ∂ℒ/∂x and ∂ℒ/∂t. Z = M ḡ and Z″ = M″ x (d × len each) reuse the scratch.
             let z = ws.quadW, z2 = ws.quadW + d * len
@@ -302,7 +342,7 @@ extension PotentialNetwork {
                 if timeAdjoint {
                     var dtQ: T = 0
                     for i in 0..<d { dtQ += xc[i] * (yc[d + i] / 2 + vec[d + i]) }
-                    tBar = pb * dtQ * invT + lb * trM1 * invT
+                    tBar = pb * (dtQ * invT + cSlope) + lb * trM1 * invT
                 }
                 if let gBar {
                     let gc = gBar + col * dd, gt = gc[d] * invT, zc = z + c * d
@@ -310,7 +350,7 @@ extension PotentialNetwork {
                     guard timeAdjoint else { continue }
                     var cross: T = 0
                     for i in 0..<d { cross += gc[i] * (yc[d + i] + vec[d + i]) }
-                    tBar += cross * invT
+                    tBar += cross * invT + gc[d] * cCurvature
                     if needSecond {
                         let z2c = z2 + c * d
                         var q: T = 0

@@ -16,7 +16,9 @@ import MFGMath
 /// preference: G = λ_G g(z_T), δG/δρ = λ_G g; mismatch |Φ(z_T, T) − δG/δρ|.
 /// All terms are averages over the samples.
 public final class CharacteristicsObjective<T: Scalar> {
-    public let costs: CostModel<T>
+    /// The costs, with the penalty weights in force (the trainer changes `hjbWeight` and
+    /// `terminalHJBWeight` between evaluations when the problem has a penalty schedule).
+    public var costs: CostModel<T>
     public let stepper: TimeStepper
     public let steps: Int
     public let shape: NetworkShape

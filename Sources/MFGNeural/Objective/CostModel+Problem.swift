@@ -3,7 +3,8 @@ import MFGProblem
 
 extension CostModel {
     /// The costs of a problem file, with its fields wrapped as batched closures (specialized, so
-    /// the closures call the Float/Double versions of the fields).
+    /// the closures call the Float/Double versions of the fields). The penalty weights are the
+    /// ones the run ends with (`Penalties.finalWeights`); training sets each iteration's own.
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
     public init(problem: Problem) {
@@ -27,7 +28,8 @@ extension CostModel {
         self.init(dimension: d, horizon: problem.horizon, kineticWeight: problem.kineticWeight,
                   obstacle: obstacle, obstacleWeight: problem.obstacleWeight,
                   entropyWeight: problem.entropyWeight, terminal: terminal,
-                  hjbWeight: problem.penalties.hjb, terminalHJBWeight: problem.penalties.terminalHJB)
+                  hjbWeight: problem.penalties.finalWeights.hjb,
+                  terminalHJBWeight: problem.penalties.finalWeights.terminalHJB)
     }
 
     /// A `BatchedField` from a problem field's two batched evaluations (value only, and value
@@ -65,6 +67,6 @@ extension NetworkShape {
                       residualLayers: problem.network.residualLayers, rank: problem.network.rank,
                       step: problem.network.step, quadratic: problem.network.quadratic,
                       timeDegree: problem.network.timeDegree, separableWidth: problem.network.separableWidth,
-                      timeScale: problem.horizon)
+                      timeTerm: problem.network.timeTerm == .polynomial, timeScale: problem.horizon)
     }
 }

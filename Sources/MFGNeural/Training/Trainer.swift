@@ -134,6 +134,29 @@ final class Trainer<T: Scalar> {
         return (s.x0, s.logRho0, starts)
     }
 
+    /// The ranges of θ that stage `stage` trains, or nil for all of θ (`TrainingSettings.Trained`).
+    func trainedMask(stage: Int) -> [Range<Int>]? {
+        guard stage == 2, let s2 = problem.training.stage2, s2.trains == .quadratic else { return nil }
+        let layout = objective.shape.hasQuadratic ? ParameterLayout(objective.shape) : nil
+        return layout?.blocks.filter { b in
+            b.name == "c_time" || ((b.name.hasPrefix("S") || b.name.hasPrefix("v")) && Int(b.name.dropFirst()) != nil)
+        }.map(\.range) ?? []
+    }
+
+    /// Zeroes the gradient outside the trained ranges: every optimizer step (Adam's moments,
+    /// L-BFGS's directions and pairs) then stays in the trained subspace.
+    static func applyMask(_ ranges: [Range<Int>], to g: inout [T]) {
+        var kept = [T](repeating: 0, count: g.count)
+        for r in ranges { for i in r { kept[i] = g[i] } }
+        g = kept
+    }
+
+    /// Sets the objective's penalty weights (β_HJB, β_T).
+    func setPenaltyWeights(_ w: (hjb: Double, terminalHJB: Double)) {
+        objective.costs.hjbWeight = w.hjb
+        objective.costs.terminalHJBWeight = w.terminalHJB
+    }
+
     func evaluate(_ net: PotentialNetwork<T>, _ x0: [T], _ lr: [T], gradient: Bool) throws(TrainingError)
         -> (terms: ObjectiveTerms, gradient: [T]?) {
         do { return try objective.evaluate(net, x0: x0, logRho0: lr, gradient: gradient) }
@@ -165,8 +188,17 @@ final class Trainer<T: Scalar> {
             let k = state.iteration
             let plan = schedule(at: k)
             let b = trainingBatch(at: k)
-            if b.fresh { lbfgs?.reset() }
-            let (terms, grad) = try evaluate(network, b.x0, b.logRho0, gradient: true)
+            let penalties = problem.penalties
+            let mask = trainedMask(stage: plan.stage)
+            // A stage that trains another set of parameters starts afresh too.
+            let stageStarts = k == problem.training.iterations && k > 0 && mask != trainedMask(stage: 1)
+            if b.fresh || penalties.jumps(atIteration: k) || stageStarts { lbfgs?.reset() }
+            // This iteration's penalty weights for the training evaluations (line search
+            // included); validation and everything after training use the final weights.
+            setPenaltyWeights(penalties.weights(atIteration: k))
+            defer { setPenaltyWeights(penalties.finalWeights) }
+            var (terms, grad) = try evaluate(network, b.x0, b.logRho0, gradient: true)
+            if let mask { Self.applyMask(mask, to: &grad!) }
             if state.initialObjective == nil { state.initialObjective = terms.total }
             try guardFinite(terms, iteration: k + 1)
             var theta = network.parameters
@@ -179,7 +211,8 @@ final class Trainer<T: Scalar> {
                     var net = network
                     net.parameters = trial
                     do throws(TrainingError) {
-                        let r = try evaluate(net, b.x0, b.logRho0, gradient: true)
+                        var r = try evaluate(net, b.x0, b.logRho0, gradient: true)
+                        if let mask { Self.applyMask(mask, to: &r.gradient!) }
                         return (r.terms.total, r.gradient!)
                     } catch {
                         failure = error
@@ -188,6 +221,14 @@ final class Trainer<T: Scalar> {
                 }
                 if let failure { throw failure }
                 state.optimizer = lbfgs!.state
+            }
+            setPenaltyWeights(penalties.finalWeights)
+            if let mask {
+                // Exactly frozen outside the trained ranges (Adam's moments from the first stage
+                // would otherwise still move them).
+                var kept = network.parameters
+                for r in mask { for i in r { kept[i] = theta[i] } }
+                theta = kept
             }
             for v in theta where !v.isFinite {
                 throw .diverged(iteration: k + 1, term: "parameters", value: Double(v))

@@ -41,6 +41,12 @@ struct ProblemReader {
         let network = try SettingsReader.network(top.optional("network"), dimension: d)
         let integrator = try SettingsReader.integrator(top.optional("integrator"))
         let training = try SettingsReader.training(top.optional("training"), dimension: d)
+        try Self.checkPenaltySchedule(penalties, training: training, field: top.required("penalties"))
+        if training.stage2?.trains == .quadratic, network.quadratic == .none {
+            let f = try top.required("training").mapping(allowed: nil).required("stage2").mapping(allowed: nil).required("train")
+            throw f.fail(.inconsistent("'quadratic' trains the network's quadratic part, and this network has none "
+                                       + "(set network.quadratic to 'diagonal' or 'full')"))
+        }
         let reference = try top.optional("reference").map { f throws(ProblemError) in try SettingsReader.reference(f, dimension: d) }
         let closedForm = try top.optional("closed_form")?.keyword(ClosedFormKind.self)
 
@@ -163,10 +169,43 @@ struct ProblemReader {
         }
     }
 
+    /// `penalties: {hjb, terminal_hjb[, final: {hjb, terminal_hjb, from[, to]}]}`; `to`
+    /// defaults to `from` (a step). That `to` lies within the run is checked against the
+    /// training section by `checkPenaltySchedule`.
     static func penalties(_ f: YAMLField) throws(ProblemError) -> Penalties {
-        let m = try f.mapping(allowed: ["hjb", "terminal_hjb"])
-        return Penalties(hjb: try m.required("hjb").nonNegative(),
-                         terminalHJB: try m.required("terminal_hjb").nonNegative())
+        let m = try f.mapping(allowed: ["hjb", "terminal_hjb", "final"])
+        let hjb = try m.required("hjb").nonNegative()
+        let terminalHJB = try m.required("terminal_hjb").nonNegative()
+        guard let ff = m.optional("final") else { return Penalties(hjb: hjb, terminalHJB: terminalHJB) }
+        let fm = try ff.mapping(allowed: ["hjb", "terminal_hjb", "from", "to"])
+        let fromField = try fm.required("from")
+        let from = try fromField.integer(in: ProblemLimits.iterations)
+        var to = from
+        if let toField = fm.optional("to") {
+            to = try toField.integer(in: ProblemLimits.iterations)
+            guard to >= from else {
+                throw toField.fail(.outOfRange(value: String(to), allowed: "to >= from (\(from))"))
+            }
+        }
+        return Penalties(hjb: hjb, terminalHJB: terminalHJB,
+                         final: .init(hjb: try fm.required("hjb").nonNegative(),
+                                      terminalHJB: try fm.required("terminal_hjb").nonNegative(),
+                                      from: from, to: to))
+    }
+
+    /// A penalty schedule must reach its final weights within the run: `to` ≤ the iterations of
+    /// both training stages (else the file would promise weights that training never uses).
+    static func checkPenaltySchedule(_ penalties: Penalties, training: TrainingSettings,
+                                     field: YAMLField) throws(ProblemError) {
+        guard let f = penalties.final else { return }
+        let total = training.iterations + (training.stage2?.iterations ?? 0)
+        guard f.to <= total else {
+            let fm = try field.mapping(allowed: nil).required("final").mapping(allowed: nil)
+            let key = fm.optional("to") ?? fm.optional("from")!
+            throw key.fail(.outOfRange(value: String(f.to),
+                                       allowed: "at most the run's \(total) training iterations (training.iterations"
+                                           + (training.stage2 == nil ? ")" : " + training.stage2.iterations)")))
+        }
     }
 }
 

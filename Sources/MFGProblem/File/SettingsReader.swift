@@ -4,7 +4,7 @@ enum SettingsReader {
         let defaults = NetworkSettings.defaults(dimension: d)
         guard let f else { return defaults }
         let m = try f.mapping(allowed: ["width", "residual_layers", "rank", "step", "quadratic", "time_degree",
-                                        "separable_width"])
+                                        "separable_width", "time_term"])
         let width = try m.optional("width")?.integer(in: ProblemLimits.width) ?? defaults.width
         let layers = try m.optional("residual_layers")?.integer(in: ProblemLimits.residualLayers) ?? defaults.residualLayers
         let rank = try m.optional("rank")?.integer(minimum: 1, maximum: d + 1) ?? defaults.rank   // A is rank × (d + 1)
@@ -19,8 +19,13 @@ enum SettingsReader {
                                         + "the limit \(NetworkSettings.fullQuadraticValueLimit); use 'diagonal' "
                                         + "or a lower time_degree"))
         }
+        let timeTerm = try m.optional("time_term")?.keyword(TimeTerm.self) ?? defaults.timeTerm
+        if timeTerm != .none, quadratic == .none, let tf = m.optional("time_term") {
+            throw tf.fail(.inconsistent("'\(timeTerm.rawValue)' uses the quadratic part's time basis: "
+                                        + "set network.quadratic to 'diagonal' or 'full'"))
+        }
         return NetworkSettings(width: width, residualLayers: layers, rank: rank, step: step, quadratic: quadratic,
-                               timeDegree: degree, separableWidth: separable)
+                               timeDegree: degree, separableWidth: separable, timeTerm: timeTerm)
     }
 
     static func integrator(_ f: YAMLField?) throws(ProblemError) -> IntegratorSettings {
@@ -60,10 +65,11 @@ enum SettingsReader {
         }
         var stage2: TrainingSettings.Stage? = nil
         if let s = m.optional("stage2") {
-            let sm = try s.mapping(allowed: ["iterations", "batch_size", "learning_rate"])
+            let sm = try s.mapping(allowed: ["iterations", "batch_size", "learning_rate", "train"])
             stage2 = .init(iterations: try sm.required("iterations").integer(minimum: 1, maximum: ProblemLimits.iterations.upperBound),
                            batchSize: try sm.required("batch_size").integer(in: ProblemLimits.samples),
-                           learningRate: try sm.required("learning_rate").positive())
+                           learningRate: try sm.required("learning_rate").positive(),
+                           trains: try sm.optional("train")?.keyword(TrainingSettings.Trained.self) ?? .all)
         }
         return TrainingSettings(
             optimizer: try m.optional("optimizer")?.keyword(TrainingSettings.Optimizer.self) ?? t.optimizer,

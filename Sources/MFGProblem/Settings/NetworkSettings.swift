@@ -8,6 +8,14 @@ public enum QuadraticStructure: String, Sendable, Equatable, CaseIterable {
     case full
 }
 
+/// A time-only term c(t) of the potential (`network.time_term`).
+public enum TimeTerm: String, Sendable, Equatable, CaseIterable {
+    /// No such term: the x-independent part of Φ is what cᵀs, ½sᵀAᵀAs and the ResNet give.
+    case none
+    /// c(t) = Σₖ φₖ(τ) cₖ over the quadratic part's time basis (needs `quadratic` ≠ none).
+    case polynomial
+}
+
 /// Shape of the potential network Φ(x, t; θ) = wᵀN(s) + ½sᵀAᵀAs + cᵀs + b
 /// [+ ½xᵀM(t)x + v(t)ᵀx] [+ Σᵢ Σⱼ wᵢⱼ σ(aᵢⱼxᵢ + bᵢⱼτ + cᵢⱼ)], τ = t/T.
 public struct NetworkSettings: Sendable, Equatable {
@@ -25,9 +33,12 @@ public struct NetworkSettings: Sendable, Equatable {
     public let timeDegree: Int
     /// Units q per coordinate of the separable part (0: no separable part).
     public let separableWidth: Int
+    /// The time-only term c(t) (only with a quadratic part).
+    public let timeTerm: TimeTerm
 
     public init(width: Int, residualLayers: Int, rank: Int, step: Double, quadratic: QuadraticStructure = .none,
-                timeDegree: Int = NetworkSettings.defaultTimeDegree, separableWidth: Int = 0) {
+                timeDegree: Int = NetworkSettings.defaultTimeDegree, separableWidth: Int = 0,
+                timeTerm: TimeTerm = .none) {
         self.width = width
         self.residualLayers = residualLayers
         self.rank = rank
@@ -35,6 +46,7 @@ public struct NetworkSettings: Sendable, Equatable {
         self.quadratic = quadratic
         self.timeDegree = timeDegree
         self.separableWidth = separableWidth
+        self.timeTerm = timeTerm
     }
 
     /// The defaults for dimension d: width 16, 2 residual layers, rank min(10, d+1), step 1/2,

@@ -27,15 +27,30 @@ public struct TrainingSettings: Sendable, Equatable {
         case stepDecay(factor: Double, every: Int)
     }
 
+    /// Which parameters a stage trains.
+    public enum Trained: String, Sendable, Equatable, CaseIterable {
+        /// Every parameter.
+        case all
+        /// Only the time-varying quadratic part (S₀…S_p, v₀…v_p and, with `network.time_term`,
+        /// c_time); the ResNet, AᵀA, c, b and the separable units keep their values. With
+        /// moment-matched batches the quadratic part's share of the batch objective depends on
+        /// the batch only through its mean and covariance, which are ρ₀'s exactly, so such a
+        /// stage cannot fit sampling noise, whatever the penalty weights.
+        case quadratic
+    }
+
     /// The paper's multilevel second stage: continue training with other settings.
     public struct Stage: Sendable, Equatable {
         public let iterations: Int
         public let batchSize: Int
         public let learningRate: Double
-        public init(iterations: Int, batchSize: Int, learningRate: Double) {
+        /// The parameters this stage trains (default all).
+        public let trains: Trained
+        public init(iterations: Int, batchSize: Int, learningRate: Double, trains: Trained = .all) {
             self.iterations = iterations
             self.batchSize = batchSize
             self.learningRate = learningRate
+            self.trains = trains
         }
     }
 

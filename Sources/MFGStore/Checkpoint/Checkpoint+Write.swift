@@ -35,6 +35,8 @@ extension Checkpoint {
                 try w.setAttribute("time_degree", shape.timeDegree, on: "network")
                 try w.setAttribute("separable_width", shape.separableWidth, on: "network")
                 try w.setAttribute("time_scale", shape.timeScale, on: "network")
+                // Only when present: files without it hold a network without the time-only term.
+                if shape.timeTerm { try w.setAttribute("time_term", "polynomial", on: "network") }
             }
             try writeParameters(w, state.parameters, group: "network/parameters")
             try writeParameters(w, state.bestParameters, group: "network/best_parameters")

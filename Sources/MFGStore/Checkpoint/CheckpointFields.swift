@@ -77,6 +77,9 @@ struct CheckpointFields {
             throw damaged("a full quadratic of dimension \(d) and time degree \(degree) needs more than "
                           + "\(NetworkSettings.fullQuadraticValueLimit) values (the limit of problem files)")
         }
+        let timeTerm = reader.hasAttribute("time_term", on: "network")
+            ? TimeTerm(rawValue: try keyword("time_term", on: "network", [TimeTerm.polynomial.rawValue])) == .polynomial
+            : false
         let timeScale = reader.hasAttribute("time_scale", on: "network")
             ? try number("time_scale", on: "network", minimum: ProblemLimits.smallestPositive) : 1
         do {
@@ -84,7 +87,7 @@ struct CheckpointFields {
                                     rank: rank, step: step, quadratic: quadratic, timeDegree: degree,
                                     separableWidth: try optional("separable_width", in: NetworkSettings.separableWidthRange,
                                                                  legacy: 0),
-                                    timeScale: timeScale)
+                                    timeTerm: timeTerm, timeScale: timeScale)
         } catch let e as NetworkError { throw damaged(e.description) }
     }
 
