@@ -47,18 +47,17 @@ struct SolveCommand: ParsableCommand {
         }
         do { try SolverMemory.solve(problem, threads: threads, blockSize: blockSize, storedPaths: paths).check(file: problem.file) }
         catch { fail(error.description, code: ExitCodes.badInput) }
-        var startPlan: BlockGridPlan?
+        // training.start: grid — every check (grids, memory) before the grid solve and the fit.
+        var initialParameters: [Double]?
         if resumeState == nil, case .grid(let settings) = problem.training.start {
-            do { startPlan = try GridStart.plan(problem: problem, settings: settings) }
+            let plan: BlockGridPlan
+            do { plan = try GridStart.plan(problem: problem, settings: settings) }
             catch { fail(error.description, code: ExitCodes.badInput) }
             requireMemory(MemoryEstimate(what: "the grid solve of training.start", parts: [
-                .init(name: "grid arrays", bytes: GridStart.memory(startPlan!),
+                .init(name: "grid arrays", bytes: GridStart.memory(plan),
                       lower: [settings.grid == nil ? "training.start.coarsen (raise it)" : "training.start.grid"])]),
                 file: problem.file)
-        }
-        var initialParameters: [Double]?
-        if let startPlan, case .grid(let settings) = problem.training.start {
-            initialParameters = gridStart(problem, plan: startPlan, settings: settings)
+            initialParameters = gridStart(problem, plan: plan, settings: settings)
         }
         let solver: Solver
         do {

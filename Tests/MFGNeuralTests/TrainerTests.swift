@@ -50,12 +50,9 @@ struct TrainerTests {
         #expect(solver.state.history.validationIterations.contains(40))
     }
 
-    /// Stopping at iteration k and resuming from the saved state to K gives bit-identical
-    /// parameters to one run to K (sampler is counter-based; optimizer state is carried).
-    @Test(arguments: ["adam", "lbfgs"])
-    func resumeReproducesAnUninterruptedRun(optimizer: String) throws {
-        let problem = try tinyProblem(optimizer: optimizer, iterations: 8, rate: optimizer == "adam" ? 0.02 : 0.1,
-                                      stage2: true)
+    /// One run of `problem` to its end, and one stopped at iteration 5 and resumed from its
+    /// state; checks that the resumed run ends where the straight one does, bit for bit.
+    func stoppedAtFiveAndResumed(_ problem: Problem) throws -> (straight: Solver, resumed: Solver) {
         let straight = try Solver(problem: problem, threads: 2, blockSize: 32)
         try straight.train { _ in .proceed }
         let first = try Solver(problem: problem, threads: 2, blockSize: 32)
@@ -66,6 +63,16 @@ struct TrainerTests {
         #expect(resumed.state.iteration == 12)
         #expect(resumed.state.parameters == straight.state.parameters)
         #expect(resumed.state.history.training["total"] == straight.state.history.training["total"])
+        return (straight, resumed)
+    }
+
+    /// Stopping at iteration k and resuming from the saved state to K gives bit-identical
+    /// parameters to one run to K (sampler is counter-based; optimizer state is carried).
+    @Test(arguments: ["adam", "lbfgs"])
+    func resumeReproducesAnUninterruptedRun(optimizer: String) throws {
+        let problem = try tinyProblem(optimizer: optimizer, iterations: 8, rate: optimizer == "adam" ? 0.02 : 0.1,
+                                      stage2: true)
+        _ = try stoppedAtFiveAndResumed(problem)
     }
 
     /// With `penalties.final`, every training iteration is weighted with that iteration's
@@ -117,16 +124,7 @@ struct TrainerTests {
     func resumeReproducesAScheduledRun(penalties: String) throws {
         _ = blasSingleThreaded
         let problem = try tinyProblem(optimizer: "lbfgs", iterations: 8, rate: 0.1, stage2: true, penalties: penalties)
-        let straight = try Solver(problem: problem, threads: 2, blockSize: 32)
-        try straight.train { _ in .proceed }
-        let first = try Solver(problem: problem, threads: 2, blockSize: 32)
-        try first.train { $0.iteration == 5 ? .stop : .proceed }
-        #expect(first.state.iteration == 5)
-        let resumed = try Solver(problem: problem, threads: 2, blockSize: 32, resume: first.state)
-        try resumed.train { _ in .proceed }
-        #expect(resumed.state.iteration == 12)
-        #expect(resumed.state.parameters == straight.state.parameters)
-        #expect(resumed.state.history.training["total"] == straight.state.history.training["total"])
+        let (straight, resumed) = try stoppedAtFiveAndResumed(problem)
         #expect(resumed.state.bestIteration == straight.state.bestIteration)
         // The schedule changed the run: the same problem without it ends elsewhere.
         let fixed = try Solver(problem: try tinyProblem(optimizer: "lbfgs", iterations: 8, rate: 0.1, stage2: true),

@@ -4,19 +4,13 @@ import Testing
 /// `penalties.final`: weights that move from the start weights to final ones during training.
 @Suite("Penalty schedule")
 struct PenaltyScheduleTests {
+    /// The error tests' valid base file with these penalties and training lines.
     func parse(_ penalties: String, training: String = "  iterations: 600") throws -> Problem {
-        try Problem.parse(yaml: """
-            name: t
-            dimension: 2
-            horizon: 1
-            kinetic_weight: 2
-            initial_density: {type: gaussian, mean: [-1, 0], variance: 0.3}
-            target_density: {type: gaussian, mean: [1, 0], variance: 1}
-            terminal_cost: {type: kl, weight: 5}
-            penalties: \(penalties)
-            training:
-            \(training)
-            """, file: "problems/x.yaml")
+        let base = ProblemErrorTests.valid
+        precondition(base.contains("penalties: {hjb: 3, terminal_hjb: 3}") && base.contains("  optimizer: adam\n  iterations: 10"))
+        return try Problem.parse(yaml: base.replacingOccurrences(of: "penalties: {hjb: 3, terminal_hjb: 3}", with: "penalties: \(penalties)")
+                                     .replacingOccurrences(of: "  optimizer: adam\n  iterations: 10", with: training),
+                                 file: "problems/x.yaml")
     }
 
     func message(_ penalties: String, training: String = "  iterations: 600") -> String? {
