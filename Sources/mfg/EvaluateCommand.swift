@@ -62,8 +62,8 @@ struct EvaluateCommand: ParsableCommand {
             if let kl = NegativeKLCheck.suspiciousKL(problem: problem, terminal: t.terminal) {
                 print("  " + NegativeKLCheck.message(kl: kl, steps: problem.integrator.steps))
             }
-            if let warning = FitQualityCheck(problem: problem, terms: t)?.warning(network: problem.network) {
-                print("  " + warning)
+            if let fit = FitQualityCheck(problem: problem, costs: costs) {
+                print("  " + (fit.warning(network: problem.network) ?? fit.report))
             }
             let h = cp.state.history
             if let first = h.validation["terminal"]?.first, let firstHJB = h.validation["hjb"]?.first {

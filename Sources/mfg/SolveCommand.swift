@@ -115,12 +115,13 @@ struct SolveCommand: ParsableCommand {
             throw ExitCode(Interrupt.exitCode)
         }
         let state = solver.state
-        let summary: ObjectiveTerms
+        let final: SampleCosts
         let stored: SolverPaths?
         do {
-            summary = try solver.validationTerms(parameters: state.bestParameters)
+            final = try solver.validationCosts(parameters: state.bestParameters)
             stored = paths > 0 ? try solver.paths(parameters: state.bestParameters, count: paths, seed: tr.seed &+ 7) : nil
         } catch { fail(error.description, code: 1) }
+        let summary = final.terms
         let bad = summary.named.filter { !$0.1.isFinite }
         guard bad.isEmpty else {
             let kept = FileManager.default.fileExists(atPath: checkpointPath)
@@ -145,7 +146,7 @@ struct SolveCommand: ParsableCommand {
                                       steps: problem.integrator.steps, fineSteps: fineSteps)
             print(check.message(scheme: problem.integrator.scheme.rawValue))
         } catch { print("time-step check not run: \(error.description)") }
-        if let warning = FitQualityCheck(problem: problem, terms: summary)?.warning(network: problem.network) {
+        if let warning = FitQualityCheck(problem: problem, costs: final)?.warning(network: problem.network) {
             print(warning)
         }
     }

@@ -158,7 +158,8 @@ public final class CharacteristicsObjective<T: Scalar> {
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
     public func sampleCosts(_ network: PotentialNetwork<T>, x0: [T], logRho0: [T]) throws(NetworkError)
-        -> (terms: ObjectiveTerms, kinetic: [Double], interaction: [Double], terminal: [Double], terminalPoints: [T]) {
+        -> (terms: ObjectiveTerms, kinetic: [Double], interaction: [Double], terminal: [Double], terminalMismatch: [Double],
+            terminalPoints: [T]) {
         let d = shape.dimension, n = logRho0.count
         guard n >= 1 else { throw .emptyBatch }
         guard x0.count == d * n else {
@@ -167,7 +168,7 @@ public final class CharacteristicsObjective<T: Scalar> {
         let part = BlockPartition(count: n, blockSize: partition.blockSize, threads: partition.threads)
         let scratch = try scratchFor(workers: part.workers)
         var termsPerBlock = [ObjectiveTerms](repeating: ObjectiveTerms(), count: part.blockCount)
-        var perSample = [Double](repeating: 0, count: 3 * n)      // kinetic | interaction | terminal
+        var perSample = [Double](repeating: 0, count: 4 * n)      // kinetic | interaction | terminal | mismatch
         var zT = [T](repeating: 0, count: d * n)
         let lamQ = costs.obstacleWeight, lamE = costs.entropyWeight, weight = 1 / Double(n)
         x0.withUnsafeBufferPointer { xp in
@@ -183,6 +184,7 @@ public final class CharacteristicsObjective<T: Scalar> {
                                                               lp.baseAddress! + lo, nb, weight)
                                 (out.value.1 + lo).update(from: sc.sumKinetic, count: nb)
                                 (out.value.1 + 2 * n + lo).update(from: sc.terminalCost, count: nb)
+                                (out.value.1 + 3 * n + lo).update(from: sc.terminalMismatch, count: nb)
                                 for col in 0..<nb {
                                     out.value.1[n + lo + col] = lamQ * sc.sumObstacle[col] + lamE * sc.sumEntropy[col]
                                 }
@@ -195,7 +197,8 @@ public final class CharacteristicsObjective<T: Scalar> {
         }
         var total = ObjectiveTerms()
         for t in termsPerBlock { total = total + t }
-        return (total, Array(perSample[0..<n]), Array(perSample[n..<(2 * n)]), Array(perSample[(2 * n)...]), zT)
+        return (total, Array(perSample[0..<n]), Array(perSample[n..<(2 * n)]), Array(perSample[(2 * n)..<(3 * n)]),
+                Array(perSample[(3 * n)...]), zT)
     }
 
     // MARK: - One block, forward

@@ -59,6 +59,16 @@ public final class Solver {
         }
     }
 
+    /// Per-sample costs of the given parameters on the run's own validation set (its `terms` are
+    /// `validationTerms`'s).
+    public func validationCosts(parameters: [Double]) throws(TrainingError) -> SampleCosts {
+        try requireEvaluation(samples: problem.training.validationSize, paths: false)
+        switch core {
+        case .float32(let t): return try t.validationCosts(parameters)
+        case .float64(let t): return try t.validationCosts(parameters)
+        }
+    }
+
     /// Objective terms of the given parameters on the run's own validation set.
     public func validationTerms(parameters: [Double]) throws(TrainingError) -> ObjectiveTerms {
         switch core {
@@ -130,11 +140,13 @@ public struct SampleCosts: Sendable {
     public var interaction: [Double]
     /// G per sample: λ_G(log ρ(z_T, T) − log ρ₁(z_T)) for a KL terminal cost, λ_G g(z_T) for a preference.
     public var terminal: [Double]
+    /// The terminal mismatch Φ(z_T, T) − δG/δρ(z_T) per sample, signed (empty when not computed).
+    public var terminalMismatch: [Double]
 
     public init(terms: ObjectiveTerms = ObjectiveTerms(), x0: [Double], terminalPoints: [Double] = [],
-                kinetic: [Double], interaction: [Double]? = nil, terminal: [Double]) {
+                kinetic: [Double], interaction: [Double]? = nil, terminal: [Double], terminalMismatch: [Double] = []) {
         self.terms = terms; self.x0 = x0; self.terminalPoints = terminalPoints
-        self.kinetic = kinetic; self.terminal = terminal
+        self.kinetic = kinetic; self.terminal = terminal; self.terminalMismatch = terminalMismatch
         self.interaction = interaction ?? [Double](repeating: 0, count: kinetic.count)
     }
 
@@ -181,12 +193,19 @@ extension Trainer {
     }
 
     func sampleCosts(_ parameters: [Double], _ count: Int, _ seed: UInt64) throws(TrainingError) -> SampleCosts {
-        let net = try networkWith(parameters)
-        let s = self.samples(count: count, seed: seed)
+        try sampleCosts(try networkWith(parameters), self.samples(count: count, seed: seed))
+    }
+
+    func validationCosts(_ parameters: [Double]) throws(TrainingError) -> SampleCosts {
+        try sampleCosts(try networkWith(parameters), validation())
+    }
+
+    private func sampleCosts(_ net: PotentialNetwork<T>, _ s: (x0: [T], logRho0: [T])) throws(TrainingError) -> SampleCosts {
         do {
             let c = try objective.sampleCosts(net, x0: s.x0, logRho0: s.logRho0)
             return SampleCosts(terms: c.terms, x0: s.x0.map { Double($0) }, terminalPoints: c.terminalPoints.map { Double($0) },
-                               kinetic: c.kinetic, interaction: c.interaction, terminal: c.terminal)
+                               kinetic: c.kinetic, interaction: c.interaction, terminal: c.terminal,
+                               terminalMismatch: c.terminalMismatch)
         } catch { throw .network(error) }
     }
 
