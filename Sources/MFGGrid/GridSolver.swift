@@ -118,6 +118,8 @@ struct PrimalDualState {
     let theta: Double
     /// Threads of the proximal step (`GridSettings.proxThreads`).
     let proxThreads: Int
+    /// The linear coefficient q of the last level's cells (`PreparedProblem.linear`).
+    let lastLinear: [Double]
     var z: [Double]
     var residual: [Double]
     var zNew: [Double]
@@ -135,6 +137,7 @@ struct PrimalDualState {
         product = settings.stepProduct
         relaxation = settings.relaxation
         proxThreads = settings.proxThreads
+        lastLinear = (0..<grid.cellsPerLevel).map { prep.linear($0, last: true) }
         // Default τ: the ρ-update ρ − τ∂ₜφ should move densities by a fraction of their size
         // when φ changes by O(1) over the horizon: τ ≈ ρ_typical·T with ρ_typical = 1/|Ω|
         // (unit mass). Residual balancing corrects the ratio from there. (This scale was chosen
@@ -196,10 +199,11 @@ struct PrimalDualState {
     /// The cell (i, j) at level k owns ρᵏ, the end copies of interval k and the start copies of
     /// interval k+1 (kinetic coefficient α_L/4 in `CellCost` terms, i.e. α_L c²/(8ρ) per copy);
     /// the start copies of the first interval belong to the data ρ₀ and are a plain quadratic,
-    /// whose prox is the scaling c̄ ρ₀/(ρ₀ + aτ).
+    /// whose prox is the scaling c̄ ρ₀/(ρ₀ + aτ). Each level is one call of `LevelProx` (the
+    /// scalar `CellCost.proxDensity` iteration, several cells at a time in vector lanes).
     mutating func proximalStep() {
         let level = grid.cellsPerLevel, nt = grid.nt, total = grid.count
-        let tau = self.tau, alpha = 0.25 * prep.alpha, prep = self.prep
+        let tau = self.tau, alpha = 0.25 * prep.alpha, prep = self.prep, lastLinear = self.lastLinear
         let at = alpha * tau
         let tauRho = theta * tau
         u.rho.withUnsafeMutableBufferPointer { rho in
@@ -222,33 +226,17 @@ struct PrimalDualState {
             // cost per level varies with where the mass is, so interleaving balances the load).
             let rhoBase = rho.baseAddress!, qBase = q.baseAddress!, grBase = gr.baseAddress!
             let chunks = min(proxThreads, nt)
-            DispatchQueue.concurrentPerform(iterations: chunks) { worker in
-                for k in stride(from: worker, to: nt, by: chunks) {
-                    let last = k == nt - 1
-                    let beta = prep.entropy(last: last)
-                    for c in 0..<level {
-                        let n = c + k * level
-                        let rb = rhoBase[n] - tauRho * grBase[n]
-                        var s = 0.0
-                        for copy in 0..<4 {
-                            let m = copy * total + n
-                            let w = f0[m] - tau * g0[m]
-                            f0[m] = w; s += w * w
-                        }
-                        if !last {
-                            for copy in 4..<8 {
-                                let m = copy * total + n + level
-                                let w = f0[m] - tau * g0[m]
-                                f0[m] = w; s += w * w
-                            }
-                        }
-                        let lin = last ? prep.linear(c, last: true) : qBase[c]
-                        let p = CellCost.proxDensity(rhoBar: rb, fluxSquared: s, tau: tauRho, alpha: alpha,
-                                                     beta: beta, q: lin, guess: rhoBase[n], fluxTau: tau)
-                        rhoBase[n] = p
-                        let shrink = p > 0 ? p / (p + at) : 0
-                        for copy in 0..<4 { f0[copy * total + n] *= shrink }
-                        if !last { for copy in 4..<8 { f0[copy * total + n + level] *= shrink } }
+            lastLinear.withUnsafeBufferPointer { lastQ in
+                let lastBase = lastQ.baseAddress!
+                DispatchQueue.concurrentPerform(iterations: chunks) { worker in
+                    for k in stride(from: worker, to: nt, by: chunks) {
+                        let last = k == nt - 1
+                        let n0 = k * level
+                        LevelProx.run(count: level, tau: tau, tauRho: tauRho, alpha: alpha,
+                                      beta: prep.entropy(last: last), rho: rhoBase + n0, gradRho: grBase + n0,
+                                      linear: last ? lastBase : qBase, rhoOut: rhoBase + n0, flux: f0 + n0,
+                                      gradFlux: g0 + n0, fluxOut: f0 + n0, stride: total, next: level,
+                                      copies: last ? 4 : 8)
                     }
                 }
             }
