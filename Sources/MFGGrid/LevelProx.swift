@@ -14,6 +14,8 @@ import CKernels
 enum LevelProx {
     /// Instruction-set level of the kernel: 2 = the widest this CPU supports (see CKernels.h).
     static let bestLevel: Int32 = 2
+    /// The levels this CPU has (for tests: every one computes the same bits).
+    static var availableLevels: ClosedRange<Int32> { 0...mfg_kernel_level_best() }
 
     /// Cells i < `count` (pointers are at the level's first cell): ρ̄ = rho[i] − τ_ρ·gradRho[i],
     /// q = linear[i], Newton guess rho[i]; flux copy c < 4 at c·stride + i and c ≥ 4 at
