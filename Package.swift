@@ -34,7 +34,7 @@ let package = Package(
                 swiftSettings: numericSettings),
         .target(name: "MFGNeural", dependencies: ["MFGMath", "MFGProblem"],
                 swiftSettings: numericSettings),
-        .target(name: "MFGGrid", dependencies: ["MFGMath", "MFGProblem"],
+        .target(name: "MFGGrid", dependencies: ["MFGMath", "MFGProblem", "CKernels"],
                 swiftSettings: numericSettings),
         .target(name: "MFGStart", dependencies: ["MFGNeural", "MFGGrid", "MFGProblem", "MFGMath"]),
         .target(name: "MFGStore", dependencies: ["CHDF5", "MFGNeural", "MFGGrid", "MFGProblem"]),

@@ -109,8 +109,8 @@ struct PrimalDualState {
     var gradPhiPrevious: GridPrimal
     var phi: [Double]
     /// φ and z before the last step (kept only when relaxing).
-    var phiPrevious: [Double] = []
-    var zPrevious: [Double] = []
+    var phiPrevious: [Double]
+    var zPrevious: [Double]
     /// Over-relaxation factor γ ∈ [1, 2) (`GridSettings.relaxation`).
     let relaxation: Double
     /// θ = τ_ρ/τ (`GridSettings.densityStepRatio`): densities take the primal step θτ,
@@ -118,6 +118,8 @@ struct PrimalDualState {
     let theta: Double
     /// Threads of the proximal step (`GridSettings.proxThreads`).
     let proxThreads: Int
+    /// The linear coefficient q of the last level's cells (`PreparedProblem.linear`).
+    let lastLinear: [Double]
     var z: [Double]
     var residual: [Double]
     var zNew: [Double]
@@ -135,6 +137,7 @@ struct PrimalDualState {
         product = settings.stepProduct
         relaxation = settings.relaxation
         proxThreads = settings.proxThreads
+        lastLinear = (0..<grid.cellsPerLevel).map { prep.linear($0, last: true) }
         // Default τ: the ρ-update ρ − τ∂ₜφ should move densities by a fraction of their size
         // when φ changes by O(1) over the horizon: τ ≈ ρ_typical·T with ρ_typical = 1/|Ω|
         // (unit mass). Residual balancing corrects the ratio from there. (This scale was chosen
@@ -154,6 +157,8 @@ struct PrimalDualState {
         z = phi
         residual = phi
         zNew = phi
+        phiPrevious = relaxation != 1 ? phi : []
+        zPrevious = phiPrevious
         if let guess = initialGuess {
             let (u0, phi0) = guess.prolonged(to: grid)
             u = u0; uPrevious = u0; phi = phi0
@@ -169,90 +174,107 @@ struct PrimalDualState {
 
     /// One PDHG iteration. On `check` iterations uⁿ and Aᵀφⁿ are kept for the residuals and
     /// Aᵀφⁿ⁺¹ is formed; when relaxing, uⁿ, φⁿ, zⁿ are kept for `relax`, which forms Aᵀφ itself.
+    ///
+    /// Keeping is done by swapping buffers, never by copying: the prox reads uⁿ from `uPrevious`
+    /// and writes uⁿ⁺¹ into `u`'s other buffer, φⁿ⁺¹ is written next to φⁿ, and z, zNew trade
+    /// places (a copy of the nine primal arrays cost a fresh allocation, its page faults and a
+    /// pass over memory every iteration). The arithmetic is unchanged, so are the iterates.
     mutating func step(check: Bool) {
         let relaxing = relaxation != 1
-        if check || relaxing { uPrevious = u }
-        if check { gradPhiPrevious = gradPhi }
-        if relaxing { phiPrevious = phi; zPrevious = z }
-        proximalStep()
+        let keep = check || relaxing
+        if keep { swap(&u, &uPrevious) }
+        proximalStep(fromPrevious: keep)
         lastTau = tau
         grid.divergence(u, into: &residual)
         let idt = 1 / grid.dt
         for c in 0..<grid.cellsPerLevel { residual[c] -= prep.rho0[c] * idt }
         poisson.solve(residual, into: &zNew)
         let s = sigma
-        phi.withUnsafeMutableBufferPointer { p in
-            z.withUnsafeMutableBufferPointer { zo in
-                zNew.withUnsafeBufferPointer { zn in
-                    for n in 0..<p.count { p[n] += s * (2 * zn[n] - zo[n]); zo[n] = zn[n] }
-                }
+        // φⁿ⁺¹ = φⁿ + σ(2zⁿ⁺¹ − zⁿ); then z ← zⁿ⁺¹ (zNew keeps a stale buffer for the next solve).
+        func dual(_ p: UnsafeMutablePointer<Double>, _ old: UnsafePointer<Double>, _ zo: UnsafePointer<Double>) {
+            zNew.withUnsafeBufferPointer { zn in
+                for n in 0..<zn.count { p[n] = old[n] + s * (2 * zn[n] - zo[n]) }
             }
         }
+        if relaxing {
+            swap(&phi, &phiPrevious); swap(&z, &zPrevious)
+            phi.withUnsafeMutableBufferPointer { p in
+                phiPrevious.withUnsafeBufferPointer { o in
+                    zPrevious.withUnsafeBufferPointer { zo in dual(p.baseAddress!, o.baseAddress!, zo.baseAddress!) }
+                }
+            }
+        } else {
+            phi.withUnsafeMutableBufferPointer { p in
+                z.withUnsafeBufferPointer { zo in dual(p.baseAddress!, p.baseAddress!, zo.baseAddress!) }
+            }
+        }
+        swap(&z, &zNew)
+        if check { swap(&gradPhi, &gradPhiPrevious) }
         if check || !relaxing { grid.adjoint(phi, into: &gradPhi) }
     }
 
-    /// u ← prox_{τf}(u − τ Aᵀφ), cell by cell.
+    /// u ← prox_{τf}(u − τ Aᵀφ), cell by cell; with `fromPrevious` the input u is read from
+    /// `uPrevious` (all of `u` is overwritten).
     ///
     /// The cell (i, j) at level k owns ρᵏ, the end copies of interval k and the start copies of
     /// interval k+1 (kinetic coefficient α_L/4 in `CellCost` terms, i.e. α_L c²/(8ρ) per copy);
     /// the start copies of the first interval belong to the data ρ₀ and are a plain quadratic,
-    /// whose prox is the scaling c̄ ρ₀/(ρ₀ + aτ).
-    mutating func proximalStep() {
+    /// whose prox is the scaling c̄ ρ₀/(ρ₀ + aτ). Each level is one call of `LevelProx` (the
+    /// scalar `CellCost.proxDensity` iteration, several cells at a time in vector lanes).
+    mutating func proximalStep(fromPrevious: Bool) {
         let level = grid.cellsPerLevel, nt = grid.nt, total = grid.count
         let tau = self.tau, alpha = 0.25 * prep.alpha, prep = self.prep
         let at = alpha * tau
         let tauRho = theta * tau
-        u.rho.withUnsafeMutableBufferPointer { rho in
-        u.flux.withUnsafeMutableBufferPointer { f in
-        gradPhi.rho.withUnsafeBufferPointer { gr in
-        gradPhi.flux.withUnsafeBufferPointer { gf in
-        prep.obstacle.withUnsafeBufferPointer { q in
-        prep.rho0.withUnsafeBufferPointer { r0 in
-            let f0 = f.baseAddress!, g0 = gf.baseAddress!
-            // Start copies of the first interval, charged at ρ₀.
-            for c in 0..<level {
-                let shrink = r0[c] > 0 ? r0[c] / (r0[c] + at) : 0
-                for copy in 4..<8 {
-                    let m = copy * total + c
-                    f0[m] = (f0[m] - tau * g0[m]) * shrink
-                }
-            }
-            // Level k writes ρ and the end copies at level k and the start copies at level
-            // k + 1, which no other level touches: levels are dealt to the workers in turn (the
-            // cost per level varies with where the mass is, so interleaving balances the load).
-            let rhoBase = rho.baseAddress!, qBase = q.baseAddress!, grBase = gr.baseAddress!
-            let chunks = min(proxThreads, nt)
-            DispatchQueue.concurrentPerform(iterations: chunks) { worker in
-                for k in stride(from: worker, to: nt, by: chunks) {
-                    let last = k == nt - 1
-                    let beta = prep.entropy(last: last)
-                    for c in 0..<level {
-                        let n = c + k * level
-                        let rb = rhoBase[n] - tauRho * grBase[n]
-                        var s = 0.0
-                        for copy in 0..<4 {
-                            let m = copy * total + n
-                            let w = f0[m] - tau * g0[m]
-                            f0[m] = w; s += w * w
-                        }
-                        if !last {
-                            for copy in 4..<8 {
-                                let m = copy * total + n + level
-                                let w = f0[m] - tau * g0[m]
-                                f0[m] = w; s += w * w
-                            }
-                        }
-                        let lin = last ? prep.linear(c, last: true) : qBase[c]
-                        let p = CellCost.proxDensity(rhoBar: rb, fluxSquared: s, tau: tauRho, alpha: alpha,
-                                                     beta: beta, q: lin, guess: rhoBase[n], fluxTau: tau)
-                        rhoBase[n] = p
-                        let shrink = p > 0 ? p / (p + at) : 0
-                        for copy in 0..<4 { f0[copy * total + n] *= shrink }
-                        if !last { for copy in 4..<8 { f0[copy * total + n + level] *= shrink } }
+        let threads = min(proxThreads, nt)
+        /// Reads ρ, fluxes at sr, sf and writes them at dr, df (the same arrays when in place).
+        func run(_ sr: UnsafePointer<Double>, _ sf: UnsafePointer<Double>,
+                 _ dr: UnsafeMutablePointer<Double>, _ df: UnsafeMutablePointer<Double>) {
+            gradPhi.rho.withUnsafeBufferPointer { gr in
+            gradPhi.flux.withUnsafeBufferPointer { gf in
+            prep.obstacle.withUnsafeBufferPointer { q in
+            lastLinear.withUnsafeBufferPointer { lastQ in
+            prep.rho0.withUnsafeBufferPointer { r0 in
+                let g0 = gf.baseAddress!
+                // Start copies of the first interval, charged at ρ₀.
+                for c in 0..<level {
+                    let shrink = r0[c] > 0 ? r0[c] / (r0[c] + at) : 0
+                    for copy in 4..<8 {
+                        let m = copy * total + c
+                        df[m] = (sf[m] - tau * g0[m]) * shrink
                     }
                 }
-            }
-        } } } } } }
+                // Level k writes ρ and the end copies at level k and the start copies at level
+                // k + 1, which no other level touches: levels are dealt to the workers in turn
+                // (the cost per level varies with where the mass is, so interleaving balances
+                // the load).
+                let grBase = gr.baseAddress!, qBase = q.baseAddress!, lastBase = lastQ.baseAddress!
+                DispatchQueue.concurrentPerform(iterations: threads) { worker in
+                    for k in stride(from: worker, to: nt, by: threads) {
+                        let last = k == nt - 1
+                        let n0 = k * level
+                        LevelProx.run(count: level, tau: tau, tauRho: tauRho, alpha: alpha,
+                                      beta: prep.entropy(last: last), rho: sr + n0, gradRho: grBase + n0,
+                                      linear: last ? lastBase : qBase, rhoOut: dr + n0, flux: sf + n0,
+                                      gradFlux: g0 + n0, fluxOut: df + n0, stride: total, next: level,
+                                      copies: last ? 4 : 8)
+                    }
+                }
+            } } } } }
+        }
+        if fromPrevious {
+            uPrevious.rho.withUnsafeBufferPointer { sr in
+            uPrevious.flux.withUnsafeBufferPointer { sf in
+            u.rho.withUnsafeMutableBufferPointer { dr in
+            u.flux.withUnsafeMutableBufferPointer { df in
+                run(sr.baseAddress!, sf.baseAddress!, dr.baseAddress!, df.baseAddress!)
+            } } } }
+        } else {
+            u.rho.withUnsafeMutableBufferPointer { dr in
+            u.flux.withUnsafeMutableBufferPointer { df in
+                run(dr.baseAddress!, df.baseAddress!, dr.baseAddress!, df.baseAddress!)
+            } }
+        }
     }
 
     /// Over-relaxation: (u, φ) ← (uⁿ, φⁿ) + γ((ũ, φ̃) − (uⁿ, φⁿ)), where (ũ, φ̃) is the plain PDHG
@@ -276,8 +298,9 @@ struct PrimalDualState {
     func measure() -> (residuals: GridResiduals, costs: GridCostBreakdown) {
         let omega = grid.cellVolume
         var l1 = 0.0, hm1 = 0.0
+        // z = H⁻¹(Au − b) of the last step (`step` left it there; `relax` has not run yet).
         residual.withUnsafeBufferPointer { r in
-            zNew.withUnsafeBufferPointer { zn in
+            z.withUnsafeBufferPointer { zn in
                 for n in 0..<r.count { l1 += abs(r[n]); hm1 += r[n] * zn[n] }
             }
         }

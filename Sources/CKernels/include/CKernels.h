@@ -89,4 +89,15 @@ void mfg_separable_reverse_f32(int level, size_t nb, size_t d, size_t q, const f
                                const float *gBar, const float *lapBar, const float *act, const float *sp,
                                const float *spp, float *ga, float *gb, float *gc, float *gw, float *sBar);
 
+/// The grid solver's proximal step over `count` consecutive cells of one time level
+/// (GridProx.c; formulas there and in MFGGrid's `CellCost.proxDensity`), at the given level
+/// (2 = best available). Cell i: ρ̄ = rho[i] − tauRho·gradRho[i], q = linear[i], guess rho[i];
+/// flux copy c < 4 at c·stride + i, copy c ≥ 4 at c·stride + next + i (`copies` = 4 or 8), in
+/// `flux` and `gradFlux`, w̄ = flux − tau·gradFlux. Writes the root ρ to rhoOut[i] and
+/// w̄·ρ/(ρ + alpha·tau) to fluxOut at the same places. Outputs may alias the inputs rho, flux.
+void mfg_grid_prox_f64(int level, size_t count, double tau, double tauRho, double alpha, double beta,
+                       const double *rho, const double *gradRho, const double *linear, double *rhoOut,
+                       const double *flux, const double *gradFlux, double *fluxOut, size_t stride,
+                       size_t next, int copies);
+
 #endif
