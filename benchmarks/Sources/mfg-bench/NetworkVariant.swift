@@ -3,11 +3,13 @@ import MFGNeural
 import MFGProblem
 
 /// A network to benchmark: today's network (`plain`) or with optional parts, written as parts
-/// joined by `+`: `diagonal` or `full` (the time-varying quadratic), `sep<q>` (q separable
-/// units per coordinate), e.g. `plain`, `full`, `sep4`, `diagonal+sep8`.
+/// joined by `+`: `diagonal` or `full` (the time-varying quadratic), `ct` (its time-only term
+/// c(t), `network.time_term: polynomial`; needs a quadratic part), `sep<q>` (q separable units
+/// per coordinate), e.g. `plain`, `full`, `full+ct`, `sep4`, `diagonal+sep8`.
 struct NetworkVariant: CustomStringConvertible {
     var quadratic: QuadraticStructure = .none
     var separableWidth = 0
+    var timeTerm = false
 
     init(parsing text: String) throws {
         let word = text.trimmingCharacters(in: .whitespaces)
@@ -15,19 +17,25 @@ struct NetworkVariant: CustomStringConvertible {
         for part in word.split(separator: "+").map(String.init) {
             if let q = QuadraticStructure(rawValue: part), q != .none, quadratic == .none {
                 quadratic = q
+            } else if part == "ct", !timeTerm {
+                timeTerm = true
             } else if part.hasPrefix("sep"), let q = Int(part.dropFirst(3)),
                       NetworkSettings.separableWidthRange.contains(q), q > 0, separableWidth == 0 {
                 separableWidth = q
             } else {
                 throw ValidationError("--networks: '\(word)' is not a network (allowed: plain, or parts joined by '+': "
-                                      + "diagonal or full, sep<q> with q in 1…64; e.g. full+sep4)")
+                                      + "diagonal or full, ct, sep<q> with q in 1…64; e.g. full+ct, full+sep4)")
             }
+        }
+        if timeTerm && quadratic == .none {
+            throw ValidationError("--networks: '\(word)': ct (the time-only term c(t)) needs a quadratic part: diagonal+ct or full+ct")
         }
     }
 
     var description: String {
         var parts: [String] = []
         if quadratic != .none { parts.append(quadratic.rawValue) }
+        if timeTerm { parts.append("ct") }
         if separableWidth > 0 { parts.append("sep\(separableWidth)") }
         return parts.isEmpty ? "plain" : parts.joined(separator: "+")
     }
@@ -43,6 +51,6 @@ struct NetworkVariant: CustomStringConvertible {
     func shape(dimension d: Int, width m: Int, residualLayers R: Int, rank: Int? = nil, step: Double? = nil,
                timeDegree p: Int, timeScale: Double) throws -> NetworkShape {
         try NetworkShape(dimension: d, width: m, residualLayers: R, rank: rank, step: step, quadratic: quadratic,
-                         timeDegree: p, separableWidth: separableWidth, timeScale: timeScale)
+                         timeDegree: p, separableWidth: separableWidth, timeTerm: timeTerm, timeScale: timeScale)
     }
 }
