@@ -12,29 +12,24 @@
 /// of one vector (clang's extended vectors: W = 2 doubles with SSE2 or elsewhere, 8 with AVX2,
 /// i.e. two registers whose independent chains hide the latency of the divisions (measured
 /// ≈ 10 % faster than 4 at 128²×64), 8 with AVX-512F; the lanes never mix, so the width does
-/// not change any bit), each lane with its own phase (safeguard, Newton, done) and its own step
-/// counters, so every lane performs exactly the operations, in the same order, of the scalar
+/// not change any bit), each lane with its own bracket, steps and step counter, so every lane performs exactly the operations, in the same order, of the scalar
 /// loop on its cell; the block loops until every lane has met the scalar stopping rule, and a
-/// lane that has stopped is frozen (its values are blended back unchanged). ψ is strictly
-/// increasing and concave on ρ > 0, so from ψ ≤ 0 Newton increases monotonically to the root,
-/// from ψ > 0 one step (or, when that step is not positive, the log-step ρ·exp(−ψ/(τ_ρβ)),
-/// valid because ψ − τ_ρβ log ρ is increasing) reaches ψ ≤ 0: every lane converges as its scalar
-/// cell does, and the extra passes a fast lane waits for cost time, never accuracy.
-///
-/// Two shortcuts, each giving the scalar result: a safeguard step that leaves x unchanged
-/// (ψ > 0 at rounding level next to the root) would repeat until the 60 tries are spent, so
-/// they are spent at once; and a lane at the floor ρ = 2⁻¹⁰²² with ψ > 0 has its root below the
-/// floor, where the scalar code also ends (after 60 tries and Newton steps that stay below it).
-/// In the solver about 15 % of the cells are of the second kind (empty regions, τq − ρ̄ large
-/// against τβ), which halved the work.
+/// lane that has stopped is frozen (its values are blended back unchanged). With β > 0 the
+/// iteration is the bracketed Newton iteration in y = log ρ of the scalar code (bracket from the
+/// tangent, log-step and slope bounds; midpoint when the Newton step leaves the bracket or does
+/// not make progress; jump to the smallest normal density when the lower bound falls below it;
+/// proof of the bracket and of the step bound there): every lane stops after as many evaluations
+/// as its scalar cell (up to the rounding of log and exp, which may move a decision at the
+/// margin), and the extra passes a fast lane waits for cost time, never accuracy.
 ///
 /// Differences from the scalar arithmetic: only log and exp. Here they are evaluated in the lanes:
 /// log x = k ln 2 + log m, m ∈ [√½, √2), log m = f − s(f − R(s²)) with f = m − 1 (exact),
 /// s = f/(2 + f), R(z) = Σ_{j=1…10} 2zʲ/(2j + 1) (the series of 2 atanh s = log m, |s| ≤ 0.172,
 /// truncation < 2⁻⁵⁵ relative); error about one ulp against the libm log of the Swift code, so
 /// the roots agree to the conditioning of ψ (MFGGridTests `VectorProxTests`), and with
-/// β = 0 (no log) they agree bit for bit. exp is only used by the safeguard, whose output needs
-/// ψ ≤ 0 up to rounding and nothing more. Contraction (FMA) is off so that all instruction sets
+/// β = 0 (no log) they agree bit for bit. exp (a degree-12 Taylor polynomial after reduction by
+/// ln 2) gives ρ = e^y to a relative error of a few ulp (the bracket and the stopping rule absorb it).
+/// Contraction (FMA) is off so that all instruction sets
 /// give the same bits.
 #include <stdint.h>
 #include "Dispatch.h"
@@ -47,6 +42,10 @@
 
 #define INLINE static inline __attribute__((always_inline))
 #define LEAST_NORMAL 0x1p-1022
+/// log 2⁻¹⁰²² rounded as libm's log rounds it (the scalar code's Double.log(leastNormalMagnitude)).
+#define LOG_LEAST (-708.3964185322641)
+/// MFGGrid CellCost.densityStepLimit.
+#define DENSITY_STEPS 200
 
 /// The lane kernels for one vector width: GRID_PROX_LANES(W, S, A) defines the vector types
 /// (names ending in S) and the log, exp and root finders for W lanes, with target attribute A.
@@ -59,6 +58,8 @@
     INLINE A vd##S absv##S(vd##S x) { return __builtin_elementwise_abs(x); }                          \
     /* Swift's max(a, b): b >= a ? b : a. */                                                        \
     INLINE A vd##S maxv##S(vd##S a, vd##S b) { return b >= a ? b : a; }                              \
+    /* Swift's min(a, b): b < a ? b : a. */                                                         \
+    INLINE A vd##S minv##S(vd##S a, vd##S b) { return b < a ? b : a; }                               \
                                                                                                     \
     /* log x for x > 0 finite (subnormals included). */                                             \
     INLINE A vd##S vlog##S(vd##S x) {                                                                 \
@@ -84,7 +85,7 @@
         return k * 0.6931471803691238 + (k * 1.9082149292705877e-10 + logm);                       \
     }                                                                                               \
                                                                                                     \
-    /* eʸ for y ≤ 0 (clamped at −746, where eʸ rounds to 0). */                                     \
+    /* eʸ for y ≤ 709 (clamped below at −746, where eʸ rounds to 0). */                            \
     INLINE A vd##S vexp##S(vd##S y) {                                                                 \
         y = y < -746.0 ? -746.0 : y;                                                                \
         const double magic = 6755399441055744.0; /* 1.5·2⁵²: adding it rounds to an integer */     \
@@ -125,47 +126,65 @@
         return empty ? 0 : maxv##S(x, 0);                                                           \
     }                                                                                               \
                                                                                                     \
-    /* The root with tb = τβ > 0: safeguard phase while ψ > 0 (at most 60 tries), then Newton    \
-       (at most 100 steps) until the step or ψ is at rounding level, per lane. */                   \
+    /* The root with tb = τβ > 0: the bracketed Newton iteration in y = log x of proxDensity    \
+       (at most DENSITY_STEPS evaluations), per lane; a lane stops with its result in `out`. */    \
     INLINE A vd##S root_entropy##S(vd##S guess, vd##S c0, vd##S k, double at, double tb) {            \
-        vd##S x = guess > 0 ? guess : 1;                                                            \
-        vd##S e = x + at;                                                                           \
-        vd##S psi = x + c0 + tb * (vlog##S(x) + 1) - k / (e * e);                                   \
-        vm##S safe = psi > 0, newton = ~safe;                                                       \
-        vd##S tries = 0, steps = 0;                                                                 \
-        while (any##S(safe | newton)) {                                                             \
-            vd##S step = psi / (1 + tb / x + 2 * k / (e * e * e));                                  \
-            vd##S xOld = x, xn = x - step;                                                          \
-            vd##S xs = xn;                                                                          \
-            if (any##S(safe)) {                                                                     \
-                vd##S logStep = x * vexp##S(safe ? -psi / tb : 0);                                  \
-                xs = maxv##S(maxv##S(xn, logStep), LEAST_NORMAL);                                   \
-            }                                                                                       \
-            vm##S stepStop = newton & ((absv##S(step) <= 1e-14 * xn) | (xn <= 0));                  \
-            x = safe ? xs : newton ? xn : x;                                                        \
-            vm##S eval = safe | (newton & ~stepStop);                                               \
-            vd##S xe = eval ? x : 1;                                                                \
-            vd##S ee = xe + at;                                                                     \
-            vd##S lx = vlog##S(xe);                                                                 \
-            vd##S pe = xe + c0 + tb * (lx + 1) - k / (ee * ee);                                     \
-            e = eval ? ee : e;                                                                      \
-            psi = eval ? pe : psi;                                                                  \
-            vm##S psiStop = absv##S(pe) <= 1e-15 * (xe + absv##S(c0) + tb * (absv##S(lx) + 1) + k / (ee * ee)); \
-            steps = newton ? steps + 1 : steps;                                                     \
-            tries = safe ? tries + 1 : tries;                                                       \
-            vm##S newtonEnd = newton & (stepStop | psiStop | (steps >= 100));                       \
-            /* A safeguard step that leaves x where it was (ψ > 0 at rounding level at the root) \
-               repeats itself until the 60 tries are spent: spend them at once. */                 \
-            tries = (safe & (x == xOld)) ? 60 : tries;                                              \
-            vm##S safeEnd = safe & ~((pe > 0) & (tries < 60));                                      \
-            /* At the floor with ψ > 0 the root is below the smallest normal density: the scalar   \
-               loop would return to the floor until its 60 tries are spent, then its Newton steps \
-               stay below the floor, and its answer is the floor. Stop there at once. */           \
-            vm##S floor = safe & (x == LEAST_NORMAL) & (pe > 0);                                    \
-            newton = (newton & ~newtonEnd) | (safeEnd & ~floor);                                    \
-            safe = safe & ~(safeEnd | floor);                                                       \
+        const double logLeast = LOG_LEAST;                                                          \
+        vd##S x = guess > 0 ? maxv##S(guess, LEAST_NORMAL) : 1;                                     \
+        vd##S lo = logLeast, hi = __builtin_inf(), dx = __builtin_inf(), dxOld = __builtin_inf();  \
+        vd##S w1 = __builtin_inf(), w2 = __builtin_inf(), out = 0, steps = 0;                        \
+        vm##S active = x == x;                                                                      \
+        while (any##S(active)) {                                                                    \
+            steps = steps + 1;                                                                      \
+            vd##S y = vlog##S(x);                                                                   \
+            vd##S e = x + at;                                                                       \
+            vd##S kin = k / (e * e);                                                                \
+            vd##S psi = x + c0 + tb * (y + 1) - kin;                                                \
+            vm##S conv = absv##S(psi) <= 1e-15 * (x + absv##S(c0) + tb * (absv##S(y) + 1) + kin);    \
+            vd##S d = 1 + tb / x + 2 * kin / e;                                                     \
+            vd##S xn = x - psi / d;                                                                 \
+            vm##S pos = psi > 0;                                                                    \
+            vm##S atFloor = pos & (x <= LEAST_NORMAL);                                              \
+            /* ψ > 0: hi = min(hi, y), lo = max(lo, y − ψ/t, log xn if xn > 0); ψ ≤ 0: lo =        \
+               max(lo, log xn), hi = min(hi, y − ψ/t, log(x − ψ)). */                               \
+            vd##S lx = vlog##S(xn > 0 ? xn : 1);                                                    \
+            vd##S lr = vlog##S(pos ? 1 : x - psi);                                                  \
+            vd##S ls = y - psi / tb;                                                                \
+            vd##S loP = maxv##S(lo, ls);                                                            \
+            loP = xn > 0 ? maxv##S(loP, lx) : loP;                                                  \
+            vd##S loN = maxv##S(lo, lx);                                                            \
+            vd##S hiP = minv##S(hi, y);                                                             \
+            vd##S hiN = minv##S(minv##S(hi, ls), lr);                                               \
+            vd##S loNew = pos ? loP : loN, hiNew = pos ? hiP : hiN;                                 \
+            vd##S sy = -psi / (x * d);                                                              \
+            vm##S stepStop = absv##S(sy) <= 1e-14;                                                  \
+            vd##S yn = y + sy;                                                                      \
+            vm##S toFloor = pos & (loNew <= logLeast);                                              \
+            vm##S bisect = ~((yn >= loNew) & (yn <= hiNew)) | (absv##S(2 * sy) > absv##S(dxOld))       \
+                           | (hiNew - loNew > 0.5 * w2);                                            \
+            vd##S mid = 0.5 * (loNew + hiNew);                                                      \
+            vd##S ynNew = toFloor ? logLeast : bisect ? mid : yn;                                   \
+            vd##S dxNew = toFloor ? y - logLeast : bisect ? mid - y : sy;                           \
+            vd##S wNew = hiNew - loNew;                                                             \
+            vm##S widthStop = wNew <= 1e-14;                                                        \
+            vm##S limit = steps >= DENSITY_STEPS;                                                   \
+            /* The exits in the order of the scalar code. */                                       \
+            vd##S ex = vexp##S(stepStop ? sy : minv##S(ynNew, 709.0));                              \
+            vd##S xNext = ynNew <= logLeast ? LEAST_NORMAL : ex;                                    \
+            vd##S res = conv ? x : atFloor ? LEAST_NORMAL : stepStop ? maxv##S(x * ex, LEAST_NORMAL)  \
+                      : widthStop ? maxv##S(ex, LEAST_NORMAL) : xNext;                              \
+            vm##S done = active & (conv | atFloor | stepStop | widthStop | limit);                   \
+            out = done ? res : out;                                                                 \
+            active = active & ~done;                                                                \
+            x = active ? xNext : x;                                                                 \
+            lo = active ? loNew : lo;                                                               \
+            hi = active ? hiNew : hi;                                                               \
+            dxOld = active ? dx : dxOld;                                                            \
+            dx = active ? dxNew : dx;                                                               \
+            w2 = active ? w1 : w2;                                                                  \
+            w1 = active ? wNew : w1;                                                                \
         }                                                                                           \
-        return maxv##S(x, LEAST_NORMAL);                                                            \
+        return out;                                                                                 \
     }
 
 GRID_PROX_LANES(2, _2, )
