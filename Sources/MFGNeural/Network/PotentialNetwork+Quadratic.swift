@@ -34,6 +34,14 @@ import MFGProblem
 ///     ∂ℒ/∂x  = Φ̄(Mx + v) + M ḡ + (ḡₜ/T)(M′x + v′)                           (one gemm M·Ḡ),
 ///     ∂ℒ/∂t  = Φ̄ ∂ₜΦ_Q + ḡ·(M′x + v′)/T + ḡₜ(½ xᵀM″x + v″ᵀx)/T² + Δ̄ tr M′/T  (gemm M″·X, p ≥ 2).
 ///
+/// In the stage reverse passes of training Φ̄ is absent, so U = Ḡₓ and the syr2k reads Ḡ's x
+/// rows in place (no copy). The gradient needs sym G and G′ as two separate matrices: they enter
+/// ∂ℒ/∂Lₖ with different weights φₖ and φₖ′, so folding G′ into the syr2k (W = U + X·diag(ḡₜ/2T),
+/// ½(WXᵀ + XWᵀ) = sym G + G′ without the Δ̄ term) would give only their sum, and per k
+/// (Wₖ = φₖU + φₖ′X·diag) it would take p + 1 syr2k instead of one syr2k and d² of syrk.
+/// Per sample and stage the part costs 9d² flops in BLAS (forward 4d², syr2k 2d², syrk d²,
+/// M ḡ 2d²), about a quarter of the width-16 ResNet's at d = 100.
+///
 /// The diagonal structure does the same with d-vectors, elementwise (O(d) per sample).
 ///
 /// **The time-only term** c(t) = Σₖ φₖ(τ) cₖ (`NetworkShape.timeTerm`, coefficients `c_time`)
