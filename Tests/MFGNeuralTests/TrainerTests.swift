@@ -133,10 +133,12 @@ struct TrainerTests {
         #expect(fixed.state.parameters != straight.state.parameters)
     }
 
-    /// `stage2.train: quadratic` moves only S₀…S_p, v₀…v_p and c_time in the second stage: every
-    /// other parameter ends bit-identical to its value after the first stage, the trained ones
-    /// move; for L-BFGS and for Adam (whose first-stage moments would otherwise move them).
-    @Test(arguments: ["lbfgs", "adam"]) func aQuadraticStageFreezesTheRest(optimizer: String) throws {
+    /// `stage2.train: quadratic` moves only S₀…S_p, v₀…v_p and c_time in the second stage
+    /// (`quadratic_and_output` also the ResNet's output weights w): every other parameter ends
+    /// bit-identical to its value after the first stage, the trained ones move; for L-BFGS and for
+    /// Adam (whose first-stage moments would otherwise move them).
+    @Test(arguments: ["lbfgs", "adam"], ["quadratic", "quadratic_and_output"])
+    func aQuadraticStageFreezesTheRest(optimizer: String, trains: String) throws {
         _ = blasSingleThreaded
         let base = try tinyProblem(optimizer: optimizer, iterations: 6, rate: optimizer == "adam" ? 0.02 : 0.1,
                                    stage2: true)
@@ -144,9 +146,9 @@ struct TrainerTests {
             .replacingOccurrences(of: "network: {width: 8, residual_layers: 2}",
                                   with: "network: {width: 8, residual_layers: 2, quadratic: full, time_degree: 2, time_term: polynomial}")
             .replacingOccurrences(of: "stage2: {iterations: 4, batch_size: 96, learning_rate: 0.01}",
-                                  with: "stage2: {iterations: 4, batch_size: 96, learning_rate: 0.01, train: quadratic}")
+                                  with: "stage2: {iterations: 4, batch_size: 96, learning_rate: 0.01, train: \(trains)}")
         let problem = try Problem.parse(yaml: yaml, file: "tiny.yaml")
-        #expect(problem.training.stage2?.trains == .quadratic)
+        #expect(problem.training.stage2?.trains.rawValue == trains)
         let solver = try Solver(problem: problem, threads: 1, blockSize: 32)
         try solver.train { $0.iteration == 6 ? .stop : .proceed }
         let afterFirst = solver.state.parameters
@@ -157,12 +159,15 @@ struct TrainerTests {
         let layout = ParameterLayout(resumed.shape)
         var movedTrained = 0
         for block in layout.blocks {
-            let trained = block.name == "c_time" || ((block.name.hasPrefix("S") || block.name.hasPrefix("v"))
-                                                     && Int(block.name.dropFirst()) != nil)
+            let trained = block.name == "c_time" || (trains == "quadratic_and_output" && block.name == "w")
+                || ((block.name.hasPrefix("S") || block.name.hasPrefix("v")) && Int(block.name.dropFirst()) != nil)
             let same = Array(end[block.range]) == Array(afterFirst[block.range])
             if trained { if !same { movedTrained += 1 } } else { #expect(same, "block \(block.name) moved") }
         }
         #expect(movedTrained >= 3, "only \(movedTrained) trained blocks moved")
+        if trains == "quadratic_and_output", let w = layout.blocks.first(where: { $0.name == "w" }) {
+            #expect(Array(end[w.range]) != Array(afterFirst[w.range]), "w did not move")
+        }
     }
 
     /// An absurd learning rate blows the objective up: training stops with `diverged`, naming

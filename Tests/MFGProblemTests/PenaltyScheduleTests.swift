@@ -91,15 +91,18 @@ struct PenaltyScheduleTests {
                 == "problems/x.yaml: penalties.final: expected a mapping, got '0.1'")
     }
 
-    /// `stage2.train`: all (default) or quadratic, the latter only with a quadratic part.
+    /// `stage2.train`: all (default), quadratic or quadratic_and_output, the latter two only with a quadratic part.
     @Test func stageTrainsAllOrTheQuadraticPart() throws {
         let stage = "  iterations: 600\n  stage2: {iterations: 50, batch_size: 64, learning_rate: 0.1"
         #expect(try parse("{hjb: 1, terminal_hjb: 1}", training: stage + "}").training.stage2?.trains == .all)
         #expect(message("{hjb: 1, terminal_hjb: 1}", training: stage + ", train: quadratic}")
                 == "problems/x.yaml: training.stage2.train: 'quadratic' trains the network's quadratic part, and this "
                 + "network has none (set network.quadratic to 'diagonal' or 'full')")
+        #expect(message("{hjb: 1, terminal_hjb: 1}", training: stage + ", train: quadratic_and_output}")
+                == "problems/x.yaml: training.stage2.train: 'quadratic_and_output' trains the network's quadratic part, and this "
+                + "network has none (set network.quadratic to 'diagonal' or 'full')")
         #expect(message("{hjb: 1, terminal_hjb: 1}", training: stage + ", train: resnet}")
-                == "problems/x.yaml: training.stage2.train: unknown value 'resnet' (allowed: all, quadratic)")
+                == "problems/x.yaml: training.stage2.train: unknown value 'resnet' (allowed: all, quadratic, quadratic_and_output)")
     }
 
     /// Penalty weights, start or final, are solver settings: the game stays the same.

@@ -136,10 +136,11 @@ final class Trainer<T: Scalar> {
 
     /// The ranges of θ that stage `stage` trains, or nil for all of θ (`TrainingSettings.Trained`).
     func trainedMask(stage: Int) -> [Range<Int>]? {
-        guard stage == 2, let s2 = problem.training.stage2, s2.trains == .quadratic else { return nil }
+        guard stage == 2, let s2 = problem.training.stage2, s2.trains.needsQuadratic else { return nil }
         let layout = objective.shape.hasQuadratic ? ParameterLayout(objective.shape) : nil
+        let output = s2.trains == .quadraticAndOutput
         return layout?.blocks.filter { b in
-            b.name == "c_time" || ((b.name.hasPrefix("S") || b.name.hasPrefix("v")) && Int(b.name.dropFirst()) != nil)
+            (output && b.name == "w") || b.name == "c_time" || ((b.name.hasPrefix("S") || b.name.hasPrefix("v")) && Int(b.name.dropFirst()) != nil)
         }.map(\.range) ?? []
     }
 

@@ -42,9 +42,9 @@ struct ProblemReader {
         let integrator = try SettingsReader.integrator(top.optional("integrator"))
         let training = try SettingsReader.training(top.optional("training"), dimension: d)
         try Self.checkPenaltySchedule(penalties, training: training, field: top.required("penalties"))
-        if training.stage2?.trains == .quadratic, network.quadratic == .none {
+        if let trains = training.stage2?.trains, trains.needsQuadratic, network.quadratic == .none {
             let f = try top.required("training").mapping(allowed: nil).required("stage2").mapping(allowed: nil).required("train")
-            throw f.fail(.inconsistent("'quadratic' trains the network's quadratic part, and this network has none "
+            throw f.fail(.inconsistent("'\(trains.rawValue)' trains the network's quadratic part, and this network has none "
                                        + "(set network.quadratic to 'diagonal' or 'full')"))
         }
         let reference = try top.optional("reference").map { f throws(ProblemError) in try SettingsReader.reference(f, dimension: d) }

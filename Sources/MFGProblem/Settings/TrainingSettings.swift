@@ -37,6 +37,14 @@ public struct TrainingSettings: Sendable, Equatable {
         /// the batch only through its mean and covariance, which are ρ₀'s exactly, so such a
         /// stage cannot fit sampling noise, whatever the penalty weights.
         case quadratic
+        /// The quadratic part and the ResNet's output weights w (m numbers): the stage can also
+        /// scale down what the first stage left in the ResNet, which a quadratic-only stage must
+        /// work around. The moment argument above then no longer holds exactly, but the extra
+        /// fitting capacity is m numbers against thousands of samples.
+        case quadraticAndOutput = "quadratic_and_output"
+
+        /// Whether the stage trains the quadratic part only (with or without w), which needs one.
+        public var needsQuadratic: Bool { self != .all }
     }
 
     /// The paper's multilevel second stage: continue training with other settings.
