@@ -49,6 +49,7 @@ struct EvaluateCommand: ParsableCommand {
                   + stored.reintegrationNote(steps: steps))
             print("  L \(t.kinetic.short)  F \(t.interaction.short)  G \(t.terminal.short)  J \(t.cost.short)  "
                   + "HJB \(t.hjb.short)  tHJB \(t.terminalHJB.short)  objective \(t.total.short)")
+            if t.runningByTerm.count > 1 { print("  F by term:" + termBreakdown(t.runningByTerm)) }
             let bad = t.named.filter { !$0.1.isFinite }
             if !bad.isEmpty {
                 fail("\(checkpoint): the objective terms are not finite (" + bad.map { "\($0.0) = \($0.1)" }.joined(separator: ", ")

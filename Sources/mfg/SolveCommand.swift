@@ -191,8 +191,8 @@ func printSummary(_ s: ObjectiveTerms, state: TrainingState, samples: Int, path:
     print("""
     summary (best iterate \(state.bestIteration) of \(state.iteration), validation on \(samples) samples):
       L (kinetic)          \(s.kinetic.short)
-      F (interaction)      \(s.interaction.short)
-      G (terminal)         \(s.terminal.short)
+      F (interaction)      \(s.interaction.short)\(termBreakdown(s.runningByTerm))
+      G (terminal)         \(s.terminal.short)\(termBreakdown(s.terminalByTerm))
       J = L + F + G        \(s.cost.short)
       HJB residual         \(s.hjb.short)
       terminal HJB         \(s.terminalHJB.short)
@@ -200,6 +200,15 @@ func printSummary(_ s: ObjectiveTerms, state: TrainingState, samples: Int, path:
       wall time            \(duration(state.wallSeconds))
     checkpoint: \(path)
     """)
+}
+
+/// "  (obstacle 1.9 + entropy 0.47)" for a cost of several terms, "  (kl)" for one, "" for none.
+func termBreakdown(_ terms: [TermValue]) -> String {
+    switch terms.count {
+    case 0: return ""
+    case 1: return "  (\(terms[0].name))"
+    default: return "  (" + terms.map { "\($0.name) \($0.value.short)" }.joined(separator: " + ") + ")"
+    }
 }
 
 extension TrainingError {

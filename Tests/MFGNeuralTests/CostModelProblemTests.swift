@@ -22,28 +22,35 @@ struct CostModelProblemTests {
             penalties: {hjb: 1, terminal_hjb: 1}
             """, file: "x.yaml")
         let costs = CostModel<Double>(problem: p)
-        #expect(costs.obstacleWeight == 2)
-        let field = try #require(costs.obstacle)
-        guard case .kl(_, let logTarget) = costs.terminal else { Issue.record("not KL"); return }
+        #expect(costs.running.map(\.name) == ["obstacle"] && costs.running[0].weight == 2)
+        #expect(costs.terminal.map(\.name) == ["kl"] && costs.terminal[0].weight == 5)
         var rng = RandomSource(seed: 1)
         let n = 7
-        let x: [Double] = rng.gaussians(3 * n)
-        var v = [Double](repeating: 0, count: n), g = [Double](repeating: 0, count: 3 * n)
-        var want = v, wantGrad = g
+        let x: [Double] = rng.gaussians(3 * n), logRho: [Double] = rng.gaussians(n)
+        /// (f, δ/δρ, ∇f) of a term at the points.
+        func evaluate(_ term: any LocalCost) -> ([Double], [Double], [Double]) {
+            var f = [Double](repeating: 0, count: n), v = f, sf = f, sv = f
+            var gf = [Double](repeating: 0, count: 3 * n), gv = gf
+            x.withUnsafeBufferPointer { px in logRho.withUnsafeBufferPointer { pl in
+                term.evaluate(LocalCostInput(points: px.baseAddress!, logDensity: pl.baseAddress!, dimension: 3, count: n),
+                              LocalCostOutput(value: &f, derivative: &v, valueGradient: &gf, derivativeGradient: &gv,
+                                              valueSlope: &sf, derivativeSlope: &sv))
+            } }
+            return (f, v, gf)
+        }
+        var want = [Double](repeating: 0, count: n), wantGrad = [Double](repeating: 0, count: 3 * n)
         let q = try #require(p.activeObstacles)
         x.withUnsafeBufferPointer { px in
-            v.withUnsafeMutableBufferPointer { pv in g.withUnsafeMutableBufferPointer { pg in
-                field(px.baseAddress!, n, pv.baseAddress!, pg.baseAddress!) } }
             want.withUnsafeMutableBufferPointer { pv in wantGrad.withUnsafeMutableBufferPointer { pg in
                 q.valueAndGradient(px, count: n, value: pv, gradient: pg) } }
         }
-        #expect(v == want && g == wantGrad)
+        let (f, v, g) = evaluate(costs.running[0])
+        #expect(f == want && v == want && g == wantGrad)
         x.withUnsafeBufferPointer { px in
-            v.withUnsafeMutableBufferPointer { pv in g.withUnsafeMutableBufferPointer { pg in
-                logTarget(px.baseAddress!, n, pv.baseAddress!, pg.baseAddress!) } }
             want.withUnsafeMutableBufferPointer { pv in wantGrad.withUnsafeMutableBufferPointer { pg in
                 p.targetDensity!.logDensityAndGradient(px, count: n, value: pv, gradient: pg) } }
         }
-        #expect(v == want && g == wantGrad)
+        let (fT, vT, gT) = evaluate(costs.terminal[0])
+        #expect(fT == zip(logRho, want).map { $0 - $1 } && vT == fT.map { $0 + 1 } && gT == wantGrad.map { -$0 })
     }
 }

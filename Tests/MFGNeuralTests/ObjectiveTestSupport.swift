@@ -1,43 +1,26 @@
 import MFGMath
+import MFGProblem
 @testable import MFGNeural
 
-/// log N(x; μ, vI) and its gradient, batched: a stand-in target density for objective tests.
-func gaussianLogDensity<T: Scalar>(d: Int, mean: [Double], variance: Double) -> BatchedField<T> {
-    return { x, n, values, grads in
-        for col in 0..<n {
-            var q = 0.0
-            for j in 0..<d {
-                let r = Double(x[col * d + j]) - mean[j]
-                q += r * r
-                grads?[col * d + j] = T(-r / variance)
-            }
-            values[col] = T(-0.5 * q / variance - 0.5 * Double(d) * Double.log(2 * Double.pi * variance))
-        }
-    }
+/// A Gaussian bump A exp(−½|x_{1,2} − c|²/v) on the first two coordinates, as a `Bump` (whose
+/// amplitude multiplies the normalised density, hence the factor 2πv).
+func gaussianBump(d: Int, amplitude: Double, center: [Double], variance: Double) -> Bump {
+    Bump(amplitude: amplitude * 2 * Double.pi * variance, coordinates: [0, 1], center: center,
+         variance: [variance, variance], dimension: d)
 }
 
-/// A Gaussian bump Q(x) = A exp(−½|x_{1,2} − c|²/v) on the first two coordinates.
-func gaussianBump<T: Scalar>(d: Int, amplitude: Double, center: [Double], variance: Double) -> BatchedField<T> {
-    return { x, n, values, grads in
-        for col in 0..<n {
-            var q = 0.0
-            for j in 0..<2 { let r = Double(x[col * d + j]) - center[j]; q += r * r }
-            let v = amplitude * Double.exp(-0.5 * q / variance)
-            values[col] = T(v)
-            if let grads {
-                for j in 0..<d {
-                    grads[col * d + j] = j < 2 ? T(-v * (Double(x[col * d + j]) - center[j]) / variance) : 0
-                }
-            }
-        }
-    }
-}
-
+/// Costs for objective tests: α_L = 1.5, optionally an obstacle (λ_Q = 1.3) and entropy, and a KL
+/// terminal cost to N(0.5, 1.2 I) or a preference for a well at (1, 1), λ_G = 2.
 func testCosts<T: Scalar>(_: T.Type, d: Int, obstacle: Bool, entropy: Double, kl: Bool) -> CostModel<T> {
-    CostModel<T>(dimension: d, horizon: 1, kineticWeight: 1.5,
-                 obstacle: obstacle ? gaussianBump(d: d, amplitude: 2, center: [0.2, -0.1], variance: 0.8) : nil,
-                 obstacleWeight: obstacle ? 1.3 : 0, entropyWeight: entropy,
-                 terminal: kl ? .kl(weight: 2, logTarget: gaussianLogDensity(d: d, mean: [Double](repeating: 0.5, count: d), variance: 1.2))
-                              : .preference(weight: 2, g: gaussianBump(d: d, amplitude: -1, center: [1, 1], variance: 2)),
-                 hjbWeight: 0.7, terminalHJBWeight: 0.4)
+    var running: [any LocalCost] = []
+    if obstacle {
+        running.append(FieldCost(name: "obstacle", weight: 1.3,
+                                 field: .bump(gaussianBump(d: d, amplitude: 2, center: [0.2, -0.1], variance: 0.8))))
+    }
+    if entropy != 0 { running.append(EntropyCost(weight: entropy)) }
+    let target = Density.gaussian(Gaussian(mean: [Double](repeating: 0.5, count: d), isotropicVariance: 1.2))
+    let terminal: any LocalCost = kl ? RelativeEntropyCost(weight: 2, target: target)
+        : FieldCost(name: "preference", weight: 2, field: .bump(gaussianBump(d: d, amplitude: -1, center: [1, 1], variance: 2)))
+    return CostModel<T>(dimension: d, horizon: 1, kineticWeight: 1.5, running: running, terminal: [terminal],
+                        hjbWeight: 0.7, terminalHJBWeight: 0.4)
 }

@@ -43,8 +43,8 @@ struct SolverMemoryTests {
         let limit = MemoryLimit(bytes: 8 * 1024 * 1024 * 1024, source: "test limit")
         #expect(throws: MemoryLimitError.self) { try estimate.check(file: problem.file, against: limit) }
         do { try estimate.check(file: problem.file, against: limit) } catch {
-            #expect(error.description == "big.yaml: training.batch_size: a solve of this problem needs about 65.2 GiB "
-                    + "(batch 44.7 GiB, per-block gradients 12.6 GiB, time-step check 4.71 GiB), more than the 8 GiB this "
+            #expect(error.description == "big.yaml: training.batch_size: a solve of this problem needs about 65.3 GiB "
+                    + "(batch 44.7 GiB, per-block gradients 12.6 GiB, time-step check 4.73 GiB), more than the 8 GiB this "
                     + "process may use (test limit); lower training.batch_size, dimension or network.width")
         }
         // The batch alone: d·n·(2·8 + 8) bytes.

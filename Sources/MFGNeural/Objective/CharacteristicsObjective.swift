@@ -1,4 +1,5 @@
 import MFGMath
+import MFGProblem
 
 /// The sample-based MFG objective and its exact gradient: integrates the characteristics
 /// ż = −∇ₓΦ(z, t)/α_L and the log-determinant ℓ̇ = −ΔₓΦ(z, t)/α_L from samples x₀ ~ ρ₀
@@ -7,14 +8,17 @@ import MFGMath
 /// differentiates the discrete result (discrete adjoint: reverse mode through every
 /// Runge–Kutta stage, replaying each step from its stored state).
 ///
-/// Running integrand at a stage (z, ℓ, t), with ∇Φ, ∂ₜΦ, ΔΦ from the network:
+/// Running integrand at a stage (z, ℓ, t), with ∇Φ, ∂ₜΦ, ΔΦ from the network and log ρ =
+/// log ρ₀(x₀) − ℓ, for the running terms k (`CostModel.running`, each a `LocalCost` with weight λₖ,
+/// integrand fₖ and variational derivative vₖ = δFₖ/δρ / λₖ):
 ///   kinetic  |∇ₓΦ|²/(2α_L)
-///   obstacle Q(z)                       (weighted by λ_Q in F)
-///   entropy  log ρ = log ρ₀(x₀) − ℓ      (weighted by λ_E in F)
-///   HJB      |−∂ₜΦ + |∇ₓΦ|²/(2α_L) − λ_Q Q(z) − λ_E(log ρ + 1)|
-/// Terminal (z_T, ℓ_T): KL: G = λ_G(log ρ₀(x₀) − ℓ_T − log ρ₁(z_T)), δG/δρ = λ_G(log ρ − log ρ₁ + 1);
-/// preference: G = λ_G g(z_T), δG/δρ = λ_G g; mismatch |Φ(z_T, T) − δG/δρ|.
-/// All terms are averages over the samples.
+///   term k   λₖ fₖ(z, log ρ)              (e.g. obstacle f = Q(z), entropy f = log ρ)
+///   HJB      |−∂ₜΦ + |∇ₓΦ|²/(2α_L) − Σₖ λₖ vₖ(z, log ρ)|
+/// Terminal (z_T, log ρ_T), terms j (`CostModel.terminal`): G = Σⱼ λⱼ gⱼ, δG/δρ = Σⱼ λⱼ vⱼ (e.g. KL:
+/// g = log ρ − log ρ₁, v = g + 1; preference: g = v = g(z)); mismatch |Φ(z_T, T) − δG/δρ|.
+/// All terms are averages over the samples. The reverse pass needs of a term only its partials
+/// in z and log ρ, combined at the forward pass (where the residual's sign s is known) into
+/// Σₖ λₖ(∇fₖ − βs∇vₖ) and Σₖ λₖ(∂fₖ/∂ℓ − βs∂vₖ/∂ℓ).
 public final class CharacteristicsObjective<T: Scalar> {
     /// The costs, with the penalty weights in force (the trainer changes `hjbWeight` and
     /// `terminalHJBWeight` between evaluations when the problem has a penalty schedule).
@@ -58,9 +62,13 @@ public final class CharacteristicsObjective<T: Scalar> {
     }
 
     private func scratchFor(workers: Int) throws(NetworkError) -> [TrajectoryScratch<T>] {
+        if let first = scratch.first,
+           first.sumRunning.count != costs.running.count || first.stateOffset.isEmpty == needsStateOffset { scratch = [] }
         while scratch.count < workers {
             scratch.append(try TrajectoryScratch<T>(shape: shape, capacity: partition.blockSize,
-                                                    steps: steps, stages: stepper.stages))
+                                                    steps: steps, stages: stepper.stages,
+                                                    runningTerms: costs.running.count,
+                                                    stateOffsets: needsStateOffset))
         }
         return scratch
     }
@@ -150,7 +158,7 @@ public final class CharacteristicsObjective<T: Scalar> {
     }
 
     /// One integration, everything per sample: each sample's own kinetic cost ∫|∇ₓΦ|²/(2α_L) dt,
-    /// running interaction cost ∫(λ_Q Q + λ_E log ρ) dt (both by the scheme's quadrature) and
+    /// running interaction cost ∫Σₖλₖfₖ dt (both by the scheme's quadrature) and
     /// terminal cost G, unaveraged, and its end point z_T (d × n); with the averaged `terms`,
     /// summed per block in block order exactly as `evaluate` sums them (so they are equal to
     /// `evaluate`'s without gradient, bit for bit). For standard errors and paired comparisons
@@ -170,7 +178,7 @@ public final class CharacteristicsObjective<T: Scalar> {
         var termsPerBlock = [ObjectiveTerms](repeating: ObjectiveTerms(), count: part.blockCount)
         var perSample = [Double](repeating: 0, count: 4 * n)      // kinetic | interaction | terminal | mismatch
         var zT = [T](repeating: 0, count: d * n)
-        let lamQ = costs.obstacleWeight, lamE = costs.entropyWeight, weight = 1 / Double(n)
+        let lambdas = costs.running.map(\.weight), weight = 1 / Double(n)
         x0.withUnsafeBufferPointer { xp in
             logRho0.withUnsafeBufferPointer { lp in
                 termsPerBlock.withUnsafeMutableBufferPointer { tb in
@@ -186,7 +194,9 @@ public final class CharacteristicsObjective<T: Scalar> {
                                 (out.value.1 + 2 * n + lo).update(from: sc.terminalCost, count: nb)
                                 (out.value.1 + 3 * n + lo).update(from: sc.terminalMismatch, count: nb)
                                 for col in 0..<nb {
-                                    out.value.1[n + lo + col] = lamQ * sc.sumObstacle[col] + lamE * sc.sumEntropy[col]
+                                    var f = 0.0
+                                    for (k, lambda) in lambdas.enumerated() { f += lambda * sc.sumRunning[k][col] }
+                                    out.value.1[n + lo + col] = f
                                 }
                                 (out.value.2 + lo * d).update(from: sc.z[steps], count: nb * d)
                             }
@@ -213,37 +223,112 @@ public final class CharacteristicsObjective<T: Scalar> {
         }
     }
 
-    /// Evaluates stage i of step n at (zᵢ, ℓᵢ): network values, slopes Kᵢ, obstacle, and the
-    /// running integrands; adds h·bᵢ·weight × integrands to the per-sample sums when `accumulate`.
+    /// Evaluates one cost term at nb samples (z, log ρ) into the scratch's term buffers.
+    @inline(__always)
+    private func evaluateTerm(_ term: any LocalCost, _ sc: TrajectoryScratch<T>, _ z: UnsafePointer<T>,
+                              _ logRho: UnsafePointer<T>, _ nb: Int) {
+        term.evaluate(generic: LocalCostInput(points: z, logDensity: logRho, dimension: shape.dimension, count: nb),
+                      LocalCostOutput(value: sc.termValue, derivative: sc.termDerivative,
+                                      valueGradient: sc.termValueGradient, derivativeGradient: sc.termDerivativeGradient,
+                                      valueSlope: sc.termValueSlope, derivativeSlope: sc.termDerivativeSlope))
+    }
+
+    /// Whether some term of `terms` depends on the state.
+    private static func anyStateDependence(_ terms: [any LocalCost]) -> Bool { terms.contains { $0.dependsOnState } }
+    /// Whether some term's ∇ₓ(δC/δρ) differs from its ∇ₓf (then the scratch keeps `stateOffset`).
+    private var needsStateOffset: Bool {
+        (costs.running + costs.terminal).contains { $0.dependsOnState && !$0.stateGradientsAgree }
+    }
+
+    /// Clears the slot's sums of the terms' partials that are added to (the state sum is
+    /// assigned by the first state-dependent term, see `addTermPartials`).
+    @inline(__always)
+    private func clearTermPartials(_ sc: TrajectoryScratch<T>, slot: Int, nb: Int) {
+        if !sc.stateOffset.isEmpty { sc.stateOffset[slot].update(repeating: 0, count: shape.dimension * nb) }
+        sc.densityValueAdjoint[slot].update(repeating: 0, count: nb)
+        sc.densityDerivativeAdjoint[slot].update(repeating: 0, count: nb)
+    }
+
+    /// Adds λ × the partials of the term just evaluated (in the term buffers) to the slot's sums:
+    /// A = Σλ∇f (assigned when `firstStateTerm`), D = Σλ(∇v − ∇f) for terms whose gradients
+    /// differ, and the two density slopes.
+    @inline(__always)
+    private func addTermPartials(_ term: any LocalCost, _ sc: TrajectoryScratch<T>, slot: Int, nb: Int,
+                                 firstStateTerm: Bool) {
+        let lambda = T(term.weight)
+        if term.dependsOnState {
+            let dn = shape.dimension * nb
+            let a = sc.stateAdjoint[slot], gf = sc.termValueGradient
+            if firstStateTerm {
+                for idx in 0..<dn { a[idx] = lambda * gf[idx] }
+            } else {
+                for idx in 0..<dn { a[idx] += lambda * gf[idx] }
+            }
+            if !term.stateGradientsAgree {
+                let off = sc.stateOffset[slot], gv = sc.termDerivativeGradient
+                for idx in 0..<dn { off[idx] += lambda * (gv[idx] - gf[idx]) }
+            }
+        }
+        if term.dependsOnDensity {
+            let af = sc.densityValueAdjoint[slot], av = sc.densityDerivativeAdjoint[slot]
+            let sf = sc.termValueSlope, sv = sc.termDerivativeSlope
+            for col in 0..<nb { af[col] += lambda * sf[col]; av[col] += lambda * sv[col] }
+        }
+    }
+
+    /// Evaluates every term of `terms` at (z, log ρ) in the scratch's `stageLogRho`, keeps their
+    /// weighted partials in `slot`, and calls `use(k, λₖ)` after term k's evaluation (its f and
+    /// v in the term buffers).
+    @inline(__always)
+    private func evaluateTerms(_ terms: [any LocalCost], _ sc: TrajectoryScratch<T>, _ z: UnsafePointer<T>,
+                               slot: Int, nb: Int, _ use: (Int, Double) -> Void) {
+        clearTermPartials(sc, slot: slot, nb: nb)
+        var firstStateTerm = true
+        for (k, term) in terms.enumerated() {
+            evaluateTerm(term, sc, z, sc.stageLogRho, nb)
+            use(k, term.weight)
+            addTermPartials(term, sc, slot: slot, nb: nb, firstStateTerm: firstStateTerm)
+            if term.dependsOnState { firstStateTerm = false }
+        }
+    }
+
+    /// Evaluates stage i of step n at (zᵢ, ℓᵢ): network values, slopes Kᵢ, every running term,
+    /// and the running integrands; adds h·bᵢ·weight × integrands to the per-sample sums when
+    /// `accumulate`; keeps the residual's sign and the terms' weighted partials for the reverse pass.
     @inline(__always)
     private func evaluateStage(_ network: PotentialNetwork<T>, _ sc: TrajectoryScratch<T>, stage i: Int,
                                slot: Int, time t: Double, nb: Int, accumulate: Bool) {
         let d = shape.dimension, dd = d + 1
-        let alpha = T(costs.kineticWeight), lamQ = T(costs.obstacleWeight), lamE = T(costs.entropyWeight)
+        let alpha = T(costs.kineticWeight)
         let ws = sc.stageWorkspaces[slot]
         setInput(sc, sc.stageZ[i], T(t), nb)
         try! network.forward(sc.input, count: nb, workspace: ws, value: false)   // stages use ∇Φ, ΔΦ only
-        if let Q = costs.obstacle { Q(sc.stageZ[i], nb, sc.stageQ[i], sc.stageQGrad[slot]) }
         let h = costs.horizon / Double(steps)
         let wgt = h * stepper.b[i]
-        let kz = sc.slopeZ[i], kl = sc.slopeEll[i], q = sc.stageQ[i], sign = sc.stageResidualSign[slot]
-        let hasQ = costs.obstacle != nil
+        let kz = sc.slopeZ[i], kl = sc.slopeEll[i], residual = sc.stageResidualSign[slot]
         for col in 0..<nb {
             let g = ws.gradient + col * dd
             var g2: T = 0
             for j in 0..<d { let v = g[j]; g2 += v * v; kz[col * d + j] = -v / alpha }
             kl[col] = -ws.laplacian[col] / alpha
             let kinetic = g2 / (2 * alpha)
-            let qv: T = hasQ ? q[col] : 0
-            let logRho = sc.logRho0[col] - sc.stageEll[i][col]
-            let residual = -g[d] + kinetic - lamQ * qv - lamE * (logRho + 1)
-            sign[col] = residual > 0 ? 1 : (residual < 0 ? -1 : 0)
+            sc.stageLogRho[col] = sc.logRho0[col] - sc.stageEll[i][col]
+            residual[col] = -g[d] + kinetic
+            if accumulate { sc.sumKinetic[col] += wgt * Double(kinetic) }
+        }
+        // r = −∂ₜΦ + H − Σₖ λₖvₖ, built in the sign buffer and turned into sign(r) below.
+        evaluateTerms(costs.running, sc, sc.stageZ[i], slot: slot, nb: nb) { k, weight in
+            let lambda = T(weight)
+            for col in 0..<nb { residual[col] -= lambda * sc.termDerivative[col] }
             if accumulate {
-                sc.sumKinetic[col] += wgt * Double(kinetic)
-                sc.sumObstacle[col] += wgt * Double(qv)
-                sc.sumEntropy[col] += wgt * Double(logRho)
-                sc.sumHJB[col] += wgt * Double(abs(residual))
+                let sum = sc.sumRunning[k]
+                for col in 0..<nb { sum[col] += wgt * Double(sc.termValue[col]) }
             }
+        }
+        for col in 0..<nb {
+            let r = residual[col]
+            if accumulate { sc.sumHJB[col] += wgt * Double(abs(r)) }
+            residual[col] = r > 0 ? 1 : (r < 0 ? -1 : 0)
         }
     }
 
@@ -286,53 +371,59 @@ public final class CharacteristicsObjective<T: Scalar> {
         sc.z[0].update(from: x0, count: d * nb)
         sc.ell[0].update(repeating: 0, count: nb)
         sc.logRho0.update(from: logRho0, count: nb)
-        for buf in [sc.sumKinetic, sc.sumObstacle, sc.sumEntropy, sc.sumHJB] { buf.update(repeating: 0, count: nb) }
+        for buf in [sc.sumKinetic, sc.sumHJB] + sc.sumRunning { buf.update(repeating: 0, count: nb) }
         for n in 0..<steps { step(network, sc, n, nb, accumulate: true) }
 
         // Terminal cost and mismatch.
-        let (terminalPerSample, mismatch) = terminalValues(network, sc, nb)
-        for col in 0..<nb { sc.terminalMismatch[col] = mismatch[col]; sc.terminalCost[col] = terminalPerSample[col] }
         var terms = ObjectiveTerms()
+        let terminalByTerm = terminalValues(network, sc, nb)
+        let lambdas = costs.running.map(\.weight)
+        var runningByTerm = [Double](repeating: 0, count: lambdas.count)
         for col in 0..<nb {
             terms.kinetic += sc.sumKinetic[col]
-            terms.interaction += costs.obstacleWeight * sc.sumObstacle[col] + costs.entropyWeight * sc.sumEntropy[col]
+            var f = 0.0
+            for (k, lambda) in lambdas.enumerated() {
+                let fk = lambda * sc.sumRunning[k][col]
+                f += fk; runningByTerm[k] += fk
+            }
+            terms.interaction += f
             terms.hjb += sc.sumHJB[col]
-            terms.terminal += terminalPerSample[col]
-            terms.terminalHJB += abs(mismatch[col])
+            terms.terminal += sc.terminalCost[col]
+            terms.terminalHJB += abs(sc.terminalMismatch[col])
         }
         terms.kinetic *= weight; terms.interaction *= weight; terms.hjb *= weight
         terms.terminal *= weight; terms.terminalHJB *= weight
+        terms.runningByTerm = zip(costs.running, runningByTerm).map { TermValue(name: $0.name, value: $1 * weight) }
+        terms.terminalByTerm = zip(costs.terminal, terminalByTerm).map { TermValue(name: $0.name, value: $1 * weight) }
         terms.total = terms.kinetic + terms.interaction + terms.terminal
             + costs.hjbWeight * terms.hjb + costs.terminalHJBWeight * terms.terminalHJB
         return terms
     }
 
-    /// G per sample and Φ(z_T, T) − δG/δρ per sample; leaves Φ's evaluation at z_T in the
-    /// terminal workspace (the last one) and log ρ₁ (or g) with its gradient in the scratch.
-    private func terminalValues(_ network: PotentialNetwork<T>, _ sc: TrajectoryScratch<T>, _ nb: Int)
-        -> ([Double], [Double]) {
-        let zT = sc.z[steps], lT = sc.ell[steps]
-        let ws = sc.stageWorkspaces[steps * stepper.stages]
+    /// Evaluates Φ(z_T, T) (left in the terminal workspace, the last one) and the terminal
+    /// terms: writes G and Φ(z_T, T) − δG/δρ per sample (`terminalCost`, `terminalMismatch`), the
+    /// terms' weighted partials in the terminal slot, and returns each term's sum Σ λⱼgⱼ over the
+    /// block (unaveraged).
+    private func terminalValues(_ network: PotentialNetwork<T>, _ sc: TrajectoryScratch<T>, _ nb: Int) -> [Double] {
+        let zT = sc.z[steps], lT = sc.ell[steps], slot = steps * stepper.stages
+        let ws = sc.stageWorkspaces[slot]
         setInput(sc, zT, T(costs.horizon), nb)
         // Only Φ(z_T, T) enters the objective (and its reverse pass is given Φ̄ only).
         try! network.forward(sc.input, count: nb, workspace: ws, valueOnly: true)
-        var g = [Double](repeating: 0, count: nb), mismatch = g
-        switch costs.terminal {
-        case .kl(let lambda, let logTarget):
-            logTarget(zT, nb, sc.terminalValue, sc.terminalGrad)
+        for col in 0..<nb {
+            sc.stageLogRho[col] = sc.logRho0[col] - lT[col]
+            sc.terminalCost[col] = 0
+            sc.terminalMismatch[col] = Double(ws.phi[col])
+        }
+        var byTerm = [Double](repeating: 0, count: costs.terminal.count)
+        evaluateTerms(costs.terminal, sc, zT, slot: slot, nb: nb) { j, lambda in
             for col in 0..<nb {
-                let logRatio = Double(sc.logRho0[col] - lT[col] - sc.terminalValue[col])
-                g[col] = lambda * logRatio
-                mismatch[col] = Double(ws.phi[col]) - lambda * (logRatio + 1)
-            }
-        case .preference(let lambda, let pref):
-            pref(zT, nb, sc.terminalValue, sc.terminalGrad)
-            for col in 0..<nb {
-                g[col] = lambda * Double(sc.terminalValue[col])
-                mismatch[col] = Double(ws.phi[col]) - g[col]
+                let g = lambda * Double(sc.termValue[col])
+                sc.terminalCost[col] += g; byTerm[j] += g
+                sc.terminalMismatch[col] -= lambda * Double(sc.termDerivative[col])
             }
         }
-        return (g, mismatch)
+        return byTerm
     }
 
     // MARK: - One block, reverse
@@ -343,31 +434,31 @@ public final class CharacteristicsObjective<T: Scalar> {
                                _ grad: UnsafeMutablePointer<T>) {
         let d = shape.dimension, dd = d + 1, nb = sc.count, dn = d * nb
         let w = T(weight)
-        let alpha = T(costs.kineticWeight), lamQ = T(costs.obstacleWeight), lamE = T(costs.entropyWeight)
+        let alpha = T(costs.kineticWeight)
         let betaH = T(costs.hjbWeight), betaT = T(costs.terminalHJBWeight)
+        let runningDependsOnState = Self.anyStateDependence(costs.running)
 
         // Terminal: ȳ_T from G and β_T|Φ(z_T,T) − δG/δρ|.
         let mismatch = sc.terminalMismatch
         let zBar = sc.yBarZ, lBar = sc.yBarEll
-        switch costs.terminal {
-        case .kl(let lambda, _):
-            let lg = T(lambda)
-            for col in 0..<nb {
-                let s = T(mismatch[col] > 0 ? 1 : (mismatch[col] < 0 ? -1 : 0))
-                sc.phiBar[col] = w * betaT * s
-                // G = λ(log ρ₀ − ℓ − log ρ₁); mismatch = Φ − λ(log ρ₀ − ℓ − log ρ₁ + 1).
-                let dG = w * (lg - betaT * s * lg)        // coefficient of ∂(log ρ₀ − ℓ − log ρ₁)
-                lBar[col] = -dG
-                for j in 0..<d { zBar[col * d + j] = -dG * sc.terminalGrad[col * d + j] }
-            }
-        case .preference(let lambda, _):
-            let lg = T(lambda)
-            for col in 0..<nb {
-                let s = T(mismatch[col] > 0 ? 1 : (mismatch[col] < 0 ? -1 : 0))
-                sc.phiBar[col] = w * betaT * s
-                let dG = w * (lg - betaT * s * lg)
-                lBar[col] = 0
-                for j in 0..<d { zBar[col * d + j] = dG * sc.terminalGrad[col * d + j] }
+        // G = Σⱼλⱼgⱼ(z, log ρ), mismatch = Φ − Σⱼλⱼvⱼ(z, log ρ), log ρ = log ρ₀ − ℓ_T:
+        // z̄ = w(Σλ∇g − β_T s Σλ∇v) = w((1 − β_T s)A − β_T s D) with A = Σλ∇g, D = Σλ(∇v − ∇g);
+        // ℓ̄ = −w(Σλ∂g/∂ℓ − β_T s Σλ∂v/∂ℓ); Φ̄ = w β_T s.
+        let tSlot = steps * stepper.stages
+        let tA: UnsafeMutablePointer<T>? = Self.anyStateDependence(costs.terminal) ? sc.stateAdjoint[tSlot] : nil
+        let tD: UnsafeMutablePointer<T>? = sc.stateOffset.isEmpty ? nil : sc.stateOffset[tSlot]
+        let tlf = sc.densityValueAdjoint[tSlot], tlv = sc.densityDerivativeAdjoint[tSlot]
+        for col in 0..<nb {
+            let s = T(mismatch[col] > 0 ? 1 : (mismatch[col] < 0 ? -1 : 0))
+            let bs = betaT * s
+            sc.phiBar[col] = w * bs
+            lBar[col] = -w * (tlf[col] - bs * tlv[col])
+            for j in 0..<d {
+                let idx = col * d + j
+                var c: T = 0
+                if let tA { c = (1 - bs) * tA[idx] }
+                if let tD { c -= bs * tD[idx] }
+                zBar[idx] = w * c
             }
         }
         network.backward(phiBar: sc.phiBar, gradientBar: nil, laplacianBar: nil,
@@ -391,8 +482,9 @@ public final class CharacteristicsObjective<T: Scalar> {
                 let ws = sc.stageWorkspaces[slot]
                 let wc = w * T(h * stepper.b[i])   // weight of this stage's running integrand
                 let kz = sc.kBarZ[i], kl = sc.kBarEll[i], sign = sc.stageResidualSign[slot]
-                let qGrad = sc.stageQGrad[slot]
-                let hasQ = costs.obstacle != nil
+                let zA: UnsafeMutablePointer<T>? = runningDependsOnState ? sc.stateAdjoint[slot] : nil
+                let zD: UnsafeMutablePointer<T>? = sc.stateOffset.isEmpty ? nil : sc.stateOffset[slot]
+                let lf = sc.densityValueAdjoint[slot], lv = sc.densityDerivativeAdjoint[slot]
                 // Adjoints of the stage outputs: ∇ₛΦ (Ḡ), ΔΦ (Δ̄), and direct (z, ℓ) terms.
                 let stageZBar = sc.inputBar   // reused below as the network's input adjoint
                 for col in 0..<nb {
@@ -411,16 +503,17 @@ public final class CharacteristicsObjective<T: Scalar> {
                 let prevKl: UnsafeMutablePointer<T>? = i > 0 ? sc.kBarEll[i - 1] : nil
                 let ha = T(h * stepper.a[i])
                 for col in 0..<nb {
-                    let s = sign[col]
-                    // ∂/∂z: λ_Q Q (obstacle, weight wc) and −β λ_Q Q inside the residual.
-                    let qCoef = hasQ ? wc * lamQ * (1 - betaH * s) : 0
-                    // ∂/∂ℓ: entropy λ_E(log ρ₀ − ℓ) and −β λ_E(log ρ + 1) inside the residual.
-                    let ellBar = wc * lamE * (-1 + betaH * s)
+                    let bs = betaH * sign[col]
+                    // ∂/∂z of the running terms Σλf (weight wc) and of −βΣλv inside the residual;
+                    // ∂/∂ℓ the same with log ρ = log ρ₀ − ℓ (hence the minus).
+                    let ellBar = -wc * (lf[col] - bs * lv[col])
                     for j in 0..<d {
+                        let idx = col * d + j
                         var v = stageZBar[col * dd + j]
-                        if hasQ { v += qCoef * qGrad[col * d + j] }
-                        zBar[col * d + j] += v
-                        if let prevKz { prevKz[col * d + j] += ha * v }
+                        if let zA { v += wc * ((1 - bs) * zA[idx]) }
+                        if let zD { v -= wc * (bs * zD[idx]) }
+                        zBar[idx] += v
+                        if let prevKz { prevKz[idx] += ha * v }
                     }
                     lBar[col] += ellBar
                     if let prevKl { prevKl[col] += ha * ellBar }

@@ -1,56 +1,54 @@
 import MFGMath
-
-/// A batched scalar field on ℝᵈ: for n points (d × n, column-major) writes the values (n) and,
-/// when a buffer is given, the gradients (d × n).
-public typealias BatchedField<T: Scalar> =
-    @Sendable (_ points: UnsafePointer<T>, _ count: Int, _ values: UnsafeMutablePointer<T>,
-               _ gradients: UnsafeMutablePointer<T>?) -> Void
+import MFGProblem
 
 /// The costs of a potential mean-field game in the form the characteristics objective needs:
-/// every term with its named weight, every field batched with its gradient.
+/// the kinetic weight, the running and terminal costs as lists of weighted local terms
+/// (`LocalCost`, the extension point), and the penalty weights.
 ///
-/// J = L + λ_Q ∫∫Qρ + λ_E ∫∫ρ log ρ + G, with L = α_L∫∫½|v|²ρ = ∫∫|∇Φ|²/(2α_L)ρ, plus the
+/// J = L + Σₖ λₖ∫∫fₖρ + Σⱼ λⱼ∫gⱼρ(·,T), with L = α_L∫∫½|v|²ρ = ∫∫|∇Φ|²/(2α_L)ρ, plus the
 /// penalties β_HJB ∫∫|−∂ₜΦ + |∇Φ|²/(2α_L) − δF/δρ|ρ and β_T ∫|Φ(·,T) − δG/δρ|ρ(·,T).
 public struct CostModel<T: Scalar>: Sendable {
-    public enum Terminal: Sendable {
-        /// G = λ_G ∫ρ log(ρ/ρ₁): `logTarget` is log ρ₁.
-        case kl(weight: Double, logTarget: BatchedField<T>)
-        /// G = λ_G ∫ g ρ.
-        case preference(weight: Double, g: BatchedField<T>)
-    }
-
     public var dimension: Int
     public var horizon: Double
     /// α_L: the kinetic weight (Hamiltonian |p|²/(2α_L), velocity −∇Φ/α_L).
     public var kineticWeight: Double
-    /// Q and λ_Q (nil/0 when the problem has no obstacle or preference running cost).
-    public var obstacle: BatchedField<T>?
-    public var obstacleWeight: Double
-    /// λ_E of the entropy (congestion) term.
-    public var entropyWeight: Double
-    public var terminal: Terminal
+    /// The terms of the running cost F, summed in this order (e.g. obstacle, entropy).
+    public var running: [any LocalCost]
+    /// The terms of the terminal cost G, summed in this order (e.g. kl).
+    public var terminal: [any LocalCost]
     /// β_HJB: weight of the HJB residual along paths.
     public var hjbWeight: Double
     /// β_T: weight of the terminal mismatch |Φ(z(T), T) − δG/δρ|.
     public var terminalHJBWeight: Double
 
-    public init(dimension: Int, horizon: Double, kineticWeight: Double, obstacle: BatchedField<T>?,
-                obstacleWeight: Double, entropyWeight: Double, terminal: Terminal,
-                hjbWeight: Double, terminalHJBWeight: Double) {
+    public init(dimension: Int, horizon: Double, kineticWeight: Double, running: [any LocalCost],
+                terminal: [any LocalCost], hjbWeight: Double, terminalHJBWeight: Double) {
         self.dimension = dimension; self.horizon = horizon; self.kineticWeight = kineticWeight
-        self.obstacle = obstacle; self.obstacleWeight = obstacleWeight; self.entropyWeight = entropyWeight
-        self.terminal = terminal; self.hjbWeight = hjbWeight; self.terminalHJBWeight = terminalHJBWeight
+        self.running = running; self.terminal = terminal
+        self.hjbWeight = hjbWeight; self.terminalHJBWeight = terminalHJBWeight
     }
+}
+
+/// One cost term's value, by the term's name (`LocalCost.name`).
+public struct TermValue: Equatable, Sendable {
+    public var name: String
+    public var value: Double
+
+    public init(name: String, value: Double) { self.name = name; self.value = value }
 }
 
 /// The named terms of the objective, as sample means.
 public struct ObjectiveTerms: Equatable, Sendable, CustomStringConvertible {
     /// Kinetic cost L = α_L ∫∫ ½|v|² ρ.
     public var kinetic: Double = 0
-    /// Running interaction cost F = λ_Q ∫∫ Qρ + λ_E ∫∫ ρ log ρ (weights included).
+    /// Running interaction cost F = Σₖ λₖ∫∫fₖρ over the running terms (e.g. λ_Q ∫∫ Qρ + λ_E ∫∫ ρ log ρ; weights included).
     public var interaction: Double = 0
     /// Terminal cost G (weight included).
     public var terminal: Double = 0
+    /// F term by term (weights included), in the order of `CostModel.running`; sums to `interaction`.
+    public var runningByTerm: [TermValue] = []
+    /// G term by term (weights included), in the order of `CostModel.terminal`; sums to `terminal`.
+    public var terminalByTerm: [TermValue] = []
     /// Unweighted HJB residual ∫∫ |−∂ₜΦ + H(∇Φ) − δF/δρ| ρ.
     public var hjb: Double = 0
     /// Unweighted terminal mismatch ∫ |Φ(·, T) − δG/δρ| ρ(·, T).
@@ -73,7 +71,16 @@ public struct ObjectiveTerms: Equatable, Sendable, CustomStringConvertible {
         c.kinetic = a.kinetic + b.kinetic; c.interaction = a.interaction + b.interaction
         c.terminal = a.terminal + b.terminal; c.hjb = a.hjb + b.hjb
         c.terminalHJB = a.terminalHJB + b.terminalHJB; c.total = a.total + b.total
+        c.runningByTerm = elementwiseSum(a.runningByTerm, b.runningByTerm)
+        c.terminalByTerm = elementwiseSum(a.terminalByTerm, b.terminalByTerm)
         return c
+    }
+
+    /// a + b entry by entry (same terms in the same order), an empty list being the neutral start.
+    private static func elementwiseSum(_ a: [TermValue], _ b: [TermValue]) -> [TermValue] {
+        if a.isEmpty { return b }
+        if b.isEmpty { return a }
+        return zip(a, b).map { TermValue(name: $0.name, value: $0.value + $1.value) }
     }
 
     /// Names and values in a fixed order (for loss histories and files).

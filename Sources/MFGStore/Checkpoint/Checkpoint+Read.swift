@@ -82,6 +82,17 @@ extension Checkpoint {
                 t.terminal = try f.number("terminal", on: "summary")
                 t.hjb = try f.number("hjb", on: "summary")
                 t.terminalHJB = try f.number("terminal_hjb", on: "summary")
+                // Term by term, when the checkpoint has them (written since the cost terms became
+                // an extension point; older checkpoints have the sums only).
+                for list in ["running", "terminal"] where r.hasAttribute("\(list)_terms", on: "summary") {
+                    let names = try r.stringAttribute("\(list)_terms", on: "summary").split(separator: ",").map(String.init)
+                    guard names.count <= 64, names.allSatisfy({ !$0.isEmpty && $0.count <= 64 }) else {
+                        throw CheckpointError.corrupt(file: path, detail: "summary/\(list)_terms: at most 64 names of 1…64 characters")
+                    }
+                    var values: [TermValue] = []
+                    for name in names { values.append(TermValue(name: name, value: try f.number("\(list)_\(name)", on: "summary"))) }
+                    if list == "running" { t.runningByTerm = values } else { t.terminalByTerm = values }
+                }
                 summary = t
                 summarySamples = try f.integer("samples", on: "summary", in: 0...ProblemLimits.samples.upperBound)
             }

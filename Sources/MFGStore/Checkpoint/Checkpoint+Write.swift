@@ -72,6 +72,10 @@ extension Checkpoint {
             if let summary {
                 try w.createGroup("summary")
                 for (name, v) in summary.named { try w.setAttribute(name, v, on: "summary") }
+                for (list, terms) in [("running", summary.runningByTerm), ("terminal", summary.terminalByTerm)] where !terms.isEmpty {
+                    try w.setAttribute("\(list)_terms", terms.map(\.name).joined(separator: ","), on: "summary")
+                    for t in terms { try w.setAttribute("\(list)_\(t.name)", t.value, on: "summary") }
+                }
                 try w.setAttribute("samples", summarySamples, on: "summary")
                 try w.setAttribute("wall_seconds", state.wallSeconds, on: "summary")
             }
