@@ -12,6 +12,16 @@ extension GridProblem {
     /// of ρ₀ (or ρ₁) outside: the midpoint-rule integral of the density over a fine copy of the
     /// grid (4× per axis) estimates the mass inside (`massOutside`).
     public init(problem: Problem, domain: [ClosedRange<Double>], nx: Int, ny: Int) throws(ReferenceSetupError) {
+        try self.init(problem: problem, running: problem.runningCosts, terminal: problem.terminalCosts,
+                      domain: domain, nx: nx, ny: ny)
+    }
+
+    /// The same with the cost terms given (`Problem.runningCosts` and `terminalCosts` by default):
+    /// each term's `gridForm` is sampled on the cells, the running ones summed into the cell
+    /// cost's linear field and entropy weight, the one terminal term made a preference (β = 0) or a
+    /// KL to e^(−q) (β = 1). A term without a grid form is refused, naming it.
+    public init(problem: Problem, running: [any LocalCost], terminal terminals: [any LocalCost],
+                domain: [ClosedRange<Double>], nx: Int, ny: Int) throws(ReferenceSetupError) {
         let d = problem.dimension
         guard d == 1 || d == 2 else { throw .unsupportedDimension(file: problem.file, dimension: d) }
         guard domain.count == d else { throw .noDomain(file: problem.file) }
@@ -22,28 +32,53 @@ extension GridProblem {
             throw .massOutside(file: problem.file, density: "initial_density", fraction: outside0)
         }
         let rho0 = sampler.density(problem.initialDensity, nx: nx, ny: ny)
+        // The running terms, summed into the cell cost's linear field (λ_Q = 1) and entropy weight.
         var obstacle: [Double]?
-        if let q = problem.activeObstacles {
-            obstacle = sampler.field(nx: nx, ny: ny) { p, n, out in q.value(p, count: n, into: out) }
-        }
-        let terminal: GridTerminalCost
-        switch problem.terminal {
-        case .kl(let weight):
-            let target = problem.targetDensity!
-            let outside1 = sampler.massOutside(target, nx: nx, ny: ny)
-            guard outside1 <= Self.massOutsideLimit else {
-                throw .massOutside(file: problem.file, density: "target_density", fraction: outside1)
+        var lambdaE = 0.0
+        for term in running {
+            let form = try Self.cellForm(term, file: problem.file, list: "running_cost")
+            if let linear = form.linear {
+                let q = sampler.field(nx: nx, ny: ny, linear)
+                obstacle = obstacle.map { zip($0, q).map { $0 + term.weight * $1 } } ?? q.map { term.weight * $0 }
             }
-            terminal = .kullbackLeibler(target: sampler.density(target, nx: nx, ny: ny), weight: weight)
-        case .preference(let weight, let g):
-            terminal = .preference(g: sampler.field(nx: nx, ny: ny) { p, n, out in g.value(p, count: n, into: out) },
-                                   weight: weight)
+            lambdaE += term.weight * form.entropy
+        }
+        // The terminal term: β = 0 is a preference g = q, β = 1 a KL to the target e^(−q).
+        guard terminals.count == 1 else {
+            throw .unsupportedCost(file: problem.file, list: "terminal_cost", term: terminals.map(\.name).joined(separator: " + "),
+                                   reason: "it takes exactly one terminal term")
+        }
+        let term = terminals[0]
+        let form = try Self.cellForm(term, file: problem.file, list: "terminal_cost")
+        if let (density, field) = form.density {
+            let outside = sampler.massOutside(density, nx: nx, ny: ny)
+            guard outside <= Self.massOutsideLimit else {
+                throw .massOutside(file: problem.file, density: field, fraction: outside)
+            }
+        }
+        let q = form.linear.map { sampler.field(nx: nx, ny: ny, $0) } ?? [Double](repeating: 0, count: nx * ny)
+        let terminal: GridTerminalCost
+        switch form.entropy {
+        case 0: terminal = .preference(g: q, weight: term.weight)
+        case 1: terminal = .kullbackLeibler(target: q.map { Double.exp(-$0) }, weight: term.weight)
+        default:
+            throw .unsupportedCost(file: problem.file, list: "terminal_cost", term: term.name,
+                                   reason: "a terminal entropy weight β = \(form.entropy) (it takes 0 or 1)")
         }
         let x1 = domain[0], x2 = d == 2 ? domain[1] : Self.oneDimensionalSpan
         self.init(x1Lower: x1.lowerBound, x1Upper: x1.upperBound, x2Lower: x2.lowerBound, x2Upper: x2.upperBound,
                   horizon: problem.horizon, alphaL: problem.kineticWeight, initialDensity: rho0,
-                  obstacle: obstacle, lambdaQ: problem.obstacleWeight, lambdaE: problem.entropyWeight,
+                  obstacle: obstacle, lambdaQ: obstacle == nil ? 0 : 1, lambdaE: lambdaE,
                   terminal: terminal)
+    }
+
+    /// The term's grid form, or the error naming it.
+    private static func cellForm(_ term: any LocalCost, file: String, list: String) throws(ReferenceSetupError) -> GridCellForm {
+        guard let form = term.gridForm else {
+            throw .unsupportedCost(file: file, list: list, term: term.name,
+                                   reason: "it has no cell form (only terms linear in ρ or entropies)")
+        }
+        return form
     }
 }
 

@@ -14,13 +14,16 @@ public enum ReferenceSetupError: Error, Equatable, CustomStringConvertible, Send
     case notABlock(file: String, field: String, coordinates: [Int], blocks: [[Int]])
     /// A command-line setting for blocks of `size` coordinates, and the problem has none.
     case noBlockOfSize(file: String, option: String, size: Int, blocks: [[Int]])
+    /// A cost term the grid solver cannot charge (`LocalCost.gridForm` is nil), or a
+    /// combination of terminal terms it cannot (`list`: running_cost or terminal_cost).
+    case unsupportedCost(file: String, list: String, term: String, reason: String)
     /// A problem with one block (0-based `coordinates`, its first occurrence) that cannot be solved.
     indirect case inBlock(file: String, coordinates: [Int], ReferenceSetupError)
 
     public var description: String {
         switch self {
         case let .unsupportedDimension(f, _), let .noDomain(f), let .massOutside(f, _, _), let .notABlock(f, _, _, _),
-             let .noBlockOfSize(f, _, _, _), let .inBlock(f, _, _):
+             let .noBlockOfSize(f, _, _, _), let .inBlock(f, _, _), let .unsupportedCost(f, _, _, _):
             return "\(f): \(detail)"
         case .grid: return detail
         }
@@ -43,6 +46,8 @@ public enum ReferenceSetupError: Error, Equatable, CustomStringConvertible, Send
         case let .noBlockOfSize(_, option, size, blocks):
             return "\(option) is for blocks of \(size) coordinate\(size == 1 ? "" : "s"); this problem has none "
                 + "(its blocks: \(blockList(blocks)))"
+        case let .unsupportedCost(_, list, term, reason):
+            return "\(list): the grid reference solver cannot solve the term '\(term)': \(reason)"
         case let .inBlock(_, c, inner):
             return "block \(c.count == 1 ? "x\(c[0] + 1)" : "(\(c.map { "x\($0 + 1)" }.joined(separator: ", ")))"): \(inner.detail)"
         }

@@ -185,6 +185,7 @@ struct WeightedEntropy: LocalCost {
     var dependsOnState: Bool { true }
     var dependsOnDensity: Bool { true }
     var stateGradientsAgree: Bool { false }
+    var gridForm: GridCellForm? { nil }
 
     func evaluate(_ input: LocalCostInput<Double>, _ output: LocalCostOutput<Double>) { compute(input, output) }
     func evaluate(_ input: LocalCostInput<Float>, _ output: LocalCostOutput<Float>) { compute(input, output) }

@@ -15,9 +15,10 @@ import MFGMath
 /// `CostTermConformanceTests`: a Taylor test of the four partials, a finite-difference check of
 /// δC/δρ on a density perturbation, and the objective's parameter gradient with that term alone.
 ///
-/// To add a term: one file conforming to `LocalCost` (here, in `Costs/Terms/`), one line where
-/// the problem builds its lists (`Problem.runningCosts` / `terminalCosts`), and one entry in the
-/// conformance test's arguments.
+/// To add a term: one file conforming to `LocalCost` (here, in `Costs/Terms/`; its `gridForm`
+/// says how the grid solver charges it, or nil), one line where the problem builds its lists
+/// (`Problem.runningCosts` / `terminalCosts`; the neural objective and `GridProblem(problem:)` both
+/// loop over them), and one entry in the conformance test's arguments.
 public protocol LocalCost: Sendable {
     /// The name the term is reported under (`obstacle`, `entropy`, `kl`, `preference`, …).
     var name: String { get }
@@ -33,6 +34,9 @@ public protocol LocalCost: Sendable {
     var stateGradientsAgree: Bool { get }
     /// f, δC/δρ/λ and (as the flags say) their partials at `input.count` samples, in Double.
     func evaluate(_ input: LocalCostInput<Double>, _ output: LocalCostOutput<Double>)
+    /// How the grid reference solver charges the term (nil: it cannot, and `mfg reference`
+    /// refuses the problem naming the term).
+    var gridForm: GridCellForm? { get }
     /// The same in Float. (Two concrete requirements rather than one generic one: a generic
     /// requirement called through `any LocalCost` runs unspecialized, element by element through
     /// the `Scalar` witnesses; measured 1.55× slower per iteration at d = 100.) Conformers
@@ -52,6 +56,24 @@ extension LocalCost {
         } else {
             preconditionFailure("LocalCost: only Float and Double are supported")
         }
+    }
+}
+
+/// A term in the form the grid solver's cell cost takes: per unit mass f = q(x) + β log ρ, so the
+/// term charges λ Σ_cells (q ρ + β ρ log ρ) ΔV. Today's terms are all of this form (obstacle and
+/// preference: q, β = 0; entropy: β = 1; KL: q = −log ρ₁, β = 1); a term that is not (e.g. a
+/// congestion ρ^q) needs its own proximal step in the grid solver before it can return one.
+public struct GridCellForm: Sendable {
+    /// q at n points (d × n) into n values; nil when q = 0.
+    public let linear: (@Sendable (UnsafeBufferPointer<Double>, Int, UnsafeMutableBufferPointer<Double>) -> Void)?
+    /// β (0 or 1 for today's terms).
+    public let entropy: Double
+    /// A density whose mass the grid's domain must hold (KL: the target), with its field name.
+    public let density: (density: Density, field: String)?
+
+    public init(linear: (@Sendable (UnsafeBufferPointer<Double>, Int, UnsafeMutableBufferPointer<Double>) -> Void)?,
+                entropy: Double, density: (density: Density, field: String)? = nil) {
+        self.linear = linear; self.entropy = entropy; self.density = density
     }
 }
 

@@ -11,6 +11,8 @@ public struct EntropyCost: LocalCost {
     public var stateGradientsAgree: Bool { true }
     public var dependsOnDensity: Bool { true }
 
+    public var gridForm: GridCellForm? { GridCellForm(linear: nil, entropy: 1) }
+
     public func evaluate(_ input: LocalCostInput<Double>, _ output: LocalCostOutput<Double>) { compute(input, output) }
     public func evaluate(_ input: LocalCostInput<Float>, _ output: LocalCostOutput<Float>) { compute(input, output) }
 

@@ -17,6 +17,11 @@ public struct FieldCost: LocalCost {
     public var stateGradientsAgree: Bool { true }
     public var dependsOnDensity: Bool { false }
 
+    public var gridForm: GridCellForm? {
+        let field = field
+        return GridCellForm(linear: { x, n, out in field.value(x, count: n, into: out) }, entropy: 0)
+    }
+
     public func evaluate(_ input: LocalCostInput<Double>, _ output: LocalCostOutput<Double>) { compute(input, output) }
     public func evaluate(_ input: LocalCostInput<Float>, _ output: LocalCostOutput<Float>) { compute(input, output) }
 

@@ -14,6 +14,15 @@ public struct RelativeEntropyCost: LocalCost {
     public var stateGradientsAgree: Bool { true }
     public var dependsOnDensity: Bool { true }
 
+    /// q = −log ρ₁, β = 1 (the grid solver turns this back into its target density e^(−q)).
+    public var gridForm: GridCellForm? {
+        let target = target
+        return GridCellForm(linear: { x, n, out in
+            target.logDensity(x, count: n, into: out)
+            for i in 0..<n { out[i] = -out[i] }
+        }, entropy: 1, density: (target, "target_density"))
+    }
+
     public func evaluate(_ input: LocalCostInput<Double>, _ output: LocalCostOutput<Double>) { compute(input, output) }
     public func evaluate(_ input: LocalCostInput<Float>, _ output: LocalCostOutput<Float>) { compute(input, output) }
 
