@@ -7,7 +7,7 @@ extension Problem {
         Problem(name: name, summary: summary, file: file, sourceText: sourceText,
                 dimension: dimension, horizon: horizon, kineticWeight: kineticWeight,
                 initialDensity: initialDensity, targetDensity: targetDensity,
-                obstacles: obstacles, obstacleWeight: obstacleWeight, entropyWeight: entropyWeight,
+                obstacles: obstacles, obstacleWeight: obstacleWeight, entropyWeight: entropyWeight, congestion: congestion,
                 terminal: terminal, penalties: penalties, network: network, integrator: settings,
                 training: training, reference: reference, closedForm: closedForm)
     }

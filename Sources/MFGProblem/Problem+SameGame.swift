@@ -27,6 +27,8 @@ extension Problem {
         if obstacles != other.obstacles { out.append(GameDifference(field: "running_cost.obstacle")) }
         compare("running_cost.obstacle.weight", obstacleWeight, other.obstacleWeight)
         compare("running_cost.entropy.weight", entropyWeight, other.entropyWeight)
+        compare("running_cost.congestion.weight", congestion?.weight ?? 0, other.congestion?.weight ?? 0)
+        compare("running_cost.congestion.exponent", congestion?.exponent ?? 0, other.congestion?.exponent ?? 0)
         if terminal != other.terminal { out.append(GameDifference(field: "terminal_cost")) }
         return out
     }

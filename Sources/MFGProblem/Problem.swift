@@ -35,6 +35,8 @@ public struct Problem: Sendable {
     public let obstacleWeight: Double
     /// λ_E ≥ 0 of the running cost λ_E ∫ ρ log ρ.
     public let entropyWeight: Double
+    /// The local congestion λ_C/p ∫ ρ^p (nil without one).
+    public let congestion: Congestion?
     public let terminal: TerminalCost
     public let penalties: Penalties
     public let network: NetworkSettings
@@ -50,7 +52,7 @@ public struct Problem: Sendable {
     public init(name: String, summary: String = "", file: String = "<memory>", sourceText: String = "",
                 dimension: Int, horizon: Double, kineticWeight: Double,
                 initialDensity: Density, targetDensity: Density?,
-                obstacles: BumpSum?, obstacleWeight: Double, entropyWeight: Double,
+                obstacles: BumpSum?, obstacleWeight: Double, entropyWeight: Double, congestion: Congestion? = nil,
                 terminal: TerminalCost, penalties: Penalties,
                 network: NetworkSettings, integrator: IntegratorSettings, training: TrainingSettings,
                 reference: ReferenceSettings?, closedForm: ClosedFormKind?) {
@@ -66,6 +68,7 @@ public struct Problem: Sendable {
         self.obstacles = obstacles
         self.obstacleWeight = obstacleWeight
         self.entropyWeight = entropyWeight
+        self.congestion = congestion
         self.terminal = terminal
         self.penalties = penalties
         self.network = network
@@ -99,5 +102,5 @@ public struct Problem: Sendable {
     public var activeObstacles: BumpSum? { obstacleWeight != 0 ? obstacles : nil }
 
     /// Whether the problem has a running cost F (obstacle or entropy).
-    public var hasRunningCost: Bool { activeObstacles != nil || entropyWeight != 0 }
+    public var hasRunningCost: Bool { activeObstacles != nil || entropyWeight != 0 || congestion != nil }
 }

@@ -10,7 +10,7 @@ import MFGProblem
 @Suite("Cost terms: the conformance of every registered term")
 struct CostTermConformanceTests {
     enum RegisteredTerm: String, CaseIterable, CustomTestStringConvertible {
-        case obstacle, obstacleSum, preferenceQuadratic, entropy, kl
+        case obstacle, obstacleSum, preferenceQuadratic, entropy, kl, congestion, congestionCubic
         /// Test-only (`WeightedEntropy`): the one kind whose ∇ₓ(δC/δρ) differs from ∇ₓf, so the
         /// solver's path for such terms (`TrajectoryScratch.stateOffset`) is checked too.
         case weightedEntropy
@@ -39,6 +39,10 @@ struct CostTermConformanceTests {
             case .kl:
                 return RelativeEntropyCost(weight: 2, target: .gaussian(Gaussian(mean: [Double](repeating: 0.5, count: d),
                                                                                  isotropicVariance: 1.2)))
+            case .congestion:
+                return CongestionCost(Congestion(weight: 0.8, exponent: 2))
+            case .congestionCubic:
+                return CongestionCost(Congestion(weight: 0.5, exponent: 3.5))
             case .weightedEntropy:
                 return WeightedEntropy(weight: 0.6)
             }

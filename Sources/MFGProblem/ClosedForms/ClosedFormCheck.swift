@@ -14,7 +14,7 @@ enum ClosedFormCheck {
                 return "target_density must be a single Gaussian"
             }
             guard problem.terminal.weight > 0 else { return "terminal_cost.weight must be positive" }
-            if problem.activeObstacles != nil || problem.entropyWeight != 0 {
+            if problem.hasRunningCost {
                 return "there must be no running cost"
             }
             if g0.full != nil || g1.full != nil {

@@ -120,11 +120,12 @@ public struct LocalCostOutput<T: Scalar> {
 
 extension Problem {
     /// The running cost F as its terms, in the order the objective sums them: the obstacles
-    /// (λ_Q Q), then the entropy (λ_E ρ log ρ). Terms of weight 0 are left out.
+    /// (λ_Q Q), the entropy (λ_E ρ log ρ), the congestion (λ_C ρ^p/p). Terms of weight 0 are left out.
     public var runningCosts: [any LocalCost] {
         var terms: [any LocalCost] = []
         if let q = activeObstacles { terms.append(FieldCost(name: "obstacle", weight: obstacleWeight, field: .bumps(q))) }
         if entropyWeight != 0 { terms.append(EntropyCost(weight: entropyWeight)) }
+        if let c = congestion, c.weight != 0 { terms.append(CongestionCost(c)) }
         return terms
     }
 

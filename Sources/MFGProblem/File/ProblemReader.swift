@@ -24,14 +24,26 @@ struct ProblemReader {
         var obstacles: BumpSum? = nil
         var obstacleWeight = 0.0
         var entropyWeight = 0.0
+        var congestion: Congestion?
         if let rc = top.optional("running_cost") {
-            let m = try rc.mapping(allowed: ["obstacle", "entropy"])
+            let m = try rc.mapping(allowed: ["obstacle", "entropy", "congestion"])
             if let ob = m.optional("obstacle") {
                 (obstacles, obstacleWeight) = try Self.obstacles(ob, dimension: d)
             }
             if let en = m.optional("entropy") {
                 let em = try en.mapping(allowed: ["weight"])
                 entropyWeight = try em.required("weight").nonNegative()
+            }
+            if let cg = m.optional("congestion") {
+                let cm = try cg.mapping(allowed: ["weight", "exponent"])
+                var exponent = 2.0
+                if let ef = cm.optional("exponent") {
+                    exponent = try ef.number()
+                    guard exponent > 1 && exponent <= Congestion.largestExponent else {
+                        throw ef.fail(.outOfRange(value: "\(exponent)", allowed: "1 < exponent ≤ \(Int(Congestion.largestExponent))"))
+                    }
+                }
+                congestion = Congestion(weight: try cm.required("weight").nonNegative(), exponent: exponent)
             }
         }
 
@@ -65,7 +77,7 @@ struct ProblemReader {
         let problem = Problem(
             name: name, summary: summary, file: file, sourceText: source, dimension: d, horizon: horizon,
             kineticWeight: kinetic, initialDensity: rho0, targetDensity: rho1,
-            obstacles: obstacles, obstacleWeight: obstacleWeight, entropyWeight: entropyWeight,
+            obstacles: obstacles, obstacleWeight: obstacleWeight, entropyWeight: entropyWeight, congestion: congestion,
             terminal: terminal, penalties: penalties, network: network, integrator: integrator,
             training: training, reference: reference, closedForm: closedForm)
 

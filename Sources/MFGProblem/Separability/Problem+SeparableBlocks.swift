@@ -5,7 +5,9 @@ extension Problem {
     /// the coordinates of one block only; identical blocks grouped (see `ProblemBlock`).
     ///
     /// What couples coordinates: a mixture couples those in which its components differ; an
-    /// obstacle or preference bump couples its `coordinates`. The kinetic cost, the entropy, a
+    /// obstacle or preference bump couples its `coordinates`; a congestion ∫ρ^p couples every
+    /// coordinate (for a product density it is a product of the factors' integrals, not a sum).
+    /// The kinetic cost, the entropy, a
     /// KL terminal cost (given factored densities) and a quadratic preference are sums over
     /// coordinates and couple nothing.
     ///
@@ -35,6 +37,9 @@ extension Problem {
         var terms: [(field: String, groups: [(coordinates: [Int], what: String)])] = []
         terms.append(("initial_density", initialDensity.couplings()))
         if let target = targetDensity { terms.append(("target_density", target.couplings())) }
+        if congestion != nil {
+            terms.append(("running_cost.congestion", [(Array(0..<dimension), "the congestion")]))
+        }
         for t in activeObstacles?.terms ?? [] {
             terms.append((t.source.isEmpty ? "running_cost.obstacle" : t.source,
                           [(t.bump.coordinates.sorted(), "the obstacle")]))
@@ -71,6 +76,7 @@ extension Problem {
                           initialDensity: initialDensity.marginal(on: coordinates),
                           targetDensity: targetDensity?.marginal(on: coordinates),
                           obstacles: q, obstacleWeight: q == nil ? 0 : obstacleWeight, entropyWeight: entropyWeight,
+                          congestion: k == dimension ? congestion : nil,
                           terminal: terminal, penalties: penalties, network: .defaults(dimension: k),
                           integrator: integrator, training: training,
                           reference: k == dimension ? reference : nil, closedForm: nil)
@@ -85,7 +91,7 @@ extension Problem {
         Problem(name: name, summary: summary, file: file, sourceText: sourceText, dimension: dimension,
                 horizon: horizon, kineticWeight: kineticWeight, initialDensity: initialDensity,
                 targetDensity: targetDensity, obstacles: obstacles, obstacleWeight: obstacleWeight,
-                entropyWeight: entropyWeight, terminal: terminal, penalties: penalties, network: network,
+                entropyWeight: entropyWeight, congestion: congestion, terminal: terminal, penalties: penalties, network: network,
                 integrator: integrator, training: training, reference: reference, closedForm: closedForm)
     }
 }
