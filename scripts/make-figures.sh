@@ -41,7 +41,7 @@ for name in "${problems[@]}"; do
   fi
   if [[ "${SKIP_SOLVE:-0}" != 1 || ! -f "$dir/checkpoint.h5" ]]; then
     echo "== solving $file"
-    "$MFG" solve "$file" --out "$dir" --threads "$THREADS"
+    "$MFG" solve "$file" --out "$dir" --threads "$THREADS" --force    # solves afresh over an earlier run
   fi
   for kind in paths density training; do
     echo "== $name: $kind"

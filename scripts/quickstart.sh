@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 swift build -c release --product mfg
-.build/release/mfg solve problems/quick.yaml --out runs/quick "$@"
+# --force: running the quick start again solves afresh (mfg solve refuses a folder holding a checkpoint).
+.build/release/mfg solve problems/quick.yaml --out runs/quick --force "$@"

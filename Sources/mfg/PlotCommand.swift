@@ -10,7 +10,7 @@ struct PlotCommand: ParsableCommand {
         discussion: "Figures are SVG; --png also writes a PNG when rsvg-convert is on PATH. See docs/getting-started.md.")
 
     @Argument(help: "A checkpoint written by `mfg solve`.") var checkpoint: String
-    @Option(help: "The SVG file to write (default: <kind>.svg next to the checkpoint).") var out: String?
+    @Option(help: "The SVG file to write, in an existing folder (default: <kind>.svg next to the checkpoint).") var out: String?
     @Option(help: "What to draw.") var kind: PlotKind = .paths
     @Option(help: "The two coordinates to draw, 1-based.") var dims = "1,2"
     @Option(help: "A grid-solver result file (for --kind compare, d = 2).") var reference: String?
@@ -45,6 +45,7 @@ struct PlotCommand: ParsableCommand {
 
     /// Checks every input (before any computation), draws the figure and writes the files.
     func perform(references: ReferenceReader = ResultFileReferenceReader()) throws(PlotError) -> PlotOutcome {
+        if let out { try PlotOutputPath.check(out) }
         let (cp, problem) = try PlotSession.load(checkpoint: checkpoint)
         let dims = try CoordinatePair.parse(self.dims, dimension: problem.dimension, problem: problem.name)
         var ref: ReferenceDensities?
@@ -78,7 +79,7 @@ struct PlotCommand: ParsableCommand {
         var pngPath: String?
         if png {
             if let converter {
-                pngPath = (path.hasSuffix(".svg") ? String(path.dropLast(4)) : path) + ".png"
+                pngPath = (path as NSString).deletingPathExtension + ".png"
                 try PNGExport.convert(svg: path, to: pngPath!, with: converter)
             } else {
                 result.notes.append("--png: rsvg-convert is not on PATH (apt-get install librsvg2-bin); wrote the SVG only")

@@ -1,27 +1,29 @@
 import Foundation
 import MFGNeural
+import MFGProblem
 
-/// Shows training progress: one self-updating line on a terminal, plain log lines otherwise.
-struct ProgressReporter {
-    let logEvery: Int
+/// Shows training progress: on a terminal one self-updating line that fits its width
+/// (`ProgressLine`), otherwise (a log file, a pipe) one line with every field at each logged
+/// iteration (`TrainingSettings.logs(iteration:of:)`: every `log_every`, the first and the last;
+/// with `log_every: 0` the last only).
+final class ProgressReporter {
+    let training: TrainingSettings
     let isTerminal = isatty(STDOUT_FILENO) != 0
+    /// The last validation objective reported, shown on the terminal line until the next one.
+    private var lastValidation: Double?
+
+    init(training: TrainingSettings) { self.training = training }
 
     func report(_ p: TrainingProgress) {
-        let t = p.training
-        let head = "it \(p.iteration)/\(p.totalIterations)" + (p.stage == 2 ? " [stage 2, n=\(p.batchSize)]" : "")
-        let terms = "J \(t.total.short) L \(t.kinetic.short) F \(t.interaction.short) G \(t.terminal.short) "
-            + "HJB \(t.hjb.short) tHJB \(t.terminalHJB.short)"
-        let speed = String(format: "%.2f it/s", p.iterationsPerSecond) + ", left \(duration(p.secondsLeft))"
+        if let v = p.validation { lastValidation = v.total }
         if isTerminal {
-            var line = "\r\(head)  \(terms)  \(speed)"
-            if let v = p.validation { line += "  val J \(v.total.short)" }
-            print(line + "\u{1B}[K", terminator: "")
+            // One column fewer than the terminal's: a line that fills the last column wraps on some terminals.
+            let line = ProgressLine(p, validation: lastValidation).text(width: TerminalWidth.columns - 1)
+            print("\r" + line + "\u{1B}[K", terminator: "")
             if p.iteration == p.totalIterations { print("") }
             fflush(stdout)
-        } else if p.iteration % logEvery == 0 || p.iteration == 1 || p.iteration == p.totalIterations {
-            var line = "\(head)  \(terms)  \(speed)"
-            if let v = p.validation { line += "  val J \(v.total.short)" }
-            print(line)
+        } else if training.logs(iteration: p.iteration, of: p.totalIterations) {
+            print(ProgressLine(p, validation: p.validation?.total).text())
             fflush(stdout)
         }
     }

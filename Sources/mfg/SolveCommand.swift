@@ -10,11 +10,16 @@ import MFGStore
 struct SolveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "solve",
-        abstract: "Train the value-function network of a problem file; checkpoint to DIR/checkpoint.h5.")
+        abstract: "Train the value-function network of a problem file; checkpoint to DIR/checkpoint.h5.",
+        discussion: "DIR also gets metrics.csv (the logged iterations' terms, rewritten with every checkpoint) and, "
+            + "when the run finishes, summary.json. A DIR that already holds a checkpoint is refused unless "
+            + "--resume continues that checkpoint or --force is given.")
 
     @Argument(help: "The problem file (YAML).") var problem: String
     @Option(help: "Output directory (default: runs/<problem name>).") var out: String?
     @Option(help: "Resume from this checkpoint (same problem file).") var resume: String?
+    @Flag(help: "Start afresh in an output directory that holds a checkpoint: its checkpoint.h5, metrics.csv and summary.json are removed.")
+    var force = false
     @Option(help: "Worker threads (1…64).") var threads = 2
     @Option(help: "Samples per block (1…65536; default: chosen from the network shape and precision).") var blockSize: Int?
     @Option(help: "Agents whose paths are stored in the final checkpoint (0…100000).") var paths = 256
@@ -34,6 +39,13 @@ struct SolveCommand: ParsableCommand {
         // needs, the solver's own checks) before anything is written.
         let problem: Problem
         do { problem = try Problem.load(path: self.problem) } catch { fail(error.description, code: ExitCodes.badInput) }
+        // A folder holding a checkpoint is another run's unless this one continues it.
+        let folder = RunFolder(out ?? "runs/\(problem.name)")
+        let continuesFolder = resume.map(folder.isCheckpoint) ?? false
+        if folder.holdsCheckpoint && !continuesFolder && !force {
+            fail("\(folder.checkpoint) already exists; pass --force to overwrite it or --resume \(folder.checkpoint) "
+                 + "to continue it", code: ExitCodes.badInput)
+        }
         var resumeState: TrainingState?
         if let resume {
             let cp: Checkpoint
@@ -66,29 +78,37 @@ struct SolveCommand: ParsableCommand {
         }
         catch { fail("\(resume ?? problem.file): \(error.description)", code: ExitCodes.badInput) }
 
-        let dir = out ?? "runs/\(problem.name)"
+        let dir = folder.path
         do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         catch { fail("cannot create output directory \(dir): \(error.localizedDescription)", code: ExitCodes.badInput) }
-        let checkpointPath = dir + "/checkpoint.h5"
-        // A run killed while writing (kill -9, a second Ctrl-C) leaves checkpoint.h5.tmp behind.
-        try? FileManager.default.removeItem(atPath: checkpointPath + ".tmp")
+        let checkpointPath = folder.checkpoint
+        // A run killed while writing (kill -9, a second Ctrl-C) leaves *.tmp behind; summary.json
+        // is a finished run's, and without continuing the folder's checkpoint every file is another run's.
+        let removed = folder.clear(keepingCheckpoint: continuesFolder)
         let tr = problem.training
         print("mfg \(SoftwareVersion.current): solving \(problem.name) (d = \(problem.dimension), \(tr.precision.rawValue), "
               + "\(tr.optimizer.rawValue), \(solver.totalIterations) iterations, network \(solver.shape), "
               + "\(problem.integrator.scheme.rawValue) × \(problem.integrator.steps), \(threads) threads)")
         if let s = resumeState { print("resuming from \(resume!) at iteration \(s.iteration)") }
+        if removed.contains(RunFolder.checkpointName) {
+            print("--force: removed the previous run's \(removed.joined(separator: ", ")) from \(dir)")
+        }
         if let warning = NetworkCapacityCheck.warning(problem) { print(warning) }
 
-        func checkpoint(summary: ObjectiveTerms? = nil, paths: SolverPaths? = nil) {
+        /// Writes the checkpoint, then metrics.csv from the same state; returns what was written.
+        @discardableResult
+        func checkpoint(summary: ObjectiveTerms? = nil, paths: SolverPaths? = nil) -> Checkpoint {
             let cp = Checkpoint(problemName: problem.name, problemFile: problem.file, problemSource: problem.sourceText,
                                 precision: tr.precision.rawValue, seed: tr.seed, shape: solver.shape,
                                 state: solver.state, totalIterations: solver.totalIterations,
                                 summary: summary, summarySamples: summary == nil ? 0 : tr.validationSize, paths: paths)
             do { try cp.write(to: checkpointPath) } catch { fail(error.description, code: 1) }
+            do { try folder.writeMetrics(cp.state.history) } catch { fail(error.description, code: 1) }
+            return cp
         }
 
         Interrupt.install()
-        let reporter = ProgressReporter(logEvery: max(1, tr.logEvery))
+        let reporter = ProgressReporter(training: tr)
         var interrupted = false
         var trainingError: TrainingError?
         do {
@@ -129,8 +149,9 @@ struct SolveCommand: ParsableCommand {
             fail("the final validation terms of the best parameters are not finite ("
                  + bad.map { "\($0.0) = \($0.1)" }.joined(separator: ", ") + "); \(kept)", code: ExitCodes.notFinite)
         }
-        checkpoint(summary: summary, paths: stored)
-        printSummary(summary, state: state, samples: tr.validationSize, path: checkpointPath)
+        let written = checkpoint(summary: summary, paths: stored)
+        do { try folder.writeSummary(RunSummary(checkpoint: written)!) } catch { fail(error.description, code: 1) }
+        printSummary(summary, state: state, samples: tr.validationSize, folder: folder)
         if let kl = NegativeKLCheck.suspiciousKL(problem: problem, terminal: summary.terminal) {
             print(NegativeKLCheck.message(kl: kl, steps: problem.integrator.steps))
         }
@@ -187,7 +208,7 @@ extension SolveCommand {
 }
 
 /// The end-of-run summary, in the terminal and (the same numbers) in the checkpoint.
-func printSummary(_ s: ObjectiveTerms, state: TrainingState, samples: Int, path: String) {
+func printSummary(_ s: ObjectiveTerms, state: TrainingState, samples: Int, folder: RunFolder) {
     print("""
     summary (best iterate \(state.bestIteration) of \(state.iteration), validation on \(samples) samples):
       L (kinetic)          \(s.kinetic.short)
@@ -198,7 +219,8 @@ func printSummary(_ s: ObjectiveTerms, state: TrainingState, samples: Int, path:
       terminal HJB         \(s.terminalHJB.short)
       training objective   \(s.total.short)
       wall time            \(duration(state.wallSeconds))
-    checkpoint: \(path)
+    checkpoint: \(folder.checkpoint)
+    metrics: \(folder.metrics), summary: \(folder.summary)
     """)
 }
 

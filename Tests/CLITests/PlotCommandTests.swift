@@ -90,6 +90,35 @@ import MFGNeural
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
+    /// `--out` must be an SVG file in an existing folder: anything else is one line naming the
+    /// path, before the checkpoint is even read, and nothing is written.
+    @Test(arguments: [("x.pdf", "mfg plot writes SVG only, and this file has '.pdf' (allowed: a file ending in .svg; --png adds a PNG beside it)"),
+                      ("x.png", "mfg plot writes SVG only, and this file has '.png' (allowed: a file ending in .svg; --png adds a PNG beside it)"),
+                      ("figure", "mfg plot writes SVG only, and this file has no extension (allowed: a file ending in .svg; --png adds a PNG beside it)"),
+                      ("missing/x.svg", "the folder {dir}/missing does not exist (create it first)"),
+                      ("file.txt/x.svg", "{dir}/file.txt is not a folder"),
+                      ("folder.svg", "is a folder (allowed: a file ending in .svg)")])
+    func badOutputPathIsRefusedBeforeDrawing(name: String, message: String) throws {
+        let dir = CLI.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "not a folder".write(to: dir.appendingPathComponent("file.txt"), atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("folder.svg"), withIntermediateDirectories: false)
+        let out = dir.appendingPathComponent(name).path
+        let expected = PlotError.badInput("--out \(out): " + message.replacingOccurrences(of: "{dir}", with: dir.path))
+        // A checkpoint that does not exist: the output path is checked first.
+        #expect(throws: expected) { try plot(["/nonexistent/checkpoint.h5", "--out", out]) }
+        let f = try PlotFixture.d2.get()
+        #expect(throws: expected) { try plot([f.checkpoint, "--kind", "training", "--out", out]) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["file.txt", "folder.svg"])
+    }
+
+    /// `--out` in upper case is an SVG file too.
+    @Test func upperCaseSVGExtensionIsAccepted() throws {
+        let f = try PlotFixture.d2.get()
+        let outcome = try plot([f.checkpoint, "--kind", "training", "--out", f.path("T.SVG")])
+        #expect(try svg(at: outcome.svgPath).text.contains("tiny-crowd-d2: training"))
+    }
+
     @Test func compareNeedsAReference() throws {
         let f = try PlotFixture.d2.get()
         #expect(throws: PlotError.badInput("--kind compare needs --reference RESULT.h5 (a grid-solver result for the same problem)")) {
@@ -195,6 +224,16 @@ struct StubReferences: ReferenceReader {
         #expect(r.status == ExitCodes.badInput)
         #expect(r.stderr == "mfg: --dims 1,3: coordinate 3 is out of range; problem 'tiny-crowd-d2' has d = 2 (allowed: 1…2)\n")
         #expect(!FileManager.default.fileExists(atPath: f.path("bin.svg")))
+    }
+
+    /// `--out x.pdf` from the command line: exit 2, the one line, no file.
+    @Test func pdfOutputExitsWithBadInput() throws {
+        let f = try PlotFixture.d2.get()
+        let r = try CLI.run(["plot", f.checkpoint, "--out", f.path("bin.pdf")])
+        #expect(r.status == ExitCodes.badInput)
+        #expect(r.stderr == "mfg: --out \(f.path("bin.pdf")): mfg plot writes SVG only, and this file has '.pdf' "
+                + "(allowed: a file ending in .svg; --png adds a PNG beside it)\n", "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: f.path("bin.pdf")))
     }
 
     @Test(.enabled(if: binary != nil)) func trainingFigureFromTheCommandLine() throws {

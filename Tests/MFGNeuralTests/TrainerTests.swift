@@ -6,7 +6,7 @@ import MFGProblem
 /// A small d = 2 problem (Gaussian transport with an obstacle and entropy, so every term is
 /// exercised) whose training settings the tests override.
 func tinyProblem(optimizer: String = "adam", iterations: Int = 20, rate: Double = 0.02,
-                 stage2: Bool = false, penalties: String = "{hjb: 1, terminal_hjb: 1}") throws -> Problem {
+                 stage2: Bool = false, penalties: String = "{hjb: 1, terminal_hjb: 1}", logEvery: Int = 5) throws -> Problem {
     let stage = stage2 ? "\n  stage2: {iterations: 4, batch_size: 96, learning_rate: 0.01}" : ""
     return try Problem.parse(yaml: """
         name: tiny
@@ -31,7 +31,7 @@ func tinyProblem(optimizer: String = "adam", iterations: Int = 20, rate: Double 
           validation_size: 128
           seed: 7
           precision: float64
-          log_every: 5\(stage)
+          log_every: \(logEvery)\(stage)
         """, file: "tiny.yaml")
 }
 
@@ -168,6 +168,25 @@ struct TrainerTests {
         if trains == "quadratic_and_output", let w = layout.blocks.first(where: { $0.name == "w" }) {
             #expect(Array(end[w.range]) != Array(afterFirst[w.range]), "w did not move")
         }
+    }
+
+    /// The validation set is evaluated (and a best iterate taken) at the logged iterations only:
+    /// every `log_every`, the first and the last; with `log_every: 0` the last alone, so the
+    /// best iterate is the last one.
+    @Test(arguments: [(0, [12]), (5, [1, 5, 10, 12]), (1, Array(1...12))])
+    func validatesAtLoggedIterationsOnly(logEvery: Int, logged: [Int]) throws {
+        _ = blasSingleThreaded
+        let solver = try Solver(problem: try tinyProblem(iterations: 12, logEvery: logEvery), threads: 1, blockSize: 32)
+        var validated: [Int] = []
+        try solver.train { p in
+            if p.validation != nil { validated.append(p.iteration) }
+            return .proceed
+        }
+        #expect(validated == logged)
+        #expect(solver.state.history.validationIterations == logged)
+        #expect(solver.state.history.iterations == Array(1...12))
+        #expect(logged.contains(solver.state.bestIteration))
+        if logEvery == 0 { #expect(solver.state.bestIteration == 12 && solver.state.bestParameters == solver.state.parameters) }
     }
 
     /// An absurd learning rate blows the objective up: training stops with `diverged`, naming

@@ -181,7 +181,6 @@ final class Trainer<T: Scalar> {
 
     /// Runs until `totalIterations` or until the observer says stop.
     func run(observer: (TrainingProgress, Trainer<T>) -> TrainingControl) throws(TrainingError) {
-        let logEvery = max(1, problem.training.logEvery)
         let start = Date()
         let wallAtStart = state.wallSeconds
         let firstIteration = state.iteration
@@ -242,7 +241,7 @@ final class Trainer<T: Scalar> {
             state.history.record(iteration: k + 1, terms: terms, seconds: state.wallSeconds)
 
             var validationTerms: ObjectiveTerms?
-            if (k + 1) % logEvery == 0 || k + 1 == totalIterations || k == 0 {
+            if problem.training.logs(iteration: k + 1, of: totalIterations) {
                 let v = try self.validationTerms(network)
                 try guardFinite(v, iteration: k + 1)
                 state.history.recordValidation(iteration: k + 1, terms: v)

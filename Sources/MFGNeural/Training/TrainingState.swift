@@ -66,6 +66,13 @@ public struct TrainingProgress: Sendable {
     /// 1 or 2 (the multilevel second stage).
     public let stage: Int
     public let batchSize: Int
+
+    public init(iteration: Int, totalIterations: Int, training: ObjectiveTerms, validation: ObjectiveTerms?,
+                iterationsPerSecond: Double, secondsLeft: Double, stage: Int, batchSize: Int) {
+        self.iteration = iteration; self.totalIterations = totalIterations; self.training = training
+        self.validation = validation; self.iterationsPerSecond = iterationsPerSecond
+        self.secondsLeft = secondsLeft; self.stage = stage; self.batchSize = batchSize
+    }
 }
 
 /// The observer's answer: go on, or stop after this iteration (e.g. on Ctrl-C).

@@ -85,7 +85,9 @@ public struct TrainingSettings: Sendable, Equatable {
     public let precision: Precision
     /// Write a checkpoint every this many iterations (0 = only at the end).
     public let checkpointEvery: Int
-    /// Report progress every this many iterations (0 = never).
+    /// Log every this many iterations: report progress, evaluate the validation set and keep the
+    /// iterate as the best if it is; also the first and the last iteration. 0: only the last
+    /// (`logs(iteration:of:)`).
     public let logEvery: Int
     /// Number of (s, y) pairs L-BFGS keeps.
     public let lbfgsMemory: Int
@@ -115,6 +117,15 @@ public struct TrainingSettings: Sendable, Equatable {
         self.stage2 = stage2
         self.sampling = sampling
         self.start = start
+    }
+
+    /// Whether (1-based) iteration `i` of a run of `total` iterations is logged (`logEvery`): every
+    /// `logEvery`-th, the first and the last; with `logEvery` 0 the last only. The trainer evaluates
+    /// the validation set (and so may take a new best iterate) exactly at these iterations.
+    public func logs(iteration i: Int, of total: Int) -> Bool {
+        if i == total { return true }
+        guard logEvery > 0 else { return false }
+        return i == 1 || i % logEvery == 0
     }
 
     /// The learning rate in force at (0-based) iteration k of the first stage.
