@@ -210,3 +210,35 @@ struct WeightedEntropy: LocalCost {
         }
     }
 }
+
+/// The congestion's sample estimate against a closed form: with Φ ≡ 0 the crowd stays put, so
+/// F = λ/p · T · ∫ρ₀^p, and for ρ₀ = N(m, σ²I_d), ∫ρ₀^p = p^(−d/2) (2πσ²)^(−(p−1)d/2). The
+/// objective estimates it by λ/p · T · mean ρ₀(x₀)^(p−1) over x₀ ~ ρ₀; asked: within four of the
+/// estimate's own standard errors (n = 20 000).
+@Suite("Congestion of a crowd that stays put")
+struct CongestionClosedFormTests {
+    @Test(arguments: [2.0, 3.0])
+    func stillCrowdMatchesTheClosedForm(_ p: Double) throws {
+        _ = blasSingleThreaded
+        let d = 2, n = 20000, sigma2 = 0.3, lambda = 0.7, horizon = 1.5
+        var net = randomNetwork(Double.self, d: d, m: 4, layers: 1, seed: 5)
+        net.parameters = [Double](repeating: 0, count: net.layout.count)
+        let term = CongestionCost(Congestion(weight: lambda, exponent: p))
+        let costs = CostModel<Double>(dimension: d, horizon: horizon, kineticWeight: 1, running: [term], terminal: [],
+                                      hjbWeight: 0, terminalHJBWeight: 0)
+        let obj = try CharacteristicsObjective(costs: costs, stepper: .rk4, steps: 2, shape: net.shape, blockSize: 64)
+        let rho0 = Density.gaussian(Gaussian(mean: [0.4, -0.2], isotropicVariance: sigma2))
+        var rng = RandomSource(seed: 9)
+        let x0 = rho0.sampleMatrix(count: n, rng: &rng, as: Double.self)
+        let logRho0 = rho0.logDensity(x0)
+        let t = try obj.evaluate(net, x0: x0.storage, logRho0: logRho0, gradient: false).terms
+        let exact = lambda / p * horizon * Double.pow(p, -Double(d) / 2)
+            * Double.pow(2 * Double.pi * sigma2, -(p - 1) * Double(d) / 2)
+        let perSample = logRho0.map { lambda / p * horizon * Double.exp((p - 1) * $0) }
+        let mean = perSample.reduce(0, +) / Double(n)
+        let se = (perSample.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n - 1) / Double(n)).squareRoot()
+        #expect(t.runningByTerm.map(\.name) == ["congestion"])
+        #expect(abs(t.runningByTerm[0].value - mean) <= 1e-12 * mean, "the objective's estimate is the sample mean")
+        #expect(abs(mean - exact) <= 4 * se, "estimate \(mean) ± \(se), exact \(exact)")
+    }
+}
