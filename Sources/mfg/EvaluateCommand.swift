@@ -27,6 +27,10 @@ struct EvaluateCommand: ParsableCommand {
             throw ValidationError("--parameters must be 'best' or 'current', got '\(parameters)'")
         }
         guard (0...1_000_000).contains(exportPaths) else { throw ValidationError("--export-paths must be in 0…1000000") }
+        if points != nil && exportPaths > 0 {
+            throw ValidationError("--points and --export-paths write tables with different columns; "
+                                  + "export them in two runs (each to its own --output file)")
+        }
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be in 1…64, got \(threads)") }
     }
 

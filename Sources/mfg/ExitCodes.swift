@@ -13,7 +13,7 @@ enum ExitCodes {
     static let toleranceExceeded: Int32 = 4
     /// `mfg validate`: the problem declares no closed form.
     static let noClosedForm: Int32 = 5
-    /// `mfg validate`: the problem file changed since the run that wrote the checkpoint.
+    /// `mfg validate`: the problem file now states another game than the run that wrote the checkpoint.
     static let problemChanged: Int32 = 6
     /// `mfg reference`: the grid solver stopped at its iteration limit before the tolerance.
     static let notConverged: Int32 = 7

@@ -33,9 +33,25 @@ struct ValidateCommand: ParsableCommand {
         let problem = stored.reintegrated(steps: steps)
         requireMemory(SolverMemory.evaluation(problem, threads: threads, samples: samples, paths: false, flag: "--samples"),
                       file: checkpoint)
-        if let current = try? String(contentsOfFile: cp.problemFile, encoding: .utf8), current != cp.problemSource {
-            fail("\(cp.problemFile) has changed since the run that wrote \(checkpoint); validate against the "
-                 + "problem stored in the checkpoint by restoring the file, or solve again", code: ExitCodes.problemChanged)
+        // Validation uses the problem stored in the checkpoint. The file is read only to catch a
+        // user who edited the game since the run and expects the edit to count: exit 6 then.
+        // Comments and solver settings do not change the game (a note says so), and a file that
+        // cannot be read from here is reported, not skipped silently.
+        if let current = try? String(contentsOfFile: cp.problemFile, encoding: .utf8) {
+            if current != cp.problemSource {
+                let now = try? Problem.parse(yaml: current, file: cp.problemFile)
+                let differences = now.map { $0.gameDifferences(from: stored) }
+                if differences?.isEmpty != true {
+                    let what = differences.map { "it now states another game (" + $0.map(\.description).joined(separator: ", ") + ")" }
+                        ?? "it no longer parses"
+                    fail("\(cp.problemFile) has changed since the run that wrote \(checkpoint): \(what); validate against the "
+                         + "problem stored in the checkpoint by restoring the file, or solve again", code: ExitCodes.problemChanged)
+                }
+                print("note: \(cp.problemFile) changed since the run, but not the game (comments or solver settings); "
+                      + "validating the problem stored in the checkpoint")
+            }
+        } else {
+            print("note: cannot read \(cp.problemFile) from here; validating the problem stored in the checkpoint")
         }
         guard problem.closedForm == .gaussianKLTransport, let exact = GaussianKLTransport(problem: problem) else {
             fail("\(problem.name) (\(cp.problemFile)) declares no closed form; `mfg validate` applies to problems with "

@@ -48,6 +48,14 @@ struct SolveCommandTests {
         #expect(zero.status == 2 && zero.stderr.contains("--steps must be in 1…4096"), "\(zero.status) \(zero.stderr)")
         let unknown = try CLI.run(["evaluate", checkpoint, "--stepz", "8"])
         #expect(unknown.status == 2, "\(unknown.status) \(unknown.stderr)")
+        // Points and paths are two tables with different columns: not both into one file.
+        let pointsFile = dir.appendingPathComponent("points.csv")
+        try "x1,x2,t\n0,0,0.5\n".write(to: pointsFile, atomically: true, encoding: .utf8)
+        let both = try CLI.run(["evaluate", checkpoint, "--points", pointsFile.path, "--export-paths", "2",
+                                "--output", dir.appendingPathComponent("both.csv").path])
+        #expect(both.status == 2 && both.stderr.contains("--points and --export-paths write tables with different columns"),
+                "\(both.status) \(both.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("both.csv").path))
 
         // Resume with a longer schedule is a different problem text: refused.
         let longer = dir.appendingPathComponent("longer.yaml")
@@ -91,10 +99,22 @@ struct SolveCommandTests {
         let zero = try CLI.run(["validate", cp1, "--std-tolerance", "0"])
         #expect(zero.status == 2 && zero.stderr.contains("tolerances must be positive"), "\(zero.stderr)")
 
+        // A comment is not a change of the game: a note, and the validation runs (exit 4 as above).
         try (CLI.tinyProblem(closedForm: true) + "# edited\n").write(to: withForm, atomically: true, encoding: .utf8)
+        let comment = try CLI.run(["validate", cp1, "--samples", "256"])
+        #expect(comment.status == 4 && comment.stdout.contains("changed since the run, but not the game"), "\(comment.stdout)")
+        // Another target is: exit 6, naming the field.
+        try CLI.tinyProblem(closedForm: true).replacingOccurrences(of: "variance: 1}", with: "variance: 2}")
+            .write(to: withForm, atomically: true, encoding: .utf8)
         let changed = try CLI.run(["validate", cp1])
         #expect(changed.status == 6)
-        #expect(changed.stderr.contains("has changed since the run"), "\(changed.stderr)")
+        #expect(changed.stderr.contains("has changed since the run") && changed.stderr.contains("target_density"),
+                "\(changed.stderr)")
+        // A file that cannot be read from here (moved away): a note, not silence.
+        try FileManager.default.removeItem(at: withForm)
+        let moved = try CLI.run(["validate", cp1, "--samples", "256"])
+        #expect(moved.status == 4 && moved.stdout.contains("cannot read"), "\(moved.stdout)")
+        try CLI.tinyProblem(closedForm: true).write(to: withForm, atomically: true, encoding: .utf8)
 
         let without = dir.appendingPathComponent("plain.yaml")
         try CLI.tinyProblem(closedForm: false).write(to: without, atomically: true, encoding: .utf8)
