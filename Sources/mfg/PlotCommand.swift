@@ -57,7 +57,15 @@ struct PlotCommand: ParsableCommand {
                 throw .badInput("--kind compare needs a d = 2 problem; '\(problem.name)' has d = \(problem.dimension)")
             }
             let r = try references.read(reference)
-            guard r.problemName == problem.name else {
+            // The same game, as `mfg compare` asks (names and solver settings may differ); by name
+            // when the reference's stored problem does not parse.
+            if let refProblem = r.problem {
+                let differences = problem.gameDifferences(from: refProblem)
+                guard differences.isEmpty else {
+                    throw .badInput("\(reference): the reference solves '\(r.problemName)', a different game from the checkpoint's "
+                                    + "'\(problem.name)': they differ in " + differences.map(\.description).joined(separator: ", "))
+                }
+            } else if r.problemName != problem.name {
                 throw .badInput("\(reference): the reference solves '\(r.problemName)' but the checkpoint solves '\(problem.name)'")
             }
             ref = r

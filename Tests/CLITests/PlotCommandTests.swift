@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import MFGProblem
 import MFGNeural
 @testable import mfg
 
@@ -144,6 +145,30 @@ import MFGNeural
         }
     }
 
+    /// With the reference's stored problem the games are compared, as `mfg compare` does: the
+    /// same game under another name (and other solver settings) is drawn; another obstacle weight
+    /// is refused, naming the field.
+    @Test func compareComparesGamesNotNames() throws {
+        let f = try PlotFixture.d2.get()
+        let renamed = try Problem.parse(yaml: PlotFixture.yaml(dimension: 2)
+            .replacingOccurrences(of: "name: tiny-crowd-d2", with: "name: another-name")
+            .replacingOccurrences(of: "steps: 2}", with: "steps: 8}"), file: "other.yaml")
+        let same = StubReferences(problemName: renamed.name, problem: renamed)
+        let drawn = try plot([f.checkpoint, "--kind", "compare", "--reference", "ref.h5", "--samples", "500",
+                              "--out", f.path("renamed.svg")], references: same)
+        #expect(FileManager.default.fileExists(atPath: drawn.svgPath))
+        let heavier = try Problem.parse(yaml: PlotFixture.yaml(dimension: 2)
+            .replacingOccurrences(of: "obstacle: {weight: 1,", with: "obstacle: {weight: 10,"), file: "heavy.yaml")
+        let other = StubReferences(problemName: heavier.name, problem: heavier)
+        do {
+            _ = try plot([f.checkpoint, "--kind", "compare", "--reference", "ref.h5"], references: other)
+            Issue.record("another game was drawn")
+        } catch {
+            #expect("\(error)".contains("a different game from the checkpoint's 'tiny-crowd-d2': they differ in running_cost.obstacle.weight"),
+                    "\(error)")
+        }
+    }
+
     @Test func compareDrawsNeuralGridAndDifference() throws {
         let f = try PlotFixture.d2.get()
         let outcome = try plot([f.checkpoint, "--kind", "compare", "--reference", "ref.h5", "--samples", "500",
@@ -180,6 +205,8 @@ import MFGNeural
 /// (0, −2) on 21 × 21 cells of [−3.15, 3.15] × [−4.2, 4.2], at 4 time steps.
 struct StubReferences: ReferenceReader {
     let problemName: String
+    /// The problem the stub claims to solve (nil: only its name is known).
+    var problem: Problem? = nil
     func read(_ path: String) throws(PlotError) -> ReferenceDensities {
         let grid = CellGrid(coordinates: [0, 1], lower: [-3.15, -4.2], upper: [3.15, 4.2], counts: [21, 21])
         func rho(_ x: [Double], _ t: Double) -> Double {
@@ -191,7 +218,7 @@ struct StubReferences: ReferenceReader {
         let block = ReferenceBlock(grid: grid, steps: 4, horizon: 1, density: density,
                                    potential: [Double](repeating: 0, count: 4 * grid.cellCount),
                                    costs: ReferenceCosts(kinetic: 8, running: 0, terminal: 0))
-        return ReferenceDensities(problemName: problemName, block: block)
+        return ReferenceDensities(problemName: problemName, block: block, problem: problem)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import MFGNeural
+import MFGProblem
 import MFGPlot
 import MFGStore
 
@@ -9,6 +10,8 @@ struct ReferenceDensities: Sendable {
     /// The problem the reference solves (compared with the checkpoint's before any work).
     var problemName: String
     var block: ReferenceBlock
+    /// The stored problem, when it parses (then the games are compared, not the names).
+    var problem: Problem? = nil
 
     /// The cell centres along x₁ and x₂ (the nodes of the figure's fields).
     var xs: [Double] { (0..<block.grid.counts[0]).map { block.grid.centre(block.grid.index($0, 0))[0] } }
@@ -33,6 +36,7 @@ struct ResultFileReferenceReader: ReferenceReader {
         guard let block = ref.comparisonBlocks.first(where: { $0.grid.coordinates == [0, 1] }) else {
             throw .badInput("\(path): a reference by blocks without an (x1, x2) block; the comparison figure draws (x1, x2)")
         }
-        return ReferenceDensities(problemName: ref.problemName, block: block)
+        return ReferenceDensities(problemName: ref.problemName, block: block,
+                                  problem: try? Problem.parse(yaml: ref.problemSource, file: ref.problemFile))
     }
 }
