@@ -52,13 +52,24 @@ struct SolveCommand: ParsableCommand {
                  + "to continue it", code: ExitCodes.badInput)
         }
         var resumeState: TrainingState?
+        var iterationsExtension: (from: Int, to: Int)?
         if let resume {
             let cp: Checkpoint
             do { cp = try Checkpoint.read(from: resume) } catch { fail(error.description, code: ExitCodes.badInput) }
-            guard cp.problemSource == problem.sourceText else {
-                fail("\(resume): checkpoint was made from a different problem file ('\(cp.problemName)' from "
-                     + "\(cp.problemFile)); resume it with that exact file and the same --set settings",
-                     code: ExitCodes.badInput)
+            if cp.problemSource != problem.sourceText {
+                // Only a larger training.iterations is allowed, when the past does not depend on the total.
+                guard let stored = try? Problem.parse(yaml: cp.problemSource, file: cp.problemFile),
+                      stored.training.iterations != problem.training.iterations,
+                      ProblemTextComparison.sameApartFromIterations(cp.problemSource, problem.sourceText) else {
+                    fail("\(resume): checkpoint was made from a different problem file ('\(cp.problemName)' from "
+                         + "\(cp.problemFile)); resume it with that exact file and the same --set settings",
+                         code: ExitCodes.badInput)
+                }
+                if let why = ResumeExtension.refusal(stored: stored, current: problem, state: cp.state) {
+                    fail("\(resume): cannot continue the run of \(stored.training.iterations) training iterations "
+                         + "to \(problem.training.iterations): \(why)", code: ExitCodes.badInput)
+                }
+                iterationsExtension = (stored.training.iterations, problem.training.iterations)
             }
             noteUnverified(cp, path: resume)
             resumeState = cp.state
@@ -96,6 +107,7 @@ struct SolveCommand: ParsableCommand {
               + "\(tr.optimizer.rawValue), \(solver.totalIterations) iterations, network \(solver.shape), "
               + "\(problem.integrator.scheme.rawValue) × \(problem.integrator.steps), \(threads) threads)")
         if let s = resumeState { print("resuming from \(resume!) at iteration \(s.iteration)") }
+        if let e = iterationsExtension { print("training.iterations: \(e.from) in the checkpoint, \(e.to) now; continuing to \(e.to)") }
         if removed.contains(RunFolder.checkpointName) {
             print("--force: removed the previous run's \(removed.joined(separator: ", ")) from \(dir)")
         }

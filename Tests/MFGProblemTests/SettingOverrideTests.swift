@@ -115,3 +115,16 @@ struct SettingOverrideTests {
         #expect(message(["training.iterations=3"], deep) == fileMessage(deep))
     }
 }
+
+@Suite("Problem texts compared apart from training.iterations")
+struct ProblemTextComparisonTests {
+    @Test func onlyIterationsAndLayoutMayDiffer() {
+        let base = ProblemErrorTests.valid
+        #expect(ProblemTextComparison.sameApartFromIterations(base, base.replacingOccurrences(of: "iterations: 10", with: "iterations: 60")))
+        #expect(ProblemTextComparison.sameApartFromIterations(base, "# a comment\n" + base.replacingOccurrences(
+            of: "penalties: {hjb: 3, terminal_hjb: 3}", with: "penalties:\n  hjb: 3\n  terminal_hjb: 3")))
+        #expect(!ProblemTextComparison.sameApartFromIterations(base, base.replacingOccurrences(of: "hjb: 3,", with: "hjb: 4,")))
+        #expect(!ProblemTextComparison.sameApartFromIterations(base, base.replacingOccurrences(of: "iterations: 10", with: "iterations: 10\n  seed: 2")))
+        #expect(!ProblemTextComparison.sameApartFromIterations(base, "a: [1,"))
+    }
+}
