@@ -75,4 +75,21 @@ struct SetOptionTests {
         #expect(result.problemSource.hasPrefix("# \(file.path) with --set reference={domain:"), "\(result.problemSource)")
         #expect(result.problemSource.contains("nx: 16"), "\(result.problemSource)")
     }
+
+    /// validate: a run whose --set changed the game validates the stored problem (with a note),
+    /// not "the file has changed since the run" (exit 6).
+    @Test func validateUsesTheStoredEffectiveProblem() throws {
+        let dir = CLI.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("tiny.yaml")
+        try CLI.tinyProblem(closedForm: true).write(to: file, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("run")
+        let r = try CLI.run(["solve", file.path, "--out", out.path, "--threads", "1", "--paths", "0",
+                             "--set", "training.iterations=2", "--set", "terminal_cost.weight=4"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let v = try CLI.run(["validate", out.appendingPathComponent("checkpoint.h5").path, "--samples", "64"])
+        #expect(v.status != 6, "\(v.stderr)")
+        #expect(v.stdout.contains("note: the run applied --set settings to \(file.path) (\(file.path) with --set "
+                                  + "training.iterations=2 --set terminal_cost.weight=4)"), "\(v.stdout)")
+    }
 }

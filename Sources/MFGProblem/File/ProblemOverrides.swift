@@ -54,6 +54,12 @@ public enum ProblemOverrides {
             + settings.map { "--set " + SettingOverride.printable($0.text) }.joined(separator: " ") + "\n"
     }
 
+    /// Whether `text` is an effective text made by `apply` with settings from `file` (it starts
+    /// with the comment line `header` writes), rather than the file's own text.
+    public static func hasSettings(_ text: String, file: String) -> Bool {
+        text.hasPrefix("# " + SettingOverride.printable(file) + " with --set ")
+    }
+
     private static func compose(_ body: String, file: String) throws(ProblemError) -> Node? {
         do {
             return try Yams.compose(yaml: body)
