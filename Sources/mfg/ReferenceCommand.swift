@@ -22,6 +22,10 @@ struct ReferenceCommand: ParsableCommand {
         "Domain X1LO:X1HI,X2LO:X2HI of the 2-D blocks or LO:HI of the 1-D blocks, written --domain=-4:4,-5:5; once of each kind.",
         discussion: "Default: the file's reference.domain (d = 2) or reference.blocks, else automatic (d != 2)."))
     var domain: [String] = []
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Change a setting of the problem file, e.g. --set reference.grid.nt=64 (repeatable; the value is YAML).",
+        valueName: "key.path=value"))
+    var settings: [String] = []
     @Option(help: "Output directory (default: runs/<problem name>).") var out: String?
     @Option(help: "Iteration limit of the primal-dual solver (1…10000000).") var maxIterations = 20000
     @Option(help: "Stop when both residuals are below this (0 < tol < 1).") var tolerance = 1e-4
@@ -66,7 +70,8 @@ struct ReferenceCommand: ParsableCommand {
 
     func run() throws {
         let problem: Problem
-        do { problem = try Problem.load(path: self.problem) } catch { fail(error.description, code: ExitCodes.badInput) }
+        do { problem = try Problem.load(path: self.problem, settings: settings) }
+        catch { fail(error.description, code: ExitCodes.badInput) }
         let plan: BlockGridPlan
         do {
             let o = try overrides()

@@ -17,7 +17,11 @@ struct SolveCommand: ParsableCommand {
 
     @Argument(help: "The problem file (YAML).") var problem: String
     @Option(help: "Output directory (default: runs/<problem name>).") var out: String?
-    @Option(help: "Resume from this checkpoint (same problem file).") var resume: String?
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Change a setting of the problem file, e.g. --set training.iterations=100 (repeatable; the value is YAML).",
+        valueName: "key.path=value"))
+    var settings: [String] = []
+    @Option(help: "Resume from this checkpoint (same problem file and --set settings).") var resume: String?
     @Flag(help: "Start afresh in an output directory that holds a checkpoint: its checkpoint.h5, metrics.csv and summary.json are removed.")
     var force = false
     @Option(help: "Worker threads (1…64).") var threads = 2
@@ -38,7 +42,8 @@ struct SolveCommand: ParsableCommand {
         // Every input is checked (the problem, the checkpoint to resume, the memory the solve
         // needs, the solver's own checks) before anything is written.
         let problem: Problem
-        do { problem = try Problem.load(path: self.problem) } catch { fail(error.description, code: ExitCodes.badInput) }
+        do { problem = try Problem.load(path: self.problem, settings: settings) }
+        catch { fail(error.description, code: ExitCodes.badInput) }
         // A folder holding a checkpoint is another run's unless this one continues it.
         let folder = RunFolder(out ?? "runs/\(problem.name)")
         let continuesFolder = resume.map(folder.isCheckpoint) ?? false
@@ -47,12 +52,24 @@ struct SolveCommand: ParsableCommand {
                  + "to continue it", code: ExitCodes.badInput)
         }
         var resumeState: TrainingState?
+        var iterationsExtension: (from: Int, to: Int)?
         if let resume {
             let cp: Checkpoint
             do { cp = try Checkpoint.read(from: resume) } catch { fail(error.description, code: ExitCodes.badInput) }
-            guard cp.problemSource == problem.sourceText else {
-                fail("\(resume): checkpoint was made from a different problem file ('\(cp.problemName)' from "
-                     + "\(cp.problemFile)); resume it with that exact file", code: ExitCodes.badInput)
+            if cp.problemSource != problem.sourceText {
+                // Only a larger training.iterations is allowed, when the past does not depend on the total.
+                guard let stored = try? Problem.parse(yaml: cp.problemSource, file: cp.problemFile),
+                      stored.training.iterations != problem.training.iterations,
+                      ProblemTextComparison.sameApartFromIterations(cp.problemSource, problem.sourceText) else {
+                    fail("\(resume): checkpoint was made from a different problem file ('\(cp.problemName)' from "
+                         + "\(cp.problemFile)); resume it with that exact file and the same --set settings",
+                         code: ExitCodes.badInput)
+                }
+                if let why = ResumeExtension.refusal(stored: stored, current: problem, state: cp.state) {
+                    fail("\(resume): cannot continue the run of \(stored.training.iterations) training iterations "
+                         + "to \(problem.training.iterations): \(why)", code: ExitCodes.badInput)
+                }
+                iterationsExtension = (stored.training.iterations, problem.training.iterations)
             }
             noteUnverified(cp, path: resume)
             resumeState = cp.state
@@ -90,6 +107,7 @@ struct SolveCommand: ParsableCommand {
               + "\(tr.optimizer.rawValue), \(solver.totalIterations) iterations, network \(solver.shape), "
               + "\(problem.integrator.scheme.rawValue) × \(problem.integrator.steps), \(threads) threads)")
         if let s = resumeState { print("resuming from \(resume!) at iteration \(s.iteration)") }
+        if let e = iterationsExtension { print("training.iterations: \(e.from) in the checkpoint, \(e.to) now; continuing to \(e.to)") }
         if removed.contains(RunFolder.checkpointName) {
             print("--force: removed the previous run's \(removed.joined(separator: ", ")) from \(dir)")
         }
@@ -131,7 +149,8 @@ struct SolveCommand: ParsableCommand {
             if reporter.isTerminal { print("") }
             checkpoint()
             print("interrupted by \(Interrupt.signalName) at iteration \(solver.state.iteration); checkpoint written to \(checkpointPath)")
-            print("resume with: mfg solve \(self.problem) --out \(dir) --resume \(checkpointPath)")
+            let sets = settings.map { " --set '\($0)'" }.joined()
+            print("resume with: mfg solve \(self.problem)\(sets) --out \(dir) --resume \(checkpointPath)")
             throw ExitCode(Interrupt.exitCode)
         }
         let state = solver.state

@@ -37,7 +37,11 @@ struct ValidateCommand: ParsableCommand {
         // user who edited the game since the run and expects the edit to count: exit 6 then.
         // Comments and solver settings do not change the game (a note says so), and a file that
         // cannot be read from here is reported, not skipped silently.
-        if let current = try? String(contentsOfFile: cp.problemFile, encoding: .utf8) {
+        // A run with --set settings stored the file with them applied: the file alone is not that problem.
+        if ProblemOverrides.hasSettings(cp.problemSource, file: cp.problemFile) {
+            print("note: the run applied --set settings to \(cp.problemFile) (" + (cp.problemSource.split(separator: "\n").first
+                      .map { String($0.dropFirst(2)) } ?? "") + "); validating the problem stored in the checkpoint")
+        } else if let current = try? String(contentsOfFile: cp.problemFile, encoding: .utf8) {
             if current != cp.problemSource {
                 let now = try? Problem.parse(yaml: current, file: cp.problemFile)
                 let differences = now.map { $0.gameDifferences(from: stored) }

@@ -57,9 +57,10 @@ struct SolveCommandTests {
                 "\(both.status) \(both.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("both.csv").path))
 
-        // Resume with a longer schedule is a different problem text: refused.
+        // Resume with another batch size is a different problem text: refused.
         let longer = dir.appendingPathComponent("longer.yaml")
-        try CLI.tinyProblem(closedForm: true, iterations: 6).write(to: longer, atomically: true, encoding: .utf8)
+        try CLI.tinyProblem(closedForm: true).replacingOccurrences(of: "batch_size: 64", with: "batch_size: 32")
+            .write(to: longer, atomically: true, encoding: .utf8)
         let refused = try CLI.run(["solve", longer.path, "--out", out.path, "--resume", checkpoint])
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("different problem file"), "\(refused.stderr)")
