@@ -37,7 +37,7 @@ public struct GridProgress: Sendable {
 ///   cell-centred: the mean of the cell's four copies of its x₁ (x₂) face fluxes (`primal`);
 /// - `potential`: nt levels, entry k is Φ at t = (k+1)Δt. Φ = −φ where φ is the Lagrange
 ///   multiplier of the discrete continuity equation (the PDHG dual variable), so that Φ follows
-///   DESIGN.md: −∂ₜΦ + |∇Φ|²/(2α_L) = δF/δρ, Φ(·,T) = δG/δρ, v = −∇Φ/α_L. (Where ρ = 0 the
+///   docs/equations-to-code.md: −∂ₜΦ + |∇Φ|²/(2α_L) = δF/δρ, Φ(·,T) = δG/δρ, v = −∇Φ/α_L. (Where ρ = 0 the
 ///   HJB holds only as an inequality and Φ is not determined by the problem.)
 public struct GridSolution: Sendable {
     public var geometry: GridGeometry

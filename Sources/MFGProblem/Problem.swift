@@ -2,7 +2,7 @@ import MFGMath
 
 /// A validated, immutable mean-field game: what is minimised, and how the solver should try.
 ///
-/// The cost is (DESIGN.md's convention)
+/// The cost is (the convention of docs/equations-to-code.md)
 ///
 ///     J = α_L ∫₀ᵀ∫ ½|v|² ρ + ∫₀ᵀ [λ_Q ∫ Q ρ + λ_E ∫ ρ log ρ] dt + G(ρ(·,T)),
 ///

@@ -31,7 +31,7 @@ private func tinyProblem(n: Int) -> GridProblem { TestProblems.tiny(n: n) }
     let refConverged = ref.converged
     #expect(refConverged)
     #expect(abs(ref.costs.total - jFinal) <= 1e-2 * abs(ref.costs.total))
-    // Potential sign convention (DESIGN.md): Φ(·,T) ≈ δG/δρ = λ_G(log ρ − log ρ₁ + 1) where
+    // Potential sign convention (docs/equations-to-code.md): Φ(·,T) ≈ δG/δρ = λ_G(log ρ − log ρ₁ + 1) where
     // there is mass; the last discrete level differs by O(Δt) (half a step of running cost and
     // kinetic terms), so compare the mass-weighted mean with a loose 10 % tolerance.
     let problem = tinyProblem(n: 16)

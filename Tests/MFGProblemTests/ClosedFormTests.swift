@@ -139,7 +139,7 @@ struct ClosedFormTests {
         #expect(abs(cf.path(from: unit, at: cf.T)[0] - cf.mStar[0] - cf.sStar) < 1e-14)
     }
 
-    /// Along a path, log ρ(x(t), t) = log ρ₀(x₀) − ℓ(t) with ℓ̇ = −ΔΦ/α_L = −d·a(t)/α_L (DESIGN.md);
+    /// Along a path, log ρ(x(t), t) = log ρ₀(x₀) − ℓ(t) with ℓ̇ = −ΔΦ/α_L = −d·a(t)/α_L (docs/equations-to-code.md);
     /// ℓ is integrated here by Simpson's rule (200 intervals, error ≈ 1e-11).
     @Test func densityAlongPathsMatchesLogDeterminant() {
         let cf = reference

@@ -1,7 +1,7 @@
 import MFGMath
 
 /// The Hamiltonian H(p) = |p|²/(2α_L) of the kinetic cost α_L ½|v|², and the optimal velocity
-/// v = −∇ₚH(∇Φ) = −∇Φ/α_L (DESIGN.md's sign convention).
+/// v = −∇ₚH(∇Φ) = −∇Φ/α_L (the sign convention of docs/equations-to-code.md).
 public struct Hamiltonian: Sendable, Equatable {
     /// α_L > 0.
     public let kineticWeight: Double

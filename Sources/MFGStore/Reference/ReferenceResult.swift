@@ -26,7 +26,7 @@ public struct ReferenceResult: Sendable {
         public var density: [Double]
         /// m = ρv on the intervals (t_k, t_{k+1}], k = 0…nt−1 (momentum2 is zero for a 1-D block).
         public var momentum1: [Double], momentum2: [Double]
-        /// Φ at t = (k+1)Δt, k = 0…nt−1 (DESIGN.md's sign convention).
+        /// Φ at t = (k+1)Δt, k = 0…nt−1 (the sign convention of docs/equations-to-code.md).
         public var potential: [Double]
         /// L, F, G, J of one occurrence.
         public var costs: GridCostBreakdown
