@@ -17,8 +17,9 @@ import MFGProblem
 /// Terminal (z_T, log ρ_T), terms j (`CostModel.terminal`): G = Σⱼ λⱼ gⱼ, δG/δρ = Σⱼ λⱼ vⱼ (e.g. KL:
 /// g = log ρ − log ρ₁, v = g + 1; preference: g = v = g(z)); mismatch |Φ(z_T, T) − δG/δρ|.
 /// All terms are averages over the samples. The reverse pass needs of a term only its partials
-/// in z and log ρ, combined at the forward pass (where the residual's sign s is known) into
-/// Σₖ λₖ(∇fₖ − βs∇vₖ) and Σₖ λₖ(∂fₖ/∂ℓ − βs∂vₖ/∂ℓ).
+/// in z and log ρ: the forward pass keeps, per stage, A = Σₖ λₖ∇fₖ, D = Σₖ λₖ(∇vₖ − ∇fₖ) (only
+/// when some term's two gradients differ) and the sums of λₖ∂fₖ/∂ℓ and λₖ∂vₖ/∂ℓ, and the reverse
+/// pass combines them with the residual's sign s into (1 − βs)A − βsD and Σλ∂f/∂ℓ − βsΣλ∂v/∂ℓ.
 public final class CharacteristicsObjective<T: Scalar> {
     /// The costs, with the penalty weights in force (the trainer changes `hjbWeight` and
     /// `terminalHJBWeight` between evaluations when the problem has a penalty schedule).
