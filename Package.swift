@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "MFGStore", dependencies: ["CHDF5", "MFGNeural", "MFGGrid", "MFGProblem"]),
         .target(name: "MFGPlot", dependencies: []),
         .executableTarget(name: "mfg",
-                          dependencies: ["MFGNeural", "MFGGrid", "MFGStore", "MFGPlot", "MFGProblem", "MFGStart",
+                          dependencies: ["MFGNeural", "MFGMath", "MFGGrid", "MFGStore", "MFGPlot", "MFGProblem", "MFGStart",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "mfg-bench",
                           dependencies: ["MFGNeural", "MFGMath", "MFGGrid", "MFGProblem",
