@@ -88,6 +88,13 @@ public struct ObjectiveTerms: Equatable, Sendable, CustomStringConvertible {
         [("total", total), ("kinetic", kinetic), ("interaction", interaction), ("terminal", terminal),
          ("hjb", hjb), ("terminal_hjb", terminalHJB)]
     }
+
+    /// `named`, then each running term as `running_<name>` and each terminal term as
+    /// `terminal_<name>` (weights included): what the training history records, so that
+    /// metrics.csv has a column per term.
+    public var namedWithTerms: [(String, Double)] {
+        named + runningByTerm.map { ("running_" + $0.name, $0.value) } + terminalByTerm.map { ("terminal_" + $0.name, $0.value) }
+    }
 }
 
 extension Double {
