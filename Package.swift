@@ -10,8 +10,15 @@ let package = Package(
     name: "MeanFieldGames",
     products: [
         .executable(name: "mfg", targets: ["mfg"]),
+        // The library (docs/library.md): math and BLAS, problem files, the neural solver, the grid
+        // solver, grid starts, checkpoints and results, SVG figures.
+        .library(name: "MFGMath", targets: ["MFGMath"]),
+        .library(name: "MFGProblem", targets: ["MFGProblem"]),
         .library(name: "MFGNeural", targets: ["MFGNeural"]),
         .library(name: "MFGGrid", targets: ["MFGGrid"]),
+        .library(name: "MFGStart", targets: ["MFGStart"]),
+        .library(name: "MFGStore", targets: ["MFGStore"]),
+        .library(name: "MFGPlot", targets: ["MFGPlot"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
