@@ -55,55 +55,40 @@ public struct ColeHopfReference: Sendable {
         return nil
     }
 
-    /// Φ(t, x) and its standard error at the point `x` (d values), from `samples` draws of `rng`.
-    public func value(at x: [Double], time t: Double, samples m: Int, rng: inout RandomSource)
-        -> (value: Double, standardError: Double) {
-        precondition(x.count == dimension && m >= 2, "ColeHopfReference.value: need d values and ≥ 2 samples")
-        let d = dimension, spread = sigma * max(horizon - t, 0).squareRoot()
+    /// M standard normal draws in ℝᵈ (d × M), to be shared by many points (common random
+    /// numbers: each point's estimate stays unbiased with its own standard error; the errors of
+    /// nearby points are correlated, which makes their differences more precise, not less).
+    public func draws(samples m: Int, rng: inout RandomSource) -> [Double] {
+        rng.gaussians(dimension * m)
+    }
+
+    /// Φ(t, x) and its standard error at the point `x` (d values) from the draws ξ (d × M, M ≥ 2,
+    /// `draws`): the terminal term evaluated at x + σ√(T − t) ξₘ in chunks of 1024.
+    public func value(at x: [Double], time t: Double, draws xi: [Double]) -> (value: Double, standardError: Double) {
+        let d = dimension, m = xi.count / d
+        precondition(x.count == d && m >= 2 && xi.count == d * m, "ColeHopfReference.value: need d values and ≥ 2 draws")
+        let spread = sigma * max(horizon - t, 0).squareRoot()
         let chunk = min(m, 1024)
         var points = [Double](repeating: 0, count: d * chunk)
-        var logs = [Double](repeating: 0, count: chunk)       // aₘ = λg/c
         var a = [Double](); a.reserveCapacity(m)
         var values = [Double](repeating: 0, count: chunk), derivative = values, slopes = values, slopes2 = values
         var gradient = [Double](repeating: 0, count: d * chunk), gradient2 = gradient
-        let dummy = [Double](repeating: 0, count: chunk)
+        let logDensity = [Double](repeating: 0, count: chunk)   // unused: the term is density-free
         var done = 0
         while done < m {
             let k = min(chunk, m - done)
-            points.withUnsafeMutableBufferPointer { p in
-                rng.fillGaussian(UnsafeMutableBufferPointer(start: p.baseAddress!, count: d * k))
-                for j in 0..<k { for i in 0..<d { p[j * d + i] = x[i] + spread * p[j * d + i] } }
-            }
-            points.withUnsafeBufferPointer { p in
-                dummy.withUnsafeBufferPointer { l in
-                    values.withUnsafeMutableBufferPointer { v in
-                        derivative.withUnsafeMutableBufferPointer { dv in
-                            gradient.withUnsafeMutableBufferPointer { g in
-                                gradient2.withUnsafeMutableBufferPointer { g2 in
-                                    slopes.withUnsafeMutableBufferPointer { s in
-                                        slopes2.withUnsafeMutableBufferPointer { s2 in
-                                            terminal.evaluate(LocalCostInput(points: p.baseAddress!, logDensity: l.baseAddress!,
-                                                                             dimension: d, count: k),
-                                                              LocalCostOutput(value: v.baseAddress!, derivative: dv.baseAddress!,
-                                                                              valueGradient: g.baseAddress!,
-                                                                              derivativeGradient: g2.baseAddress!,
-                                                                              valueSlope: s.baseAddress!, derivativeSlope: s2.baseAddress!))
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            for j in 0..<k { logs[j] = terminal.weight * values[j] / scale; a.append(logs[j]) }
+            for j in 0..<k { for i in 0..<d { points[j * d + i] = x[i] + spread * xi[(done + j) * d + i] } }
+            terminal.evaluate(LocalCostInput(points: points, logDensity: logDensity, dimension: d, count: k),
+                              LocalCostOutput(value: &values, derivative: &derivative, valueGradient: &gradient,
+                                              derivativeGradient: &gradient2, valueSlope: &slopes, derivativeSlope: &slopes2))
+            for j in 0..<k { a.append(terminal.weight * values[j] / scale) }
             done += k
         }
         return Self.logMeanExp(a, scale: scale)
     }
 
     /// −c ln((1/M)Σ exp(−aₘ)) and its delta-method standard error, shifted by min a.
-    static func logMeanExp(_ a: [Double], scale c: Double) -> (value: Double, standardError: Double) {
+    public static func logMeanExp(_ a: [Double], scale c: Double) -> (value: Double, standardError: Double) {
         let m = Double(a.count)
         let lo = a.min() ?? 0
         var sum = 0.0, sum2 = 0.0
