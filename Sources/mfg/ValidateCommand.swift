@@ -69,8 +69,8 @@ struct ValidateCommand: ParsableCommand {
         }
         if problem.closedForm != .gaussianKLTransport, problem.sigma > 0 || problem.closedForm == .coleHopf {
             guard let reference = ColeHopfReference(problem: problem) else {
-                fail("\(problem.name) (\(cp.problemFile)) has no reference: the Cole–Hopf formula needs "
-                     + (ColeHopfReference.whyNot(problem) ?? "its family") + "; use `mfg evaluate` for its costs",
+                fail("\(problem.name) (\(cp.problemFile)) has no reference: it is outside the Cole–Hopf family ("
+                     + (ColeHopfReference.whyNot(problem) ?? "") + "); use `mfg evaluate` for its costs",
                      code: ExitCodes.noClosedForm)
             }
             try validateColeHopf(checkpoint: cp, problem: problem, reference: reference, note: stored.reintegrationNote(steps: steps))
