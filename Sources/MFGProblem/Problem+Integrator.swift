@@ -9,6 +9,6 @@ extension Problem {
                 initialDensity: initialDensity, targetDensity: targetDensity,
                 obstacles: obstacles, obstacleWeight: obstacleWeight, entropyWeight: entropyWeight, congestion: congestion,
                 terminal: terminal, penalties: penalties, network: network, integrator: settings,
-                training: training, reference: reference, closedForm: closedForm)
+                training: training, reference: reference, closedForm: closedForm, sigma: sigma)
     }
 }

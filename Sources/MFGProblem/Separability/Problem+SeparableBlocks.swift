@@ -6,7 +6,8 @@ extension Problem {
     ///
     /// What couples coordinates: a mixture couples those in which its components differ; an
     /// obstacle or preference bump couples its `coordinates`; a congestion ∫ρ^p couples every
-    /// coordinate (for a product density it is a product of the factors' integrals, not a sum).
+    /// coordinate (for a product density it is a product of the factors' integrals, not a sum), and
+    /// so does a log-quadratic terminal cost ln((a + |x − c|²)/b).
     /// The kinetic cost, the entropy, a
     /// KL terminal cost (given factored densities) and a quadratic preference are sums over
     /// coordinates and couple nothing.
@@ -44,6 +45,9 @@ extension Problem {
             terms.append((t.source.isEmpty ? "running_cost.obstacle" : t.source,
                           [(t.bump.coordinates.sorted(), "the obstacle")]))
         }
+        if case .logQuadratic = terminal {
+            terms.append(("terminal_cost", [(Array(0..<dimension), "the log-quadratic terminal cost")]))
+        }
         if case .preference(_, let g) = terminal {
             switch g {
             case .bump(let b):
@@ -79,7 +83,7 @@ extension Problem {
                           congestion: k == dimension ? congestion : nil,
                           terminal: terminal, penalties: penalties, network: .defaults(dimension: k),
                           integrator: integrator, training: training,
-                          reference: k == dimension ? reference : nil, closedForm: nil)
+                          reference: k == dimension ? reference : nil, closedForm: nil, sigma: sigma)
         if let kind = closedForm, ClosedFormCheck.whyNot(kind, sub) == nil {
             return sub.declaring(closedForm: kind)
         }
@@ -92,7 +96,7 @@ extension Problem {
                 horizon: horizon, kineticWeight: kineticWeight, initialDensity: initialDensity,
                 targetDensity: targetDensity, obstacles: obstacles, obstacleWeight: obstacleWeight,
                 entropyWeight: entropyWeight, congestion: congestion, terminal: terminal, penalties: penalties, network: network,
-                integrator: integrator, training: training, reference: reference, closedForm: closedForm)
+                integrator: integrator, training: training, reference: reference, closedForm: closedForm, sigma: sigma)
     }
 }
 
