@@ -8,7 +8,7 @@ import MFGStore
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Compare a checkpoint with the closed-form solution of its problem (Gaussian transport, or Cole–Hopf for σ > 0).")
+        abstract: "Compare a checkpoint with the closed-form solution of its problem (Gaussian transport, Cole–Hopf for σ > 0, linear-quadratic).")
 
     @Argument(help: "A checkpoint written by `mfg solve`.") var checkpoint: String
     @Option(help: "Samples from ρ₀ for the comparison (2…10000000; standard errors need two).") var samples = 16384
@@ -18,7 +18,7 @@ struct ValidateCommand: ParsableCommand {
     var gradientTolerance = 0.05
     @Option(help: "Largest allowed relative error of a terminal standard deviation (per coordinate, or per principal direction of rotated covariances).")
     var stdTolerance = 0.02
-    @Option(help: "Cole–Hopf: agents' paths whose points at t = 0, T/4, T/2, 3T/4, T are compared (2…100000).")
+    @Option(help: "Cole–Hopf and linear-quadratic: agents' paths whose points at t = 0, T/4, T/2, 3T/4, T are compared (2…100000).")
     var points = 1000
     @Option(help: "Cole–Hopf: Monte Carlo draws per point (the same draws at every point; 2…1000000).")
     var referenceSamples = 4096
@@ -66,6 +66,14 @@ struct ValidateCommand: ParsableCommand {
             }
         } else {
             print("note: cannot read \(cp.problemFile) from here; validating the problem stored in the checkpoint")
+        }
+        if problem.closedForm == .riccatiLQ {
+            guard let exact = RiccatiLQ(problem: problem) else {
+                fail("\(problem.name) (\(cp.problemFile)) is outside the linear-quadratic family (" + (RiccatiLQ.whyNot(problem) ?? "")
+                     + "); use `mfg evaluate` for its costs", code: ExitCodes.noClosedForm)
+            }
+            try validateRiccati(checkpoint: cp, problem: problem, exact: exact, note: stored.reintegrationNote(steps: steps))
+            return
         }
         if problem.closedForm != .gaussianKLTransport, problem.sigma > 0 || problem.closedForm == .coleHopf {
             guard let reference = ColeHopfReference(problem: problem) else {

@@ -24,6 +24,8 @@ enum ClosedFormCheck {
             return nil
         case .coleHopf:
             return ColeHopfReference.whyNot(problem)
+        case .riccatiLQ:
+            return RiccatiLQ.whyNot(problem)
         }
     }
 }

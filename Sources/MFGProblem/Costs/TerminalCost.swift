@@ -100,4 +100,7 @@ public enum ClosedFormKind: String, Sendable, Equatable, CaseIterable {
     /// σ > 0, no running cost, a density-free terminal cost: Φ by the Cole–Hopf formula
     /// (`ColeHopfReference`, Monte Carlo).
     case coleHopf = "cole_hopf"
+    /// No running cost, a quadratic terminal preference, a Gaussian ρ₀, σ ≥ 0: Φ quadratic with
+    /// a scalar Riccati curvature (`RiccatiLQ`, exact).
+    case riccatiLQ = "riccati_lq"
 }
