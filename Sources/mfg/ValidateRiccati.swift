@@ -52,6 +52,11 @@ extension ValidateCommand {
         lines.append("∇ₓΦ at \(points) agents' positions, relative RMS: "
                      + report.rows.map { "t = \($0.time.short): \($0.gradientRelativeRMS.finePercent)" }.joined(separator: ", ")
                      + "; all: \(report.gradientRelativeRMS.finePercent)")
+        let onGrid = exact.eulerCosts(steps: problem.integrator.steps)
+        lines.append("the exact feedback on this run's time grid (\(problem.integrator.steps) Euler steps) costs J = \(onGrid.total.short) "
+                     + "(\(rel(onGrid.total, x.total).finePercent) above the continuous optimum)"
+                     + (rel(onGrid.total, x.total) > costTolerance / 4
+                        ? "; compare with --steps 100 or more so that J measures the trained feedback, not the time step" : ""))
         lines.append("HJB residual \(t.hjb.short), terminal mismatch \(t.terminalHJB.short)")
         print(lines.joined(separator: "\n"))
         guard [t.cost, report.gradientRelativeRMS, report.originNeural].allSatisfy(\.isFinite) else {

@@ -85,6 +85,17 @@ struct RiccatiLQTests {
         #expect(abs(g - exact.terminal) <= 4 * ge + 0.01 * exact.terminal, "G \(g) ± \(ge) vs \(exact.terminal)")
     }
 
+    /// The costs on an Euler grid tend to the continuous ones at first order: the error with 2n
+    /// steps is about half that with n (ratio within 0.45…0.55 for n = 100, 200), and 10 000
+    /// steps are within 1e-3 relative.
+    @Test func eulerCostsConvergeAtFirstOrder() throws {
+        let e = try #require(RiccatiLQ(problem: Self.problem(d: 5, sigma: 0.5)))
+        let exact = e.costs.total
+        let e1 = e.eulerCosts(steps: 100).total - exact, e2 = e.eulerCosts(steps: 200).total - exact
+        #expect((0.45...0.55).contains(e2 / e1), "\(e1), \(e2)")
+        #expect(abs(e.eulerCosts(steps: 10_000).total - exact) <= 1e-3 * exact)
+    }
+
     /// A concave g steeper than α/T has value −∞: outside the family, and a file that declares
     /// the closed form for it is refused with that reason.
     @Test func refusesProblemsOutsideTheFamily() throws {

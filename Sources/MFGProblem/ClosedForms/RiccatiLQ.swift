@@ -89,6 +89,23 @@ public struct RiccatiLQ: Sendable, Equatable {
         return initialSecondMoment / (phi0 * phi0) + noise
     }
 
+    /// The costs of the exact feedback v = −p(t)(x − c)/α_L on the time grid a solve with
+    /// `steps` Euler–Maruyama steps uses (left-point rule for L, as the integrator): with
+    /// Y_{k+1} = (1 − h p_k/α_L) Y_k + σ√h ξ_k the second moment follows
+    /// m_{k+1} = (1 − h p_k/α_L)² m_k + σ² h d exactly. What the run's own time grid can reach:
+    /// its J lies O(h) above the continuous optimum (+1.6 % with 10 steps on lq-noise-d10).
+    public func eulerCosts(steps: Int) -> (kinetic: Double, terminal: Double, total: Double) {
+        let h = horizon / Double(steps), d = Double(dimension)
+        var m = initialSecondMoment, l = 0.0
+        for k in 0..<steps {
+            let a = curvature(Double(k) * h) / kineticWeight
+            l += h * kineticWeight / 2 * a * a * m
+            m = (1 - h * a) * (1 - h * a) * m + sigma * sigma * h * d
+        }
+        let g = terminalCurvature * m / 2
+        return (l, g, l + g)
+    }
+
     /// The optimal costs: L (kinetic), G (terminal), J = L + G.
     public var costs: (kinetic: Double, terminal: Double, total: Double) {
         let j = curvature(0) * initialSecondMoment / 2 + offset(0)
