@@ -21,8 +21,9 @@ public struct GridCostBreakdown: Sendable, Equatable {
 
     /// F = obstacle + entropy + congestion.
     public var running: Double { obstacle + entropy + congestion }
-    /// J = L + F + G.
-    public var total: Double { kinetic + running + terminal }
+    /// J = L + F + G (summed in this order so that a problem without congestion gets the bits
+    /// it had before the term existed).
+    public var total: Double { kinetic + obstacle + entropy + congestion + terminal }
 
     public init(kinetic: Double, obstacle: Double, entropy: Double, terminal: Double, congestion: Double = 0) {
         self.kinetic = kinetic; self.obstacle = obstacle; self.entropy = entropy
