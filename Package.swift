@@ -1,18 +1,24 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Release builds of the numeric modules drop overflow and bounds checks in the kernels
-/// (every index is validated once at the API boundary, which throws typed errors).
-let numericSettings: [SwiftSetting] = [
-    .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
-]
+/// The numeric modules build with SwiftPM's own release settings (-O): no `unsafeFlags`, so
+/// that the package can be a versioned dependency. The hot loops run on unsafe pointers (no
+/// bounds checks) and the C kernels (CKernels).
+let numericSettings: [SwiftSetting] = []
 
 let package = Package(
     name: "MeanFieldGames",
     products: [
         .executable(name: "mfg", targets: ["mfg"]),
+        // The library (docs/library.md): math and BLAS, problem files, the neural solver, the grid
+        // solver, grid starts, checkpoints and results, SVG figures.
+        .library(name: "MFGMath", targets: ["MFGMath"]),
+        .library(name: "MFGProblem", targets: ["MFGProblem"]),
         .library(name: "MFGNeural", targets: ["MFGNeural"]),
         .library(name: "MFGGrid", targets: ["MFGGrid"]),
+        .library(name: "MFGStart", targets: ["MFGStart"]),
+        .library(name: "MFGStore", targets: ["MFGStore"]),
+        .library(name: "MFGPlot", targets: ["MFGPlot"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -22,8 +28,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "CKernels",
-                cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"], .when(configuration: .release))]),
+        .target(name: "CKernels"),
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial",
                        providers: [.apt(["libhdf5-dev"])]),
         .target(name: "MFGMath",
@@ -40,7 +45,7 @@ let package = Package(
         .target(name: "MFGStore", dependencies: ["CHDF5", "MFGNeural", "MFGGrid", "MFGProblem"]),
         .target(name: "MFGPlot", dependencies: []),
         .executableTarget(name: "mfg",
-                          dependencies: ["MFGNeural", "MFGGrid", "MFGStore", "MFGPlot", "MFGProblem", "MFGStart",
+                          dependencies: ["MFGNeural", "MFGMath", "MFGGrid", "MFGStore", "MFGPlot", "MFGProblem", "MFGStart",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "mfg-bench",
                           dependencies: ["MFGNeural", "MFGMath", "MFGGrid", "MFGProblem",

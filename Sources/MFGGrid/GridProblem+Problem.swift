@@ -24,6 +24,11 @@ extension GridProblem {
                 domain: [ClosedRange<Double>], nx: Int, ny: Int) throws(ReferenceSetupError) {
         let d = problem.dimension
         guard d == 1 || d == 2 else { throw .unsupportedDimension(file: problem.file, dimension: d) }
+        // No viscosity yet: a stochastic problem would be solved as the deterministic one.
+        guard problem.sigma == 0 else {
+            throw .unsupportedCost(file: problem.file, list: "sigma", term: "noise σ = \(problem.sigma)",
+                                   reason: "the grid solver has no diffusion term (σ²/2)Δρ yet; it solves σ = 0 only")
+        }
         guard domain.count == d else { throw .noDomain(file: problem.file) }
         guard nx >= 8, d == 1 ? ny == 1 : ny >= 8 else { throw .grid(.gridTooCoarse(nx: nx, ny: ny, nt: 4)) }
         let sampler = CellSampler(domain: domain)

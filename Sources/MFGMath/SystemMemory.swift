@@ -85,8 +85,8 @@ public struct MemoryLimit: Sendable, Equatable {
         return pages * Double(sysconf(Int32(_SC_PAGESIZE)))
     }
 
-    /// The text of a small kernel-provided file (at most 64 KiB), or nil.
-    private static func smallFile(_ path: String) -> String? {
+    /// The text of a small kernel-provided file (its first 64 KiB), or nil.
+    static func smallFile(_ path: String) -> String? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }

@@ -1,6 +1,6 @@
 extension Problem {
     /// Whether `other` states the same game: dimension, horizon, α_L, densities, running and
-    /// terminal costs with their weights. Solver settings (network, integrator, training,
+    /// terminal costs with their weights, the noise σ. Solver settings (network, integrator, training,
     /// reference grid) and penalty weights may differ: they change how the game is solved, not
     /// which game it is.
     public func describesSameGame(as other: Problem) -> Bool { gameDifferences(from: other).isEmpty }
@@ -22,6 +22,7 @@ extension Problem {
         compare("dimension", Double(dimension), Double(other.dimension))
         compare("horizon", horizon, other.horizon)
         compare("kinetic_weight", kineticWeight, other.kineticWeight)
+        compare("sigma", sigma, other.sigma)
         if !same(initialDensity, other.initialDensity) { out.append(GameDifference(field: "initial_density")) }
         if !same(targetDensity, other.targetDensity) { out.append(GameDifference(field: "target_density")) }
         if obstacles != other.obstacles { out.append(GameDifference(field: "running_cost.obstacle")) }

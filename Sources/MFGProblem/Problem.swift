@@ -49,6 +49,11 @@ public struct Problem: Sendable {
     public let reference: ReferenceSettings?
     /// A closed form the file declares (and that validation confirmed applies).
     public let closedForm: ClosedFormKind?
+    /// σ ≥ 0, the noise of every agent's dynamics dX = v dt + σ dW (W a standard Brownian motion
+    /// in ℝᵈ, the same σ on every coordinate); 0 (the default) is the deterministic game. With
+    /// σ > 0 the HJB equation gains −(σ²/2)ΔΦ and the density follows the Fokker–Planck equation
+    /// ∂ₜρ + ∇·(ρv) = (σ²/2)Δρ (docs/equations-to-code.md).
+    public let sigma: Double
 
     /// Memberwise initialiser for problems built in code (tests, generated cases). It does not
     /// re-run the file validation; callers are responsible for consistent values.
@@ -58,7 +63,7 @@ public struct Problem: Sendable {
                 obstacles: BumpSum?, obstacleWeight: Double, entropyWeight: Double, congestion: Congestion? = nil,
                 shapedObstacles: ShapedObstacles? = nil, terminal: TerminalCost, penalties: Penalties,
                 network: NetworkSettings, integrator: IntegratorSettings, training: TrainingSettings,
-                reference: ReferenceSettings?, closedForm: ClosedFormKind?) {
+                reference: ReferenceSettings?, closedForm: ClosedFormKind?, sigma: Double = 0) {
         self.name = name
         self.summary = summary
         self.file = file
@@ -80,6 +85,7 @@ public struct Problem: Sendable {
         self.training = training
         self.reference = reference
         self.closedForm = closedForm
+        self.sigma = sigma
     }
 
     /// The same with at most one obstacle bump (the form of most problems built in code).
@@ -89,13 +95,13 @@ public struct Problem: Sendable {
                 obstacle: Bump?, obstacleWeight: Double, entropyWeight: Double,
                 terminal: TerminalCost, penalties: Penalties,
                 network: NetworkSettings, integrator: IntegratorSettings, training: TrainingSettings,
-                reference: ReferenceSettings?, closedForm: ClosedFormKind?) {
+                reference: ReferenceSettings?, closedForm: ClosedFormKind?, sigma: Double = 0) {
         self.init(name: name, summary: summary, file: file, sourceText: sourceText, dimension: dimension,
                   horizon: horizon, kineticWeight: kineticWeight, initialDensity: initialDensity,
                   targetDensity: targetDensity, obstacles: obstacle.map { BumpSum($0) },
                   obstacleWeight: obstacleWeight, entropyWeight: entropyWeight, terminal: terminal,
                   penalties: penalties, network: network, integrator: integrator, training: training,
-                  reference: reference, closedForm: closedForm)
+                  reference: reference, closedForm: closedForm, sigma: sigma)
     }
 
     /// The obstacle when Q is a single bump (coefficient 1), as in most problems: for diagnostics

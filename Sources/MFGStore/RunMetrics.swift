@@ -6,7 +6,9 @@ import MFGNeural
 /// One row per logged iteration (`training.log_every`; the iterations at which the validation
 /// set was evaluated), in order. Columns: `iteration`, `seconds` (wall seconds of training so
 /// far), the training terms of that iteration by name (`total`, `kinetic`, `interaction`,
-/// `terminal`, `hjb`, `terminal_hjb`: `ObjectiveTerms.named`), then the validation terms under
+/// `terminal`, `hjb`, `terminal_hjb`: `ObjectiveTerms.named`; then every cost term by name,
+/// `running_<term>` and `terminal_<term>`, e.g. `running_obstacle`, `running_entropy`,
+/// `terminal_kl`, weights included), then the validation terms under
 /// the same names prefixed `validation_`. Numbers are plain decimals or exponent notation that
 /// read back to the same Double; a value the history lacks is an empty cell (NaN in pandas).
 public enum RunMetrics {
@@ -28,7 +30,7 @@ public enum RunMetrics {
         return text
     }
 
-    /// The term names in `ObjectiveTerms.named` order, then any others (from another version) sorted.
+    /// The term names in `ObjectiveTerms.named` order, then the others (the per-term series) sorted.
     static func columns(_ names: Dictionary<String, [Double]>.Keys) -> [String] {
         let known = ObjectiveTerms().named.map(\.0)
         return known.filter(names.contains) + names.filter { !known.contains($0) }.sorted()

@@ -33,6 +33,8 @@ struct CompareCommand: ParsableCommand {
     var allowUnconverged = false
     @Option(help: "Grid cells per histogram cell along each axis for the histogram estimator (1…64; default: about 24 histogram cells per axis).")
     var histogramCoarsening: Int?
+    @Flag(help: "Print the report as one JSON document on standard output instead of text (same exit codes).")
+    var json = false
 
     func validate() throws {
         guard (2...10_000_000).contains(samples) else { throw ValidationError("--samples must be in 2…10000000, got \(samples)") }
@@ -89,14 +91,36 @@ struct CompareCommand: ParsableCommand {
                                        schedules: schedules, samples: samples, seed: seed, threads: threads,
                                        coarsening: histogramCoarsening)
         } catch { fail(error.description, code: 1) }
-        print(report.render(problem: problem, reference: ref))
         let notFinite = report.nonFiniteQuantities(byBlocks: !ref.isSingleBlock)
+        let failures = notFinite.isEmpty ? toleranceFailures(report, reference: ref, blocks: blocks) : []
+        if json {
+            print(CompareJSON(report: report, problem: problem, reference: ref, densityTolerance: densityTolerance,
+                              costTolerance: costTolerance, failures: failures, notFinite: notFinite).encoded())
+            if !notFinite.isEmpty { throw ExitCode(ExitCodes.notFinite) }
+            if !failures.isEmpty { throw ExitCode(ExitCodes.toleranceExceeded) }
+            return
+        }
+        print(report.render(problem: problem, reference: ref))
         guard notFinite.isEmpty else {
             print("NOT FINITE: " + notFinite.prefix(6).joined(separator: ", ")
                   + (notFinite.count > 6 ? " and \(notFinite.count - 6) more" : "") + " (NaN or ±∞); nothing is compared")
             throw ExitCode(ExitCodes.notFinite)
         }
 
+        if densityTolerance == nil && costTolerance == nil { return }
+        if failures.isEmpty {
+            print("PASS: within tolerances" + (densityTolerance.map { " (density L1 \($0.short)" } ?? " (")
+                  + (costTolerance.map { (densityTolerance == nil ? "" : ", ") + "cost \($0.percent)" } ?? "") + ")")
+        } else {
+            print("FAIL: " + failures.joined(separator: "; "))
+            throw ExitCode(ExitCodes.toleranceExceeded)
+        }
+    }
+}
+
+extension CompareCommand {
+    /// The tolerances exceeded, one phrase each (empty when none is given or all hold).
+    func toleranceFailures(_ report: CompareReport, reference ref: ReferenceResult, blocks: [ReferenceBlock]) -> [String] {
         var failures: [String] = []
         let worst = report.blocks.largestDistance
         if let densityTolerance, !(worst.distance <= densityTolerance) {
@@ -109,14 +133,7 @@ struct CompareCommand: ParsableCommand {
         if let costTolerance, !(report.costDifference <= costTolerance) {
             failures.append("|J_N − J_G|/|J_G| = \(report.costDifference.percent) > \(costTolerance.percent)")
         }
-        if densityTolerance == nil && costTolerance == nil { return }
-        if failures.isEmpty {
-            print("PASS: within tolerances" + (densityTolerance.map { " (density L1 \($0.short)" } ?? " (")
-                  + (costTolerance.map { (densityTolerance == nil ? "" : ", ") + "cost \($0.percent)" } ?? "") + ")")
-        } else {
-            print("FAIL: " + failures.joined(separator: "; "))
-            throw ExitCode(ExitCodes.toleranceExceeded)
-        }
+        return failures
     }
 }
 

@@ -19,6 +19,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Export the paths of this many agents as CSV (agent, step, t, x1..xd, ell).") var exportPaths = 0
     @Option(help: "Worker threads (1…64).") var threads = 2
     @Option(help: ArgumentHelp(stepsHelp)) var steps: Int?
+    @Flag(help: "Print the report as one JSON document on standard output (exports then need --output).") var json = false
 
     func validate() throws {
         guard (1...10_000_000).contains(samples) else { throw ValidationError("--samples must be in 1…10000000, got \(samples)") }
@@ -32,6 +33,9 @@ struct EvaluateCommand: ParsableCommand {
                                   + "export them in two runs (each to its own --output file)")
         }
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be in 1…64, got \(threads)") }
+        if json && output == nil && (points != nil || exportPaths > 0) {
+            throw ValidationError("--json prints the report on standard output; give the exported table its own --output file")
+        }
     }
 
     func run() throws {
@@ -46,20 +50,32 @@ struct EvaluateCommand: ParsableCommand {
         catch { fail("\(checkpoint): \(error.description)", code: ExitCodes.badInput) }
         let theta = parameters == "best" ? cp.state.bestParameters : cp.state.parameters
         var out = ""
+        let iteration = parameters == "best" ? cp.state.bestIteration : cp.state.iteration
+        var report = EvaluateJSON(problem: problem.name, parameters: parameters, iteration: iteration, samples: samples,
+                                  integratorSteps: problem.integrator.steps)
+        // Text lines go to standard output, or into the JSON document's notes with --json.
+        func print(_ line: String) {
+            if json { report.notes.append(line.trimmingCharacters(in: .whitespaces)) } else { Swift.print(line) }
+        }
         do {
             let costs = try solver.sampleCosts(parameters: theta, count: samples, seed: seed)
             let t = costs.terms
-            print("\(problem.name): \(parameters) parameters (iteration \(parameters == "best" ? cp.state.bestIteration : cp.state.iteration)), \(samples) samples"
-                  + stored.reintegrationNote(steps: steps))
-            print("  L \(t.kinetic.short)  F \(t.interaction.short)  G \(t.terminal.short)  J \(t.cost.short)  "
-                  + "HJB \(t.hjb.short)  tHJB \(t.terminalHJB.short)  objective \(t.total.short)")
-            if t.runningByTerm.count > 1 { print("  F by term:" + termBreakdown(t.runningByTerm)) }
+            report.record(costs: costs, withErrors: samples > 1)
+            if !json {
+                print("\(problem.name): \(parameters) parameters (iteration \(iteration)), \(samples) samples"
+                      + stored.reintegrationNote(steps: steps))
+            }
+            if !json {
+                print("  L \(t.kinetic.short)  F \(t.interaction.short)  G \(t.terminal.short)  J \(t.cost.short)  "
+                      + "HJB \(t.hjb.short)  tHJB \(t.terminalHJB.short)  objective \(t.total.short)")
+                if t.runningByTerm.count > 1 { print("  F by term:" + termBreakdown(t.runningByTerm)) }
+            }
             let bad = t.named.filter { !$0.1.isFinite }
             if !bad.isEmpty {
                 fail("\(checkpoint): the objective terms are not finite (" + bad.map { "\($0.0) = \($0.1)" }.joined(separator: ", ")
                      + "): the solution cannot be evaluated", code: ExitCodes.notFinite)
             }
-            if samples > 1 {
+            if samples > 1 && !json {
                 let e = costs.standardErrors
                 print("  standard errors (Monte Carlo): L \(e.kinetic.short)  F \(e.interaction.short)  "
                       + "G \(e.terminal.short)  J \(e.cost.short)")
@@ -79,6 +95,7 @@ struct EvaluateCommand: ParsableCommand {
             if let bump = problem.obstacle {
                 let p = try solver.paths(parameters: theta, count: min(samples, 4096), seed: seed)
                 let f = ObstacleCrossing.fraction(paths: p, obstacle: bump)
+                report.obstacleCrossing = f
                 print("  paths entering {Q > Q_max/2}: \(f.percent) of \(min(samples, 4096)) agents")
             }
             if let points {
@@ -110,11 +127,13 @@ struct EvaluateCommand: ParsableCommand {
             if let output {
                 do { try out.write(toFile: output, atomically: true, encoding: .utf8) }
                 catch { fail("cannot write \(output): \(error.localizedDescription)", code: 1) }
-                print("exported to \(output)")
+                report.exported = output
+                if !json { print("exported to \(output)") }
             } else {
-                print(out, terminator: "")
+                Swift.print(out, terminator: "")
             }
         }
+        if json { Swift.print(report.encoded()) }
     }
 }
 

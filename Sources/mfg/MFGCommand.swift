@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MFGNeural
 
 /// `mfg`: solve mean-field games from problem files, check them against a grid and closed
 /// forms, and draw the results. Thin: every computation lives in the library modules.
@@ -8,12 +9,14 @@ struct MFGCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mfg",
         abstract: "Solve high-dimensional mean-field games and mean-field control problems.",
+        version: SoftwareVersion.current,
         subcommands: [SolveCommand.self, EvaluateCommand.self, ValidateCommand.self,
-                      ReferenceCommand.self, CompareCommand.self, PlotCommand.self])
+                      ReferenceCommand.self, CompareCommand.self, PlotCommand.self, InfoCommand.self])
 
     /// Line-buffered standard output, so progress lines reach a log file or pipe as they are
     /// printed, not when a 4 KiB buffer fills.
     static func main() {
+        BLASKernelSelection.selectIfNeeded()
         setvbuf(stdout, nil, _IOLBF, 0)
         do {
             var command = try parseAsRoot()

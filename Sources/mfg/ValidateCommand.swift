@@ -8,7 +8,7 @@ import MFGStore
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Compare a checkpoint with the closed-form solution of its problem (Gaussian transport).")
+        abstract: "Compare a checkpoint with the closed-form solution of its problem (Gaussian transport, or Cole–Hopf for σ > 0).")
 
     @Argument(help: "A checkpoint written by `mfg solve`.") var checkpoint: String
     @Option(help: "Samples from ρ₀ for the comparison (2…10000000; standard errors need two).") var samples = 16384
@@ -18,12 +18,22 @@ struct ValidateCommand: ParsableCommand {
     var gradientTolerance = 0.05
     @Option(help: "Largest allowed relative error of a terminal standard deviation (per coordinate, or per principal direction of rotated covariances).")
     var stdTolerance = 0.02
+    @Option(help: "Cole–Hopf: agents' paths whose points at t = 0, T/4, T/2, 3T/4, T are compared (2…100000).")
+    var points = 1000
+    @Option(help: "Cole–Hopf: Monte Carlo draws per point (the same draws at every point; 2…1000000).")
+    var referenceSamples = 4096
+    @Option(help: "Cole–Hopf: largest allowed relative RMS error of Φ over all points, and relative error of Φ at the mean of ρ₀ at t = 0.")
+    var potentialTolerance = 0.01
     @Option(help: "Worker threads (1…64).") var threads = 2
     @Option(help: ArgumentHelp(stepsHelp)) var steps: Int?
 
     func validate() throws {
         guard (2...10_000_000).contains(samples) else { throw ValidationError("--samples must be in 2…10000000, got \(samples)") }
-        guard costTolerance > 0, gradientTolerance > 0, stdTolerance > 0 else { throw ValidationError("tolerances must be positive") }
+        guard (2...100_000).contains(points) else { throw ValidationError("--points must be in 2…100000, got \(points)") }
+        guard (2...1_000_000).contains(referenceSamples) else {
+            throw ValidationError("--reference-samples must be in 2…1000000, got \(referenceSamples)")
+        }
+        guard costTolerance > 0, gradientTolerance > 0, stdTolerance > 0, potentialTolerance > 0 else { throw ValidationError("tolerances must be positive") }
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be in 1…64, got \(threads)") }
         try validateSteps(steps)
     }
@@ -57,9 +67,19 @@ struct ValidateCommand: ParsableCommand {
         } else {
             print("note: cannot read \(cp.problemFile) from here; validating the problem stored in the checkpoint")
         }
+        if problem.closedForm != .gaussianKLTransport, problem.sigma > 0 || problem.closedForm == .coleHopf {
+            guard let reference = ColeHopfReference(problem: problem) else {
+                fail("\(problem.name) (\(cp.problemFile)) has no reference: it is outside the Cole–Hopf family ("
+                     + (ColeHopfReference.whyNot(problem) ?? "") + "); use `mfg evaluate` for its costs",
+                     code: ExitCodes.noClosedForm)
+            }
+            try validateColeHopf(checkpoint: cp, problem: problem, reference: reference, note: stored.reintegrationNote(steps: steps))
+            return
+        }
         guard problem.closedForm == .gaussianKLTransport, let exact = GaussianKLTransport(problem: problem) else {
             fail("\(problem.name) (\(cp.problemFile)) declares no closed form; `mfg validate` applies to problems with "
-                 + "`closed_form: gaussian_kl_transport`. Use `mfg compare` against a grid solution in d = 2 instead",
+                 + "`closed_form: gaussian_kl_transport` and to stochastic ones (sigma > 0) of the Cole–Hopf family. "
+                 + "Use `mfg compare` against a grid solution in d = 2 instead",
                  code: ExitCodes.noClosedForm)
         }
         let report: ClosedFormComparison

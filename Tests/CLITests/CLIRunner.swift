@@ -27,14 +27,17 @@ enum CLI {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    /// Runs `mfg ARGS` (or another `executable`), with single-threaded BLAS.
-    static func run(_ arguments: [String], in directory: URL? = nil, executable: URL? = nil) throws -> CLIRun {
+    /// Runs `mfg ARGS` (or another `executable`), with single-threaded BLAS and the given
+    /// extra environment variables.
+    static func run(_ arguments: [String], in directory: URL? = nil, executable: URL? = nil,
+                    environment extra: [String: String] = [:]) throws -> CLIRun {
         let p = Process()
         p.executableURL = executable ?? binary
         p.arguments = arguments
         if let directory { p.currentDirectoryURL = directory }
         var env = ProcessInfo.processInfo.environment
         env["OPENBLAS_NUM_THREADS"] = "1"
+        env.merge(extra) { $1 }
         p.environment = env
         let out = Pipe(), err = Pipe()
         p.standardOutput = out

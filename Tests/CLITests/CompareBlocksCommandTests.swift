@@ -54,5 +54,24 @@ struct CompareBlocksCommandTests {
         #expect(fail.status == 4, "\(fail.stdout) \(fail.stderr)")
         let verdict = fail.stdout.split(separator: "\n").last.map(String.init) ?? ""
         #expect(verdict.hasPrefix("FAIL: density L1 ") && verdict.contains("block") && verdict.hasSuffix("> 0.001"), "\(verdict)")
+
+        // --json: the same numbers as one document (same seed and samples, so the same values
+        // to the text's printed digits), pass false and exit 4 with the tiny tolerance.
+        let js = try CLI.run(["compare", checkpoint, reference, "--samples", "1024", "--threads", "1",
+                              "--density-tolerance", "0.001", "--json"])
+        #expect(js.status == 4, "\(js.stdout) \(js.stderr)")
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(js.stdout.utf8)) as? [String: Any], "\(js.stdout)")
+        #expect(doc["pass"] as? Bool == false && doc["dimension"] as? Int == 4)
+        let blocks = try #require(doc["blocks"] as? [[String: Any]])
+        #expect(blocks.count == 2)
+        #expect((blocks[1]["copies"] as? [[Int]]) == [[3], [4]])
+        let times = try #require(blocks[1]["times"] as? [[String: Any]])
+        #expect(times.map { $0["t"] as? Double } == [0, 0.25, 0.5, 0.75, 1])
+        #expect(times.allSatisfy { ["x3", "x4"].contains($0["worst_copy"] as? String ?? "") && $0["l1_carried"] == nil })
+        let largest = try #require(doc["largest_density_distance"] as? [String: Any])
+        let jsonDensity = try #require(largest["distance"] as? Double)
+        #expect(abs(jsonDensity - m.density) <= 5e-5 * max(1, m.density), "\(jsonDensity) vs text \(m.density)")
+        let costs = try #require(doc["costs"] as? [String: Any]), grid = try #require(costs["grid"] as? [String: Any])
+        #expect(String(describing: grid["j"] as? Double ?? .nan).hasPrefix(String((gridJ ?? "?").prefix(4))))
     }
 }

@@ -120,6 +120,19 @@ struct CompareCommandTests {
         #expect(cost.status == 4)
         let verdict = cost.stdout.split(separator: "\n").last.map(String.init) ?? ""
         #expect(verdict.hasPrefix("FAIL: |J_N − J_G|/|J_G| = ") && !verdict.contains("density"), "\(verdict)")
+
+        // --json: one document on standard output (nothing else), the carried estimate at every
+        // time of a d = 2 reference, pass true with the loose tolerances, exit 0.
+        let js = try CLI.run(["compare", f.checkpoint, f.reference, "--density-tolerance", loose[0],
+                              "--cost-tolerance", loose[1], "--json"] + Self.samples)
+        #expect(js.status == 0, "\(js.stdout) \(js.stderr)")
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(js.stdout.utf8)) as? [String: Any], "\(js.stdout)")
+        #expect(doc["pass"] as? Bool == true)
+        let costs = try #require(doc["costs"] as? [String: Any])
+        let rel = try #require(costs["relative_difference_j"] as? Double)
+        #expect(abs(rel - m.cost) <= 5e-5, "\(rel) vs text \(m.cost)")
+        let times = try #require((doc["blocks"] as? [[String: Any]])?.first?["times"] as? [[String: Any]])
+        #expect(times.count == 5 && times.allSatisfy { ($0["l1_carried"] as? [String: Any])?["value"] is Double })
     }
 
     /// One line on standard error, exit 2, for: tolerances outside (0, 1]; a reference of another

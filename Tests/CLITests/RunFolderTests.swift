@@ -95,7 +95,9 @@ struct RunFolderTests {
     }
 
     /// metrics.csv: a header and one row per logged iteration (log_every 2 of 4: 1, 2, 4), each
-    /// number exactly the checkpoint's history.
+    /// number exactly the checkpoint's history; every cost term is a column of its own
+    /// (`running_entropy`, `running_obstacle`, `terminal_kl`), the running ones summing to F
+    /// (to rounding: the per-term sums are accumulated separately) and the KL equal to G.
     @Test func metricsAreTheCheckpointsHistory() throws {
         let dir = CLI.tempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -106,17 +108,23 @@ struct RunFolderTests {
         #expect(solve.status == 0, "\(solve.stderr)")
         let text = try String(contentsOfFile: folder.metrics, encoding: .utf8)
         let rows = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-        let names = ["total", "kinetic", "interaction", "terminal", "hjb", "terminal_hjb"]
+        let names = ["total", "kinetic", "interaction", "terminal", "hjb", "terminal_hjb",
+                     "running_entropy", "running_obstacle", "terminal_kl"]
         #expect(rows.first == ["iteration", "seconds"] + names + names.map { "validation_" + $0 })
         #expect(rows.dropFirst().map { $0.first } == ["1", "2", "4"])
         let h = try Checkpoint.read(from: folder.checkpoint).state.history
         for (v, row) in rows.dropFirst().enumerated() {
-            #expect(row.count == 14)
+            #expect(row.count == 20)
             let t = h.iterations.firstIndex(of: Int(row[0])!)!
             #expect(Double(row[1]) == h.seconds[t])
             for (c, name) in names.enumerated() {
                 #expect(Double(row[2 + c]) == h.training[name]![t], "\(name) at \(row[0])")
-                #expect(Double(row[8 + c]) == h.validation[name]![v], "validation_\(name) at \(row[0])")
+                #expect(Double(row[11 + c]) == h.validation[name]![v], "validation_\(name) at \(row[0])")
+            }
+            for offset in [2, 11] {   // training, validation
+                let value = { (c: Int) in Double(row[offset + c])! }
+                #expect(abs(value(6) + value(7) - value(2)) <= 1e-12 * max(1, abs(value(2))), "F = entropy + obstacle: \(row)")
+                #expect(value(8) == value(3), "the KL column is G: \(row)")
             }
         }
     }

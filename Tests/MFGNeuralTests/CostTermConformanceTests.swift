@@ -10,7 +10,7 @@ import MFGProblem
 @Suite("Cost terms: the conformance of every registered term")
 struct CostTermConformanceTests {
     enum RegisteredTerm: String, CaseIterable, CustomTestStringConvertible {
-        case obstacle, obstacleSum, preferenceQuadratic, entropy, kl, congestion, congestionCubic
+        case obstacle, obstacleSum, preferenceQuadratic, logQuadratic, entropy, kl, congestion, congestionCubic
         /// Shaped obstacles (`ShapedObstacleCost`): one case per shape, and a list of all three.
         case shapedBox, shapedDisk, shapedCapsule, shapedList
         /// Test-only (`WeightedEntropy`): the one kind whose ∇ₓ(δC/δρ) differs from ∇ₓf, so the
@@ -36,6 +36,9 @@ struct CostTermConformanceTests {
             case .preferenceQuadratic:
                 return FieldCost(name: "preference", weight: 0.7,
                                  field: .quadratic(center: (0..<d).map { 0.5 - 0.2 * Double($0) }, scale: 1.4))
+            case .logQuadratic:
+                return LogQuadraticCost(weight: 1.1, field: LogQuadratic(center: (0..<d).map { 0.3 - 0.25 * Double($0) },
+                                                                        offset: 0.7, divisor: 2))
             case .entropy:
                 return EntropyCost(weight: 0.4)
             case .kl:

@@ -44,7 +44,7 @@ struct SolverMemoryTests {
         #expect(throws: MemoryLimitError.self) { try estimate.check(file: problem.file, against: limit) }
         do { try estimate.check(file: problem.file, against: limit) } catch {
             #expect(error.description == "big.yaml: training.batch_size: a solve of this problem needs about 65.3 GiB "
-                    + "(batch 44.7 GiB, per-block gradients 12.6 GiB, time-step check 4.73 GiB), more than the 8 GiB this "
+                    + "(batch 44.7 GiB, per-block gradients 12.6 GiB, time-step check 4.74 GiB), more than the 8 GiB this "
                     + "process may use (test limit); lower training.batch_size, dimension or network.width")
         }
         // The batch alone: d·n·(2·8 + 8) bytes.

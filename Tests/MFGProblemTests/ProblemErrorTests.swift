@@ -55,7 +55,7 @@ struct ProblemErrorTests {
         #expect(message(replacing("training:", "trainng:"))
                 == "problems/x.yaml: unknown key 'trainng' (allowed: name, description, dimension, horizon, "
                 + "kinetic_weight, initial_density, target_density, running_cost, terminal_cost, penalties, "
-                + "network, integrator, training, reference, closed_form)")
+                + "network, integrator, training, reference, closed_form, sigma)")
     }
 
     @Test func unknownNestedKey() {
@@ -127,7 +127,7 @@ struct ProblemErrorTests {
                 == "problems/x.yaml: closed_form: gaussian_kl_transport does not apply: initial_density must be a single Gaussian")
         #expect(message(Self.valid + "\nclosed_form: gaussian_kl_transport") == nil)
         #expect(message(Self.valid + "\nclosed_form: something")
-                == "problems/x.yaml: closed_form: unknown value 'something' (allowed: gaussian_kl_transport)")
+                == "problems/x.yaml: closed_form: unknown value 'something' (allowed: gaussian_kl_transport, cole_hopf)")
     }
 
     @Test func compactVectorsAndObstacle() throws {

@@ -33,7 +33,7 @@ public struct FitQualityCheck: Sendable, Equatable {
         let scale: Double
         switch problem.terminal {
         case .kl(let weight): scale = weight + abs(terms.terminal)
-        case .preference: scale = abs(terms.terminal)
+        case .preference, .logQuadratic: scale = abs(terms.terminal)
         }
         guard scale > 0, scale.isFinite, !mismatch.isEmpty, mismatch.allSatisfy(\.isFinite) else { return nil }
         let sorted = mismatch.sorted(), n = sorted.count

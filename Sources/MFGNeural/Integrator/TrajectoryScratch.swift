@@ -34,6 +34,8 @@ final class TrajectoryScratch<T: Scalar> {
     let termValueSlope: UnsafeMutablePointer<T>, termDerivativeSlope: UnsafeMutablePointer<T>, stageLogRho: UnsafeMutablePointer<T>
     /// Network input s = (z, t), (d+1) × nb.
     let input: UnsafeMutablePointer<T>
+    /// One step's standard normal draws ξ (d × nb), for the Euler–Maruyama step when σ > 0.
+    let noise: UnsafeMutablePointer<T>
     /// Adjoint buffers.
     let yBarZ: UnsafeMutablePointer<T>, yBarEll: UnsafeMutablePointer<T>, kBarZ: [UnsafeMutablePointer<T>], kBarEll: [UnsafeMutablePointer<T>]
     let gradientBar: UnsafeMutablePointer<T>, laplacianBar: UnsafeMutablePointer<T>, phiBar: UnsafeMutablePointer<T>, inputBar: UnsafeMutablePointer<T>
@@ -51,7 +53,7 @@ final class TrajectoryScratch<T: Scalar> {
                           stateOffsets: Bool = false) -> Double {
         let d = Double(shape.dimension), n = Double(nb), s = Double(steps), k = Double(stages)
         let workspaces = (s * k + 1) * Double(PotentialWorkspace<T>.byteCount(shape: shape, capacity: nb))
-        let perSampleVectors = (s + 1) + 3 * k + (stateOffsets ? 2 : 1) * (s * k + 1) + 3    // z, stage values/slopes/adjoints, A (D), ȳ, term gradients
+        let perSampleVectors = (s + 1) + 3 * k + (stateOffsets ? 2 : 1) * (s * k + 1) + 4    // z, stage values/slopes/adjoints, A (D), ȳ, term gradients, ξ
         let perSampleScalars = (s + 1) + 3 * k + 3 * s * k + 2 + 9      // ℓ, stage ℓ's/slopes/adjoints, signs, term slope sums, log ρ₀, ȳ, Δ̄, Φ̄, term values
         let values = perSampleVectors * d * n + perSampleScalars * n + 3 * (d + 1) * n
         return workspaces + values * Double(MemoryLayout<T>.stride) + Double(4 + runningTerms) * n * 8
@@ -86,6 +88,7 @@ final class TrajectoryScratch<T: Scalar> {
         termValueGradient = arr(dn); termDerivativeGradient = arr(dn)
         termValueSlope = arr(capacity); termDerivativeSlope = arr(capacity); stageLogRho = arr(capacity)
         input = arr((d + 1) * capacity)
+        noise = arr(dn)
         yBarZ = arr(dn); yBarEll = arr(capacity)
         kBarZ = (0..<stages).map { _ in arr(dn) }
         kBarEll = (0..<stages).map { _ in arr(capacity) }

@@ -20,6 +20,15 @@ import MFGProblem
 /// in z and log ρ: the forward pass keeps, per stage, A = Σₖ λₖ∇fₖ, D = Σₖ λₖ(∇vₖ − ∇fₖ) (only
 /// when some term's two gradients differ) and the sums of λₖ∂fₖ/∂ℓ and λₖ∂vₖ/∂ℓ, and the reverse
 /// pass combines them with the residual's sign s into (1 − βs)A − βsD and Σλ∂f/∂ℓ − βsΣλ∂v/∂ℓ.
+///
+/// With noise (`costs.sigma` = σ > 0) the paths follow dz = −∇ₓΦ/α_L dt + σ dW by Euler–Maruyama
+/// (`BrownianIncrements`: z_{k+1} = z_k − h∇ₓΦ(z_k, t_k)/α_L + σ√h ξ_k, the increments keyed by
+/// `noiseKey` and the sample's index), the HJB residual becomes
+/// −∂ₜΦ − (σ²/2)ΔΦ + |∇ₓΦ|²/(2α_L) − Σₖ λₖvₖ (so its reverse pass adds −(σ²/2)β s to Δ̄), and the
+/// adjoint of a step is the deterministic one (the increments are fixed data, added to the
+/// state). ℓ is still integrated but is no longer log ρ₀ − log ρ along a path: terms that need log ρ
+/// are refused with σ > 0 (`ProblemReader.checkNoise`). With σ = 0 nothing of this runs: the
+/// numbers are bit for bit those of the deterministic objective.
 public final class CharacteristicsObjective<T: Scalar> {
     /// The costs, with the penalty weights in force (the trainer changes `hjbWeight` and
     /// `terminalHJBWeight` between evaluations when the problem has a penalty schedule).
@@ -36,6 +45,10 @@ public final class CharacteristicsObjective<T: Scalar> {
             throw .batchMismatch(expected: "a network of dimension \(costs.dimension)", got: "dimension \(shape.dimension)")
         }
         guard steps >= 1 else { throw .invalidShape("the integrator needs at least one time step, got \(steps)") }
+        guard costs.sigma >= 0, costs.sigma.isFinite else { throw .invalidShape("sigma must be finite and ≥ 0, got \(costs.sigma)") }
+        guard costs.sigma == 0 || stepper == .euler else {
+            throw .invalidShape("sigma > 0 integrates the paths by Euler–Maruyama; the scheme \(stepper.name) has no noisy form here")
+        }
         self.costs = costs; self.stepper = stepper; self.steps = steps; self.shape = shape
         self.partition = (max(1, blockSize), max(1, threads))
     }
@@ -75,13 +88,15 @@ public final class CharacteristicsObjective<T: Scalar> {
     }
 
     /// The objective terms at samples x₀ (d × n) with log ρ₀(x₀) (n); with `gradient`, also
-    /// ∂J/∂θ (laid out like θ), summed over blocks in a fixed order (deterministic).
+    /// ∂J/∂θ (laid out like θ), summed over blocks in a fixed order (deterministic). With σ > 0
+    /// the paths' Brownian increments are those of `noiseKey` (a fixed key: a deterministic
+    /// function of θ, which its gradient is the exact derivative of).
     ///
     /// Specialized for Float and Double: unspecialized, every arithmetic operation of the
     /// kernels below would go through the generic witness tables (measured 50–100× slower).
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
-    public func evaluate(_ network: PotentialNetwork<T>, x0: [T], logRho0: [T], gradient: Bool)
+    public func evaluate(_ network: PotentialNetwork<T>, x0: [T], logRho0: [T], noiseKey: UInt64 = 0, gradient: Bool)
         throws(NetworkError) -> (terms: ObjectiveTerms, gradient: [T]?) {
         let d = shape.dimension
         guard network.shape == shape else {
@@ -110,7 +125,8 @@ public final class CharacteristicsObjective<T: Scalar> {
                         part.runDynamic { w, b, range in
                             let sc = scratch[w]
                             tBox.value[b] = forwardBlock(network, sc, xp.baseAddress! + range.lowerBound * d,
-                                                         lp.baseAddress! + range.lowerBound, range.count, weight)
+                                                         lp.baseAddress! + range.lowerBound, range.count, weight,
+                                                         first: range.lowerBound, noiseKey: noiseKey)
                             if gradient { backwardBlock(network, sc, weight, gBox.value! + b * p) }
                         }
                     }
@@ -128,7 +144,7 @@ public final class CharacteristicsObjective<T: Scalar> {
     /// The characteristics z(tₙ) (d × n per step, n = 0…steps) and ℓ(tₙ) from x₀.
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
-    public func paths(_ network: PotentialNetwork<T>, x0: [T], logRho0: [T])
+    public func paths(_ network: PotentialNetwork<T>, x0: [T], logRho0: [T], noiseKey: UInt64 = 0)
         throws(NetworkError) -> (z: [[T]], ell: [[T]]) {
         let d = shape.dimension, n = logRho0.count
         guard n >= 1 else { throw .emptyBatch }
@@ -143,7 +159,8 @@ public final class CharacteristicsObjective<T: Scalar> {
             logRho0.withUnsafeBufferPointer { lp in
                 part.run { _, range in
                     _ = forwardBlock(network, sc, xp.baseAddress! + range.lowerBound * d,
-                                     lp.baseAddress! + range.lowerBound, range.count, 1)
+                                     lp.baseAddress! + range.lowerBound, range.count, 1,
+                                     first: range.lowerBound, noiseKey: noiseKey)
                     for k in 0...steps {
                         z[k].withUnsafeMutableBufferPointer {
                             ($0.baseAddress! + range.lowerBound * d).update(from: sc.z[k], count: range.count * d)
@@ -166,7 +183,7 @@ public final class CharacteristicsObjective<T: Scalar> {
     /// (`PairedEstimate`).
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
-    public func sampleCosts(_ network: PotentialNetwork<T>, x0: [T], logRho0: [T]) throws(NetworkError)
+    public func sampleCosts(_ network: PotentialNetwork<T>, x0: [T], logRho0: [T], noiseKey: UInt64 = 0) throws(NetworkError)
         -> (terms: ObjectiveTerms, kinetic: [Double], interaction: [Double], terminal: [Double], terminalMismatch: [Double],
             terminalPoints: [T]) {
         let d = shape.dimension, n = logRho0.count
@@ -190,7 +207,8 @@ public final class CharacteristicsObjective<T: Scalar> {
                             part.runDynamic { w, b, range in
                                 let sc = scratch[w], lo = range.lowerBound, nb = range.count
                                 out.value.0[b] = forwardBlock(network, sc, xp.baseAddress! + lo * d,
-                                                              lp.baseAddress! + lo, nb, weight)
+                                                              lp.baseAddress! + lo, nb, weight,
+                                                              first: lo, noiseKey: noiseKey)
                                 (out.value.1 + lo).update(from: sc.sumKinetic, count: nb)
                                 (out.value.1 + 2 * n + lo).update(from: sc.terminalCost, count: nb)
                                 (out.value.1 + 3 * n + lo).update(from: sc.terminalMismatch, count: nb)
@@ -307,6 +325,7 @@ public final class CharacteristicsObjective<T: Scalar> {
         let h = costs.horizon / Double(steps)
         let wgt = h * stepper.b[i]
         let kz = sc.slopeZ[i], kl = sc.slopeEll[i], residual = sc.stageResidualSign[slot]
+        let halfSigma2 = T(costs.sigma * costs.sigma / 2)   // the viscous term (σ²/2)ΔΦ of the residual
         for col in 0..<nb {
             let g = ws.gradient + col * dd
             var g2: T = 0
@@ -315,6 +334,7 @@ public final class CharacteristicsObjective<T: Scalar> {
             let kinetic = g2 / (2 * alpha)
             sc.stageLogRho[col] = sc.logRho0[col] - sc.stageEll[i][col]
             residual[col] = -g[d] + kinetic
+            if halfSigma2 != 0 { residual[col] -= halfSigma2 * ws.laplacian[col] }
             if accumulate { sc.sumKinetic[col] += wgt * Double(kinetic) }
         }
         // r = −∂ₜΦ + H − Σₖ λₖvₖ, built in the sign buffer and turned into sign(r) below.
@@ -333,9 +353,10 @@ public final class CharacteristicsObjective<T: Scalar> {
         }
     }
 
-    /// Runs all stages of step n from (zₙ, ℓₙ) and writes (zₙ₊₁, ℓₙ₊₁).
+    /// Runs all stages of step n from (zₙ, ℓₙ) and writes (zₙ₊₁, ℓₙ₊₁); with σ > 0 (Euler only)
+    /// adds the Brownian increment σ√h ξₙ drawn from the samples' `generators` to zₙ₊₁.
     private func step(_ network: PotentialNetwork<T>, _ sc: TrajectoryScratch<T>, _ n: Int, _ nb: Int,
-                      accumulate: Bool) {
+                      accumulate: Bool, generators: inout [RandomSource]) {
         let d = shape.dimension
         let h = costs.horizon / Double(steps)
         let tn = Double(n) * h
@@ -361,19 +382,26 @@ public final class CharacteristicsObjective<T: Scalar> {
             for idx in 0..<dn { zNext[idx] += hb * kz[idx] }
             for col in 0..<nb { lNext[col] += hb * kl[col] }
         }
+        if costs.sigma > 0 {
+            BrownianIncrements.draw(&generators, dimension: d, into: sc.noise)
+            BrownianIncrements.addNoise(zNext, sc.noise, scale: T(costs.sigma * h.squareRoot()), count: dn)
+        }
     }
 
-    /// Integrates one block from x₀ and returns its contribution (× weight) to the objective.
+    /// Integrates one block from x₀ and returns its contribution (× weight) to the objective;
+    /// `first` is the index of the block's first sample in the batch (it keys the samples'
+    /// Brownian increments with `noiseKey` when σ > 0).
     private func forwardBlock(_ network: PotentialNetwork<T>, _ sc: TrajectoryScratch<T>,
                               _ x0: UnsafePointer<T>, _ logRho0: UnsafePointer<T>, _ nb: Int,
-                              _ weight: Double) -> ObjectiveTerms {
+                              _ weight: Double, first: Int, noiseKey: UInt64) -> ObjectiveTerms {
         let d = shape.dimension
         sc.count = nb
         sc.z[0].update(from: x0, count: d * nb)
         sc.ell[0].update(repeating: 0, count: nb)
         sc.logRho0.update(from: logRho0, count: nb)
         for buf in [sc.sumKinetic, sc.sumHJB] + sc.sumRunning { buf.update(repeating: 0, count: nb) }
-        for n in 0..<steps { step(network, sc, n, nb, accumulate: true) }
+        var generators = costs.sigma > 0 ? BrownianIncrements.generators(key: noiseKey, first: first, count: nb) : []
+        for n in 0..<steps { step(network, sc, n, nb, accumulate: true, generators: &generators) }
 
         // Terminal cost and mismatch.
         var terms = ObjectiveTerms()
@@ -438,6 +466,7 @@ public final class CharacteristicsObjective<T: Scalar> {
         let alpha = T(costs.kineticWeight)
         let betaH = T(costs.hjbWeight), betaT = T(costs.terminalHJBWeight)
         let runningDependsOnState = Self.anyStateDependence(costs.running)
+        let halfSigma2 = T(costs.sigma * costs.sigma / 2)
 
         // Terminal: ȳ_T from G and β_T|Φ(z_T,T) − δG/δρ|.
         let mismatch = sc.terminalMismatch
@@ -496,6 +525,8 @@ public final class CharacteristicsObjective<T: Scalar> {
                     for j in 0..<d { gb[j] = -kz[col * d + j] / alpha + kineticCoef * g[j] }
                     gb[d] = -wc * betaH * s
                     sc.laplacianBar[col] = -kl[col] / alpha
+                    // The residual's −(σ²/2)ΔΦ: ∂(wc β|r|)/∂ΔΦ = −wc β s σ²/2.
+                    if halfSigma2 != 0 { sc.laplacianBar[col] -= wc * betaH * s * halfSigma2 }
                 }
                 network.backward(phiBar: nil, gradientBar: sc.gradientBar, laplacianBar: sc.laplacianBar,
                                  workspace: ws, parameterGradient: grad, inputGradient: stageZBar, timeAdjoint: false)

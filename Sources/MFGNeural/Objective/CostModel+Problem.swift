@@ -9,7 +9,7 @@ extension CostModel {
         self.init(dimension: problem.dimension, horizon: problem.horizon, kineticWeight: problem.kineticWeight,
                   running: problem.runningCosts, terminal: problem.terminalCosts,
                   hjbWeight: problem.penalties.finalWeights.hjb,
-                  terminalHJBWeight: problem.penalties.finalWeights.terminalHJB)
+                  terminalHJBWeight: problem.penalties.finalWeights.terminalHJB, sigma: problem.sigma)
     }
 }
 

@@ -6,7 +6,7 @@ import MFGProblem
 /// (`LocalCost`, the extension point), and the penalty weights.
 ///
 /// J = L + Σₖ λₖ∫∫fₖρ + Σⱼ λⱼ∫gⱼρ(·,T), with L = α_L∫∫½|v|²ρ = ∫∫|∇Φ|²/(2α_L)ρ, plus the
-/// penalties β_HJB ∫∫|−∂ₜΦ + |∇Φ|²/(2α_L) − δF/δρ|ρ and β_T ∫|Φ(·,T) − δG/δρ|ρ(·,T).
+/// penalties β_HJB ∫∫|−∂ₜΦ − (σ²/2)ΔΦ + |∇Φ|²/(2α_L) − δF/δρ|ρ and β_T ∫|Φ(·,T) − δG/δρ|ρ(·,T).
 public struct CostModel<T: Scalar>: Sendable {
     public var dimension: Int
     public var horizon: Double
@@ -20,12 +20,16 @@ public struct CostModel<T: Scalar>: Sendable {
     public var hjbWeight: Double
     /// β_T: weight of the terminal mismatch |Φ(z(T), T) − δG/δρ|.
     public var terminalHJBWeight: Double
+    /// σ ≥ 0, the noise of the dynamics dX = −∇Φ/α_L dt + σ dW (0: deterministic paths). With
+    /// σ > 0 the paths follow Euler–Maruyama and the HJB residual gains −(σ²/2)ΔΦ.
+    public var sigma: Double
 
     public init(dimension: Int, horizon: Double, kineticWeight: Double, running: [any LocalCost],
-                terminal: [any LocalCost], hjbWeight: Double, terminalHJBWeight: Double) {
+                terminal: [any LocalCost], hjbWeight: Double, terminalHJBWeight: Double, sigma: Double = 0) {
         self.dimension = dimension; self.horizon = horizon; self.kineticWeight = kineticWeight
         self.running = running; self.terminal = terminal
         self.hjbWeight = hjbWeight; self.terminalHJBWeight = terminalHJBWeight
+        self.sigma = sigma
     }
 }
 
@@ -87,6 +91,13 @@ public struct ObjectiveTerms: Equatable, Sendable, CustomStringConvertible {
     public var named: [(String, Double)] {
         [("total", total), ("kinetic", kinetic), ("interaction", interaction), ("terminal", terminal),
          ("hjb", hjb), ("terminal_hjb", terminalHJB)]
+    }
+
+    /// `named`, then each running term as `running_<name>` and each terminal term as
+    /// `terminal_<name>` (weights included): what the training history records, so that
+    /// metrics.csv has a column per term.
+    public var namedWithTerms: [(String, Double)] {
+        named + runningByTerm.map { ("running_" + $0.name, $0.value) } + terminalByTerm.map { ("terminal_" + $0.name, $0.value) }
     }
 }
 

@@ -173,7 +173,7 @@ extension Trainer {
     func terms(_ parameters: [Double], _ samples: Int, _ seed: UInt64) throws(TrainingError) -> ObjectiveTerms {
         let net = try networkWith(parameters)
         let s = self.samples(count: samples, seed: seed)
-        return try evaluate(net, s.x0, s.logRho0, gradient: false).terms
+        return try evaluate(net, s, gradient: false).terms
     }
 
     func validationTerms(_ parameters: [Double]) throws(TrainingError) -> ObjectiveTerms {
@@ -184,7 +184,7 @@ extension Trainer {
         let net = try networkWith(parameters)
         let s = self.samples(count: count, seed: seed)
         do {
-            let p = try objective.paths(net, x0: s.x0, logRho0: s.logRho0)
+            let p = try objective.paths(net, x0: s.x0, logRho0: s.logRho0, noiseKey: s.noiseKey)
             let steps = objective.steps
             return SolverPaths(times: (0...steps).map { Double($0) * problem.horizon / Double(steps) },
                                z: p.z.map { $0.map { Double($0) } }, ell: p.ell.map { $0.map { Double($0) } },
@@ -200,9 +200,9 @@ extension Trainer {
         try sampleCosts(try networkWith(parameters), validation())
     }
 
-    private func sampleCosts(_ net: PotentialNetwork<T>, _ s: (x0: [T], logRho0: [T])) throws(TrainingError) -> SampleCosts {
+    private func sampleCosts(_ net: PotentialNetwork<T>, _ s: Samples) throws(TrainingError) -> SampleCosts {
         do {
-            let c = try objective.sampleCosts(net, x0: s.x0, logRho0: s.logRho0)
+            let c = try objective.sampleCosts(net, x0: s.x0, logRho0: s.logRho0, noiseKey: s.noiseKey)
             return SampleCosts(terms: c.terms, x0: s.x0.map { Double($0) }, terminalPoints: c.terminalPoints.map { Double($0) },
                                kinetic: c.kinetic, interaction: c.interaction, terminal: c.terminal,
                                terminalMismatch: c.terminalMismatch)

@@ -5,6 +5,11 @@ import MFGProblem
 /// Trains the potential network of one problem in precision T: resampling, Adam or L-BFGS,
 /// validation, best-iterate tracking, the multilevel second stage, divergence guard.
 final class Trainer<T: Scalar> {
+    /// Initial points x₀ (d × n), log ρ₀(x₀), and the key of the paths' Brownian increments.
+    struct Samples {
+        var x0: [T], logRho0: [T], noiseKey: UInt64
+    }
+
     let problem: Problem
     let shape: NetworkShape
     let objective: CharacteristicsObjective<T>
@@ -12,8 +17,8 @@ final class Trainer<T: Scalar> {
     var state: TrainingState
     private var adam: Adam?
     private var lbfgs: LBFGS?
-    private var validationSet: (x0: [T], logRho0: [T])?
-    private var batch: (epoch: Int, size: Int, x0: [T], logRho0: [T])?
+    private var validationSet: Samples?
+    private var batch: (epoch: Int, size: Int, samples: Samples)?
 
     /// `blockSize` nil: `CharacteristicsObjective.suggestedBlockSize` for the problem's network.
     /// A fresh start (`resume` nil) uses `initialParameters` when given (a start from a grid
@@ -93,8 +98,11 @@ final class Trainer<T: Scalar> {
 
     /// Samples x₀ ~ ρ₀ and log ρ₀(x₀) from a generator fixed by `seed`: independent draws, or
     /// moment-matched ones when `training` is set and the problem asks for them. (Evaluation
-    /// for the user — `terms`, `paths` — always uses independent draws.)
-    func samples(count n: Int, seed: UInt64, training: Bool = false) -> (x0: [T], logRho0: [T]) {
+    /// for the user — `terms`, `paths` — always uses independent draws.) The key of the paths'
+    /// Brownian increments (σ > 0, `BrownianIncrements`) is derived from the same seed, so a
+    /// batch is its initial points and its noise together, and a resumed run that rebuilds the
+    /// batch of an epoch rebuilds its noise too.
+    func samples(count n: Int, seed: UInt64, training: Bool = false) -> Samples {
         var rng = RandomSource(seed: seed)
         let matched = training && problem.training.sampling == .momentMatched
         let x = (matched ? problem.initialDensity.sampleMomentMatched(count: n, rng: &rng)
@@ -103,7 +111,7 @@ final class Trainer<T: Scalar> {
         x.withUnsafeBufferPointer { xp in
             logp.withUnsafeMutableBufferPointer { problem.initialDensity.logDensity(xp, count: n, into: $0) }
         }
-        return (x, logp)
+        return Samples(x0: x, logRho0: logp, noiseKey: Self.mix(seed, 0x4E4F_4953_4520_6B65))
     }
 
     static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
@@ -112,7 +120,7 @@ final class Trainer<T: Scalar> {
         return x ^ (x >> 29)
     }
 
-    func validation() -> (x0: [T], logRho0: [T]) {
+    func validation() -> Samples {
         if let v = validationSet { return v }
         let v = samples(count: problem.training.validationSize, seed: Self.mix(problem.training.seed, 0x5641_4C49_4441_5445),
                         training: true)
@@ -120,18 +128,18 @@ final class Trainer<T: Scalar> {
         return v
     }
 
-    func trainingBatch(at k: Int) -> (x0: [T], logRho0: [T], fresh: Bool) {
+    func trainingBatch(at k: Int) -> (samples: Samples, fresh: Bool) {
         let size = schedule(at: k).batch
         let epoch = k / max(1, problem.training.resampleEvery)
         // A new batch starts at an epoch or stage boundary; after a resume the cached batch is
         // rebuilt mid-epoch, which must not count as new (L-BFGS keeps its pairs).
         let starts = k == 0 || k % max(1, problem.training.resampleEvery) == 0
             || schedule(at: k - 1).batch != size
-        if let b = batch, b.epoch == epoch, b.size == size { return (b.x0, b.logRho0, starts) }
+        if let b = batch, b.epoch == epoch, b.size == size { return (b.samples, starts) }
         let s = samples(count: size, seed: Self.mix(Self.mix(problem.training.seed, UInt64(epoch) + 1), UInt64(size)),
                         training: true)
-        batch = (epoch, size, s.x0, s.logRho0)
-        return (s.x0, s.logRho0, starts)
+        batch = (epoch, size, s)
+        return (s, starts)
     }
 
     /// The ranges of θ that stage `stage` trains, or nil for all of θ (`TrainingSettings.Trained`).
@@ -158,15 +166,15 @@ final class Trainer<T: Scalar> {
         objective.costs.terminalHJBWeight = w.terminalHJB
     }
 
-    func evaluate(_ net: PotentialNetwork<T>, _ x0: [T], _ lr: [T], gradient: Bool) throws(TrainingError)
+    func evaluate(_ net: PotentialNetwork<T>, _ s: Samples, gradient: Bool) throws(TrainingError)
         -> (terms: ObjectiveTerms, gradient: [T]?) {
-        do { return try objective.evaluate(net, x0: x0, logRho0: lr, gradient: gradient) }
+        do { return try objective.evaluate(net, x0: s.x0, logRho0: s.logRho0, noiseKey: s.noiseKey, gradient: gradient) }
         catch { throw .network(error) }
     }
 
     func validationTerms(_ net: PotentialNetwork<T>) throws(TrainingError) -> ObjectiveTerms {
         let v = validation()
-        return try evaluate(net, v.x0, v.logRho0, gradient: false).terms
+        return try evaluate(net, v, gradient: false).terms
     }
 
     /// Throws when a term is not finite or the objective exploded (1000× its start, + 1).
@@ -197,7 +205,7 @@ final class Trainer<T: Scalar> {
             // included); validation and everything after training use the final weights.
             setPenaltyWeights(penalties.weights(atIteration: k))
             defer { setPenaltyWeights(penalties.finalWeights) }
-            var (terms, grad) = try evaluate(network, b.x0, b.logRho0, gradient: true)
+            var (terms, grad) = try evaluate(network, b.samples, gradient: true)
             if let mask { Self.applyMask(mask, to: &grad!) }
             if state.initialObjective == nil { state.initialObjective = terms.total }
             try guardFinite(terms, iteration: k + 1)
@@ -211,7 +219,7 @@ final class Trainer<T: Scalar> {
                     var net = network
                     net.parameters = trial
                     do throws(TrainingError) {
-                        var r = try evaluate(net, b.x0, b.logRho0, gradient: true)
+                        var r = try evaluate(net, b.samples, gradient: true)
                         if let mask { Self.applyMask(mask, to: &r.gradient!) }
                         return (r.terms.total, r.gradient!)
                     } catch {

@@ -13,15 +13,20 @@ public struct TrainingHistory: Equatable, Sendable {
 
     public init() {}
 
+    /// Records every series of `ObjectiveTerms.namedWithTerms`. A series the history does not
+    /// hold yet is started only in an empty history, so every series has one value per record
+    /// (a run resumed from a checkpoint written before the per-term series keeps the six totals).
     mutating func record(iteration: Int, terms: ObjectiveTerms, seconds s: Double) {
+        let fresh = iterations.isEmpty
         iterations.append(iteration)
         seconds.append(s)
-        for (name, v) in terms.named { training[name, default: []].append(v) }
+        for (name, v) in terms.namedWithTerms where fresh || training[name] != nil { training[name, default: []].append(v) }
     }
 
     mutating func recordValidation(iteration: Int, terms: ObjectiveTerms) {
+        let fresh = validationIterations.isEmpty
         validationIterations.append(iteration)
-        for (name, v) in terms.named { validation[name, default: []].append(v) }
+        for (name, v) in terms.namedWithTerms where fresh || validation[name] != nil { validation[name, default: []].append(v) }
     }
 }
 

@@ -22,6 +22,8 @@ enum ClosedFormCheck {
                 if c > GaussianKLTransport.commutatorTolerance { return CommutatorError(relativeNorm: c).description }
             }
             return nil
+        case .coleHopf:
+            return ColeHopfReference.whyNot(problem)
         }
     }
 }

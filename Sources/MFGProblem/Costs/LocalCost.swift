@@ -135,7 +135,7 @@ extension Problem {
         return terms
     }
 
-    /// The terminal cost G as its terms (today one: KL to the target, or a preference).
+    /// The terminal cost G as its terms (today one: KL to the target, a preference, or a log-quadratic).
     public var terminalCosts: [any LocalCost] {
         switch terminal {
         case .kl(let weight):
@@ -143,6 +143,8 @@ extension Problem {
             return [RelativeEntropyCost(weight: weight, target: targetDensity!)]
         case .preference(let weight, let g):
             return [FieldCost(name: "preference", weight: weight, field: g)]
+        case .logQuadratic(let weight, let g):
+            return [LogQuadraticCost(weight: weight, field: g)]
         }
     }
 }

@@ -5,12 +5,16 @@ public enum TerminalCost: Sendable, Equatable {
     case kl(weight: Double)
     /// G = λ_G ∫ g ρ(·,T); δG/δρ = λ_G g.
     case preference(weight: Double, g: Preference)
+    /// G = λ_G ∫ g ρ(·,T) with g(x) = ln((a + |x − c|²)/b) (`LogQuadratic`, `LogQuadraticCost`);
+    /// δG/δρ = λ_G g.
+    case logQuadratic(weight: Double, g: LogQuadratic)
 
     /// The weight λ_G.
     public var weight: Double {
         switch self {
         case .kl(let w): return w
         case .preference(let w, _): return w
+        case .logQuadratic(let w, _): return w
         }
     }
 }
@@ -93,4 +97,7 @@ public enum ClosedFormKind: String, Sendable, Equatable, CaseIterable {
     /// Gaussian ρ₀ → Gaussian ρ₁ with commuting covariances (diagonal, or sharing a rotation),
     /// KL terminal cost and no running cost; see `GaussianKLTransport`.
     case gaussianKLTransport = "gaussian_kl_transport"
+    /// σ > 0, no running cost, a density-free terminal cost: Φ by the Cole–Hopf formula
+    /// (`ColeHopfReference`, Monte Carlo).
+    case coleHopf = "cole_hopf"
 }

@@ -9,7 +9,7 @@ struct ProblemReader {
 
     static let topKeys = ["name", "description", "dimension", "horizon", "kinetic_weight",
                           "initial_density", "target_density", "running_cost", "terminal_cost",
-                          "penalties", "network", "integrator", "training", "reference", "closed_form"]
+                          "penalties", "network", "integrator", "training", "reference", "closed_form", "sigma"]
 
     func read(_ root: YAMLField) throws(ProblemError) -> Problem {
         let top = try root.mapping(allowed: Self.topKeys)
@@ -18,6 +18,7 @@ struct ProblemReader {
         let d = try top.required("dimension").integer(in: ProblemLimits.dimension)
         let horizon = try top.required("horizon").positive()
         let kinetic = try top.required("kinetic_weight").positive()
+        let sigma = try top.optional("sigma")?.nonNegative() ?? 0
         let rho0 = try DensityReader.read(top.required("initial_density"), dimension: d)
         let rho1 = try top.optional("target_density").map { f throws(ProblemError) in try DensityReader.read(f, dimension: d) }
 
@@ -71,8 +72,12 @@ struct ProblemReader {
         if case .kl = terminal, rho1 == nil {
             throw top.missing("target_density").withMessage("required by terminal_cost type kl")
         }
-        if let t = top.optional("target_density"), case .preference = terminal {
-            throw t.fail(.inconsistent("only used by terminal_cost type kl (this terminal cost is a preference)"))
+        if let t = top.optional("target_density") {
+            switch terminal {
+            case .kl: break
+            case .preference: throw t.fail(.inconsistent("only used by terminal_cost type kl (this terminal cost is a preference)"))
+            case .logQuadratic: throw t.fail(.inconsistent("only used by terminal_cost type kl (this terminal cost is a log_quadratic)"))
+            }
         }
 
         let problem = Problem(
@@ -80,8 +85,9 @@ struct ProblemReader {
             kineticWeight: kinetic, initialDensity: rho0, targetDensity: rho1,
             obstacles: obstacles, obstacleWeight: obstacleWeight, entropyWeight: entropyWeight, congestion: congestion,
             shapedObstacles: shapedObstacles, terminal: terminal, penalties: penalties, network: network, integrator: integrator,
-            training: training, reference: reference, closedForm: closedForm)
+            training: training, reference: reference, closedForm: closedForm, sigma: sigma)
 
+        if sigma > 0 { try Self.checkNoise(problem, top) }
         if let kind = closedForm, let reason = ClosedFormCheck.whyNot(kind, problem) {
             throw top.optional("closed_form")!.fail(.inconsistent("\(kind.rawValue) does not apply: \(reason)"))
         }
@@ -140,9 +146,33 @@ struct ProblemReader {
                         .map { .init(coefficient: $0.weight, bump: $0.bump, source: $0.source) }), 1, shapes)
     }
 
+    /// The rules for σ > 0 (`sigma`): the characteristics' log-determinant ℓ is log ρ along a
+    /// path only without diffusion, so no cost term may depend on log ρ (the `LocalCost` flag
+    /// `dependsOnDensity`: entropy, congestion, KL); the noisy paths are integrated by
+    /// Euler–Maruyama only (`integrator.scheme: euler`); the grid start has no viscosity.
+    static func checkNoise(_ problem: Problem, _ top: YAMLMapping) throws(ProblemError) {
+        let sigmaField = try top.required("sigma")
+        for term in problem.runningCosts + problem.terminalCosts where term.dependsOnDensity {
+            let running = problem.runningCosts.contains { $0.name == term.name }
+            let field = running ? "running_cost.\(term.name)" : "terminal_cost"
+            throw sigmaField.fail(.inconsistent(
+                "sigma > 0 cannot be combined with \(field) (\(term.name)): it needs log ρ along each path, which the "
+                + "log-determinant gives only without noise; use a density-free term instead (an obstacle, or a terminal "
+                + "preference or log_quadratic cost in place of kl)"))
+        }
+        if problem.integrator.scheme != .euler {
+            throw sigmaField.fail(.inconsistent("sigma > 0 integrates the paths by Euler–Maruyama: set integrator.scheme: euler "
+                                                + "(this file has \(problem.integrator.scheme.rawValue))"))
+        }
+        if case .grid = problem.training.start {
+            throw sigmaField.fail(.inconsistent("sigma > 0 cannot start from a grid (the grid solver has no diffusion); "
+                                                + "remove training.start: grid"))
+        }
+    }
+
     static func terminal(_ f: YAMLField, dimension d: Int) throws(ProblemError) -> TerminalCost {
         let m = try f.mapping(allowed: nil)
-        let types = ["kl", "preference"]
+        let types = ["kl", "preference", "log_quadratic"]
         let type = try m.required("type").string()
         switch type {
         case "kl":
@@ -152,6 +182,14 @@ struct ProblemReader {
             try m.only(["type", "weight", "g"])
             let weight = try m.required("weight").nonNegative()
             return .preference(weight: weight, g: try preference(m.required("g"), dimension: d))
+        case "log_quadratic":
+            // g(x) = ln((offset + |x − center|²)/divisor); the benchmark is offset 1, divisor 2.
+            try m.only(["type", "weight", "center", "offset", "divisor"])
+            let weight = try m.required("weight").nonNegative()
+            let center = try m.optional("center")?.vector(count: d) ?? [Double](repeating: 0, count: d)
+            let offset = try m.optional("offset")?.positive() ?? 1
+            let divisor = try m.optional("divisor")?.positive() ?? 1
+            return .logQuadratic(weight: weight, g: LogQuadratic(center: center, offset: offset, divisor: divisor))
         default:
             throw try m.required("type").fail(.unknownValue(type, allowed: types))
         }

@@ -6,8 +6,9 @@ extension Problem {
     ///
     /// What couples coordinates: a mixture couples those in which its components differ; an
     /// obstacle or preference bump couples its `coordinates`; a congestion ∫ρ^p couples every
-    /// coordinate (for a product density it is a product of the factors' integrals, not a sum); a
-    /// shaped obstacle couples its `coordinates`.
+    /// coordinate (for a product density it is a product of the factors' integrals, not a sum), and
+    /// so does a log-quadratic terminal cost ln((a + |x − c|²)/b); a shaped obstacle couples its
+    /// `coordinates`.
     /// The kinetic cost, the entropy, a
     /// KL terminal cost (given factored densities) and a quadratic preference are sums over
     /// coordinates and couple nothing.
@@ -49,6 +50,9 @@ extension Problem {
             terms.append((o.source.isEmpty ? "running_cost.obstacle" : o.source,
                           [(o.coordinates.sorted(), "the \(o.shape.keyword)")]))
         }
+        if case .logQuadratic = terminal {
+            terms.append(("terminal_cost", [(Array(0..<dimension), "the log-quadratic terminal cost")]))
+        }
         if case .preference(_, let g) = terminal {
             switch g {
             case .bump(let b):
@@ -85,7 +89,7 @@ extension Problem {
                           congestion: k == dimension ? congestion : nil, shapedObstacles: shapes,
                           terminal: terminal, penalties: penalties, network: .defaults(dimension: k),
                           integrator: integrator, training: training,
-                          reference: k == dimension ? reference : nil, closedForm: nil)
+                          reference: k == dimension ? reference : nil, closedForm: nil, sigma: sigma)
         if let kind = closedForm, ClosedFormCheck.whyNot(kind, sub) == nil {
             return sub.declaring(closedForm: kind)
         }
@@ -98,7 +102,7 @@ extension Problem {
                 horizon: horizon, kineticWeight: kineticWeight, initialDensity: initialDensity,
                 targetDensity: targetDensity, obstacles: obstacles, obstacleWeight: obstacleWeight,
                 entropyWeight: entropyWeight, congestion: congestion, shapedObstacles: shapedObstacles, terminal: terminal, penalties: penalties, network: network,
-                integrator: integrator, training: training, reference: reference, closedForm: closedForm)
+                integrator: integrator, training: training, reference: reference, closedForm: closedForm, sigma: sigma)
     }
 }
 

@@ -59,7 +59,8 @@ struct IterationCommand: ParsableCommand {
               + (variants.count > 1 || variants[0].description != "plain"
                  ? "; networks \(variants.map(\.description).joined(separator: ", ")), time degree \(timeDegree)" : ""))
         print("dgemm \(format(dgemm, 1)) GFLOP/s (\(threads) threads), \(format(dgemm1, 1)) (1 thread); "
-              + "sgemm \(format(sgemm, 1)) (\(threads) threads), \(format(sgemm1, 1)) (1 thread)\n")
+              + "sgemm \(format(sgemm, 1)) (\(threads) threads), \(format(sgemm1, 1)) (1 thread); "
+              + "BLAS kernel \(BLASLibrary.coreName), C kernels \(VectorKernelLevel.name)\n")
         var table = Table(["precision", "d", "n", "m", "network", "block", "s/it", "CPU s/it", "× first (wall)",
                            "× first (CPU)", "GFLOP/it", "GFLOP/s", "% of gemm", "gemm-bound s/it", "peak RSS MiB"])
         var times: [String: Double] = [:]

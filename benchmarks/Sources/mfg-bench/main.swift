@@ -56,7 +56,8 @@ struct NetworkCommand: ParsableCommand {
         let dgemm1 = gemmRate(Double.self), sgemm1 = gemmRate(Float.self)
         print("# network: n = \(samples), R = \(layers) residual layers, block \(blockSize), \(threads) threads")
         print("dgemm \(format(dgemm, 1)) GFLOP/s (\(threads) threads), \(format(dgemm1, 1)) (1 thread); "
-              + "sgemm \(format(sgemm, 1)) (\(threads) threads), \(format(sgemm1, 1)) (1 thread)\n")
+              + "sgemm \(format(sgemm, 1)) (\(threads) threads), \(format(sgemm1, 1)) (1 thread); "
+              + "BLAS kernel \(BLASLibrary.coreName), C kernels \(VectorKernelLevel.name)\n")
         var table = Table(["precision", "d", "m", "network", "forward ms", "backward ms", "fwd+bwd ms",
                            "× first", "fwd GFLOP/s", "fwd+bwd GFLOP/s"])
         var ratios: [String] = []

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import MFGMath
+import MFGNeural
+import MFGProblem
+import MFGStore
+
+extension ValidateCommand {
+    /// `mfg validate` for a stochastic problem of the Cole–Hopf family: Φ against the Monte
+    /// Carlo Cole–Hopf values (`ColeHopfComparison`); exit 4 when the relative RMS over all
+    /// points or the error at the mean of ρ₀ exceeds `--potential-tolerance`.
+    func validateColeHopf(checkpoint cp: Checkpoint, problem: Problem, reference: ColeHopfReference, note: String) throws {
+        let report: ColeHopfComparison
+        let terms: ObjectiveTerms
+        do {
+            let solver = try Solver(problem: problem, threads: threads, resume: cp.state)
+            let theta = cp.state.bestParameters, d = problem.dimension
+            // The network at the agents' positions at the compared times, and at E ρ₀ at t = 0.
+            let paths = try solver.paths(parameters: theta, count: points, seed: seed)
+            let steps = ColeHopfComparison.comparedSteps(paths.z.count - 1)
+            var phi: [[Double]] = []
+            for k in steps {
+                var input = Matrix<Double>(rows: d + 1, cols: points)
+                for c in 0..<points {
+                    for j in 0..<d { input[j, c] = paths.z[k][c * d + j] }
+                    input[d, c] = paths.times[k]
+                }
+                phi.append(try solver.potential(parameters: theta, points: input).phi)
+            }
+            let origin = problem.initialDensity.mean
+            var at = Matrix<Double>(rows: d + 1, cols: 1)
+            for j in 0..<d { at[j, 0] = origin[j] }
+            let originPhi = try solver.potential(parameters: theta, points: at).phi[0]
+            report = ColeHopfComparison(reference: reference, times: steps.map { paths.times[$0] }, points: steps.map { paths.z[$0] },
+                                        phi: phi, origin: origin, originNeural: originPhi, samples: referenceSamples,
+                                        originSamples: max(referenceSamples, 100_000), seed: seed)
+            terms = try solver.terms(parameters: cp.state.bestParameters, samples: samples, seed: seed)
+        } catch { fail(error.description, code: 1) }
+        func pad(_ s: String, _ w: Int) -> String { s.padding(toLength: w, withPad: " ", startingAt: 0) }
+        func fine(_ v: Double) -> String { String(format: "%.7g", v) }
+        var lines = ["\(problem.name): Cole–Hopf check (d = \(problem.dimension), σ = \(problem.sigma.short), "
+                     + "Φ = −α_Lσ² ln E exp(−G/(α_Lσ²)) by Monte Carlo, best iterate \(cp.state.bestIteration), "
+                     + "trained \(duration(cp.state.wallSeconds))\(note))"]
+        let x0 = report.origin.allSatisfy { $0 == 0 } ? "0" : "E ρ₀"
+        lines.append(pad("Φ(\(x0), 0)", 22) + fine(report.originNeural).leftPadded(12) + fine(report.originReference).leftPadded(12)
+                     + report.originError.finePercent.leftPadded(10)
+                     + ("± " + (report.originStandardError / abs(report.originReference)).finePercent).leftPadded(10)
+                     + "   (\(report.originSamples) draws)")
+        lines.append(pad("J = L + G", 22) + fine(terms.cost).leftPadded(12) + fine(report.originReference).leftPadded(12)
+                     + (abs(terms.cost - report.originReference) / abs(report.originReference)).finePercent.leftPadded(10)
+                     + "             (\(samples) agents; J estimates E Φ(X₀, 0))")
+        lines.append(pad("time", 8) + "points".leftPadded(8) + "rel. RMS".leftPadded(11) + "max rel.".leftPadded(11)
+                     + "MC floor".leftPadded(11) + "mean Φ".leftPadded(12) + "mean ref".leftPadded(12))
+        for r in report.rows {
+            lines.append(pad(r.time.short, 8) + String(r.points).leftPadded(8) + r.relativeRMS.finePercent.leftPadded(11)
+                         + r.maxRelative.finePercent.leftPadded(11) + r.noiseFloor.finePercent.leftPadded(11)
+                         + r.meanNeural.short.leftPadded(12) + r.meanReference.short.leftPadded(12))
+        }
+        lines.append(pad("all times", 16) + report.overallRMS.finePercent.leftPadded(11)
+                     + "   (‖Φ − u‖₂/‖u‖₂ over \(report.rows.count * points) points on the trained paths, "
+                     + "\(report.samples) draws each)")
+        lines.append("HJB residual \(terms.hjb.short), terminal mismatch \(terms.terminalHJB.short)")
+        print(lines.joined(separator: "\n"))
+        let numbers = [report.originNeural, report.originReference, report.overallRMS, terms.cost]
+        guard numbers.allSatisfy(\.isFinite) else {
+            print("NOT FINITE: a compared value is NaN or ±∞; nothing is compared")
+            throw ExitCode(ExitCodes.notFinite)
+        }
+        var failures: [String] = []
+        if !(report.overallRMS <= potentialTolerance) {
+            failures.append("Φ relative RMS \(report.overallRMS.percent) > \(potentialTolerance.percent)")
+        }
+        if !(report.originError <= potentialTolerance) {
+            failures.append("Φ(\(x0), 0) error \(report.originError.percent) > \(potentialTolerance.percent)")
+        }
+        if failures.isEmpty {
+            print("PASS: within tolerance (potential \(potentialTolerance.percent))")
+        } else {
+            print("FAIL: " + failures.joined(separator: "; "))
+            throw ExitCode(ExitCodes.toleranceExceeded)
+        }
+    }
+}
