@@ -43,6 +43,7 @@ extension GridCostBreakdown {
             let w = Double(m)
             total.kinetic += w * c.kinetic; total.obstacle += w * c.obstacle
             total.entropy += w * c.entropy; total.terminal += w * c.terminal
+            total.congestion += w * c.congestion
         }
         return total
     }

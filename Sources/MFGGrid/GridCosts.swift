@@ -3,7 +3,7 @@
 /// With ω = Δx₁Δx₂Δt and cells c, levels k = 1…nt:
 ///
 ///     L = Σ_copies ω α_L c²/(8ρ)   (kinetic: each flux copy at its own cell and level)
-///     F = Σₖ wₖ Σ_c ω (λ_Q Q ρ + λ_E ρ log ρ),  trapezoid weights w₀ = w_nt = ½, else 1
+///     F = Σₖ wₖ Σ_c ω (λ_Q Q ρ + λ_E ρ log ρ + λ_C ρ^p/p),  trapezoid weights w₀ = w_nt = ½, else 1
 ///         (the k = 0 term uses the data ρ₀)
 ///     G = Σ_c Δx₁Δx₂ λ_G ρⁿᵗ log(ρⁿᵗ/ρ₁)   or   Σ_c Δx₁Δx₂ λ_G g ρⁿᵗ
 ///     J = L + F + G
@@ -16,15 +16,18 @@ public struct GridCostBreakdown: Sendable, Equatable {
     public var entropy: Double
     /// G(ρ(·,T)).
     public var terminal: Double
+    /// λ_C/p ∫∫ ρ^p (0 without a congestion).
+    public var congestion: Double
 
-    /// F = obstacle + entropy.
-    public var running: Double { obstacle + entropy }
-    /// J = L + F + G.
-    public var total: Double { kinetic + obstacle + entropy + terminal }
+    /// F = obstacle + entropy + congestion.
+    public var running: Double { obstacle + entropy + congestion }
+    /// J = L + F + G (summed in this order so that a problem without congestion gets the bits
+    /// it had before the term existed).
+    public var total: Double { kinetic + obstacle + entropy + congestion + terminal }
 
-    public init(kinetic: Double, obstacle: Double, entropy: Double, terminal: Double) {
+    public init(kinetic: Double, obstacle: Double, entropy: Double, terminal: Double, congestion: Double = 0) {
         self.kinetic = kinetic; self.obstacle = obstacle; self.entropy = entropy
-        self.terminal = terminal
+        self.terminal = terminal; self.congestion = congestion
     }
 }
 
@@ -36,6 +39,9 @@ struct PreparedProblem {
     /// λ_Q Q on the cells (zeros when there is no obstacle).
     let obstacle: [Double]
     let lambdaE: Double
+    /// λ_C and p of the congestion (λ_C = 0 without one).
+    let lambdaC: Double
+    let exponent: Double
     let isKL: Bool
     let lambdaG: Double
     /// log ρ₁ (KL) or g (preference).
@@ -53,11 +59,15 @@ struct PreparedProblem {
         last ? 0.5 * lambdaE + (isKL ? lambdaG / grid.dt : 0) : lambdaE
     }
 
+    /// Congestion coefficient γ of the cell cost at the last level (trapezoid weight ½) or before.
+    func congestion(last: Bool) -> Double { last ? 0.5 * lambdaC : lambdaC }
+
     /// The cost breakdown of densities/fluxes `u`.
     func costs(_ u: GridPrimal) -> GridCostBreakdown {
         let level = grid.cellsPerLevel, nt = grid.nt
         let omega = grid.cellVolume, area = grid.cellArea
-        var kin = 0.0, obs = 0.0, ent = 0.0, term = 0.0
+        var kin = 0.0, obs = 0.0, ent = 0.0, term = 0.0, con = 0.0
+        let power = exponent, congested = lambdaC > 0
         let total = grid.count
         u.rho.withUnsafeBufferPointer { rho in
         u.flux.withUnsafeBufferPointer { f in
@@ -69,24 +79,26 @@ struct PreparedProblem {
             }
             for k in 0..<nt {
                 let wk = k == nt - 1 ? 0.5 : 1.0
-                var kk = 0.0, oo = 0.0, ee = 0.0
+                var kk = 0.0, oo = 0.0, ee = 0.0, cc = 0.0
                 for c in 0..<level {
                     let n = c + k * level
-                    let p = rho[n]
+                    let r = rho[n]
                     var s = 0.0
                     for copy in 0..<4 { let w = f[copy * total + n]; s += w * w }
                     if k < nt - 1 { for copy in 4..<8 { let w = f[copy * total + n + level]; s += w * w } }
-                    if s > 0 { kk += p > 0 ? s / (2 * p) : .infinity }
-                    oo += q[c] * p
-                    if p > 0 { ee += p * Double.log(p) }
+                    if s > 0 { kk += r > 0 ? s / (2 * r) : .infinity }
+                    oo += q[c] * r
+                    if r > 0 { ee += r * Double.log(r) }
+                    if congested && r > 0 { cc += Double.pow(r, power) }
                 }
-                kin += kk; obs += wk * oo; ent += wk * ee
+                kin += kk; obs += wk * oo; ent += wk * ee; con += wk * cc
             }
         } } }
         var oo0 = 0.0, ee0 = 0.0
         for c in 0..<level {
             oo0 += obstacle[c] * rho0[c]
             if rho0[c] > 0 { ee0 += rho0[c] * Double.log(rho0[c]) }
+            if congested && rho0[c] > 0 { con += 0.5 * Double.pow(rho0[c], power) }
         }
         obs += 0.5 * oo0
         ent += 0.5 * ee0
@@ -100,6 +112,7 @@ struct PreparedProblem {
             }
         }
         return GridCostBreakdown(kinetic: 0.25 * alpha * omega * kin, obstacle: omega * obs,
-                                 entropy: lambdaE * omega * ent, terminal: lambdaG * area * term)
+                                 entropy: lambdaE * omega * ent, terminal: lambdaG * area * term,
+                                 congestion: lambdaC / power * omega * con)
     }
 }

@@ -18,7 +18,7 @@ extension GridProblem {
 
     /// The same with the cost terms given (`Problem.runningCosts` and `terminalCosts` by default):
     /// each term's `gridForm` is sampled on the cells, the running ones summed into the cell
-    /// cost's linear field and entropy weight, the one terminal term made a preference (β = 0) or a
+    /// cost's linear field, entropy weight and congestion (one exponent), the one terminal term made a preference (β = 0) or a
     /// KL to e^(−q) (β = 1). A term without a grid form is refused, naming it.
     public init(problem: Problem, running: [any LocalCost], terminal terminals: [any LocalCost],
                 domain: [ClosedRange<Double>], nx: Int, ny: Int) throws(ReferenceSetupError) {
@@ -40,8 +40,17 @@ extension GridProblem {
         // The running terms, summed into the cell cost's linear field (λ_Q = 1) and entropy weight.
         var obstacle: [Double]?
         var lambdaE = 0.0
+        var congestion: GridCongestion?
         for term in running {
             let form = try Self.cellForm(term, file: problem.file, list: "running_cost")
+            if let p = form.power {
+                // One exponent: the cell's proximal equation has one power term.
+                if let c = congestion, c.exponent != p {
+                    throw .unsupportedCost(file: problem.file, list: "running_cost", term: term.name,
+                                           reason: "a second congestion exponent (\(p) besides \(c.exponent))")
+                }
+                congestion = GridCongestion(weight: (congestion?.weight ?? 0) + term.weight, exponent: p)
+            }
             if let linear = form.linear {
                 let q = sampler.field(nx: nx, ny: ny, linear)
                 obstacle = obstacle.map { zip($0, q).map { $0 + term.weight * $1 } } ?? q.map { term.weight * $0 }
@@ -55,6 +64,10 @@ extension GridProblem {
         }
         let term = terminals[0]
         let form = try Self.cellForm(term, file: problem.file, list: "terminal_cost")
+        if form.power != nil {
+            throw .unsupportedCost(file: problem.file, list: "terminal_cost", term: term.name,
+                                   reason: "a power of ρ at t = T (it takes a preference or a KL)")
+        }
         if let (density, field) = form.density {
             let outside = sampler.massOutside(density, nx: nx, ny: ny)
             guard outside <= Self.massOutsideLimit else {
@@ -74,14 +87,14 @@ extension GridProblem {
         self.init(x1Lower: x1.lowerBound, x1Upper: x1.upperBound, x2Lower: x2.lowerBound, x2Upper: x2.upperBound,
                   horizon: problem.horizon, alphaL: problem.kineticWeight, initialDensity: rho0,
                   obstacle: obstacle, lambdaQ: obstacle == nil ? 0 : 1, lambdaE: lambdaE,
-                  terminal: terminal)
+                  terminal: terminal, congestion: congestion)
     }
 
     /// The term's grid form, or the error naming it.
     private static func cellForm(_ term: any LocalCost, file: String, list: String) throws(ReferenceSetupError) -> GridCellForm {
         guard let form = term.gridForm else {
             throw .unsupportedCost(file: file, list: list, term: term.name,
-                                   reason: "it has no cell form (only terms linear in ρ or entropies)")
+                                   reason: "it has no cell form (only terms linear in ρ, entropies and powers ρ^p)")
         }
         return form
     }

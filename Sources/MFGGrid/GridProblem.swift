@@ -20,7 +20,7 @@ public enum GridTerminalCost: Sendable, Equatable {
 ///
 /// Minimise over densities ρ ≥ 0 and momenta m = ρv
 ///
-///     J = α_L ∫₀ᵀ∫ |m|²/(2ρ) + λ_Q ∫₀ᵀ∫ Q ρ + λ_E ∫₀ᵀ∫ ρ log ρ + G(ρ(·,T)),
+///     J = α_L ∫₀ᵀ∫ |m|²/(2ρ) + λ_Q ∫₀ᵀ∫ Q ρ + λ_E ∫₀ᵀ∫ ρ log ρ + λ_C/p ∫₀ᵀ∫ ρ^p + G(ρ(·,T)),
 ///     ∂ₜρ + ∇·m = 0,  ρ(·,0) = ρ₀,  m·n = 0 on ∂Ω.
 ///
 /// All fields (ρ₀, Q, and the target or preference in `terminal`) are sampled on the cell
@@ -45,17 +45,20 @@ public struct GridProblem: Sendable, Equatable {
     public var lambdaE: Double
     /// The terminal cost.
     public var terminal: GridTerminalCost
+    /// The congestion λ_C/p ∫∫ ρ^p of the running cost (nil without one).
+    public var congestion: GridCongestion?
 
     public init(x1Lower: Double, x1Upper: Double, x2Lower: Double, x2Upper: Double,
                 horizon: Double, alphaL: Double, initialDensity: [Double],
                 obstacle: [Double]? = nil, lambdaQ: Double = 0, lambdaE: Double = 0,
-                terminal: GridTerminalCost) {
+                terminal: GridTerminalCost, congestion: GridCongestion? = nil) {
         self.x1Lower = x1Lower; self.x1Upper = x1Upper
         self.x2Lower = x2Lower; self.x2Upper = x2Upper
         self.horizon = horizon; self.alphaL = alphaL
         self.initialDensity = initialDensity
         self.obstacle = obstacle; self.lambdaQ = lambdaQ; self.lambdaE = lambdaE
         self.terminal = terminal
+        self.congestion = congestion
     }
 }
 
@@ -79,11 +82,11 @@ extension GridProblem {
     /// problem constant in x₂, to rounding).
     public init(x1Lower: Double, x1Upper: Double, horizon: Double, alphaL: Double,
                 initialDensity: [Double], obstacle: [Double]? = nil, lambdaQ: Double = 0,
-                lambdaE: Double = 0, terminal: GridTerminalCost) {
+                lambdaE: Double = 0, terminal: GridTerminalCost, congestion: GridCongestion? = nil) {
         self.init(x1Lower: x1Lower, x1Upper: x1Upper, x2Lower: Self.oneDimensionalSpan.lowerBound,
                   x2Upper: Self.oneDimensionalSpan.upperBound, horizon: horizon, alphaL: alphaL,
                   initialDensity: initialDensity, obstacle: obstacle, lambdaQ: lambdaQ, lambdaE: lambdaE,
-                  terminal: terminal)
+                  terminal: terminal, congestion: congestion)
     }
 }
 

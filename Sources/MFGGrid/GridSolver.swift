@@ -253,6 +253,15 @@ struct PrimalDualState {
                     for k in stride(from: worker, to: nt, by: threads) {
                         let last = k == nt - 1
                         let n0 = k * level
+                        if prep.lambdaC > 0 {
+                            LevelProx.runCongested(count: level, tau: tau, tauRho: tauRho, alpha: alpha,
+                                                   beta: prep.entropy(last: last), gamma: prep.congestion(last: last),
+                                                   exponent: prep.exponent, rho: sr + n0, gradRho: grBase + n0,
+                                                   linear: last ? lastBase : qBase, rhoOut: dr + n0, flux: sf + n0,
+                                                   gradFlux: g0 + n0, fluxOut: df + n0, stride: total, next: level,
+                                                   copies: last ? 4 : 8)
+                            continue
+                        }
                         LevelProx.run(count: level, tau: tau, tauRho: tauRho, alpha: alpha,
                                       beta: prep.entropy(last: last), rho: sr + n0, gradRho: grBase + n0,
                                       linear: last ? lastBase : qBase, rhoOut: dr + n0, flux: sf + n0,

@@ -43,6 +43,12 @@ extension GridProblem {
         try positive("x2Upper − x2Lower", x2Upper - x2Lower)
         try nonNegative("lambdaE", lambdaE)
         try nonNegative("lambdaG", terminal.weight)
+        if let c = congestion {
+            try nonNegative("congestion weight λ_C", c.weight)
+            guard c.exponent > 1 && c.exponent <= 10 else {
+                throw .invalidParameter(name: "congestion exponent p", value: c.exponent, requirement: "in (1, 10]")
+            }
+        }
         guard lambdaQ.isFinite else {
             throw .invalidParameter(name: "lambdaQ", value: lambdaQ, requirement: "finite")
         }
@@ -93,6 +99,7 @@ extension GridProblem {
             isKL = false
         }
         return PreparedProblem(grid: grid, alpha: alphaL, rho0: rho0, obstacle: q, lambdaE: lambdaE,
+                               lambdaC: congestion?.weight ?? 0, exponent: congestion?.exponent ?? 2,
                                isKL: isKL, lambdaG: terminal.weight, terminalField: field)
     }
 }

@@ -30,4 +30,32 @@ enum LevelProx {
         mfg_grid_prox_f64(level, count, tau, tauRho, alpha, beta, rho, gradRho, linear, rhoOut,
                           flux, gradFlux, fluxOut, stride, next, Int32(copies))
     }
+
+    /// The same step with a congestion γρ^p/p in the cell cost: the cells one after another
+    /// through the scalar root `CellCost.proxDensityCongested` (no vector twin yet), the
+    /// arguments and the writes as in `run`.
+    static func runCongested(count: Int, tau: Double, tauRho: Double, alpha: Double, beta: Double,
+                             gamma: Double, exponent: Double,
+                             rho: UnsafePointer<Double>, gradRho: UnsafePointer<Double>, linear: UnsafePointer<Double>,
+                             rhoOut: UnsafeMutablePointer<Double>, flux: UnsafePointer<Double>,
+                             gradFlux: UnsafePointer<Double>, fluxOut: UnsafeMutablePointer<Double>,
+                             stride: Int, next: Int, copies: Int) {
+        let at = alpha * tau
+        var w = [Double](repeating: 0, count: 8)
+        for i in 0..<count {
+            let rb = rho[i] - tauRho * gradRho[i]
+            var s = 0.0
+            for c in 0..<copies {
+                let o = c * stride + (c < 4 ? 0 : next) + i
+                w[c] = flux[o] - tau * gradFlux[o]
+                s += w[c] * w[c]
+            }
+            let p = CellCost.proxDensityCongested(rhoBar: rb, fluxSquared: s, tau: tauRho, alpha: alpha, beta: beta,
+                                                  q: linear[i], gamma: gamma, exponent: exponent,
+                                                  guess: rho[i], fluxTau: tau).rho
+            let shrink = p > 0 ? p / (p + at) : 0
+            rhoOut[i] = p
+            for c in 0..<copies { fluxOut[c * stride + (c < 4 ? 0 : next) + i] = w[c] * shrink }
+        }
+    }
 }

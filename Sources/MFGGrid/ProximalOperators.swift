@@ -1,6 +1,6 @@
 /// The cost carried by one space-time cell, per unit cell volume:
 ///
-///     f(ρ, w) = a |w|²/(2ρ) + β ρ log ρ + q ρ,   ρ ≥ 0,  w ∈ ℝ⁴ (the cell's flux copies),
+///     f(ρ, w) = a |w|²/(2ρ) + β ρ log ρ + q ρ + γ ρ^p/p,   ρ ≥ 0,  w ∈ ℝ⁴ (the cell's flux copies),
 ///
 /// with f(0, 0) = 0 and f = +∞ when ρ = 0 < |w| or ρ < 0. One function covers every term of
 /// the problem, pointwise:
@@ -9,6 +9,7 @@
 ///   face-flux copies c (see `GridPrimal`);
 /// - obstacle / running preference: q = λ_Q Q(x) (linear);
 /// - entropy: β = λ_E;
+/// - congestion: γ = λ_C with its exponent p (`GridCongestion`);
 /// - at the last level, terminal KL (β += λ_G/Δt, q −= (λ_G/Δt) log ρ₁) or preference
 ///   (q += (λ_G/Δt) g), the 1/Δt because G is not integrated in time while the cell weight is
 ///   Δx₁Δx₂Δt; running costs there get the trapezoid weight ½.
@@ -22,9 +23,14 @@ public struct CellCost: Sendable, Equatable {
     public var entropy: Double
     /// Coefficient q of ρ.
     public var linear: Double
+    /// Coefficient γ ≥ 0 of ρ^p/p (0: no congestion).
+    public var congestion: Double
+    /// The exponent p ∈ (1, 10] of the congestion.
+    public var exponent: Double
 
-    public init(alpha: Double, entropy: Double = 0, linear: Double = 0) {
+    public init(alpha: Double, entropy: Double = 0, linear: Double = 0, congestion: Double = 0, exponent: Double = 2) {
         self.alpha = alpha; self.entropy = entropy; self.linear = linear
+        self.congestion = congestion; self.exponent = exponent
     }
 
     /// f(ρ, w) (+∞ outside the domain).
@@ -35,6 +41,7 @@ public struct CellCost: Sendable, Equatable {
         if rho == 0 { return s == 0 ? 0 : .infinity }
         var v = alpha * s / (2 * rho) + linear * rho
         if entropy > 0 { v += entropy * rho * Double.log(rho) }
+        if congestion > 0 { v += congestion * Double.pow(rho, exponent) / exponent }
         return v
     }
 
@@ -47,13 +54,19 @@ public struct CellCost: Sendable, Equatable {
     ///
     /// where ψ is strictly increasing on ρ > 0 (ψ′ = 1 + τβ/ρ + τa|w̄|²/(ρ + aτ)³ ≥ 1) and
     /// concave (ψ″ = −τβ/ρ² − 3τa|w̄|²/(ρ + aτ)⁴ ≤ 0). `proxDensity` finds the root; `guess`
-    /// (the previous iterate) makes it take 1–3 steps in the solver loop.
+    /// (the previous iterate) makes it take 1–3 steps in the solver loop. With a congestion
+    /// (γ > 0) ψ gains τγρ^(p−1), still increasing but convex for p > 2, and
+    /// `proxDensityCongested` finds the root.
     public func prox(rhoBar: Double, fluxBar: [Double], tau: Double, guess: Double? = nil)
         -> (rho: Double, flux: [Double]) {
         var s = 0.0
         for w in fluxBar { s += w * w }
-        let rho = CellCost.proxDensity(rhoBar: rhoBar, fluxSquared: s, tau: tau, alpha: alpha,
-                                       beta: entropy, q: linear, guess: guess ?? max(rhoBar, 1))
+        let rho = congestion > 0
+            ? CellCost.proxDensityCongested(rhoBar: rhoBar, fluxSquared: s, tau: tau, alpha: alpha, beta: entropy,
+                                            q: linear, gamma: congestion, exponent: exponent,
+                                            guess: guess ?? max(rhoBar, 1)).rho
+            : CellCost.proxDensity(rhoBar: rhoBar, fluxSquared: s, tau: tau, alpha: alpha,
+                                   beta: entropy, q: linear, guess: guess ?? max(rhoBar, 1))
         let shrink = rho / (rho + alpha * tau)
         return (rho, fluxBar.map { $0 * shrink })
     }

@@ -30,6 +30,7 @@ extension Problem {
         compare("running_cost.entropy.weight", entropyWeight, other.entropyWeight)
         compare("running_cost.congestion.weight", congestion?.weight ?? 0, other.congestion?.weight ?? 0)
         compare("running_cost.congestion.exponent", congestion?.exponent ?? 0, other.congestion?.exponent ?? 0)
+        if shapedObstacles != other.shapedObstacles { out.append(GameDifference(field: "running_cost.obstacle (shapes)")) }
         if terminal != other.terminal { out.append(GameDifference(field: "terminal_cost")) }
         return out
     }

@@ -37,6 +37,9 @@ public struct Problem: Sendable {
     public let entropyWeight: Double
     /// The local congestion λ_C/p ∫ ρ^p (nil without one).
     public let congestion: Congestion?
+    /// The shaped obstacles (boxes, disks, capsules) of `running_cost.obstacle` entries with a
+    /// `shape:` other than `gaussian`, each with its own weight (nil without any).
+    public let shapedObstacles: ShapedObstacles?
     public let terminal: TerminalCost
     public let penalties: Penalties
     public let network: NetworkSettings
@@ -58,7 +61,7 @@ public struct Problem: Sendable {
                 dimension: Int, horizon: Double, kineticWeight: Double,
                 initialDensity: Density, targetDensity: Density?,
                 obstacles: BumpSum?, obstacleWeight: Double, entropyWeight: Double, congestion: Congestion? = nil,
-                terminal: TerminalCost, penalties: Penalties,
+                shapedObstacles: ShapedObstacles? = nil, terminal: TerminalCost, penalties: Penalties,
                 network: NetworkSettings, integrator: IntegratorSettings, training: TrainingSettings,
                 reference: ReferenceSettings?, closedForm: ClosedFormKind?, sigma: Double = 0) {
         self.name = name
@@ -74,6 +77,7 @@ public struct Problem: Sendable {
         self.obstacleWeight = obstacleWeight
         self.entropyWeight = entropyWeight
         self.congestion = congestion
+        self.shapedObstacles = shapedObstacles
         self.terminal = terminal
         self.penalties = penalties
         self.network = network
@@ -107,6 +111,8 @@ public struct Problem: Sendable {
     /// Q as evaluated by the solvers, or nil when the obstacle term is absent or has weight 0.
     public var activeObstacles: BumpSum? { obstacleWeight != 0 ? obstacles : nil }
 
-    /// Whether the problem has a running cost F (obstacle or entropy).
-    public var hasRunningCost: Bool { activeObstacles != nil || entropyWeight != 0 || congestion != nil }
+    /// Whether the problem has a running cost F (obstacle, entropy, congestion or shaped obstacles).
+    public var hasRunningCost: Bool {
+        activeObstacles != nil || entropyWeight != 0 || congestion != nil || shapedObstacles != nil
+    }
 }

@@ -156,7 +156,7 @@ struct ReferenceCommand: ParsableCommand {
         let c = result.costs
         let totals = """
           L (kinetic)          \(c.kinetic.short)
-          F (interaction)      \(c.running.short)  (obstacle \(c.obstacle.short), entropy \(c.entropy.short))
+          F (interaction)      \(c.running.short)  (obstacle \(c.obstacle.short), entropy \(c.entropy.short)\(c.congestion != 0 ? ", congestion \(c.congestion.short)" : ""))
           G (terminal)         \(c.terminal.short)
           J = L + F + G        \(c.total.short)
         """

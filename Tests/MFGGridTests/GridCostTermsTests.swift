@@ -88,7 +88,7 @@ struct GridCostTermsTests {
     @Test func termsTheGridCannotChargeAreRefused() throws {
         let p = try Problem.parse(yaml: Self.yaml, file: "x.yaml")
         #expect(throws: ReferenceSetupError.unsupportedCost(file: "x.yaml", list: "running_cost", term: "no_grid_form",
-                                                            reason: "it has no cell form (only terms linear in ρ or entropies)")) {
+                                                            reason: "it has no cell form (only terms linear in ρ, entropies and powers ρ^p)")) {
             try GridProblem(problem: p, running: p.runningCosts + [NoGridForm()], terminal: p.terminalCosts,
                             domain: [-5...5, -6...6], nx: 16, ny: 20)
         }

@@ -11,6 +11,8 @@ import MFGProblem
 struct CostTermConformanceTests {
     enum RegisteredTerm: String, CaseIterable, CustomTestStringConvertible {
         case obstacle, obstacleSum, preferenceQuadratic, logQuadratic, entropy, kl, congestion, congestionCubic
+        /// Shaped obstacles (`ShapedObstacleCost`): one case per shape, and a list of all three.
+        case shapedBox, shapedDisk, shapedCapsule, shapedList
         /// Test-only (`WeightedEntropy`): the one kind whose ∇ₓ(δC/δρ) differs from ∇ₓf, so the
         /// solver's path for such terms (`TrajectoryScratch.stateOffset`) is checked too.
         case weightedEntropy
@@ -46,10 +48,30 @@ struct CostTermConformanceTests {
                 return CongestionCost(Congestion(weight: 0.8, exponent: 2))
             case .congestionCubic:
                 return CongestionCost(Congestion(weight: 0.5, exponent: 3.5))
+            case .shapedBox, .shapedDisk, .shapedCapsule:
+                return ShapedObstacleCost(ShapedObstacles(dimension: d, obstacles: [CostTermConformanceTests.shape(self, d: d)]))
+            case .shapedList:
+                return ShapedObstacleCost(ShapedObstacles(dimension: d, obstacles: [RegisteredTerm.shapedBox, .shapedDisk, .shapedCapsule]
+                                                            .map { CostTermConformanceTests.shape($0, d: d) }))
             case .weightedEntropy:
                 return WeightedEntropy(weight: 0.6)
             }
         }
+    }
+
+    /// A shaped obstacle on the first min(d, 2) coordinates, placed and softened so that the
+    /// test's points (standard normal) fall inside, on and outside its transition layer.
+    static func shape(_ kind: RegisteredTerm, d: Int) -> ShapedObstacle {
+        let k = min(d, 2), c = Array(0..<k)
+        func v(_ a: Double, _ b: Double) -> [Double] { Array([a, b].prefix(k)) }
+        let shape: ShapedObstacle.Shape
+        let softness: Double
+        switch kind {
+        case .shapedBox: shape = .box(lower: v(-0.5, -0.3), upper: v(0.4, 0.6)); softness = 0.5
+        case .shapedDisk: shape = .disk(center: v(0.1, -0.2), radius: 0.7); softness = 0.4
+        default: shape = .capsule(from: v(-0.5, 0.2), to: v(0.6, -0.3), radius: 0.4); softness = 0.3
+        }
+        return ShapedObstacle(shape: shape, weight: 1.1, amplitude: 3, softness: softness, coordinates: c, dimension: d)
     }
 
     /// f, v = δC/δρ/λ and the four partials of `term` at n points x (d × n) with log ρ = ℓ.

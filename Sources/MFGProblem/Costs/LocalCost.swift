@@ -59,21 +59,26 @@ extension LocalCost {
     }
 }
 
-/// A term in the form the grid solver's cell cost takes: per unit mass f = q(x) + β log ρ, so the
-/// term charges λ Σ_cells (q ρ + β ρ log ρ) ΔV. Today's terms are all of this form (obstacle and
-/// preference: q, β = 0; entropy: β = 1; KL: q = −log ρ₁, β = 1); a term that is not (e.g. a
-/// congestion ρ^q) needs its own proximal step in the grid solver before it can return one.
+/// A term in the form the grid solver's cell cost takes: per unit mass
+/// f = q(x) + β log ρ + γ ρ^(p−1)/p, so the term charges λ Σ_cells (q ρ + β ρ log ρ + γ ρ^p/p) ΔV.
+/// Obstacle and preference: q, β = 0; entropy: β = 1; KL: q = −log ρ₁, β = 1; congestion: γ = 1
+/// with its exponent p. The grid's proximal step (`CellCost.prox`) solves each cell's scalar
+/// equation with all three parts; a term of another form needs its own proximal step there
+/// before it can return one.
 public struct GridCellForm: Sendable {
     /// q at n points (d × n) into n values; nil when q = 0.
     public let linear: (@Sendable (UnsafeBufferPointer<Double>, Int, UnsafeMutableBufferPointer<Double>) -> Void)?
     /// β (0 or 1 for today's terms).
     public let entropy: Double
+    /// The exponent p of a power part ρ^(p−1)/p per unit mass (γ = 1), 1 < p ≤ 10; nil without one.
+    /// Running costs only (the grid's terminal cost is a preference or a KL).
+    public let power: Double?
     /// A density whose mass the grid's domain must hold (KL: the target), with its field name.
     public let density: (density: Density, field: String)?
 
     public init(linear: (@Sendable (UnsafeBufferPointer<Double>, Int, UnsafeMutableBufferPointer<Double>) -> Void)?,
-                entropy: Double, density: (density: Density, field: String)? = nil) {
-        self.linear = linear; self.entropy = entropy; self.density = density
+                entropy: Double, power: Double? = nil, density: (density: Density, field: String)? = nil) {
+        self.linear = linear; self.entropy = entropy; self.power = power; self.density = density
     }
 }
 
@@ -119,11 +124,12 @@ public struct LocalCostOutput<T: Scalar> {
 }
 
 extension Problem {
-    /// The running cost F as its terms, in the order the objective sums them: the obstacles
-    /// (λ_Q Q), the entropy (λ_E ρ log ρ), the congestion (λ_C ρ^p/p). Terms of weight 0 are left out.
+    /// The running cost F as its terms, in the order the objective sums them: the Gaussian
+    /// obstacles (λ_Q Q), the shaped obstacles (Σλₖ Qₖ), the entropy (λ_E ρ log ρ), the congestion (λ_C ρ^p/p). Terms of weight 0 are left out.
     public var runningCosts: [any LocalCost] {
         var terms: [any LocalCost] = []
         if let q = activeObstacles { terms.append(FieldCost(name: "obstacle", weight: obstacleWeight, field: .bumps(q))) }
+        if let s = shapedObstacles { terms.append(ShapedObstacleCost(s)) }
         if entropyWeight != 0 { terms.append(EntropyCost(weight: entropyWeight)) }
         if let c = congestion, c.weight != 0 { terms.append(CongestionCost(c)) }
         return terms

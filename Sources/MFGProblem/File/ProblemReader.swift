@@ -24,12 +24,13 @@ struct ProblemReader {
 
         var obstacles: BumpSum? = nil
         var obstacleWeight = 0.0
+        var shapedObstacles: ShapedObstacles?
         var entropyWeight = 0.0
         var congestion: Congestion?
         if let rc = top.optional("running_cost") {
             let m = try rc.mapping(allowed: ["obstacle", "entropy", "congestion"])
             if let ob = m.optional("obstacle") {
-                (obstacles, obstacleWeight) = try Self.obstacles(ob, dimension: d)
+                (obstacles, obstacleWeight, shapedObstacles) = try Self.obstacles(ob, dimension: d)
             }
             if let en = m.optional("entropy") {
                 let em = try en.mapping(allowed: ["weight"])
@@ -83,7 +84,7 @@ struct ProblemReader {
             name: name, summary: summary, file: file, sourceText: source, dimension: d, horizon: horizon,
             kineticWeight: kinetic, initialDensity: rho0, targetDensity: rho1,
             obstacles: obstacles, obstacleWeight: obstacleWeight, entropyWeight: entropyWeight, congestion: congestion,
-            terminal: terminal, penalties: penalties, network: network, integrator: integrator,
+            shapedObstacles: shapedObstacles, terminal: terminal, penalties: penalties, network: network, integrator: integrator,
             training: training, reference: reference, closedForm: closedForm, sigma: sigma)
 
         if sigma > 0 { try Self.checkNoise(problem, top) }
@@ -111,27 +112,38 @@ struct ProblemReader {
         return base
     }
 
-    /// `running_cost.obstacle`: one mapping `{weight, amplitude, coordinates | each, center,
-    /// variance}` or a list of them, whose sum is λ_Q Q. When all weights agree they become λ_Q
-    /// (one mapping: exactly today's form); otherwise λ_Q = 1 and each bump carries its weight.
-    static func obstacles(_ f: YAMLField, dimension d: Int) throws(ProblemError) -> (BumpSum, Double) {
+    /// `running_cost.obstacle`: one mapping or a list of them, whose sum is the obstacle cost.
+    /// An entry's `shape` is `gaussian` (the default: `{weight, amplitude, coordinates | each,
+    /// center, variance}`, today's bump) or `box`, `disk`, `capsule` (`ShapeReader`). The Gaussian
+    /// entries make λ_Q Q: when all their weights agree they become λ_Q (one mapping: exactly
+    /// today's form), otherwise λ_Q = 1 and each bump carries its weight. The shaped entries
+    /// (each with its own weight) make the separate term Σλₖ Qₖ (nil when there are none).
+    static func obstacles(_ f: YAMLField, dimension d: Int) throws(ProblemError) -> (BumpSum?, Double, ShapedObstacles?) {
         var entries = [f]
         if case .sequence = f.node {
             entries = try f.list()
             guard !entries.isEmpty else { throw f.fail(.inconsistent("needs at least one obstacle")) }
         }
         var weighted: [(weight: Double, bump: Bump, source: String)] = []
+        var shaped: [ShapedObstacle] = []
         for e in entries {
-            let om = try e.mapping(allowed: ["weight"] + BumpReader.keys)
+            let om = try e.mapping(allowed: nil)
+            if let sf = om.optional("shape"), try sf.string() != "gaussian" {
+                shaped.append(try ShapeReader.read(om, shape: try sf.string(), shapeField: sf, dimension: d, source: e.path))
+                continue
+            }
+            try om.only(["shape", "weight"] + BumpReader.keys)
             let w = try om.required("weight").nonNegative()
             for b in try BumpReader.read(om, dimension: d) { weighted.append((w, b, e.path)) }
         }
+        let shapes = shaped.isEmpty ? nil : ShapedObstacles(dimension: d, obstacles: shaped)
+        if weighted.isEmpty { return (nil, 0, shapes) }
         if Set(weighted.map(\.weight)).count == 1 {
             return (BumpSum(dimension: d, terms: weighted.map { .init(coefficient: 1, bump: $0.bump, source: $0.source) }),
-                    weighted[0].weight)
+                    weighted[0].weight, shapes)
         }
         return (BumpSum(dimension: d, terms: weighted.filter { $0.weight != 0 }
-                        .map { .init(coefficient: $0.weight, bump: $0.bump, source: $0.source) }), 1)
+                        .map { .init(coefficient: $0.weight, bump: $0.bump, source: $0.source) }), 1, shapes)
     }
 
     /// The rules for σ > 0 (`sigma`): the characteristics' log-determinant ℓ is log ρ along a

@@ -7,7 +7,8 @@ extension Problem {
     /// What couples coordinates: a mixture couples those in which its components differ; an
     /// obstacle or preference bump couples its `coordinates`; a congestion ∫ρ^p couples every
     /// coordinate (for a product density it is a product of the factors' integrals, not a sum), and
-    /// so does a log-quadratic terminal cost ln((a + |x − c|²)/b).
+    /// so does a log-quadratic terminal cost ln((a + |x − c|²)/b); a shaped obstacle couples its
+    /// `coordinates`.
     /// The kinetic cost, the entropy, a
     /// KL terminal cost (given factored densities) and a quadratic preference are sums over
     /// coordinates and couple nothing.
@@ -45,6 +46,10 @@ extension Problem {
             terms.append((t.source.isEmpty ? "running_cost.obstacle" : t.source,
                           [(t.bump.coordinates.sorted(), "the obstacle")]))
         }
+        for o in shapedObstacles?.obstacles ?? [] {
+            terms.append((o.source.isEmpty ? "running_cost.obstacle" : o.source,
+                          [(o.coordinates.sorted(), "the \(o.shape.keyword)")]))
+        }
         if case .logQuadratic = terminal {
             terms.append(("terminal_cost", [(Array(0..<dimension), "the log-quadratic terminal cost")]))
         }
@@ -70,6 +75,7 @@ extension Problem {
     func restricted(to coordinates: [Int]) -> Problem {
         let k = coordinates.count
         let q = activeObstacles?.restricted(to: coordinates)
+        let shapes = shapedObstacles?.restricted(to: coordinates)
         var terminal = self.terminal
         if case .preference(let w, let g) = terminal {
             terminal = .preference(weight: w, g: g.restricted(to: coordinates))
@@ -80,7 +86,7 @@ extension Problem {
                           initialDensity: initialDensity.marginal(on: coordinates),
                           targetDensity: targetDensity?.marginal(on: coordinates),
                           obstacles: q, obstacleWeight: q == nil ? 0 : obstacleWeight, entropyWeight: entropyWeight,
-                          congestion: k == dimension ? congestion : nil,
+                          congestion: k == dimension ? congestion : nil, shapedObstacles: shapes,
                           terminal: terminal, penalties: penalties, network: .defaults(dimension: k),
                           integrator: integrator, training: training,
                           reference: k == dimension ? reference : nil, closedForm: nil, sigma: sigma)
@@ -95,7 +101,7 @@ extension Problem {
         Problem(name: name, summary: summary, file: file, sourceText: sourceText, dimension: dimension,
                 horizon: horizon, kineticWeight: kineticWeight, initialDensity: initialDensity,
                 targetDensity: targetDensity, obstacles: obstacles, obstacleWeight: obstacleWeight,
-                entropyWeight: entropyWeight, congestion: congestion, terminal: terminal, penalties: penalties, network: network,
+                entropyWeight: entropyWeight, congestion: congestion, shapedObstacles: shapedObstacles, terminal: terminal, penalties: penalties, network: network,
                 integrator: integrator, training: training, reference: reference, closedForm: closedForm, sigma: sigma)
     }
 }
@@ -198,5 +204,20 @@ struct CoordinatePartition {
             byRoot[r, default: []].append(i)
         }
         return order.map { byRoot[$0]! }
+    }
+}
+
+extension ShapedObstacles {
+    /// The obstacles that act on the block `coordinates` (0-based, increasing), re-indexed to
+    /// 0..<k; nil when none does. (The blocks come from `separableBlocks`, which puts each
+    /// obstacle's coordinates in one block, so an obstacle lies wholly inside or outside.)
+    func restricted(to coordinates: [Int]) -> ShapedObstacles? {
+        let inside = obstacles.filter { $0.coordinates.allSatisfy(coordinates.contains) }
+        guard !inside.isEmpty else { return nil }
+        return ShapedObstacles(dimension: coordinates.count, obstacles: inside.map {
+            ShapedObstacle(shape: $0.shape, weight: $0.weight, amplitude: $0.amplitude, softness: $0.softness,
+                           coordinates: $0.coordinates.map { coordinates.firstIndex(of: $0)! },
+                           dimension: coordinates.count, source: $0.source)
+        })
     }
 }

@@ -171,7 +171,7 @@ extension ReferenceResult {
     private static func writeCosts(_ c: GridCostBreakdown, to group: String, _ w: HDF5Writer) throws {
         try w.createGroup(group)
         for (k, v) in [("kinetic", c.kinetic), ("obstacle", c.obstacle), ("entropy", c.entropy),
-                       ("interaction", c.running), ("terminal", c.terminal), ("total", c.total)] {
+                       ("congestion", c.congestion), ("interaction", c.running), ("terminal", c.terminal), ("total", c.total)] {
             try w.setAttribute(k, v, on: group)
         }
     }
@@ -246,7 +246,9 @@ extension ReferenceResult {
             throw CheckpointError.corrupt(file: path, detail: "\(root)grid \(geo.nx)×\(geo.ny)×\(geo.nt) for a block of \(k) coordinates")
         }
         let costs = GridCostBreakdown(kinetic: try d("kinetic", "costs"), obstacle: try d("obstacle", "costs"),
-                                      entropy: try d("entropy", "costs"), terminal: try d("terminal", "costs"))
+                                      entropy: try d("entropy", "costs"), terminal: try d("terminal", "costs"),
+                                      // Absent in files written before the grid had a congestion.
+                                      congestion: r.hasAttribute("congestion", on: root + "costs") ? try d("congestion", "costs") : 0)
         let residuals = GridResiduals(constraint: try d("constraint_residual", "solver"),
                                       optimality: try d("optimality_residual", "solver"),
                                       constraintHminus1: try d("constraint_residual_hminus1", "solver"))

@@ -18,8 +18,8 @@ public struct Congestion: Sendable, Equatable {
 /// λ_C/p ∫ ρ^p as a cost term: per unit mass f = ρ^(p−1)/p = e^((p−1)ℓ)/p, δC/δρ = λ_C ρ^(p−1),
 /// ∂f/∂ℓ = (p−1)/p·e^((p−1)ℓ), ∂(δC/δρ)/∂ℓ = λ_C (p−1) e^((p−1)ℓ); no state dependence.
 ///
-/// The grid solver has no proximal step for ρ^p yet (its cell cost is linear plus entropy), so
-/// `gridForm` is nil and `mfg reference` refuses problems with a congestion.
+/// On the grid it is the power part of the cell cost (`GridCellForm.power`): each cell's proximal
+/// equation gains τλ_Cρ^(p−1) (MFGGrid `CellCost.proxDensityCongested`).
 public struct CongestionCost: LocalCost {
     public let congestion: Congestion
 
@@ -30,7 +30,7 @@ public struct CongestionCost: LocalCost {
     public var dependsOnState: Bool { false }
     public var stateGradientsAgree: Bool { true }
     public var dependsOnDensity: Bool { true }
-    public var gridForm: GridCellForm? { nil }
+    public var gridForm: GridCellForm? { GridCellForm(linear: nil, entropy: 0, power: congestion.exponent) }
 
     public func evaluate(_ input: LocalCostInput<Double>, _ output: LocalCostOutput<Double>) { compute(input, output) }
     public func evaluate(_ input: LocalCostInput<Float>, _ output: LocalCostOutput<Float>) { compute(input, output) }
