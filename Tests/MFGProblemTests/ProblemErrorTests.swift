@@ -127,7 +127,7 @@ struct ProblemErrorTests {
                 == "problems/x.yaml: closed_form: gaussian_kl_transport does not apply: initial_density must be a single Gaussian")
         #expect(message(Self.valid + "\nclosed_form: gaussian_kl_transport") == nil)
         #expect(message(Self.valid + "\nclosed_form: something")
-                == "problems/x.yaml: closed_form: unknown value 'something' (allowed: gaussian_kl_transport, cole_hopf)")
+                == "problems/x.yaml: closed_form: unknown value 'something' (allowed: gaussian_kl_transport, cole_hopf, riccati_lq)")
     }
 
     @Test func compactVectorsAndObstacle() throws {

@@ -10,7 +10,7 @@ struct ProblemFilesTests {
     }()
 
     @Test func directoryHasTheExpectedFiles() {
-        var expected = ["quick.yaml", "hjb-lq-d100.yaml"]   // the last: σ > 0 (docs/validation.md, "Stochastic problems")
+        var expected = ["quick.yaml", "hjb-lq-d100.yaml", "lq-noise-d10.yaml", "lq-noise-d100.yaml"]   // σ > 0 (docs/validation.md, "Stochastic problems")
         for d in [2, 10, 50, 100] {
             expected += ["ot-d\(d).yaml", "crowd-motion-d\(d).yaml", "gaussian-transport-d\(d).yaml"]
         }
@@ -28,6 +28,7 @@ struct ProblemFilesTests {
         #expect(p.sourceText.contains("dimension: \(p.dimension)"))
         if p.closedForm == .gaussianKLTransport { #expect(GaussianKLTransport(problem: p) != nil) }
         if p.closedForm == .coleHopf { #expect(ColeHopfReference(problem: p) != nil && p.sigma > 0) }
+        if p.closedForm == .riccatiLQ { #expect(RiccatiLQ(problem: p) != nil) }
         #expect(p.dimension != 2 || p.reference != nil)   // d = 2 files carry their reference grid
     }
 
