@@ -18,24 +18,14 @@ extension ValidateCommand {
             // The network at the agents' positions at the compared times, and at E ρ₀ at t = 0.
             let paths = try solver.paths(parameters: theta, count: points, seed: seed)
             let steps = ColeHopfComparison.comparedSteps(paths.z.count - 1)
-            var phi: [[Double]] = []
-            for k in steps {
-                var input = Matrix<Double>(rows: d + 1, cols: points)
-                for c in 0..<points {
-                    for j in 0..<d { input[j, c] = paths.z[k][c * d + j] }
-                    input[d, c] = paths.times[k]
-                }
-                phi.append(try solver.potential(parameters: theta, points: input).phi)
-            }
+            let phi = try steps.map { try solver.potential(parameters: theta, points: Self.inputs(paths, step: $0, dimension: d)).phi }
             let origin = problem.initialDensity.mean
-            var at = Matrix<Double>(rows: d + 1, cols: 1)
-            for j in 0..<d { at[j, 0] = origin[j] }
-            let originPhi = try solver.potential(parameters: theta, points: at).phi[0]
+            let originPhi = try solver.potential(parameters: theta, points: Self.inputs(origin, time: 0)).phi[0]
             report = ColeHopfComparison(reference: reference, times: steps.map { paths.times[$0] }, points: steps.map { paths.z[$0] },
                                         phi: phi, origin: origin, originNeural: originPhi, samples: referenceSamples,
                                         originSamples: max(referenceSamples, 100_000), seed: seed)
             terms = try solver.terms(parameters: cp.state.bestParameters, samples: samples, seed: seed)
-        } catch { fail(error.description, code: 1) }
+        } catch { fail(String(describing: error), code: 1) }
         func pad(_ s: String, _ w: Int) -> String { s.padding(toLength: w, withPad: " ", startingAt: 0) }
         func fine(_ v: Double) -> String { String(format: "%.7g", v) }
         var lines = ["\(problem.name): Cole–Hopf check (d = \(problem.dimension), σ = \(problem.sigma.short), "
@@ -79,5 +69,26 @@ extension ValidateCommand {
             print("FAIL: " + failures.joined(separator: "; "))
             throw ExitCode(ExitCodes.toleranceExceeded)
         }
+    }
+}
+
+extension ValidateCommand {
+    /// The agents' positions at step `k` of `paths` with their time, as network inputs ((d + 1) × n).
+    static func inputs(_ paths: SolverPaths, step k: Int, dimension d: Int) -> Matrix<Double> {
+        let n = paths.z[k].count / d
+        var input = Matrix<Double>(rows: d + 1, cols: n)
+        for c in 0..<n {
+            for j in 0..<d { input[j, c] = paths.z[k][c * d + j] }
+            input[d, c] = paths.times[k]
+        }
+        return input
+    }
+
+    /// One point x at time t as a network input ((d + 1) × 1).
+    static func inputs(_ x: [Double], time t: Double) -> Matrix<Double> {
+        var at = Matrix<Double>(rows: x.count + 1, cols: 1)
+        for j in x.indices { at[j, 0] = x[j] }
+        at[x.count, 0] = t
+        return at
     }
 }

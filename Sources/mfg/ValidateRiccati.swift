@@ -18,23 +18,15 @@ extension ValidateCommand {
             costs = try solver.sampleCosts(parameters: theta, count: samples, seed: seed)
             let paths = try solver.paths(parameters: theta, count: points, seed: seed &+ 1)
             let steps = ColeHopfComparison.comparedSteps(paths.z.count - 1)
-            var gradients: [[Double]] = []
-            for k in steps {
-                var input = Matrix<Double>(rows: d + 1, cols: points)
-                for c in 0..<points {
-                    for j in 0..<d { input[j, c] = paths.z[k][c * d + j] }
-                    input[d, c] = paths.times[k]
-                }
-                let g = try solver.potential(parameters: theta, points: input).gradient
-                gradients.append((0..<points).flatMap { c in (0..<d).map { g[$0, c] } })
+            let gradients = try steps.map { k in
+                let g = try solver.potential(parameters: theta, points: Self.inputs(paths, step: k, dimension: d)).gradient
+                return (0..<points).flatMap { c in (0..<d).map { g[$0, c] } }
             }
             let origin = problem.initialDensity.mean
-            var at = Matrix<Double>(rows: d + 1, cols: 1)
-            for j in 0..<d { at[j, 0] = origin[j] }
-            let originPhi = try solver.potential(parameters: theta, points: at).phi[0]
+            let originPhi = try solver.potential(parameters: theta, points: Self.inputs(origin, time: 0)).phi[0]
             report = RiccatiComparison(exact: exact, times: steps.map { paths.times[$0] }, points: steps.map { paths.z[$0] },
                                        gradients: gradients, origin: origin, originNeural: originPhi)
-        } catch { fail(error.description, code: 1) }
+        } catch { fail(String(describing: error), code: 1) }
         let t = costs.terms, e = costs.standardErrors, x = exact.costs
         func pad(_ s: String, _ w: Int) -> String { s.padding(toLength: w, withPad: " ", startingAt: 0) }
         func rel(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(abs(b), 1e-300) }
