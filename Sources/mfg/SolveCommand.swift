@@ -184,7 +184,7 @@ struct SolveCommand: ParsableCommand {
             let fine = try Solver(problem: problem.reintegrated(steps: fineSteps), threads: threads, resume: state)
             let check = TimeStepCheck(coarse: summary, fine: try fine.validationTerms(parameters: state.bestParameters),
                                       steps: problem.integrator.steps, fineSteps: fineSteps)
-            print(check.message(scheme: problem.integrator.scheme.rawValue))
+            print(check.message(scheme: problem.integrator.scheme.rawValue, stochastic: problem.sigma > 0))
         } catch { print("time-step check not run: \(error.description)") }
         if let warning = FitQualityCheck(problem: problem, costs: final)?.warning(network: problem.network) {
             print(warning)
