@@ -26,6 +26,7 @@ struct ValidateCommand: ParsableCommand {
     var potentialTolerance = 0.01
     @Option(help: "Worker threads (1…64).") var threads = 2
     @Option(help: ArgumentHelp(stepsHelp)) var steps: Int?
+    @Flag(help: "Print the comparison as one JSON document on standard output instead of text (same exit codes).") var json = false
 
     func validate() throws {
         guard (2...10_000_000).contains(samples) else { throw ValidationError("--samples must be in 2…10000000, got \(samples)") }
@@ -49,7 +50,7 @@ struct ValidateCommand: ParsableCommand {
         // cannot be read from here is reported, not skipped silently.
         // A run with --set settings stored the file with them applied: the file alone is not that problem.
         if ProblemOverrides.hasSettings(cp.problemSource, file: cp.problemFile) {
-            print("note: the run applied --set settings to \(cp.problemFile) (" + (cp.problemSource.split(separator: "\n").first
+            note("note: the run applied --set settings to \(cp.problemFile) (" + (cp.problemSource.split(separator: "\n").first
                       .map { String($0.dropFirst(2)) } ?? "") + "); validating the problem stored in the checkpoint")
         } else if let current = try? String(contentsOfFile: cp.problemFile, encoding: .utf8) {
             if current != cp.problemSource {
@@ -61,11 +62,11 @@ struct ValidateCommand: ParsableCommand {
                     fail("\(cp.problemFile) has changed since the run that wrote \(checkpoint): \(what); validate against the "
                          + "problem stored in the checkpoint by restoring the file, or solve again", code: ExitCodes.problemChanged)
                 }
-                print("note: \(cp.problemFile) changed since the run, but not the game (comments or solver settings); "
+                note("note: \(cp.problemFile) changed since the run, but not the game (comments or solver settings); "
                       + "validating the problem stored in the checkpoint")
             }
         } else {
-            print("note: cannot read \(cp.problemFile) from here; validating the problem stored in the checkpoint")
+            note("note: cannot read \(cp.problemFile) from here; validating the problem stored in the checkpoint")
         }
         if problem.closedForm == .riccatiLQ {
             guard let exact = RiccatiLQ(problem: problem) else {
@@ -96,14 +97,7 @@ struct ValidateCommand: ParsableCommand {
             report = try ClosedFormComparison(solver: solver, parameters: cp.state.bestParameters, exact: exact,
                                               samples: samples, seed: seed)
         } catch { fail(error.description, code: 1) }
-        print(report.render(problem: problem, iteration: cp.state.bestIteration, wallSeconds: cp.state.wallSeconds,
-                            note: stored.reintegrationNote(steps: steps)))
         let notFinite = report.nonFiniteQuantities
-        guard notFinite.isEmpty else {
-            print("NOT FINITE: " + notFinite.prefix(6).joined(separator: ", ")
-                  + (notFinite.count > 6 ? " and \(notFinite.count - 6) more" : "") + " (NaN or ±∞); nothing is compared")
-            throw ExitCode(ExitCodes.notFinite)
-        }
         // Written so that a NaN fails (every comparison with NaN is false).
         var failures: [String] = []
         if !(report.kineticError <= costTolerance) { failures.append("L error \(report.kineticError.percent) > \(costTolerance.percent)") }
@@ -115,13 +109,24 @@ struct ValidateCommand: ParsableCommand {
             failures.append("terminal std error \(report.spreadError.percent) > \(stdTolerance.percent) "
                             + "(\(report.directionName(worst.direction)))")
         }
-        if failures.isEmpty {
-            print("PASS: within tolerances (cost \(costTolerance.percent), gradient \(gradientTolerance.percent), "
-                  + "terminal std \(stdTolerance.percent))")
-        } else {
-            print("FAIL: " + failures.joined(separator: "; "))
-            throw ExitCode(ExitCodes.toleranceExceeded)
+        var doc = ValidateJSON(problem: problem.name, check: "gaussian_kl_transport")
+        for (name, e, x) in [("L", report.kinetic, exact.kineticCost), ("G", report.terminal, exact.terminalCost),
+                             ("J", report.total, exact.totalCost)] {
+            doc.add(name, neural: e.estimate, exact: x, standardError: e.standardError)
         }
+        for s in report.worstSpreads(exact.d) {
+            doc.add("terminal std " + report.directionName(s.direction), neural: s.neural, exact: s.exact,
+                    relativeError: abs(s.relativeError), standardError: s.standardError)
+        }
+        doc.add("terminal mean |m − m*|", neural: report.meanError, exact: 0, relativeError: nil)
+        doc.add("∇ₓΦ(x, 0) relative RMS", neural: nil, exact: nil, relativeError: report.gradientError)
+        doc.add("HJB residual", neural: report.hjb, exact: 0); doc.add("terminal mismatch", neural: report.terminalHJB, exact: 0)
+        doc.tolerances = ["cost": costTolerance, "gradient": gradientTolerance, "std": stdTolerance]
+        try conclude(text: report.render(problem: problem, iteration: cp.state.bestIteration, wallSeconds: cp.state.wallSeconds,
+                                         note: stored.reintegrationNote(steps: steps)),
+                     document: doc, notFinite: notFinite, failures: failures,
+                     passLine: "PASS: within tolerances (cost \(costTolerance.percent), gradient \(gradientTolerance.percent), "
+                         + "terminal std \(stdTolerance.percent))")
     }
 }
 

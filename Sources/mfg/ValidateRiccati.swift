@@ -50,21 +50,25 @@ extension ValidateCommand {
                      + (rel(onGrid.total, x.total) > costTolerance / 4
                         ? "; compare with --steps 100 or more so that J measures the trained feedback, not the time step" : ""))
         lines.append("HJB residual \(t.hjb.short), terminal mismatch \(t.terminalHJB.short)")
-        print(lines.joined(separator: "\n"))
-        guard [t.cost, report.gradientRelativeRMS, report.originNeural].allSatisfy(\.isFinite) else {
-            print("NOT FINITE: a compared value is NaN or ±∞; nothing is compared")
-            throw ExitCode(ExitCodes.notFinite)
-        }
+        let numbers = [("J", t.cost), ("∇ₓΦ relative RMS", report.gradientRelativeRMS), ("Φ(E ρ₀, 0)", report.originNeural)]
         var failures: [String] = []
         if !(rel(t.cost, x.total) <= costTolerance) { failures.append("J error \(rel(t.cost, x.total).percent) > \(costTolerance.percent)") }
         if !(report.gradientRelativeRMS <= gradientTolerance) {
             failures.append("∇ₓΦ relative RMS \(report.gradientRelativeRMS.percent) > \(gradientTolerance.percent)")
         }
-        if failures.isEmpty {
-            print("PASS: within tolerances (J \(costTolerance.percent), ∇ₓΦ \(gradientTolerance.percent))")
-        } else {
-            print("FAIL: " + failures.joined(separator: "; "))
-            throw ExitCode(ExitCodes.toleranceExceeded)
+        var doc = ValidateJSON(problem: problem.name, check: "riccati_lq")
+        doc.add("L", neural: t.kinetic, exact: x.kinetic, standardError: e.kinetic)
+        doc.add("G", neural: t.terminal, exact: x.terminal, standardError: e.terminal)
+        doc.add("J", neural: t.cost, exact: x.total, standardError: e.cost)
+        doc.add("J of the exact feedback on the run's time grid", neural: nil, exact: onGrid.total)
+        doc.add("Φ(E ρ₀, 0)", neural: report.originNeural, exact: report.originExact)
+        for r in report.rows {
+            doc.add("∇ₓΦ relative RMS at t = \(r.time.short)", neural: nil, exact: nil, relativeError: r.gradientRelativeRMS)
         }
+        doc.add("∇ₓΦ relative RMS", neural: nil, exact: nil, relativeError: report.gradientRelativeRMS)
+        doc.tolerances = ["cost": costTolerance, "gradient": gradientTolerance]
+        try conclude(text: lines.joined(separator: "\n"), document: doc, notFinite: numbers.filter { !$0.1.isFinite }.map(\.0),
+                     failures: failures,
+                     passLine: "PASS: within tolerances (J \(costTolerance.percent), ∇ₓΦ \(gradientTolerance.percent))")
     }
 }
