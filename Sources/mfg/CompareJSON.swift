@@ -9,7 +9,7 @@ import MFGStore
 ///     import json, subprocess
 ///     r = json.loads(subprocess.run(["mfg", "compare", ckpt, ref, "--json"], capture_output=True).stdout)
 ///     r["costs"]["relative_difference_j"], [t["l1_worst"] for t in r["blocks"][0]["times"]]
-struct CompareJSON: Encodable {
+struct CompareJSON: JSONReport {
     struct Terms: Encodable {
         let l: Double?, f: Double?, g: Double?, j: Double?
     }
@@ -71,7 +71,7 @@ struct CompareJSON: Encodable {
 
     init(report: CompareReport, problem: Problem, reference ref: ReferenceResult, densityTolerance: Double?,
          costTolerance: Double?, failures: [String], notFinite: [String]) {
-        func v(_ x: Double) -> Double? { x.isFinite ? x : nil }
+        let v = { (x: Double) in Self.finite(x) }
         let t = report.costs.terms, e = report.costs.standardErrors, c = report.reference
         self.problem = problem.name
         dimension = problem.dimension
@@ -105,14 +105,5 @@ struct CompareJSON: Encodable {
         tolerances = Tolerances(density: densityTolerance, cost: costTolerance)
         self.notFinite = notFinite
         pass = !notFinite.isEmpty ? false : (densityTolerance == nil && costTolerance == nil ? nil : failures.isEmpty)
-    }
-
-    /// Pretty-printed, keys sorted, snake_case.
-    func encoded() -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(self) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -4,7 +4,7 @@ import MFGNeural
 /// `mfg evaluate --json`: the recomputed terms as one JSON document (snake_case keys; NaN or
 /// ±∞ as null). The checks' messages (fit quality, negative KL, progress since the first
 /// validation, obstacle crossing) are the `notes`, as the text report prints them.
-struct EvaluateJSON: Encodable {
+struct EvaluateJSON: JSONReport {
     struct Terms: Encodable {
         var l: Double?, f: Double?, g: Double?, j: Double?
     }
@@ -33,10 +33,8 @@ struct EvaluateJSON: Encodable {
         self.samples = samples; self.integratorSteps = integratorSteps
     }
 
-    private static func v(_ x: Double) -> Double? { x.isFinite ? x : nil }
-
     mutating func record(costs: SampleCosts, withErrors: Bool) {
-        let t = costs.terms, v = Self.v
+        let t = costs.terms, v = { (x: Double) in Self.finite(x) }
         terms = Terms(l: v(t.kinetic), f: v(t.interaction), g: v(t.terminal), j: v(t.cost))
         hjb = v(t.hjb); terminalHjb = v(t.terminalHJB); objective = v(t.total)
         runningByTerm = Dictionary(t.runningByTerm.map { ($0.name, v($0.value)) }) { a, _ in a }
@@ -45,13 +43,5 @@ struct EvaluateJSON: Encodable {
             let e = costs.standardErrors
             standardErrors = Terms(l: v(e.kinetic), f: v(e.interaction), g: v(e.terminal), j: v(e.cost))
         }
-    }
-
-    func encoded() -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(self) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
     }
 }

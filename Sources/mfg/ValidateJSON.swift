@@ -4,7 +4,7 @@ import Foundation
 /// `mfg validate --json`: the compared quantities as one JSON document (snake_case keys; NaN or
 /// ±∞ as null), whichever closed form the problem has (`check`: gaussian_kl_transport,
 /// cole_hopf or riccati_lq), with the tolerances, the verdict and the reasons for a failure.
-struct ValidateJSON: Encodable {
+struct ValidateJSON: JSONReport {
     struct Quantity: Encodable {
         let name: String
         let neural: Double?
@@ -23,22 +23,12 @@ struct ValidateJSON: Encodable {
 
     init(problem: String, check: String) { self.problem = problem; self.check = check }
 
-    private static func v(_ x: Double?) -> Double? { x.flatMap { $0.isFinite ? $0 : nil } }
-
     /// A compared value: the neural one, the reference, the relative error |a − b|/|b| unless
     /// given (none against a reference of 0), and a standard error when the comparison has one.
     mutating func add(_ name: String, neural: Double?, exact: Double?, relativeError: Double? = nil, standardError: Double? = nil) {
         let rel = relativeError ?? neural.flatMap { a in exact.flatMap { b in b == 0 ? nil : abs(a - b) / abs(b) } }
-        quantities.append(Quantity(name: name, neural: Self.v(neural), exact: Self.v(exact), relativeError: Self.v(rel),
-                                   standardError: Self.v(standardError)))
-    }
-
-    func encoded() -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(self) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+        quantities.append(Quantity(name: name, neural: Self.finite(neural), exact: Self.finite(exact), relativeError: Self.finite(rel),
+                                   standardError: Self.finite(standardError)))
     }
 }
 
