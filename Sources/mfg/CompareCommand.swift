@@ -19,8 +19,8 @@ struct CompareCommand: ParsableCommand {
         See docs/validation.md ("Comparing densities at every time").
         """)
 
-    @Argument(help: "A checkpoint written by `mfg solve`.") var checkpoint: String
-    @Argument(help: "A result written by `mfg reference`.") var reference: String
+    @Argument(help: "A checkpoint written by `mfg solve`.", completion: .file(extensions: ["h5"])) var checkpoint: String
+    @Argument(help: "A result written by `mfg reference`.", completion: .file(extensions: ["h5"])) var reference: String
     @Option(help: "Samples for the neural costs and densities (2…10000000).") var samples = 65536
     @Option(help: "Seed of those samples.") var seed: UInt64 = 99
     @Option(help: "Worker threads (1…64).") var threads = 2

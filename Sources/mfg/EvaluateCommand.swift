@@ -10,12 +10,12 @@ struct EvaluateCommand: ParsableCommand {
         commandName: "evaluate",
         abstract: "Recompute the objective terms of a checkpoint; export Φ, ∇Φ and paths.")
 
-    @Argument(help: "A checkpoint written by `mfg solve`.") var checkpoint: String
+    @Argument(help: "A checkpoint written by `mfg solve`.", completion: .file(extensions: ["h5"])) var checkpoint: String
     @Option(help: "Fresh samples from ρ₀ to evaluate on (1…10000000).") var samples = 16384
     @Option(help: "Seed of those samples.") var seed: UInt64 = 12345
     @Option(help: "Use the 'current' or the 'best' parameters.") var parameters = "best"
-    @Option(help: "CSV of points (columns x1..xd, t) at which to export Φ, ∇ₓΦ, ∂ₜΦ, ΔₓΦ.") var points: String?
-    @Option(help: "Write the exported values (CSV) here (default: standard output).") var output: String?
+    @Option(help: "CSV of points (columns x1..xd, t) at which to export Φ, ∇ₓΦ, ∂ₜΦ, ΔₓΦ.", completion: .file(extensions: ["csv"])) var points: String?
+    @Option(help: "Write the exported values (CSV) here (default: standard output).", completion: .file(extensions: ["csv"])) var output: String?
     @Option(help: "Export the paths of this many agents as CSV (agent, step, t, x1..xd, ell).") var exportPaths = 0
     @Option(help: "Worker threads (1…64).") var threads = 2
     @Option(help: ArgumentHelp(stepsHelp)) var steps: Int?

@@ -12,7 +12,8 @@ struct ReferenceCommand: ParsableCommand {
         abstract: "Solve a problem on space-time grids (Eulerian reference): d = 2 on one 2-D grid, any other d "
             + "block by block (each distinct block of 1 or 2 coordinates once); write DIR/reference.h5.")
 
-    @Argument(help: "The problem file (YAML): dimension 2, or block-separable into blocks of 1 or 2 coordinates.")
+    @Argument(help: "The problem file (YAML): dimension 2, or block-separable into blocks of 1 or 2 coordinates.",
+              completion: .file(extensions: ["yaml", "yml"]))
     var problem: String
     @Option(help: ArgumentHelp(
         "Grid NXxNYxNT of the 2-D blocks (cells along x1, x2, time steps) or NXxNT of the 1-D blocks; may be given once of each kind.",
@@ -26,7 +27,7 @@ struct ReferenceCommand: ParsableCommand {
         "Change a setting of the problem file, e.g. --set reference.grid.nt=64 (repeatable; the value is YAML).",
         valueName: "key.path=value"))
     var settings: [String] = []
-    @Option(help: "Output directory (default: runs/<problem name>).") var out: String?
+    @Option(help: "Output directory (default: runs/<problem name>).", completion: .directory) var out: String?
     @Option(help: "Iteration limit of the primal-dual solver (1…10000000).") var maxIterations = 20000
     @Option(help: "Stop when both residuals are below this (0 < tol < 1).") var tolerance = 1e-4
     @Option(help: "Fixed primal step τ of the primal-dual iteration (e.g. 1e-2 for crowd motion); default: adaptive.")

@@ -15,13 +15,13 @@ struct SolveCommand: ParsableCommand {
             + "when the run finishes, summary.json. A DIR that already holds a checkpoint is refused unless "
             + "--resume continues that checkpoint or --force is given.")
 
-    @Argument(help: "The problem file (YAML).") var problem: String
-    @Option(help: "Output directory (default: runs/<problem name>).") var out: String?
+    @Argument(help: "The problem file (YAML).", completion: .file(extensions: ["yaml", "yml"])) var problem: String
+    @Option(help: "Output directory (default: runs/<problem name>).", completion: .directory) var out: String?
     @Option(name: .customLong("set"), help: ArgumentHelp(
         "Change a setting of the problem file, e.g. --set training.iterations=100 (repeatable; the value is YAML).",
         valueName: "key.path=value"))
     var settings: [String] = []
-    @Option(help: "Resume from this checkpoint (same problem file and --set settings).") var resume: String?
+    @Option(help: "Resume from this checkpoint (same problem file and --set settings).", completion: .file(extensions: ["h5"])) var resume: String?
     @Flag(help: "Start afresh in an output directory that holds a checkpoint: its checkpoint.h5, metrics.csv and summary.json are removed.")
     var force = false
     @Option(help: "Worker threads (1…64).") var threads = 2

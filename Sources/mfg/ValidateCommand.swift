@@ -10,7 +10,7 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Compare a checkpoint with the closed-form solution of its problem (Gaussian transport, Cole–Hopf for σ > 0, linear-quadratic).")
 
-    @Argument(help: "A checkpoint written by `mfg solve`.") var checkpoint: String
+    @Argument(help: "A checkpoint written by `mfg solve`.", completion: .file(extensions: ["h5"])) var checkpoint: String
     @Option(help: "Samples from ρ₀ for the comparison (2…10000000; standard errors need two).") var samples = 16384
     @Option(help: "Seed of those samples.") var seed: UInt64 = 2024
     @Option(help: "Largest allowed relative error of L and of G.") var costTolerance = 0.01

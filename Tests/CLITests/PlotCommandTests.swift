@@ -8,9 +8,10 @@ import MFGNeural
 /// on tiny trained checkpoints.
 @Suite struct PlotCommandTests {
     /// Parses the arguments as the command line would and runs the command's logic.
-    func plot(_ arguments: [String], references: ReferenceReader = ResultFileReferenceReader()) throws -> PlotOutcome {
+    func plot(_ arguments: [String], references: ReferenceReader = ResultFileReferenceReader(),
+              converter: SVGConverter? = SVGConverter.onPath()) throws -> PlotOutcome {
         let command = try PlotCommand.parse(arguments)
-        return try command.perform(references: references)
+        return try command.perform(references: references, converter: converter)
     }
 
     func svg(at path: String) throws -> SVGCheck {
@@ -93,12 +94,15 @@ import MFGNeural
 
     /// `--out` must be an SVG file in an existing folder: anything else is one line naming the
     /// path, before the checkpoint is even read, and nothing is written.
-    @Test(arguments: [("x.pdf", "mfg plot writes SVG only, and this file has '.pdf' (allowed: a file ending in .svg; --png adds a PNG beside it)"),
-                      ("x.png", "mfg plot writes SVG only, and this file has '.png' (allowed: a file ending in .svg; --png adds a PNG beside it)"),
-                      ("figure", "mfg plot writes SVG only, and this file has no extension (allowed: a file ending in .svg; --png adds a PNG beside it)"),
+    static let allowed = "allowed: a file ending in .svg, or .pdf or .png when rsvg-convert is installed"
+
+    @Test(arguments: [("x.eps", "mfg plot writes SVG, PDF or PNG, and this file has '.eps' (\(allowed))"),
+                      ("figure", "mfg plot writes SVG, PDF or PNG, and this file has no extension (\(allowed))"),
+                      ("x.pdf", ".pdf needs rsvg-convert, which is not on PATH (apt-get install librsvg2-bin; or write .svg)"),
+                      ("x.PNG", ".PNG needs rsvg-convert, which is not on PATH (apt-get install librsvg2-bin; or write .svg)"),
                       ("missing/x.svg", "the folder {dir}/missing does not exist (create it first)"),
                       ("file.txt/x.svg", "{dir}/file.txt is not a folder"),
-                      ("folder.svg", "is a folder (allowed: a file ending in .svg)")])
+                      ("folder.svg", "is a folder (\(allowed))")])
     func badOutputPathIsRefusedBeforeDrawing(name: String, message: String) throws {
         let dir = CLI.tempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -106,11 +110,52 @@ import MFGNeural
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("folder.svg"), withIntermediateDirectories: false)
         let out = dir.appendingPathComponent(name).path
         let expected = PlotError.badInput("--out \(out): " + message.replacingOccurrences(of: "{dir}", with: dir.path))
-        // A checkpoint that does not exist: the output path is checked first.
-        #expect(throws: expected) { try plot(["/nonexistent/checkpoint.h5", "--out", out]) }
+        // A checkpoint that does not exist: the output path is checked first. No converter
+        // installed, so .pdf and .png are refused too.
+        #expect(throws: expected) { try plot(["/nonexistent/checkpoint.h5", "--out", out], converter: nil) }
         let f = try PlotFixture.d2.get()
-        #expect(throws: expected) { try plot([f.checkpoint, "--kind", "training", "--out", out]) }
+        #expect(throws: expected) { try plot([f.checkpoint, "--kind", "training", "--out", out], converter: nil) }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["file.txt", "folder.svg"])
+    }
+
+    /// `--out x.pdf` where x.svg is a folder: refused before drawing (the SVG goes beside the PDF).
+    @Test func convertedOutputWhoseSVGIsAFolderIsRefused() throws {
+        let dir = CLI.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("x.svg"), withIntermediateDirectories: false)
+        let out = dir.appendingPathComponent("x.pdf").path
+        let fake = try FakeConverter(in: dir)
+        #expect(throws: PlotError.badInput("--out \(out): \(dir.path)/x.svg is a folder (\(Self.allowed))")) {
+            try plot(["/nonexistent/checkpoint.h5", "--out", out], converter: fake.converter)
+        }
+    }
+
+    /// `--out x.pdf` (and `.png`): the SVG is drawn beside it and handed to the converter with
+    /// the format's arguments; `--png` adds a PNG to a PDF. A stand-in converter records its
+    /// arguments, so this runs without librsvg.
+    @Test func pdfAndPNGAreConvertedFromTheSVGBesideThem() throws {
+        let f = try PlotFixture.d2.get()
+        let dir = CLI.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fake = try FakeConverter(in: dir)
+        let pdf = dir.appendingPathComponent("fig.pdf").path, svgPath = dir.appendingPathComponent("fig.svg").path
+        let outcome = try plot([f.checkpoint, "--kind", "training", "--out", pdf, "--png"], converter: fake.converter)
+        #expect(outcome.svgPath == svgPath)
+        #expect(outcome.convertedPaths == [pdf, dir.appendingPathComponent("fig.png").path])
+        #expect(try svg(at: svgPath).text.contains("tiny-crowd-d2: training"))
+        let calls = try fake.calls()
+        #expect(calls == ["--format pdf -o \(pdf) \(svgPath)",
+                          "--format png --zoom 1.5 --background-color white -o \(dir.path)/fig.png \(svgPath)"])
+        #expect(try String(contentsOfFile: pdf, encoding: .utf8) == "converted\n")
+    }
+
+    /// With librsvg installed, `--out x.pdf` writes a real PDF.
+    @Test(.enabled(if: SVGConverter.onPath() != nil)) func pdfIsARealPDFWhenRsvgConvertIsInstalled() throws {
+        let f = try PlotFixture.d2.get()
+        let outcome = try plot([f.checkpoint, "--kind", "training", "--out", f.path("t.pdf")])
+        #expect(outcome.convertedPaths == [f.path("t.pdf")])
+        let head = try FileHandle(forReadingFrom: URL(fileURLWithPath: f.path("t.pdf"))).readData(ofLength: 5)
+        #expect(String(decoding: head, as: UTF8.self) == "%PDF-")
     }
 
     /// `--out` in upper case is an SVG file too.
@@ -192,8 +237,8 @@ import MFGNeural
     @Test func pngIsWrittenWhenRsvgConvertIsInstalled() throws {
         let f = try PlotFixture.d2.get()
         let outcome = try plot([f.checkpoint, "--kind", "training", "--png", "--out", f.path("t.svg")])
-        if PNGExport.converter != nil {
-            #expect(outcome.pngPath == f.path("t.png"))
+        if SVGConverter.onPath() != nil {
+            #expect(outcome.convertedPaths == [f.path("t.png")])
             #expect(FileManager.default.fileExists(atPath: f.path("t.png")))
         } else {
             #expect(outcome.notes.contains { $0.contains("rsvg-convert is not on PATH") })
@@ -253,14 +298,32 @@ struct StubReferences: ReferenceReader {
         #expect(!FileManager.default.fileExists(atPath: f.path("bin.svg")))
     }
 
-    /// `--out x.pdf` from the command line: exit 2, the one line, no file.
-    @Test func pdfOutputExitsWithBadInput() throws {
+    /// `--out x.pdf` from the command line without rsvg-convert on PATH: exit 2, the one line,
+    /// no file.
+    @Test func pdfOutputWithoutConverterExitsWithBadInput() throws {
         let f = try PlotFixture.d2.get()
-        let r = try CLI.run(["plot", f.checkpoint, "--out", f.path("bin.pdf")])
+        let r = try CLI.run(["plot", f.checkpoint, "--out", f.path("bin.pdf")], environment: ["PATH": "/nonexistent"])
         #expect(r.status == ExitCodes.badInput)
-        #expect(r.stderr == "mfg: --out \(f.path("bin.pdf")): mfg plot writes SVG only, and this file has '.pdf' "
-                + "(allowed: a file ending in .svg; --png adds a PNG beside it)\n", "\(r.stderr)")
+        #expect(r.stderr == "mfg: --out \(f.path("bin.pdf")): .pdf needs rsvg-convert, which is not on PATH "
+                + "(apt-get install librsvg2-bin; or write .svg)\n", "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: f.path("bin.pdf")))
+        #expect(!FileManager.default.fileExists(atPath: f.path("bin.svg")))
+    }
+
+    /// The generated shell completion completes file names by kind: problem files, checkpoints
+    /// and results, CSV points, output folders.
+    @Test func completionScriptsCompleteFileNames() throws {
+        let r = try CLI.run(["--generate-completion-script", "bash"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("-fX '!*.@(yaml|yml)'"))
+        #expect(r.stdout.contains("-fX '!*.@(h5)'"))
+        #expect(r.stdout.contains("-fX '!*.@(csv)'"))
+        #expect(r.stdout.contains("-fX '!*.@(svg|pdf|png)'"))
+        #expect(r.stdout.contains("__mfg_add_completions -d"))
+        for shell in ["zsh", "fish"] {
+            let other = try CLI.run(["--generate-completion-script", shell])
+            #expect(other.status == 0 && other.stdout.contains("yaml"), "\(shell)")
+        }
     }
 
     @Test(.enabled(if: binary != nil)) func trainingFigureFromTheCommandLine() throws {
@@ -269,5 +332,27 @@ struct StubReferences: ReferenceReader {
         #expect(r.status == 0)
         #expect(r.stdout.hasPrefix("wrote \(f.path("bin-training.svg"))"))
         #expect(SVGCheck(try String(contentsOfFile: f.path("bin-training.svg"), encoding: .utf8)).wellFormed)
+    }
+}
+
+/// A stand-in for rsvg-convert: a shell script that appends its arguments to calls.txt and
+/// writes "converted" to the file after -o.
+struct FakeConverter {
+    let dir: URL
+    init(in dir: URL) throws {
+        self.dir = dir
+        let script = dir.appendingPathComponent("fake-rsvg-convert")
+        try """
+        #!/bin/sh
+        echo "$*" >> "\(dir.path)/calls.txt"
+        out=""; prev=""
+        for a in "$@"; do [ "$prev" = "-o" ] && out="$a"; prev="$a"; done
+        echo converted > "$out"
+        """.write(to: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+    }
+    var converter: SVGConverter { SVGConverter(tool: dir.appendingPathComponent("fake-rsvg-convert").path) }
+    func calls() throws -> [String] {
+        try String(contentsOf: dir.appendingPathComponent("calls.txt"), encoding: .utf8).split(separator: "\n").map(String.init)
     }
 }
