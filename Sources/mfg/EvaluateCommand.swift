@@ -98,6 +98,12 @@ struct EvaluateCommand: ParsableCommand {
                 report.obstacleCrossing = f
                 print("  paths entering {Q > Q_max/2}: \(f.percent) of \(min(samples, 4096)) agents")
             }
+            if let shapes = problem.shapedObstacles {
+                let p = try solver.paths(parameters: theta, count: min(samples, 4096), seed: seed)
+                let f = ObstacleCrossing.fraction(paths: p, shapes: shapes)
+                report.shapeCrossing = f
+                print("  paths entering a shaped obstacle (signed distance < 0): \(f.percent) of \(min(samples, 4096)) agents")
+            }
             if let points {
                 let m = try readPointsCSV(points, columns: problem.dimension + 1)
                 let v = try solver.potential(parameters: theta, points: m)

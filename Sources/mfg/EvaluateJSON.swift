@@ -24,6 +24,8 @@ struct EvaluateJSON: JSONReport {
     var standardErrors: Terms?
     /// Fraction of (at most 4096) agents whose paths enter {Q > Q_max/2} (problems with an obstacle).
     var obstacleCrossing: Double?
+    /// Fraction of (at most 4096) agents whose paths enter a shaped obstacle (signed distance < 0).
+    var shapeCrossing: Double?
     var notes: [String] = []
     /// The file the exported table was written to.
     var exported: String?

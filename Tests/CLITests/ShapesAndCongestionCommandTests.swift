@@ -46,4 +46,32 @@ struct ShapesAndCongestionCommandTests {
                 + "(allowed: above lower (0.3) in every coordinate)\n", "\(b.stderr)")
         #expect(!FileManager.default.fileExists(atPath: never.path))
     }
+
+    /// A trained run with shaped obstacles: `mfg plot` draws them (legend "shaped obstacles") and
+    /// counts the paths that enter one; `mfg evaluate` reports the same count.
+    @Test func plotAndEvaluateShowTheShapes() throws {
+        let dir = CLI.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("shapes.yaml")
+        let tiny = Self.problem.replacingOccurrences(of: "  congestion: {weight: 1, exponent: 2}\n", with: "") + """
+            network: {width: 4, residual_layers: 1}
+            integrator: {scheme: rk4, steps: 2}
+            training: {optimizer: adam, iterations: 2, batch_size: 64, validation_size: 64, seed: 5, log_every: 1, checkpoint_every: 2}
+
+            """
+        try tiny.write(to: file, atomically: true, encoding: .utf8)
+        let run = dir.appendingPathComponent("run")
+        let solve = try CLI.run(["solve", file.path, "--out", run.path, "--threads", "1"])
+        #expect(solve.status == 0, "\(solve.stderr)")
+        let checkpoint = run.appendingPathComponent("checkpoint.h5").path
+        let svgFile = dir.appendingPathComponent("paths.svg").path
+        let plot = try CLI.run(["plot", checkpoint, "--out", svgFile, "--threads", "1"])
+        #expect(plot.status == 0, "\(plot.stderr)")
+        #expect(plot.stdout.contains("% of 256 paths enter a shaped obstacle"), "\(plot.stdout)")
+        let svg = try String(contentsOfFile: svgFile, encoding: .utf8)
+        #expect(svg.contains("shaped obstacles"))
+        let evaluate = try CLI.run(["evaluate", checkpoint, "--samples", "64", "--threads", "1"])
+        #expect(evaluate.status == 0, "\(evaluate.stderr)")
+        #expect(evaluate.stdout.contains("paths entering a shaped obstacle (signed distance < 0): "), "\(evaluate.stdout)")
+    }
 }

@@ -226,6 +226,23 @@ struct ObstacleCrossingTests {
         let paths = SolverPaths(times: [0, 0.5, 1], z: z, ell: [[0, 0], [0, 0], [0, 0]], logRho0: [0, 0])
         #expect(ObstacleCrossing.fraction(paths: paths, obstacle: bump) == 0.5)
     }
+
+    /// Shaped obstacles: a capsule wall on x₂ = 0 from x₁ = −5 to −1 (radius 0.3) and a disk of
+    /// radius 0.5 at (2, 0). Of four agents in d = 2 going from x₂ = 3 to −3: straight down at
+    /// x₁ = −3 (through the wall) and at x₁ = 2 (through the disk) count; at x₁ = 0 (the gap) and
+    /// at x₁ = 2.6 (0.1 beside the disk, where Q is still above a quarter of its amplitude but
+    /// the signed distance is positive) do not.
+    @Test func countsPathsEnteringAShape() {
+        func shape(_ s: ShapedObstacle.Shape) -> ShapedObstacle {
+            ShapedObstacle(shape: s, weight: 1, amplitude: 10, softness: 0.1, coordinates: [0, 1], dimension: 2, source: "test")
+        }
+        let shapes = ShapedObstacles(dimension: 2, obstacles: [shape(.capsule(from: [-5, 0], to: [-1, 0], radius: 0.3)),
+                                                               shape(.disk(center: [2, 0], radius: 0.5))])
+        let xs: [Double] = [-3, 2, 0, 2.6]
+        let z = [3.0, -3.0].map { y in xs.flatMap { [$0, y] } }
+        let paths = SolverPaths(times: [0, 1], z: z, ell: [[0, 0, 0, 0], [0, 0, 0, 0]], logRho0: [0, 0, 0, 0])
+        #expect(ObstacleCrossing.fraction(paths: paths, shapes: shapes) == 0.5)
+    }
 }
 
 @Suite("Per-sample costs")

@@ -167,6 +167,16 @@ public struct ShapedObstacles: Sendable, Equatable {
         }
     }
 
+    /// Whether each of n points x (d × n) lies inside at least one of the shapes: signed
+    /// distance D < 0, i.e. Q above half the shape's amplitude (for diagnostics and figures).
+    public func inside<T: Scalar>(_ x: UnsafeBufferPointer<T>, count n: Int, into out: UnsafeMutableBufferPointer<Bool>) {
+        precondition(x.count >= dimension * n && out.count >= n, "ShapedObstacles.inside: buffers too small")
+        var scratch = [Double](repeating: 0, count: dimension)
+        for j in 0..<n {
+            out[j] = obstacles.contains { $0.scaledDistance(x, column: j, gradient: &scratch) < 0 }
+        }
+    }
+
     /// Σλₖ Qₖ and its gradient (d × n, zero outside the obstacles' coordinates).
     public func valueAndGradient<T: Scalar>(_ x: UnsafeBufferPointer<T>, count n: Int,
                                             value: UnsafeMutableBufferPointer<T>,

@@ -2,33 +2,48 @@ import MFGMath
 import MFGPlot
 import MFGProblem
 
-/// The obstacle Q on a plane of two coordinates.
-///
-/// Q depends only on the bump's own coordinates. When both plotted coordinates are among them
-/// and the bump has no others (the usual case: crowd motion on x1, x2) this is Q exactly; otherwise
-/// it is the 2-D slice through `through` (a point of ℝᵈ, normally the midpoint of the means of
-/// ρ₀ and ρ₁) in the remaining coordinates.
+/// A field of ℝᵈ on a plane of two coordinates: exact when the field depends on those two
+/// coordinates only (the usual case: crowd motion on x1, x2); otherwise the 2-D slice through
+/// `base` (a point of ℝᵈ, normally the midpoint of the means of ρ₀ and ρ₁) in the remaining
+/// coordinates. `value` evaluates the field at n points (d × n).
+func sliceField(dimension d: Int, on dims: CoordinatePair, through base: [Double], xs: [Double], ys: [Double],
+                value: (UnsafeBufferPointer<Double>, Int, UnsafeMutableBufferPointer<Double>) -> Void) -> GridField {
+    let n = xs.count * ys.count
+    var points = [Double](repeating: 0, count: d * n)
+    for (j, y) in ys.enumerated() {
+        for (i, x) in xs.enumerated() {
+            let c = (i + j * xs.count) * d
+            for k in 0..<d { points[c + k] = base[k] }
+            points[c + dims.first] = x
+            points[c + dims.second] = y
+        }
+    }
+    var q = [Double](repeating: 0, count: n)
+    points.withUnsafeBufferPointer { p in q.withUnsafeMutableBufferPointer { value(p, n, $0) } }
+    return GridField(xs: xs, ys: ys, values: q)
+}
+
+/// The obstacle Q (a Gaussian bump) on a plane of two coordinates (see `sliceField`).
 extension Bump {
     func sliceField(on dims: CoordinatePair, through base: [Double], xs: [Double], ys: [Double]) -> GridField {
-        let d = dimension
-        let n = xs.count * ys.count
-        var points = [Double](repeating: 0, count: d * n)
-        for (j, y) in ys.enumerated() {
-            for (i, x) in xs.enumerated() {
-                let c = (i + j * xs.count) * d
-                for k in 0..<d { points[c + k] = base[k] }
-                points[c + dims.first] = x
-                points[c + dims.second] = y
-            }
-        }
-        var q = [Double](repeating: 0, count: n)
-        points.withUnsafeBufferPointer { p in q.withUnsafeMutableBufferPointer { value(p, count: n, into: $0) } }
-        return GridField(xs: xs, ys: ys, values: q)
+        mfg.sliceField(dimension: dimension, on: dims, through: base, xs: xs, ys: ys) { value($0, count: $1, into: $2) }
     }
 
     /// Whether the bump depends on a coordinate that is not plotted (so the figure shows a slice).
     func isSliced(by dims: CoordinatePair) -> Bool {
         coordinates.contains { $0 != dims.first && $0 != dims.second }
+    }
+}
+
+/// The shaped obstacles' Σλₖ Qₖ (boxes, disks, capsules) on a plane of two coordinates.
+extension ShapedObstacles {
+    func sliceField(on dims: CoordinatePair, through base: [Double], xs: [Double], ys: [Double]) -> GridField {
+        mfg.sliceField(dimension: dimension, on: dims, through: base, xs: xs, ys: ys) { value($0, count: $1, into: $2) }
+    }
+
+    /// Whether some shape depends on a coordinate that is not plotted.
+    func isSliced(by dims: CoordinatePair) -> Bool {
+        obstacles.contains { $0.coordinates.contains { $0 != dims.first && $0 != dims.second } }
     }
 }
 

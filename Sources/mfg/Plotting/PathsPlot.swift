@@ -11,8 +11,8 @@ private let obstacleStyle = (color: RGBColor(hex: 0x222222), dash: String?.none)
 private let initialStyle = (color: RGBColor(hex: 0xe4572e), dash: String?.some("6 3"))
 private let targetStyle = (color: RGBColor(hex: 0xc51b7d), dash: String?.some("2 2.5"))
 
-/// The paths figure: characteristics coloured by time over contours of Q, ρ₀ and ρ₁ (exact
-/// marginals; Q on the slice through the means when it depends on coordinates not drawn).
+/// The paths figure: characteristics coloured by time over contours of Q (and of the shaped
+/// obstacles), ρ₀ and ρ₁ (exact marginals; Q on the slice through the means when it depends on coordinates not drawn).
 /// `agents` nil draws all the stored paths, or 256 computed ones when none are stored.
 func pathsPlot(_ s: PlotSession, agents requested: Int?) throws(PlotError) -> PlotResult {
     let p = s.problem
@@ -38,6 +38,17 @@ func pathsPlot(_ s: PlotSession, agents requested: Int?) throws(PlotError) -> Pl
         // Q is evaluated on the agents' full d-dimensional positions, so the count holds in any dimension.
         let fraction = ObstacleCrossing.fraction(paths: paths, obstacle: q)
         notes.append(String(format: "%.1f%% of %d paths pass where Q > Q_max/2", 100 * fraction, paths.logRho0.count))
+    }
+    if let shapes = p.shapedObstacles {
+        // Levels at 10/50/90 % of the largest λₖ·amplitude: the 50 % line is each shape's
+        // boundary when the shapes weigh the same.
+        let field = shapes.sliceField(on: s.dims, through: p.slicePoint, xs: xs, ys: ys)
+        let top = shapes.obstacles.map { $0.weight * $0.amplitude }.max() ?? 0
+        contours.append(ContourField(name: shapes.isSliced(by: s.dims) ? "shaped obstacles (slice)" : "shaped obstacles",
+                                     field: field, levels: top > 0 ? obstacleLevels.map { $0 * top } : [],
+                                     color: obstacleStyle.color, dash: obstacleStyle.dash))
+        let fraction = ObstacleCrossing.fraction(paths: paths, shapes: shapes)
+        notes.append(String(format: "%.1f%% of %d paths enter a shaped obstacle", 100 * fraction, paths.logRho0.count))
     }
     let rho0 = p.initialDensity.marginalField(on: s.dims, xs: xs, ys: ys)
     contours.append(ContourField(name: "\u{03C1}\u{2080} initial", field: rho0, levels: scaled(rho0, densityLevels),
