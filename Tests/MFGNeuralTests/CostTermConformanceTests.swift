@@ -11,7 +11,7 @@ import MFGProblem
 struct CostTermConformanceTests {
     enum RegisteredTerm: String, CaseIterable, CustomTestStringConvertible {
         case obstacle, obstacleSum, preferenceQuadratic, logQuadratic, entropy, kl, congestion, congestionCubic
-        /// Shaped obstacles (`ShapedObstacleCost`): one case per shape, and a list of all three.
+        /// Shaped obstacles (`FieldCost` over `ShapedObstacles`): one case per shape, and a list of all three.
         case shapedBox, shapedDisk, shapedCapsule, shapedList
         /// Test-only (`WeightedEntropy`): the one kind whose ∇ₓ(δC/δρ) differs from ∇ₓf, so the
         /// solver's path for such terms (`TrajectoryScratch.stateOffset`) is checked too.
@@ -49,9 +49,9 @@ struct CostTermConformanceTests {
             case .congestionCubic:
                 return CongestionCost(Congestion(weight: 0.5, exponent: 3.5))
             case .shapedBox, .shapedDisk, .shapedCapsule:
-                return ShapedObstacleCost(ShapedObstacles(dimension: d, obstacles: [CostTermConformanceTests.shape(self, d: d)]))
+                return FieldCost(shapes: ShapedObstacles(dimension: d, obstacles: [CostTermConformanceTests.shape(self, d: d)]))
             case .shapedList:
-                return ShapedObstacleCost(ShapedObstacles(dimension: d, obstacles: [RegisteredTerm.shapedBox, .shapedDisk, .shapedCapsule]
+                return FieldCost(shapes: ShapedObstacles(dimension: d, obstacles: [RegisteredTerm.shapedBox, .shapedDisk, .shapedCapsule]
                                                             .map { CostTermConformanceTests.shape($0, d: d) }))
             case .weightedEntropy:
                 return WeightedEntropy(weight: 0.6)

@@ -129,7 +129,7 @@ extension Problem {
     public var runningCosts: [any LocalCost] {
         var terms: [any LocalCost] = []
         if let q = activeObstacles { terms.append(FieldCost(name: "obstacle", weight: obstacleWeight, field: .bumps(q))) }
-        if let s = shapedObstacles { terms.append(ShapedObstacleCost(s)) }
+        if let s = shapedObstacles { terms.append(FieldCost(shapes: s)) }
         if entropyWeight != 0 { terms.append(EntropyCost(weight: entropyWeight)) }
         if let c = congestion, c.weight != 0 { terms.append(CongestionCost(c)) }
         return terms

@@ -1,15 +1,30 @@
 import MFGMath
 
+/// A fixed field q(x) of ℝᵈ that a cost term integrates against the density: evaluated in
+/// batches, with its gradient. `Preference` (a bump, a sum of bumps, a quadratic) and
+/// `ShapedObstacles` (boxes, disks, capsules) are such fields.
+public protocol PointField: Sendable {
+    /// q at n points x (d × n) into `out` (n values).
+    func value<T: Scalar>(_ x: UnsafeBufferPointer<T>, count n: Int, into out: UnsafeMutableBufferPointer<T>)
+    /// q and ∇q at n points; `gradient` is d × n.
+    func valueAndGradient<T: Scalar>(_ x: UnsafeBufferPointer<T>, count n: Int,
+                                     value: UnsafeMutableBufferPointer<T>, gradient: UnsafeMutableBufferPointer<T>)
+}
+
+extension Preference: PointField {}
+extension ShapedObstacles: PointField {}
+
 /// λ ∫ q(x) ρ(x) dx for a fixed field q: the obstacle running cost λ_Q ∫ Q ρ (q = Q, a sum of
-/// bumps) and the terminal preference λ_G ∫ g ρ(·, T). Linear in ρ, so δC/δρ = λ q and both
-/// gradients are ∇q; no density dependence.
-public struct FieldCost: LocalCost {
+/// bumps; term "obstacle"), the shaped obstacles Σλₖ∫Qₖρ (q = ΣλₖQₖ with each weight inside,
+/// λ = 1; term "shapes") and the terminal preference λ_G ∫ g ρ(·, T). Linear in ρ, so
+/// δC/δρ = λ q and both gradients are ∇q; no density dependence, and the grid charges it as a
+/// linear cell cost.
+public struct FieldCost<Field: PointField>: LocalCost {
     public let name: String
     public let weight: Double
-    /// q (a bump, a sum of bumps, or a quadratic).
-    public let field: Preference
+    public let field: Field
 
-    public init(name: String, weight: Double, field: Preference) {
+    public init(name: String, weight: Double, field: Field) {
         self.name = name; self.weight = weight; self.field = field
     }
 
@@ -32,4 +47,16 @@ public struct FieldCost: LocalCost {
                                gradient: UnsafeMutableBufferPointer(start: output.valueGradient, count: d * n))
         output.derivative.update(from: output.value, count: n)
     }
+}
+
+extension FieldCost where Field == Preference {
+    /// A bump, sum of bumps or quadratic field (lets `field: .bumps(…)` name the case).
+    public init(name: String, weight: Double, field: Preference) {
+        self.name = name; self.weight = weight; self.field = field
+    }
+}
+
+extension FieldCost where Field == ShapedObstacles {
+    /// The shaped obstacles' term "shapes": each obstacle carries its own weight, so λ = 1.
+    public init(shapes: ShapedObstacles) { self.init(name: "shapes", weight: 1, field: shapes) }
 }
