@@ -12,22 +12,31 @@ public struct GridGeometry: Sendable, Equatable {
     public let x1Lower: Double, x2Lower: Double
     /// Cell sizes Δx₁, Δx₂ and time step Δt.
     public let dx: Double, dy: Double, dt: Double
+    /// Diffusion coefficient ν = σ²/2 of the Fokker–Planck constraint ∂ₜρ + ∇·m = νΔρ
+    /// (0: the deterministic continuity equation). It changes the operator A of
+    /// `SpaceTimeOperators` and the Poisson solve of `SpaceTimePoisson`.
+    public let diffusion: Double
 
     public init(nx: Int, ny: Int, nt: Int, x1Lower: Double, x1Upper: Double,
-                x2Lower: Double, x2Upper: Double, horizon: Double) {
+                x2Lower: Double, x2Upper: Double, horizon: Double, diffusion: Double = 0) {
         self.nx = nx; self.ny = ny; self.nt = nt
         self.x1Lower = x1Lower; self.x2Lower = x2Lower
         dx = (x1Upper - x1Lower) / Double(nx)
         dy = (x2Upper - x2Lower) / Double(ny)
         dt = horizon / Double(nt)
+        self.diffusion = diffusion
     }
 
-    /// The geometry of `problem` discretised by `settings`.
+    /// The geometry of `problem` discretised by `settings` (ν = σ²/2 from `problem.sigma`).
     public init(_ problem: GridProblem, _ settings: GridSettings) {
         self.init(nx: settings.nx, ny: settings.ny, nt: settings.nt,
                   x1Lower: problem.x1Lower, x1Upper: problem.x1Upper,
-                  x2Lower: problem.x2Lower, x2Upper: problem.x2Upper, horizon: problem.horizon)
+                  x2Lower: problem.x2Lower, x2Upper: problem.x2Upper, horizon: problem.horizon,
+                  diffusion: 0.5 * problem.sigma * problem.sigma)
     }
+
+    /// Whether the constraint has a diffusion term (ν > 0).
+    @inline(__always) public var isViscous: Bool { diffusion > 0 }
 
     /// Whether this is the grid of a one-dimensional problem: a single cell along x₂ (ny = 1),
     /// so there is no face, and no flux, in x₂ (see `GridProblem.init(x1Lower:x1Upper:…)`).

@@ -6,7 +6,8 @@ extension GridProblem {
 
     /// The grid form of a problem of dimension 1 or 2 on `domain` (one range per coordinate)
     /// with nx (× ny) cells: ρ₀, Q and ρ₁ (or g) sampled at the cell centres. For d = 1, ny
-    /// must be 1 (see `init(x1Lower:x1Upper:horizon:…)`).
+    /// must be 1 (see `init(x1Lower:x1Upper:horizon:…)`). The noise σ carries over: the grid then
+    /// solves the Fokker–Planck constraint ∂ₜρ + ∇·m = (σ²/2)Δρ.
     ///
     /// Refuses other dimensions and domains that leave more than `massOutsideLimit` of the mass
     /// of ρ₀ (or ρ₁) outside: the midpoint-rule integral of the density over a fine copy of the
@@ -24,11 +25,6 @@ extension GridProblem {
                 domain: [ClosedRange<Double>], nx: Int, ny: Int) throws(ReferenceSetupError) {
         let d = problem.dimension
         guard d == 1 || d == 2 else { throw .unsupportedDimension(file: problem.file, dimension: d) }
-        // No viscosity yet: a stochastic problem would be solved as the deterministic one.
-        guard problem.sigma == 0 else {
-            throw .unsupportedCost(file: problem.file, list: "sigma", term: "noise σ = \(problem.sigma)",
-                                   reason: "the grid solver has no diffusion term (σ²/2)Δρ yet; it solves σ = 0 only")
-        }
         guard domain.count == d else { throw .noDomain(file: problem.file) }
         guard nx >= 8, d == 1 ? ny == 1 : ny >= 8 else { throw .grid(.gridTooCoarse(nx: nx, ny: ny, nt: 4)) }
         let sampler = CellSampler(domain: domain)
@@ -87,7 +83,7 @@ extension GridProblem {
         self.init(x1Lower: x1.lowerBound, x1Upper: x1.upperBound, x2Lower: x2.lowerBound, x2Upper: x2.upperBound,
                   horizon: problem.horizon, alphaL: problem.kineticWeight, initialDensity: rho0,
                   obstacle: obstacle, lambdaQ: obstacle == nil ? 0 : 1, lambdaE: lambdaE,
-                  terminal: terminal, congestion: congestion)
+                  terminal: terminal, congestion: congestion, sigma: problem.sigma)
     }
 
     /// The term's grid form, or the error naming it.

@@ -21,7 +21,9 @@ public enum GridTerminalCost: Sendable, Equatable {
 /// Minimise over densities ρ ≥ 0 and momenta m = ρv
 ///
 ///     J = α_L ∫₀ᵀ∫ |m|²/(2ρ) + λ_Q ∫₀ᵀ∫ Q ρ + λ_E ∫₀ᵀ∫ ρ log ρ + λ_C/p ∫₀ᵀ∫ ρ^p + G(ρ(·,T)),
-///     ∂ₜρ + ∇·m = 0,  ρ(·,0) = ρ₀,  m·n = 0 on ∂Ω.
+///     ∂ₜρ + ∇·m = (σ²/2)Δρ,  ρ(·,0) = ρ₀,  m·n = 0 and ∇ρ·n = 0 on ∂Ω
+///
+/// (σ = 0, the default, is the deterministic continuity equation).
 ///
 /// All fields (ρ₀, Q, and the target or preference in `terminal`) are sampled on the cell
 /// centres of the grid the problem is solved on, flattened with x₁ fastest: the value at cell
@@ -47,11 +49,15 @@ public struct GridProblem: Sendable, Equatable {
     public var terminal: GridTerminalCost
     /// The congestion λ_C/p ∫∫ ρ^p of the running cost (nil without one).
     public var congestion: GridCongestion?
+    /// Noise σ ≥ 0 of the agents' dynamics dX = v dt + σ dW: the constraint becomes the
+    /// Fokker–Planck equation ∂ₜρ + ∇·m = (σ²/2)Δρ (zero normal flux of m and of ∇ρ on ∂Ω),
+    /// discretised by Crank–Nicolson (`SpaceTimeOperators`). 0 is the deterministic game.
+    public var sigma: Double
 
     public init(x1Lower: Double, x1Upper: Double, x2Lower: Double, x2Upper: Double,
                 horizon: Double, alphaL: Double, initialDensity: [Double],
                 obstacle: [Double]? = nil, lambdaQ: Double = 0, lambdaE: Double = 0,
-                terminal: GridTerminalCost, congestion: GridCongestion? = nil) {
+                terminal: GridTerminalCost, congestion: GridCongestion? = nil, sigma: Double = 0) {
         self.x1Lower = x1Lower; self.x1Upper = x1Upper
         self.x2Lower = x2Lower; self.x2Upper = x2Upper
         self.horizon = horizon; self.alphaL = alphaL
@@ -59,6 +65,7 @@ public struct GridProblem: Sendable, Equatable {
         self.obstacle = obstacle; self.lambdaQ = lambdaQ; self.lambdaE = lambdaE
         self.terminal = terminal
         self.congestion = congestion
+        self.sigma = sigma
     }
 }
 
@@ -82,11 +89,12 @@ extension GridProblem {
     /// problem constant in x₂, to rounding).
     public init(x1Lower: Double, x1Upper: Double, horizon: Double, alphaL: Double,
                 initialDensity: [Double], obstacle: [Double]? = nil, lambdaQ: Double = 0,
-                lambdaE: Double = 0, terminal: GridTerminalCost, congestion: GridCongestion? = nil) {
+                lambdaE: Double = 0, terminal: GridTerminalCost, congestion: GridCongestion? = nil,
+                sigma: Double = 0) {
         self.init(x1Lower: x1Lower, x1Upper: x1Upper, x2Lower: Self.oneDimensionalSpan.lowerBound,
                   x2Upper: Self.oneDimensionalSpan.upperBound, horizon: horizon, alphaL: alphaL,
                   initialDensity: initialDensity, obstacle: obstacle, lambdaQ: lambdaQ, lambdaE: lambdaE,
-                  terminal: terminal, congestion: congestion)
+                  terminal: terminal, congestion: congestion, sigma: sigma)
     }
 }
 

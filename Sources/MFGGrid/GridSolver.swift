@@ -120,6 +120,8 @@ struct PrimalDualState {
     let proxThreads: Int
     /// The linear coefficient q of the last level's cells (`PreparedProblem.linear`).
     let lastLinear: [Double]
+    /// (ν/2)Δₕρ₀, the diffusion part of the first level's right-hand side b¹ (empty when ν = 0).
+    let initialDiffusion: [Double]
     var z: [Double]
     var residual: [Double]
     var zNew: [Double]
@@ -138,6 +140,7 @@ struct PrimalDualState {
         relaxation = settings.relaxation
         proxThreads = settings.proxThreads
         lastLinear = (0..<grid.cellsPerLevel).map { prep.linear($0, last: true) }
+        initialDiffusion = grid.isViscous ? grid.initialDiffusion(prep.rho0) : []
         // Default τ: the ρ-update ρ − τ∂ₜφ should move densities by a fraction of their size
         // when φ changes by O(1) over the horizon: τ ≈ ρ_typical·T with ρ_typical = 1/|Ω|
         // (unit mass). Residual balancing corrects the ratio from there. (This scale was chosen
@@ -166,6 +169,7 @@ struct PrimalDualState {
             gradPhiPrevious = gradPhi
             grid.divergence(u, into: &residual)
             for c in 0..<grid.cellsPerLevel { residual[c] -= prep.rho0[c] / grid.dt }
+            for c in initialDiffusion.indices { residual[c] -= initialDiffusion[c] }
             poisson.solve(residual, into: &z)
             zNew = z
             adapt = 0.1
@@ -188,6 +192,7 @@ struct PrimalDualState {
         grid.divergence(u, into: &residual)
         let idt = 1 / grid.dt
         for c in 0..<grid.cellsPerLevel { residual[c] -= prep.rho0[c] * idt }
+        for c in initialDiffusion.indices { residual[c] -= initialDiffusion[c] }
         poisson.solve(residual, into: &zNew)
         let s = sigma
         // φⁿ⁺¹ = φⁿ + σ(2zⁿ⁺¹ − zⁿ); then z ← zⁿ⁺¹ (zNew keeps a stale buffer for the next solve).

@@ -42,6 +42,7 @@ extension GridProblem {
         try positive("x1Upper − x1Lower", x1Upper - x1Lower)
         try positive("x2Upper − x2Lower", x2Upper - x2Lower)
         try nonNegative("lambdaE", lambdaE)
+        try nonNegative("sigma", sigma)
         try nonNegative("lambdaG", terminal.weight)
         if let c = congestion {
             try nonNegative("congestion weight λ_C", c.weight)

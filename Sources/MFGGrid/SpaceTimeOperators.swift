@@ -80,8 +80,27 @@ public struct GridPrimal: Sendable, Equatable {
 ///     (grad φ)_copy = ¼ (φᵢ₊₁,ⱼ − φᵢⱼ)/Δx₁ for the copies of face (i+½, j), likewise along x₂.
 ///
 /// So ⟨div u, φ⟩ = −⟨u, grad φ⟩ (tested on random arrays).
+///
+/// **With diffusion** (ν = σ²/2 > 0, `GridGeometry.diffusion`) the constraint is the
+/// Fokker–Planck equation ∂ₜρ + ∇·m = νΔρ, discretised by Crank–Nicolson in time (the diffusion
+/// at the midpoint of the interval, where the centred kinetic cost and the flux copies of
+/// `GridPrimal` already sit, so the scheme stays second order in time):
+///
+///     (ρᵏ − ρᵏ⁻¹)/Δt − (ν/2) Δₕ(ρᵏ + ρᵏ⁻¹) + div mᵏ = 0,
+///
+/// Δₕ the five-point Laplacian with zero-flux (Neumann) ends, Δₕ = −(L_x₁ + L_x₂) with the
+/// Neumann second differences L of `CosineBasis` (no x₂ part when ny = 1). The ρ⁰ = ρ₀ terms
+/// move to the right-hand side, b¹ = ρ₀/Δt + (ν/2)Δₕρ₀ (`initialDiffusion`). Δₕ is symmetric
+/// and its rows sum to zero (Neumann), so mass Σρᵏ is still conserved exactly, and the adjoint
+/// gains the matching term,
+///
+///     (Aᵀφ)_ρᵏ = (φᵏ − φᵏ⁺¹)/Δt − (ν/2) Δₕ(φᵏ + φᵏ⁺¹)   (φⁿᵗ⁺¹ := 0),
+///
+/// which with Φ = −φ is the discrete backward operator ∂ₜΦ + νΔΦ of the viscous HJB equation
+/// −∂ₜΦ − νΔΦ + H(∇Φ) = δF/δρ (docs/equations-to-code.md). With ν = 0 the diffusion code is
+/// skipped entirely, so the deterministic iterates are unchanged bit for bit.
 extension GridGeometry {
-    /// A u: the linear part of the discrete continuity equation (ρ⁰ taken as 0).
+    /// A u: the linear part of the discrete continuity (or Fokker–Planck) equation (ρ⁰ taken as 0).
     public func divergence(_ u: GridPrimal) -> [Double] {
         var out = [Double](repeating: 0, count: count)
         divergence(u, into: &out)
@@ -93,7 +112,68 @@ extension GridGeometry {
         var out = divergence(u)
         let idt = 1 / dt
         for n in 0..<cellsPerLevel { out[n] -= rho0[n] * idt }
+        if isViscous {
+            let extra = initialDiffusion(rho0)
+            for n in 0..<cellsPerLevel { out[n] -= extra[n] }
+        }
         return out
+    }
+
+    /// (ν/2)Δₕρ₀: the part of the first level's right-hand side b¹ that the known density ρ₀
+    /// contributes through the Crank–Nicolson diffusion (zero when ν = 0).
+    public func initialDiffusion(_ rho0: [Double]) -> [Double] {
+        var out = [Double](repeating: 0, count: cellsPerLevel)
+        guard isViscous else { return out }
+        let h = 0.5 * diffusion
+        rho0.withUnsafeBufferPointer { r in
+            for j in 0..<ny { for i in 0..<nx {
+                let n = i + nx * j
+                out[n] = h * laplacian(r.baseAddress!, i, j, n)
+            } }
+        }
+        return out
+    }
+
+    /// Δₕf at cell (i, j) (flat index n within its level) of the level stored at `f`: the
+    /// five-point Laplacian with zero-flux ends, −(L_x₁ + L_x₂)f.
+    @inline(__always)
+    func laplacian(_ f: UnsafePointer<Double>, _ i: Int, _ j: Int, _ n: Int) -> Double {
+        let c = f[n]
+        var x = 0.0, y = 0.0
+        if i < nx - 1 { x += f[n + 1] - c }
+        if i > 0 { x += f[n - 1] - c }
+        if j < ny - 1 { y += f[n + nx] - c }
+        if j > 0 { y += f[n - nx] - c }
+        return x / (dx * dx) + y / (dy * dy)
+    }
+
+    /// out ← out − (ν/2)Δₕ(ρᵏ + ρᵏ⁻¹) on every level (ρ⁰ is on the right-hand side): the
+    /// diffusion part of A u.
+    func addDiffusion(_ rho: UnsafePointer<Double>, into o: UnsafeMutablePointer<Double>) {
+        let h = 0.5 * diffusion, level = cellsPerLevel
+        for k in 0..<nt {
+            let base = k * level
+            for j in 0..<ny { for i in 0..<nx {
+                let n = i + nx * j
+                var lap = laplacian(rho + base, i, j, n)
+                if k > 0 { lap += laplacian(rho + base - level, i, j, n) }
+                o[base + n] -= h * lap
+            } }
+        }
+    }
+
+    /// g_ρ ← g_ρ − (ν/2)Δₕ(φᵏ + φᵏ⁺¹) (φⁿᵗ⁺¹ := 0): the diffusion part of Aᵀφ.
+    func addDiffusionAdjoint(_ phi: UnsafePointer<Double>, into g: UnsafeMutablePointer<Double>) {
+        let h = 0.5 * diffusion, level = cellsPerLevel
+        for k in 0..<nt {
+            let base = k * level
+            for j in 0..<ny { for i in 0..<nx {
+                let n = i + nx * j
+                var lap = laplacian(phi + base, i, j, n)
+                if k < nt - 1 { lap += laplacian(phi + base + level, i, j, n) }
+                g[base + n] -= h * lap
+            } }
+        }
     }
 
     /// −Aᵀφ: the discrete space-time gradient.
@@ -131,6 +211,7 @@ extension GridGeometry {
                     }
                 }
             }
+            if isViscous { addDiffusion(rho.baseAddress!, into: o.baseAddress!) }
         } } }
     }
 
@@ -159,6 +240,7 @@ extension GridGeometry {
                     }
                 }
             }
+            if isViscous { addDiffusionAdjoint(p.baseAddress!, into: rho.baseAddress!) }
         } } }
     }
 }

@@ -33,7 +33,7 @@ struct CompareJSON: JSONReport {
         let worstCopy: String
         let l1Mean: Double?
         let l1NoiseFloor: Double?
-        /// The carried estimate 2E[(1 − ρ_G/ρ_N)₊] (a reference that is one block only).
+        /// The carried estimate 2E[(1 − ρ_G/ρ_N)₊] (a reference that is one block only, σ = 0).
         let l1Carried: Carried?
         let coreMass: Pair?
         let phiRelativeRMS: Double?
@@ -58,6 +58,9 @@ struct CompareJSON: JSONReport {
 
     let problem: String
     let dimension: Int
+    /// The noise σ of the game; with σ > 0 `l1_carried` is null (ρ₀e^(−ℓ) is not the noisy
+    /// paths' density) and every distance is the histogram estimate.
+    let sigma: Double
     let samples: Int
     let referenceConverged: Bool
     let costs: Costs
@@ -75,6 +78,7 @@ struct CompareJSON: JSONReport {
         let t = report.costs.terms, e = report.costs.standardErrors, c = report.reference
         self.problem = problem.name
         dimension = problem.dimension
+        sigma = problem.sigma
         samples = report.samples
         referenceConverged = ref.converged
         costs = Costs(neural: Terms(l: v(t.kinetic), f: v(t.interaction), g: v(t.terminal), j: v(t.cost)),

@@ -46,7 +46,8 @@ struct CompareReport {
                 potentials.append(levels)
             }
             compared.append(BlockComparison(paths: paths, schedule: schedule, block: block, obstacle: problem.obstacle,
-                                            neuralPotentials: potentials, coarsening: coarsening))
+                                            neuralPotentials: potentials, coarsening: coarsening,
+                                            carriedDensity: problem.sigma == 0))
         }
         self.blocks = compared
         reference = compared.referenceCosts
@@ -143,8 +144,14 @@ struct CompareReport {
         lines.append("")
         lines.append("largest density L1 distance: \(worst.distance.fixed(4)) at t = \(worst.time.short); "
                      + "|J_N − J_G|/|J_G| = \(costDifference.percent)")
-        lines.append("L1 carried: 2E[(1 − ρ_G/ρ_N)₊] over the samples, ρ_N = ρ₀(x₀)e^(−ℓ(t)) along each path, "
-                     + "ρ_G bilinear between cell centres.")
+        if problem.sigma > 0 {
+            lines.append("No carried estimate (—): with noise (σ = \(problem.sigma.short)) ρ₀(x₀)e^(−ℓ(t)) is not the density of "
+                         + "the noisy paths (the diffusion spreads it, no single path carries that); the largest distance and "
+                         + "--density-tolerance use the histogram estimator.")
+        } else {
+            lines.append("L1 carried: 2E[(1 − ρ_G/ρ_N)₊] over the samples, ρ_N = ρ₀(x₀)e^(−ℓ(t)) along each path, "
+                         + "ρ_G bilinear between cell centres.")
+        }
         lines.append("L1 histogram: Σ|sample fraction − grid mass| over blocks of \(coarsening) grid cells; (floor): its "
                      + "expected value were the samples drawn from the grid density.")
         lines.append("Φ: ρ-weighted relative RMS difference up to a constant"

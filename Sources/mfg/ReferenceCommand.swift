@@ -126,7 +126,7 @@ struct ReferenceCommand: ParsableCommand {
         let result = ReferenceResult(
             softwareVersion: SoftwareVersion.current, problemName: problem.name, problemFile: problem.file,
             problemSource: problem.sourceText, dimension: problem.dimension, blocks: solved.map(ReferenceResult.Block.init),
-            tolerance: tolerance, wallSeconds: wall)
+            tolerance: tolerance, wallSeconds: wall, sigma: problem.sigma)
         do { try result.write(to: path) } catch { fail(error.description, code: 1) }
         print(summary(result, plan, wall: wall) + "\nresult: \(path)")
         if !result.converged { throw ExitCode(ExitCodes.notConverged) }

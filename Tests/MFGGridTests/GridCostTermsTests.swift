@@ -61,9 +61,9 @@ struct GridCostTermsTests {
         #expect(g == Self.cells { x, out in out[0] = (x[0] * x[0] + (x[1] + 2) * (x[1] + 2)) })
     }
 
-    /// The grid has no diffusion yet: a problem with σ > 0 is refused in one line (it must not be
-    /// solved as the deterministic game), while the log-quadratic terminal term has a cell form.
-    @Test func noiseIsRefusedAndTheLogQuadraticHasACellForm() throws {
+    /// A problem with σ > 0 goes on the grid with its noise (the Fokker–Planck constraint), and the
+    /// log-quadratic terminal term has a cell form.
+    @Test func noiseCarriesOverAndTheLogQuadraticHasACellForm() throws {
         let text = Self.yaml
             .replacingOccurrences(of: "target_density: {type: gaussian, mean: [0, -2], variance: 0.4}\n", with: "")
             .replacingOccurrences(of: "  entropy: {weight: 0.1}\n", with: "")
@@ -73,15 +73,13 @@ struct GridCostTermsTests {
         let grid = try GridProblem(problem: p, domain: [-5...5, -6...6], nx: 16, ny: 20)
         guard case let .preference(g, weight) = grid.terminal else { Issue.record("not a preference"); return }
         #expect(weight == 1)
+        #expect(grid.sigma == 0)
         let expected = Self.cells { x, out in out[0] = Double.log((1 + x[0] * x[0] + x[1] * x[1]) / 2) }
         #expect(zip(g, expected).allSatisfy { abs($0 - $1) <= 1e-15 * max(1, abs($1)) })
         let noisy = try Problem.parse(yaml: text + "\nsigma: 0.5\nintegrator: {scheme: euler, steps: 4}", file: "x.yaml")
-        do {
-            _ = try GridProblem(problem: noisy, domain: [-5...5, -6...6], nx: 16, ny: 20)
-            Issue.record("a problem with noise was put on the grid")
-        } catch {
-            #expect(error.description.hasPrefix("x.yaml: sigma: the grid reference solver cannot solve the term 'noise σ = 0.5'"))
-        }
+        let viscous = try GridProblem(problem: noisy, domain: [-5...5, -6...6], nx: 16, ny: 20)
+        #expect(viscous.sigma == 0.5)
+        #expect(GridGeometry(viscous, GridSettings(nx: 16, ny: 20, nt: 8)).diffusion == 0.125)
     }
 
     /// A running term with no cell form, and two terminal terms: one line naming the list and term.

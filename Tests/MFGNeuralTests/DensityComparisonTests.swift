@@ -104,6 +104,26 @@ struct DensityComparisonTests {
         }
     }
 
+    /// With noise (`carriedDensity: false`) there is no carried estimate even though the grid
+    /// covers both coordinates, and the distance the tolerances use is the histogram's; the
+    /// histogram and the moments are those of the run with the carried estimate (they use the
+    /// positions only), so nothing else changes.
+    @Test func noisyRunsAreComparedByTheHistogramOnly() throws {
+        let block = Self.fixture.block(cells: 64, steps: 4, shift: 0.5)
+        let schedule = try ComparisonSchedule(referenceSteps: 4, runSteps: 4, allLevels: false)
+        let with = TimeResolvedComparison(paths: Self.paths, schedule: schedule, block: block, obstacle: nil,
+                                          neuralPotentials: nil)
+        let without = TimeResolvedComparison(paths: Self.paths, schedule: schedule, block: block, obstacle: nil,
+                                             neuralPotentials: nil, carriedDensity: false)
+        for (a, b) in zip(with.rows, without.rows) {
+            #expect(a.carried != nil && b.carried == nil)
+            #expect(b.distance == b.histogram.value && b.histogram.value == a.histogram.value)
+            #expect(b.neuralMean == a.neuralMean && b.neuralStandardDeviation == a.neuralStandardDeviation)
+        }
+        #expect(without.largestDistance.distance == without.rows.map(\.histogram.value).max())
+        #expect(!without.nonFiniteQuantities.contains { $0.contains("carried") })
+    }
+
     /// The grid density shifted by δ = 0.5 along x₁: ∫|ρ_N − ρ_G| = 2(2Φ(δ/2s(t)) − 1) exactly
     /// (0.70 at t = 0 down to 0.42 at T). The carried estimate must find it within 4 standard
     /// errors plus `interpolationBias`. The histogram estimate sees the L1 distance

@@ -10,7 +10,8 @@ struct ProblemFilesTests {
     }()
 
     @Test func directoryHasTheExpectedFiles() {
-        var expected = ["quick.yaml", "hjb-lq-d100.yaml", "lq-noise-d10.yaml", "lq-noise-d100.yaml"]   // σ > 0 (docs/validation.md, "Stochastic problems")
+        var expected = ["quick.yaml", "hjb-lq-d100.yaml", "lq-noise-d10.yaml", "lq-noise-d100.yaml",   // σ > 0 (docs/validation.md, "Stochastic problems")
+                        "stochastic-crowd-d2.yaml"]   // σ > 0 with a grid reference (docs/validation.md, "Stochastic crowd")
         for d in [2, 10, 50, 100] {
             expected += ["ot-d\(d).yaml", "crowd-motion-d\(d).yaml", "gaussian-transport-d\(d).yaml"]
         }
@@ -30,6 +31,16 @@ struct ProblemFilesTests {
         if p.closedForm == .coleHopf { #expect(ColeHopfReference(problem: p) != nil && p.sigma > 0) }
         if p.closedForm == .riccatiLQ { #expect(RiccatiLQ(problem: p) != nil) }
         #expect(p.dimension != 2 || p.reference != nil)   // d = 2 files carry their reference grid
+    }
+
+    /// The stochastic crowd: noise, a density-free terminal cost (σ > 0 refuses KL and entropy),
+    /// Euler–Maruyama, a grid start and a reference grid (the grid has the same σ).
+    @Test func stochasticCrowdD2() throws {
+        let p = try Problem.load(path: problemsDirectory + "/stochastic-crowd-d2.yaml")
+        #expect(p.dimension == 2 && p.sigma == 0.5 && p.entropyWeight == 0 && p.obstacleWeight == 1)
+        #expect(p.terminal == .preference(weight: 1, g: .quadratic(center: [0, -3], scale: 4)))
+        #expect(p.integrator.scheme == .euler && p.reference?.nx == 96)
+        guard case .grid = p.training.start else { Issue.record("no grid start"); return }
     }
 
     @Test func otD100() throws {

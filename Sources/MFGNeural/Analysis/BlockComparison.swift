@@ -51,14 +51,17 @@ public struct BlockComparison: Sendable {
     ///     `block.potentialPoints(level:copy:dimension:)`; nil to skip Φ.
     ///   - coarsening: grid cells per histogram cell along every axis (default
     ///     `DensityDistance.coarsening`).
+    ///   - carriedDensity: false with noise (σ > 0): no carried estimate even for a whole-problem
+    ///     block (`TimeResolvedComparison.init`).
     public init(paths: SolverPaths, schedule: ComparisonSchedule, block: ReferenceBlock, obstacle: Bump?,
-                neuralPotentials: [[[Double]]]?, coarsening: Int? = nil) {
+                neuralPotentials: [[[Double]]]?, coarsening: Int? = nil, carriedDensity: Bool = true) {
         precondition(neuralPotentials == nil || neuralPotentials!.count == block.multiplicity,
                      "BlockComparison: one list of neural potentials per copy")
         let factors = coarsening.map { [Int](repeating: $0, count: block.grid.axes) }
         let copies = (0..<block.multiplicity).map { c in
             TimeResolvedComparison(paths: paths, schedule: schedule, block: block, copy: c, obstacle: obstacle,
-                                   neuralPotentials: neuralPotentials?[c], coarsening: factors)
+                                   neuralPotentials: neuralPotentials?[c], coarsening: factors,
+                                   carriedDensity: carriedDensity)
         }
         self.block = block
         self.copies = copies

@@ -5,7 +5,8 @@ public struct TimeComparison: Sendable {
     public let level: Int
     public let time: Double
     /// The carried-density L1 estimate (nil when the block is a marginal of a d > |C| run:
-    /// the carried density is the joint one).
+    /// the carried density is the joint one; nil with noise, where ρ₀e^(−ℓ) is not the paths'
+    /// density).
     public let carried: DensityDistance.Estimate?
     /// The histogram L1 estimate (always).
     public let histogram: DensityDistance.Histogram
@@ -46,8 +47,13 @@ public struct TimeResolvedComparison: Sendable {
     ///     `block.potentialPoints(level: k, copy: copy, dimension: d)` (the copy's cell centres at
     ///     the time of `block.potentialField(level: k).level`); nil to skip Φ.
     ///   - coarsening: grid cells per histogram cell per axis (default `DensityDistance.coarsening`).
+    ///   - carriedDensity: whether ρ₀(x₀)e^(−ℓ(t)) is the density of the paths at z(t). True for
+    ///     the deterministic characteristics; false with noise (σ > 0): the log-determinant ℓ
+    ///     follows the drift's divergence along one path, but the density of an SDE's paths also
+    ///     spreads by the diffusion, which no single path carries. Then only the histogram
+    ///     estimator (positions only) is computed, and `carried` is nil.
     public init(paths: SolverPaths, schedule: ComparisonSchedule, block: ReferenceBlock, copy: Int = 0,
-                obstacle: Bump?, neuralPotentials: [[Double]]?, coarsening: [Int]? = nil) {
+                obstacle: Bump?, neuralPotentials: [[Double]]?, coarsening: [Int]? = nil, carriedDensity: Bool = true) {
         let n = paths.logRho0.count
         precondition(paths.z.count == schedule.integratorSteps + 1 && n >= 2,
                      "TimeResolvedComparison: paths need \(schedule.integratorSteps) steps and at least two samples")
@@ -56,7 +62,7 @@ public struct TimeResolvedComparison: Sendable {
                      "TimeResolvedComparison: one neural potential per level")
         let d = paths.z[0].count / n
         let grid = block.grid(copy: copy)
-        let joint = Set(grid.coordinates) == Set(0..<d)
+        let joint = carriedDensity && Set(grid.coordinates) == Set(0..<d)
         let factors = coarsening ?? DensityDistance.coarsening(for: grid)
         let core = obstacle.flatMap { CoreRegion(bump: $0, grid: grid) }
         self.schedule = schedule

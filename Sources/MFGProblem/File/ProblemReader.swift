@@ -149,7 +149,8 @@ struct ProblemReader {
     /// The rules for σ > 0 (`sigma`): the characteristics' log-determinant ℓ is log ρ along a
     /// path only without diffusion, so no cost term may depend on log ρ (the `LocalCost` flag
     /// `dependsOnDensity`: entropy, congestion, KL); the noisy paths are integrated by
-    /// Euler–Maruyama only (`integrator.scheme: euler`); the grid start has no viscosity.
+    /// Euler–Maruyama only (`integrator.scheme: euler`). (A start from a grid is allowed: the grid
+    /// solves the Fokker–Planck constraint with the same σ.)
     static func checkNoise(_ problem: Problem, _ top: YAMLMapping) throws(ProblemError) {
         let sigmaField = try top.required("sigma")
         for term in problem.runningCosts + problem.terminalCosts where term.dependsOnDensity {
@@ -163,10 +164,6 @@ struct ProblemReader {
         if problem.integrator.scheme != .euler {
             throw sigmaField.fail(.inconsistent("sigma > 0 integrates the paths by Euler–Maruyama: set integrator.scheme: euler "
                                                 + "(this file has \(problem.integrator.scheme.rawValue))"))
-        }
-        if case .grid = problem.training.start {
-            throw sigmaField.fail(.inconsistent("sigma > 0 cannot start from a grid (the grid solver has no diffusion); "
-                                                + "remove training.start: grid"))
         }
     }
 

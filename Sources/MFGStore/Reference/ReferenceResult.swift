@@ -73,12 +73,15 @@ public struct ReferenceResult: Sendable {
     public var tolerance: Double
     /// Wall time of the whole reference (every block, coarse levels included).
     public var wallSeconds: Double
+    /// The noise σ the grid solved with (the Fokker–Planck constraint ∂ₜρ + ∇·m = (σ²/2)Δρ;
+    /// root attribute `sigma`, read as 0 from files written before the grid had diffusion).
+    public var sigma: Double
 
     public init(softwareVersion: String, problemName: String, problemFile: String, problemSource: String,
-                dimension: Int, blocks: [Block], tolerance: Double, wallSeconds: Double) {
+                dimension: Int, blocks: [Block], tolerance: Double, wallSeconds: Double, sigma: Double = 0) {
         self.softwareVersion = softwareVersion; self.problemName = problemName; self.problemFile = problemFile
         self.problemSource = problemSource; self.dimension = dimension; self.blocks = blocks
-        self.tolerance = tolerance; self.wallSeconds = wallSeconds
+        self.tolerance = tolerance; self.wallSeconds = wallSeconds; self.sigma = sigma
     }
 
     /// A d = 2 result: one 2-D block, the whole problem (the initialiser of format version 1).
@@ -126,6 +129,7 @@ extension ReferenceResult {
             try w.setAttribute("problem_name", problemName)
             try w.setAttribute("dimension", dimension)
             try w.setAttribute("block_count", blocks.count)
+            try w.setAttribute("sigma", sigma)
             try w.writeString(problemSource, to: "problem/source")
             try w.writeString(problemFile, to: "problem/file")
             try Self.writeCosts(costs, to: "costs", w)
@@ -221,12 +225,16 @@ extension ReferenceResult {
                 guard covered.allSatisfy({ $0 == 1 }) else {
                     throw CheckpointError.corrupt(file: path, detail: "the blocks do not cover the \(d) coordinates exactly once")
                 }
+                let sigma = r.hasAttribute("sigma") ? try r.doubleAttribute("sigma") : 0
+                guard sigma >= 0, sigma.isFinite else {
+                    throw CheckpointError.corrupt(file: path, detail: "sigma = \(sigma): must be non-negative and finite")
+                }
                 result = ReferenceResult(
                     softwareVersion: try r.stringAttribute("software_version"),
                     problemName: try r.stringAttribute("problem_name"), problemFile: try r.readString("problem/file"),
                     problemSource: try r.readString("problem/source"), dimension: d, blocks: blocks,
                     tolerance: try r.doubleAttribute("tolerance", on: "solver"),
-                    wallSeconds: try r.doubleAttribute("wall_seconds", on: "solver"))
+                    wallSeconds: try r.doubleAttribute("wall_seconds", on: "solver"), sigma: sigma)
             }
             return result
         } catch {
