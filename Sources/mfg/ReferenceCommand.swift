@@ -28,8 +28,10 @@ struct ReferenceCommand: ParsableCommand {
         valueName: "key.path=value"))
     var settings: [String] = []
     @Option(help: "Output directory (default: runs/<problem name>).", completion: .directory) var out: String?
-    @Option(help: "Iteration limit of the primal-dual solver (1…10000000).") var maxIterations = 20000
-    @Option(help: "Stop when both residuals are below this (0 < tol < 1).") var tolerance = 1e-4
+    @Option(help: "Iteration limit of the primal-dual solver (1…10000000; default: the file's reference.max_iterations, else 20000).")
+    var maxIterations: Int?
+    @Option(help: "Stop when both residuals are below this (0 < tol < 1; default: the file's reference.tolerance, else 1e-4).")
+    var tolerance: Double?
     @Option(help: "Fixed primal step τ of the primal-dual iteration (e.g. 1e-2 for crowd motion); default: adaptive.")
     var primalStep: Double?
     @Option(help: "Over-relaxation factor of the primal-dual iteration, in [1, 2) (1: plain PDHG).")
@@ -39,8 +41,8 @@ struct ReferenceCommand: ParsableCommand {
     @Option(help: "Threads for BLAS and for the proximal step (1…64).") var threads = 2
 
     func validate() throws {
-        guard (1...10_000_000).contains(maxIterations) else { throw ValidationError("--max-iterations must be in 1…10000000") }
-        guard tolerance > 0, tolerance < 1 else { throw ValidationError("--tolerance must be in (0, 1), got \(tolerance)") }
+        if let maxIterations, !(1...10_000_000).contains(maxIterations) { throw ValidationError("--max-iterations must be in 1…10000000") }
+        if let tolerance, !(tolerance > 0 && tolerance < 1) { throw ValidationError("--tolerance must be in (0, 1), got \(tolerance)") }
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be in 1…64, got \(threads)") }
         guard (0...4).contains(coarseLevels) else { throw ValidationError("--coarse-levels must be in 0…4, got \(coarseLevels)") }
         guard relaxation >= 1, relaxation < 2 else { throw ValidationError("--relaxation must be in [1, 2), got \(relaxation)") }
@@ -67,6 +69,20 @@ struct ReferenceCommand: ParsableCommand {
             o.spelling[k] = [o.spelling[k], "--domain=\(text)"].compactMap { $0 }.joined(separator: " ")
         }
         return o
+    }
+
+    /// The stopping tolerance: `--tolerance`, else the file's `reference.tolerance`, else 1e-4;
+    /// with where it came from, for the header.
+    func effectiveTolerance(_ problem: Problem) -> (value: Double, source: String) {
+        if let tolerance { return (tolerance, "--tolerance") }
+        if let t = problem.reference?.tolerance { return (t, "reference.tolerance") }
+        return (1e-4, "default")
+    }
+
+    /// The iteration limit per grid level: `--max-iterations`, else the file's
+    /// `reference.max_iterations`, else 20 000.
+    func effectiveMaxIterations(_ problem: Problem) -> Int {
+        maxIterations ?? problem.reference?.maxIterations ?? 20_000
     }
 
     func run() throws {
@@ -98,7 +114,8 @@ struct ReferenceCommand: ParsableCommand {
         let path = dir + "/reference.h5"
         print(header(problem, plan))
         BLASThreads.set(threads)
-        let settings = GridSettings(nx: 8, ny: 8, nt: 4, maxIterations: maxIterations, tolerance: tolerance,
+        let tolerance = effectiveTolerance(problem).value
+        let settings = GridSettings(nx: 8, ny: 8, nt: 4, maxIterations: effectiveMaxIterations(problem), tolerance: tolerance,
                                     primalStep: primalStep, adaptiveSteps: primalStep == nil, checkEvery: 20,
                                     relaxation: relaxation, proxThreads: threads)
         let terminal = isatty(STDOUT_FILENO) != 0
@@ -138,6 +155,8 @@ struct ReferenceCommand: ParsableCommand {
     }
 
     func header(_ problem: Problem, _ plan: BlockGridPlan) -> String {
+        let (value, source) = effectiveTolerance(problem)
+        let tolerance = source == "default" ? "\(value)" : "\(value) (\(source))"
         func box(_ d: [ClosedRange<Double>]) -> String { d.map { "[\($0.lowerBound), \($0.upperBound)]" }.joined(separator: "×") }
         if plan.isWholeProblem, let e = plan.entries.first {
             return "mfg \(SoftwareVersion.current): grid reference for \(problem.name) on \(box(e.domain)), "

@@ -45,6 +45,25 @@ struct ReferenceCommandTests {
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("reference.h5").path))
     }
 
+    /// The file's `reference.max_iterations` and `reference.tolerance` are the defaults of the
+    /// flags: a limit of 5 iterations in the file stops the solve (exit 7) and the header names
+    /// the file's tolerance; the flags win over the file.
+    @Test func theFilesStoppingRuleIsTheDefault() throws {
+        let dir = CLI.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("tiny.yaml")
+        try (CLI.tinyProblem(closedForm: false)
+             + "reference: {domain: [[-4, 5], [-4, 4]], grid: {nx: 16, ny: 16, nt: 8}, tolerance: 2e-3, max_iterations: 5}\n")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["reference", file.path, "--coarse-levels", "0", "--out", dir.appendingPathComponent("a").path])
+        #expect(r.status == 7, "\(r.stdout) \(r.stderr)")
+        #expect(r.stdout.contains("tolerance 0.002 (reference.tolerance)"), "\(r.stdout)")
+        let flags = try CLI.run(["reference", file.path, "--coarse-levels", "0", "--max-iterations", "20000",
+                                 "--tolerance", "1e-3", "--out", dir.appendingPathComponent("b").path])
+        #expect(flags.status == 0, "\(flags.stdout) \(flags.stderr)")
+        #expect(flags.stdout.contains("tolerance 0.001 (--tolerance)"), "\(flags.stdout)")
+    }
+
     /// Bad input is refused before any work: a problem of d ≠ 2 that does not split into blocks
     /// of at most two coordinates (the message names the term and the coordinates), a domain
     /// that misses the mass, a grid too coarse, a file without a reference section and no

@@ -108,6 +108,21 @@ struct ProblemErrorTests {
                 == "problems/x.yaml: horizon: key 'horizon' is given more than once")
     }
 
+    /// `reference.tolerance` and `reference.max_iterations`: read in both forms, range-checked.
+    @Test func referenceStoppingRule() throws {
+        let grid = "\nreference: {domain: [[-1, 1], [-1, 1]], grid: {nx: 8, ny: 8, nt: 4}"
+        let p = try Problem.parse(yaml: Self.valid + grid + ", tolerance: 1e-5, max_iterations: 50000}", file: "problems/x.yaml")
+        #expect(p.reference?.tolerance == 1e-5 && p.reference?.maxIterations == 50000)
+        let q = try Problem.parse(yaml: Self.valid + grid + "}", file: "problems/x.yaml")
+        #expect(q.reference?.tolerance == nil && q.reference?.maxIterations == nil)
+        #expect(message(Self.valid + grid + ", tolerance: 1}")
+                == "problems/x.yaml: reference.tolerance: 1 is out of range (allowed: 0 < tolerance < 1)")
+        #expect(message(Self.valid + grid + ", tolerance: 0}")
+                == "problems/x.yaml: reference.tolerance: 0 is out of range (allowed: > 0)")
+        #expect(message(Self.valid + grid + ", max_iterations: 0}")
+                == "problems/x.yaml: reference.max_iterations: 0 is out of range (allowed: 1...10000000)")
+    }
+
     @Test func crossFieldRules() {
         #expect(message(replacing("target_density: {type: gaussian, mean: [1, 0], variance: 1}\n", ""))
                 == "problems/x.yaml: target_density: required by terminal_cost type kl")

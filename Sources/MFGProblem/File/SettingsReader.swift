@@ -130,7 +130,19 @@ enum SettingsReader {
 
     /// The `reference:` section: `domain` and `grid` when d = 2, `blocks` otherwise.
     static func reference(_ f: YAMLField, dimension d: Int) throws(ProblemError) -> ReferenceSettings {
-        let m = try f.mapping(allowed: ["domain", "grid", "blocks"])
+        let m = try f.mapping(allowed: ["domain", "grid", "blocks", "tolerance", "max_iterations"])
+        var settings = try referenceGrids(m, dimension: d)
+        if let t = m.optional("tolerance") {
+            let tolerance = try t.positive()
+            guard tolerance < 1 else { throw t.fail(.outOfRange(value: YAMLField.format(tolerance), allowed: "0 < tolerance < 1")) }
+            settings.tolerance = tolerance
+        }
+        settings.maxIterations = try m.optional("max_iterations")?.integer(in: ReferenceSettings.maxIterationsRange)
+        return settings
+    }
+
+    /// The grids of the `reference:` section (its two forms).
+    private static func referenceGrids(_ m: YAMLMapping, dimension d: Int) throws(ProblemError) -> ReferenceSettings {
         if d == 2 {
             if let b = m.optional("blocks") {
                 throw b.fail(.inconsistent("per-block settings are for dimension ≠ 2; a d = 2 problem is one block: give reference.domain and reference.grid"))

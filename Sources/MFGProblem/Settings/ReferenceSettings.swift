@@ -60,6 +60,16 @@ public struct ReferenceSettings: Sendable, Equatable {
     public let nt: Int
     /// The per-block form's entries (empty in the d = 2 form).
     public let blocks: [Block]
+    /// The solver's stopping tolerance on both residuals (nil: `mfg reference`'s default, 1e-4,
+    /// or its `--tolerance`). Densities at mid-time need 1e-5 where J needs only 1e-4
+    /// (docs/validation.md), so a file can ask for it.
+    public var tolerance: Double?
+    /// The primal–dual iteration limit per grid level (nil: the default 20 000, or
+    /// `--max-iterations`).
+    public var maxIterations: Int?
+
+    /// Iteration limits a file may give, as `--max-iterations`.
+    public static let maxIterationsRange = 1...10_000_000
 
     /// The d = 2 form.
     public init(domain: [Interval], nx: Int, ny: Int, nt: Int) {
