@@ -43,7 +43,7 @@ struct ProblemErrorTests {
         #expect(message(replacing("optimizer: adam", "optimizer: sgd"))
                 == "problems/x.yaml: training.optimizer: unknown value 'sgd' (allowed: adam, lbfgs)")
         #expect(message(replacing("optimizer: adam", "optimizer: adam\n  sampling: sobol"))
-                == "problems/x.yaml: training.sampling: unknown value 'sobol' (allowed: iid, moment_matched)")
+                == "problems/x.yaml: training.sampling: unknown value 'sobol' (allowed: iid, moment_matched, importance)")
     }
 
     @Test func wrongVectorLength() {

@@ -140,6 +140,8 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible, Sendable {
     case parameterMismatch(name: String, expected: String, got: String)
     case missingParameter(String)
     case unknownParameter(String)
+    /// An importance weight (`CharacteristicsObjective.evaluate`) that is negative or not finite.
+    case invalidWeight(index: Int, value: Double)
 
     public var description: String {
         switch self {
@@ -150,6 +152,8 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible, Sendable {
             return "parameter '\(n)' has the wrong shape: expected \(e), got \(g)"
         case .missingParameter(let n): return "parameter '\(n)' is missing"
         case .unknownParameter(let n): return "parameter '\(n)' is not part of this network"
+        case .invalidWeight(let i, let v):
+            return "importance weight \(i + 1) is \(v) (weights must be finite and ≥ 0)"
         }
     }
 }

@@ -92,11 +92,23 @@ public final class CharacteristicsObjective<T: Scalar> {
     /// the paths' Brownian increments are those of `noiseKey` (a fixed key: a deterministic
     /// function of θ, which its gradient is the exact derivative of).
     ///
+    /// Importance weights: with `weights` (n values wᵢ = ρ₀(xᵢ)/q(xᵢ) for x₀ drawn from a proposal
+    /// q, `Density.defensiveProposal`) every average over samples becomes (1/n)Σᵢ wᵢ(·)ᵢ, the
+    /// exact (not self-normalised) importance estimate of the ρ₀-average: unbiased because
+    /// E_q[w] = 1, and per sample, so blocks stay independent and the discrete adjoint is the same
+    /// with the seed of sample i scaled by wᵢ. `logRho0` stays log ρ₀(x₀): the paths carry ρ₀
+    /// pushed forward, whatever q drew their starts. With `weightPenalties` false the HJB and
+    /// terminal-mismatch penalties keep the plain weight 1/n (the residual is then penalised in
+    /// q's measure, more where ρ₀ is thin); the reverse pass then seeds the costs' and the
+    /// penalties' partials with their own weights. Without `weights` the numbers are bit for bit
+    /// those of the unweighted objective.
+    ///
     /// Specialized for Float and Double: unspecialized, every arithmetic operation of the
     /// kernels below would go through the generic witness tables (measured 50–100× slower).
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
-    public func evaluate(_ network: PotentialNetwork<T>, x0: [T], logRho0: [T], noiseKey: UInt64 = 0, gradient: Bool)
+    public func evaluate(_ network: PotentialNetwork<T>, x0: [T], logRho0: [T], noiseKey: UInt64 = 0,
+                         weights: [Double]? = nil, weightPenalties: Bool = true, gradient: Bool)
         throws(NetworkError) -> (terms: ObjectiveTerms, gradient: [T]?) {
         let d = shape.dimension
         guard network.shape == shape else {
@@ -106,6 +118,12 @@ public final class CharacteristicsObjective<T: Scalar> {
         guard n >= 1 else { throw .emptyBatch }
         guard x0.count == d * n else {
             throw .batchMismatch(expected: "\(d)×\(n) initial points", got: "\(x0.count) values")
+        }
+        if let weights {
+            guard weights.count == n else { throw .batchMismatch(expected: "\(n) importance weights", got: "\(weights.count)") }
+            if let i = weights.firstIndex(where: { !($0.isFinite && $0 >= 0) }) {
+                throw .invalidWeight(index: i, value: weights[i])
+            }
         }
         let part = BlockPartition(count: n, blockSize: partition.blockSize, threads: partition.threads)
         let scratch = try scratchFor(workers: part.workers)
@@ -117,19 +135,24 @@ public final class CharacteristicsObjective<T: Scalar> {
         var termsPerBlock = [ObjectiveTerms](repeating: ObjectiveTerms(), count: blocks)
         var grads = [T](repeating: 0, count: gradient ? blocks * p : 0)
         let weight = 1 / Double(n)
+        let importance = weights ?? []
         x0.withUnsafeBufferPointer { xp in
             logRho0.withUnsafeBufferPointer { lp in
+                importance.withUnsafeBufferPointer { ip in
                 termsPerBlock.withUnsafeMutableBufferPointer { tp in
                     grads.withUnsafeMutableBufferPointer { gp in
                         let tBox = UncheckedSendable(tp.baseAddress!), gBox = UncheckedSendable(gp.baseAddress)
                         part.runDynamic { w, b, range in
                             let sc = scratch[w]
+                            let iw = weights == nil ? nil : SampleWeights(values: ip.baseAddress! + range.lowerBound,
+                                                                          penalties: weightPenalties)
                             tBox.value[b] = forwardBlock(network, sc, xp.baseAddress! + range.lowerBound * d,
                                                          lp.baseAddress! + range.lowerBound, range.count, weight,
-                                                         first: range.lowerBound, noiseKey: noiseKey)
-                            if gradient { backwardBlock(network, sc, weight, gBox.value! + b * p) }
+                                                         first: range.lowerBound, noiseKey: noiseKey, importance: iw)
+                            if gradient { backwardBlock(network, sc, weight, gBox.value! + b * p, importance: iw) }
                         }
                     }
+                }
                 }
             }
         }
@@ -393,7 +416,8 @@ public final class CharacteristicsObjective<T: Scalar> {
     /// Brownian increments with `noiseKey` when σ > 0).
     private func forwardBlock(_ network: PotentialNetwork<T>, _ sc: TrajectoryScratch<T>,
                               _ x0: UnsafePointer<T>, _ logRho0: UnsafePointer<T>, _ nb: Int,
-                              _ weight: Double, first: Int, noiseKey: UInt64) -> ObjectiveTerms {
+                              _ weight: Double, first: Int, noiseKey: UInt64,
+                              importance: SampleWeights? = nil) -> ObjectiveTerms {
         let d = shape.dimension
         sc.count = nb
         sc.z[0].update(from: x0, count: d * nb)
@@ -405,9 +429,32 @@ public final class CharacteristicsObjective<T: Scalar> {
 
         // Terminal cost and mismatch.
         var terms = ObjectiveTerms()
-        let terminalByTerm = terminalValues(network, sc, nb)
+        let terminalByTerm = terminalValues(network, sc, nb, importance: importance?.values)
         let lambdas = costs.running.map(\.weight)
         var runningByTerm = [Double](repeating: 0, count: lambdas.count)
+        if let iw = importance {
+            // Importance-weighted sums: wᵢ × sample i's costs, and its penalties × wᵢ or × 1.
+            for col in 0..<nb {
+                let wi = iw.values[col], wp = iw.penalties ? wi : 1
+                terms.kinetic += wi * sc.sumKinetic[col]
+                var f = 0.0
+                for (k, lambda) in lambdas.enumerated() {
+                    let fk = lambda * sc.sumRunning[k][col]
+                    f += fk; runningByTerm[k] += wi * fk
+                }
+                terms.interaction += wi * f
+                terms.hjb += wp * sc.sumHJB[col]
+                terms.terminal += wi * sc.terminalCost[col]
+                terms.terminalHJB += wp * abs(sc.terminalMismatch[col])
+            }
+            terms.kinetic *= weight; terms.interaction *= weight; terms.hjb *= weight
+            terms.terminal *= weight; terms.terminalHJB *= weight
+            terms.runningByTerm = zip(costs.running, runningByTerm).map { TermValue(name: $0.name, value: $1 * weight) }
+            terms.terminalByTerm = zip(costs.terminal, terminalByTerm).map { TermValue(name: $0.name, value: $1 * weight) }
+            terms.total = terms.kinetic + terms.interaction + terms.terminal
+                + costs.hjbWeight * terms.hjb + costs.terminalHJBWeight * terms.terminalHJB
+            return terms
+        }
         for col in 0..<nb {
             terms.kinetic += sc.sumKinetic[col]
             var f = 0.0
@@ -432,8 +479,9 @@ public final class CharacteristicsObjective<T: Scalar> {
     /// Evaluates Φ(z_T, T) (left in the terminal workspace, the last one) and the terminal
     /// terms: writes G and Φ(z_T, T) − δG/δρ per sample (`terminalCost`, `terminalMismatch`), the
     /// terms' weighted partials in the terminal slot, and returns each term's sum Σ λⱼgⱼ over the
-    /// block (unaveraged).
-    private func terminalValues(_ network: PotentialNetwork<T>, _ sc: TrajectoryScratch<T>, _ nb: Int) -> [Double] {
+    /// block (unaveraged; with `importance`, Σ wᵢλⱼgⱼ).
+    private func terminalValues(_ network: PotentialNetwork<T>, _ sc: TrajectoryScratch<T>, _ nb: Int,
+                                importance: UnsafePointer<Double>? = nil) -> [Double] {
         let zT = sc.z[steps], lT = sc.ell[steps], slot = steps * stepper.stages
         let ws = sc.stageWorkspaces[slot]
         setInput(sc, zT, T(costs.horizon), nb)
@@ -448,7 +496,8 @@ public final class CharacteristicsObjective<T: Scalar> {
         evaluateTerms(costs.terminal, sc, zT, slot: slot, nb: nb) { j, lambda in
             for col in 0..<nb {
                 let g = lambda * Double(sc.termValue[col])
-                sc.terminalCost[col] += g; byTerm[j] += g
+                sc.terminalCost[col] += g
+                if let importance { byTerm[j] += importance[col] * g } else { byTerm[j] += g }
                 sc.terminalMismatch[col] -= lambda * Double(sc.termDerivative[col])
             }
         }
@@ -459,10 +508,23 @@ public final class CharacteristicsObjective<T: Scalar> {
 
     /// Adds weight × ∂(block objective)/∂θ to `grad`, using the states and stage workspaces
     /// stored by `forwardBlock` (no stage is evaluated again).
+    ///
+    /// With `importance` the seed of sample i is w·wᵢ for its costs and w·wᵢ (weighted penalties)
+    /// or w (unweighted) for its penalties: `wObj` and `wPen` below. When the two agree (no
+    /// weights, or weighted penalties) the original single-weight formulas are used, so the
+    /// unweighted gradient is bit for bit unchanged.
     private func backwardBlock(_ network: PotentialNetwork<T>, _ sc: TrajectoryScratch<T>, _ weight: Double,
-                               _ grad: UnsafeMutablePointer<T>) {
+                               _ grad: UnsafeMutablePointer<T>, importance: SampleWeights? = nil) {
         let d = shape.dimension, dd = d + 1, nb = sc.count, dn = d * nb
         let w = T(weight)
+        var wObj = [T](repeating: w, count: nb), wPen = [T](repeating: w, count: nb)
+        if let iw = importance {
+            for col in 0..<nb {
+                wObj[col] = T(weight * iw.values[col])
+                wPen[col] = iw.penalties ? wObj[col] : w
+            }
+        }
+        let split = importance.map { !$0.penalties } ?? false
         let alpha = T(costs.kineticWeight)
         let betaH = T(costs.hjbWeight), betaT = T(costs.terminalHJBWeight)
         let runningDependsOnState = Self.anyStateDependence(costs.running)
@@ -481,6 +543,22 @@ public final class CharacteristicsObjective<T: Scalar> {
         for col in 0..<nb {
             let s = T(mismatch[col] > 0 ? 1 : (mismatch[col] < 0 ? -1 : 0))
             let bs = betaT * s
+            if split {
+                // Costs seeded with wo, the mismatch penalty with wp:
+                // z̄ = wo A − wp β_T s (A + D), ℓ̄ = −(wo Σλ∂g/∂ℓ − wp β_T s Σλ∂v/∂ℓ), Φ̄ = wp β_T s.
+                let wo = wObj[col], wp = wPen[col]
+                sc.phiBar[col] = wp * bs
+                lBar[col] = -(wo * tlf[col] - wp * bs * tlv[col])
+                for j in 0..<d {
+                    let idx = col * d + j
+                    var c: T = 0
+                    if let tA { c = wo * tA[idx] - wp * bs * tA[idx] }
+                    if let tD { c -= wp * bs * tD[idx] }
+                    zBar[idx] = c
+                }
+                continue
+            }
+            let w = wObj[col]
             sc.phiBar[col] = w * bs
             lBar[col] = -w * (tlf[col] - bs * tlv[col])
             for j in 0..<d {
@@ -510,7 +588,7 @@ public final class CharacteristicsObjective<T: Scalar> {
             while i >= 0 {
                 let slot = n * stepper.stages + i
                 let ws = sc.stageWorkspaces[slot]
-                let wc = w * T(h * stepper.b[i])   // weight of this stage's running integrand
+                let hbi = T(h * stepper.b[i])      // quadrature weight of this stage's running integrand
                 let kz = sc.kBarZ[i], kl = sc.kBarEll[i], sign = sc.stageResidualSign[slot]
                 let zA: UnsafeMutablePointer<T>? = runningDependsOnState ? sc.stateAdjoint[slot] : nil
                 let zD: UnsafeMutablePointer<T>? = sc.stateOffset.isEmpty ? nil : sc.stateOffset[slot]
@@ -520,13 +598,15 @@ public final class CharacteristicsObjective<T: Scalar> {
                 for col in 0..<nb {
                     let g = ws.gradient + col * dd, gb = sc.gradientBar + col * dd
                     let s = sign[col]
+                    // wc: the sample's weight × the quadrature weight (costs); wcp: the same for the penalty.
+                    let wc = wObj[col] * hbi, wcp = wPen[col] * hbi
                     // slope: K_z = −∇ₓΦ/α, K_ℓ = −ΔΦ/α; kinetic |∇Φ|²/(2α); HJB β|r|.
-                    let kineticCoef = wc * (1 + betaH * s) / alpha
+                    let kineticCoef = split ? (wc + wcp * betaH * s) / alpha : wc * (1 + betaH * s) / alpha
                     for j in 0..<d { gb[j] = -kz[col * d + j] / alpha + kineticCoef * g[j] }
-                    gb[d] = -wc * betaH * s
+                    gb[d] = -wcp * betaH * s
                     sc.laplacianBar[col] = -kl[col] / alpha
                     // The residual's −(σ²/2)ΔΦ: ∂(wc β|r|)/∂ΔΦ = −wc β s σ²/2.
-                    if halfSigma2 != 0 { sc.laplacianBar[col] -= wc * betaH * s * halfSigma2 }
+                    if halfSigma2 != 0 { sc.laplacianBar[col] -= wcp * betaH * s * halfSigma2 }
                 }
                 network.backward(phiBar: nil, gradientBar: sc.gradientBar, laplacianBar: sc.laplacianBar,
                                  workspace: ws, parameterGradient: grad, inputGradient: stageZBar, timeAdjoint: false)
@@ -536,14 +616,20 @@ public final class CharacteristicsObjective<T: Scalar> {
                 let ha = T(h * stepper.a[i])
                 for col in 0..<nb {
                     let bs = betaH * sign[col]
-                    // ∂/∂z of the running terms Σλf (weight wc) and of −βΣλv inside the residual;
-                    // ∂/∂ℓ the same with log ρ = log ρ₀ − ℓ (hence the minus).
-                    let ellBar = -wc * (lf[col] - bs * lv[col])
+                    let wc = wObj[col] * hbi, wcp = wPen[col] * hbi
+                    // ∂/∂z of the running terms Σλf (weight wc) and of −βΣλv inside the residual
+                    // (weight wcp, = wc unless split); ∂/∂ℓ the same with log ρ = log ρ₀ − ℓ (hence the minus).
+                    let ellBar = split ? -(wc * lf[col] - wcp * bs * lv[col]) : -wc * (lf[col] - bs * lv[col])
                     for j in 0..<d {
                         let idx = col * d + j
                         var v = stageZBar[col * dd + j]
-                        if let zA { v += wc * ((1 - bs) * zA[idx]) }
-                        if let zD { v -= wc * (bs * zD[idx]) }
+                        if split {
+                            if let zA { v += wc * zA[idx] - wcp * (bs * zA[idx]) }
+                            if let zD { v -= wcp * (bs * zD[idx]) }
+                        } else {
+                            if let zA { v += wc * ((1 - bs) * zA[idx]) }
+                            if let zD { v -= wc * (bs * zD[idx]) }
+                        }
                         zBar[idx] += v
                         if let prevKz { prevKz[idx] += ha * v }
                     }
@@ -555,4 +641,11 @@ public final class CharacteristicsObjective<T: Scalar> {
             n -= 1
         }
     }
+}
+
+/// Per-sample importance weights of one block (`CharacteristicsObjective.evaluate`): wᵢ for the
+/// block's samples, and whether the HJB penalties take them too.
+struct SampleWeights {
+    let values: UnsafePointer<Double>
+    let penalties: Bool
 }

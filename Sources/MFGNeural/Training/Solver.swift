@@ -172,7 +172,7 @@ extension Trainer {
 
     func terms(_ parameters: [Double], _ samples: Int, _ seed: UInt64) throws(TrainingError) -> ObjectiveTerms {
         let net = try networkWith(parameters)
-        let s = self.samples(count: samples, seed: seed)
+        let s = try self.samples(count: samples, seed: seed)
         return try evaluate(net, s, gradient: false).terms
     }
 
@@ -182,7 +182,7 @@ extension Trainer {
 
     func paths(_ parameters: [Double], _ count: Int, _ seed: UInt64) throws(TrainingError) -> SolverPaths {
         let net = try networkWith(parameters)
-        let s = self.samples(count: count, seed: seed)
+        let s = try self.samples(count: count, seed: seed)
         do {
             let p = try objective.paths(net, x0: s.x0, logRho0: s.logRho0, noiseKey: s.noiseKey)
             let steps = objective.steps
@@ -193,11 +193,11 @@ extension Trainer {
     }
 
     func sampleCosts(_ parameters: [Double], _ count: Int, _ seed: UInt64) throws(TrainingError) -> SampleCosts {
-        try sampleCosts(try networkWith(parameters), self.samples(count: count, seed: seed))
+        try sampleCosts(try networkWith(parameters), try self.samples(count: count, seed: seed))
     }
 
     func validationCosts(_ parameters: [Double]) throws(TrainingError) -> SampleCosts {
-        try sampleCosts(try networkWith(parameters), validation())
+        try sampleCosts(try networkWith(parameters), try validation())
     }
 
     private func sampleCosts(_ net: PotentialNetwork<T>, _ s: Samples) throws(TrainingError) -> SampleCosts {

@@ -5,9 +5,11 @@ import MFGProblem
 /// Trains the potential network of one problem in precision T: resampling, Adam or L-BFGS,
 /// validation, best-iterate tracking, the multilevel second stage, divergence guard.
 final class Trainer<T: Scalar> {
-    /// Initial points x₀ (d × n), log ρ₀(x₀), and the key of the paths' Brownian increments.
+    /// Initial points x₀ (d × n), log ρ₀(x₀), the key of the paths' Brownian increments, and,
+    /// for batches drawn from an importance proposal q, the weights ρ₀(x₀)/q(x₀).
     struct Samples {
         var x0: [T], logRho0: [T], noiseKey: UInt64
+        var weights: [Double]? = nil
     }
 
     let problem: Problem
@@ -102,8 +104,39 @@ final class Trainer<T: Scalar> {
     /// Brownian increments (σ > 0, `BrownianIncrements`) is derived from the same seed, so a
     /// batch is its initial points and its noise together, and a resumed run that rebuilds the
     /// batch of an epoch rebuilds its noise too.
-    func samples(count n: Int, seed: UInt64, training: Bool = false) -> Samples {
+    ///
+    /// With `proposal` and `sampling: importance`, x₀ is drawn from the defensive proposal q
+    /// (`Density.defensiveProposal`) by the same keyed generator, and the batch carries the
+    /// weights ρ₀(x₀)/q(x₀) = exp(log ρ₀ − log q), both logarithms in Double. Every weight is
+    /// finite and at most (1 − ε)^−F by construction; a weight that is not is a bug and stops
+    /// training (`TrainingError.invalidWeights`).
+    func samples(count n: Int, seed: UInt64, training: Bool = false, proposal: Bool = false) throws(TrainingError) -> Samples {
         var rng = RandomSource(seed: seed)
+        if proposal, let imp = problem.training.importance {
+            let q = problem.initialDensity.defensiveProposal(mix: imp.mix, widen: imp.widen)
+            let xd = q.sample(count: n, rng: &rng)
+            var logRho = [Double](repeating: 0, count: n), logQ = [Double](repeating: 0, count: n)
+            xd.withUnsafeBufferPointer { xp in
+                logRho.withUnsafeMutableBufferPointer { problem.initialDensity.logDensity(xp, count: n, into: $0) }
+                logQ.withUnsafeMutableBufferPointer { q.logDensity(xp, count: n, into: $0) }
+            }
+            let bound = Double.pow(1 - imp.mix, -Double(problem.initialDensity.factorCount)) * (1 + 1e-9)
+            var weights = [Double](repeating: 0, count: n)
+            for i in 0..<n {
+                let w = Double.exp(logRho[i] - logQ[i])
+                guard w.isFinite, w >= 0, w <= bound else {
+                    throw .invalidWeights("sample \(i + 1) of a batch from the importance proposal has weight ρ₀/q = \(w) "
+                                          + "(log ρ₀ \(logRho[i]), log q \(logQ[i]); allowed 0 … \(bound))")
+                }
+                weights[i] = w
+            }
+            let x = xd.map { T($0) }
+            var logp = [T](repeating: 0, count: n)
+            x.withUnsafeBufferPointer { xp in
+                logp.withUnsafeMutableBufferPointer { problem.initialDensity.logDensity(xp, count: n, into: $0) }
+            }
+            return Samples(x0: x, logRho0: logp, noiseKey: Self.mix(seed, 0x4E4F_4953_4520_6B65), weights: weights)
+        }
         let matched = training && problem.training.sampling == .momentMatched
         let x = (matched ? problem.initialDensity.sampleMomentMatched(count: n, rng: &rng)
                          : problem.initialDensity.sample(count: n, rng: &rng)).map { T($0) }
@@ -120,15 +153,17 @@ final class Trainer<T: Scalar> {
         return x ^ (x >> 29)
     }
 
-    func validation() -> Samples {
+    /// The fixed validation set: draws from ρ₀ itself, never from an importance proposal, so the
+    /// best-iterate selection compares unbiased, unweighted estimates.
+    func validation() throws(TrainingError) -> Samples {
         if let v = validationSet { return v }
-        let v = samples(count: problem.training.validationSize, seed: Self.mix(problem.training.seed, 0x5641_4C49_4441_5445),
+        let v = try samples(count: problem.training.validationSize, seed: Self.mix(problem.training.seed, 0x5641_4C49_4441_5445),
                         training: true)
         validationSet = v
         return v
     }
 
-    func trainingBatch(at k: Int) -> (samples: Samples, fresh: Bool) {
+    func trainingBatch(at k: Int) throws(TrainingError) -> (samples: Samples, fresh: Bool) {
         let size = schedule(at: k).batch
         let epoch = k / max(1, problem.training.resampleEvery)
         // A new batch starts at an epoch or stage boundary; after a resume the cached batch is
@@ -136,8 +171,8 @@ final class Trainer<T: Scalar> {
         let starts = k == 0 || k % max(1, problem.training.resampleEvery) == 0
             || schedule(at: k - 1).batch != size
         if let b = batch, b.epoch == epoch, b.size == size { return (b.samples, starts) }
-        let s = samples(count: size, seed: Self.mix(Self.mix(problem.training.seed, UInt64(epoch) + 1), UInt64(size)),
-                        training: true)
+        let s = try samples(count: size, seed: Self.mix(Self.mix(problem.training.seed, UInt64(epoch) + 1), UInt64(size)),
+                            training: true, proposal: true)
         batch = (epoch, size, s)
         return (s, starts)
     }
@@ -168,12 +203,16 @@ final class Trainer<T: Scalar> {
 
     func evaluate(_ net: PotentialNetwork<T>, _ s: Samples, gradient: Bool) throws(TrainingError)
         -> (terms: ObjectiveTerms, gradient: [T]?) {
-        do { return try objective.evaluate(net, x0: s.x0, logRho0: s.logRho0, noiseKey: s.noiseKey, gradient: gradient) }
+        let weighted = problem.training.importance?.penalties != .unweighted
+        do {
+            return try objective.evaluate(net, x0: s.x0, logRho0: s.logRho0, noiseKey: s.noiseKey, weights: s.weights,
+                                          weightPenalties: weighted, gradient: gradient)
+        }
         catch { throw .network(error) }
     }
 
     func validationTerms(_ net: PotentialNetwork<T>) throws(TrainingError) -> ObjectiveTerms {
-        let v = validation()
+        let v = try validation()
         return try evaluate(net, v, gradient: false).terms
     }
 
@@ -195,7 +234,7 @@ final class Trainer<T: Scalar> {
         while state.iteration < totalIterations {
             let k = state.iteration
             let plan = schedule(at: k)
-            let b = trainingBatch(at: k)
+            let b = try trainingBatch(at: k)
             let penalties = problem.penalties
             let mask = trainedMask(stage: plan.stage)
             // A stage that trains another set of parameters starts afresh too.

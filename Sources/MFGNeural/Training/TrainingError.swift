@@ -7,6 +7,8 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible, Sendable {
     case network(NetworkError)
     /// The problem's sizes need more memory than this process may use (nothing was allocated).
     case insufficientMemory(MemoryLimitError)
+    /// An importance weight ρ₀/q of a training batch is not finite or exceeds its bound.
+    case invalidWeights(String)
 
     public var description: String {
         switch self {
@@ -16,6 +18,7 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible, Sendable {
         case .incompatibleState(let s): return "cannot resume: \(s)"
         case .network(let e): return e.description
         case .insufficientMemory(let e): return e.description
+        case .invalidWeights(let s): return "importance sampling: \(s)"
         }
     }
 }

@@ -63,6 +63,7 @@ enum SettingsReader {
                 schedule = .stepDecay(factor: factor, every: try sm.required("every").integer(minimum: 1))
             }
         }
+        let sampling = try Self.sampling(m.optional("sampling"))
         var stage2: TrainingSettings.Stage? = nil
         if let s = m.optional("stage2") {
             let sm = try s.mapping(allowed: ["iterations", "batch_size", "learning_rate", "train"])
@@ -85,8 +86,52 @@ enum SettingsReader {
             logEvery: try m.optional("log_every")?.integer(minimum: 0) ?? t.logEvery,
             lbfgsMemory: try m.optional("lbfgs_memory")?.integer(in: ProblemLimits.lbfgsMemory) ?? t.lbfgsMemory,
             stage2: stage2,
-            sampling: try m.optional("sampling")?.keyword(TrainingSettings.Sampling.self) ?? t.sampling,
-            start: try m.optional("start").map { x throws(ProblemError) in try start(x, dimension: d) } ?? t.start)
+            sampling: sampling.kind,
+            start: try m.optional("start").map { x throws(ProblemError) in try start(x, dimension: d) } ?? t.start,
+            importance: sampling.importance)
+    }
+
+    /// `sampling: iid | moment_matched | importance`, or `sampling: {from: importance, mix, widen,
+    /// penalties}` (`TrainingSettings.ImportanceSampling`).
+    static func sampling(_ f: YAMLField?) throws(ProblemError)
+        -> (kind: TrainingSettings.Sampling, importance: TrainingSettings.ImportanceSampling?) {
+        guard let f else { return (TrainingSettings.defaults.sampling, nil) }
+        if case .scalar = f.node {
+            let kind = try f.keyword(TrainingSettings.Sampling.self)
+            return (kind, kind == .importance ? .defaults : nil)
+        }
+        let keys = ["mix", "widen", "penalties"]
+        let m = try f.mapping(allowed: ["from"] + keys)
+        let kind = try m.required("from").keyword(TrainingSettings.Sampling.self)
+        guard kind == .importance else {
+            if let extra = keys.first(where: { m.has($0) }) {
+                throw m.optional(extra)!.fail(.inconsistent("only importance sampling has settings ('from: \(kind.rawValue)' takes none)"))
+            }
+            return (kind, nil)
+        }
+        typealias IS = TrainingSettings.ImportanceSampling
+        let defaults = IS.defaults
+        var mix = defaults.mix
+        if let e = m.optional("mix") {
+            mix = try e.number()
+            guard mix < 1 else {
+                throw e.fail(.outOfRange(value: YAMLField.format(mix),
+                                         allowed: "\(IS.mixRange.lowerBound) ... \(IS.mixRange.upperBound); with mix 1 the "
+                                                  + "proposal is the wide Gaussian alone and need not cover ρ₀ (the weights ρ₀/q lose their bound)"))
+            }
+            guard IS.mixRange.contains(mix) else {
+                throw e.fail(.outOfRange(value: YAMLField.format(mix), allowed: "\(IS.mixRange.lowerBound) ... \(IS.mixRange.upperBound)"))
+            }
+        }
+        var widen = defaults.widen
+        if let c = m.optional("widen") {
+            widen = try c.number()
+            guard IS.widenRange.contains(widen) else {
+                throw c.fail(.outOfRange(value: YAMLField.format(widen), allowed: "\(Int(IS.widenRange.lowerBound)) ... \(Int(IS.widenRange.upperBound))"))
+            }
+        }
+        let penalties = try m.optional("penalties")?.keyword(IS.Penalties.self) ?? defaults.penalties
+        return (.importance, IS(mix: mix, widen: widen, penalties: penalties))
     }
 
     /// `start: random | grid`, or `start: {from: grid, coarsen, tolerance, max_iterations,

@@ -12,6 +12,42 @@ public struct TrainingSettings: Sendable, Equatable {
         /// Independent draws, then each mixture component's block is whitened so that the batch
         /// has exactly the component's mean and covariance.
         case momentMatched = "moment_matched"
+        /// Training batches drawn from a proposal q that covers ρ₀ and samples its low-density
+        /// regions more often, each sample weighted by ρ₀/q (`ImportanceSampling`); the
+        /// validation set stays independent draws from ρ₀.
+        case importance
+    }
+
+    /// Importance sampling of ρ₀ in training (`sampling: importance`): the defensive mixture
+    /// q = (1 − ε)ρ₀ + ε N(m, c² diag v) per factor of ρ₀ (per block of a product density, else
+    /// over all of x), m and v the factor's mean and marginal variances, ε = `mix`, c = `widen`.
+    /// Because q ≥ (1 − ε)ρ₀, q covers ρ₀'s support and each factor's weight ρ₀/q is at most
+    /// 1/(1 − ε) (a product of F factors: at most (1 − ε)^−F).
+    public struct ImportanceSampling: Sendable, Equatable {
+        /// Whether the HJB penalties are weighted too, or averaged over the proposal's samples.
+        public enum Penalties: String, Sendable, Equatable, CaseIterable {
+            /// The penalties estimate E_ρ₀ of the residuals, like the costs.
+            case weighted
+            /// The penalties are plain averages over the samples from q: the residual is then
+            /// penalised in q's measure, which puts more weight where ρ₀ is small.
+            case unweighted
+        }
+        /// ε, the share of the wide component.
+        public let mix: Double
+        /// c, the wide component's standard deviations over the factor's own.
+        public let widen: Double
+        public let penalties: Penalties
+
+        /// The allowed ranges: 0 < ε < 1 (ε = 1 would drop ρ₀ from q, which then need not cover
+        /// it, and the weights lose their bound); 1 ≤ c ≤ 10.
+        public static let mixRange: ClosedRange<Double> = 0.001...0.9
+        public static let widenRange: ClosedRange<Double> = 1...10
+
+        public init(mix: Double, widen: Double, penalties: Penalties) {
+            self.mix = mix; self.widen = widen; self.penalties = penalties
+        }
+
+        public static let defaults = ImportanceSampling(mix: 0.2, widen: 1, penalties: .weighted)
     }
 
     public enum Precision: String, Sendable, Equatable, CaseIterable {
@@ -97,11 +133,14 @@ public struct TrainingSettings: Sendable, Equatable {
     public let sampling: Sampling
     /// Where training starts.
     public let start: Start
+    /// The proposal when `sampling` is `.importance` (nil otherwise).
+    public let importance: ImportanceSampling?
 
     public init(optimizer: Optimizer, iterations: Int, batchSize: Int, resampleEvery: Int,
                 learningRate: Double, schedule: Schedule, validationSize: Int, seed: UInt64,
                 precision: Precision, checkpointEvery: Int, logEvery: Int, lbfgsMemory: Int,
-                stage2: Stage?, sampling: Sampling = .iid, start: Start = .random) {
+                stage2: Stage?, sampling: Sampling = .iid, start: Start = .random,
+                importance: ImportanceSampling? = nil) {
         self.optimizer = optimizer
         self.iterations = iterations
         self.batchSize = batchSize
@@ -117,6 +156,7 @@ public struct TrainingSettings: Sendable, Equatable {
         self.stage2 = stage2
         self.sampling = sampling
         self.start = start
+        self.importance = sampling == .importance ? (importance ?? .defaults) : nil
     }
 
     /// Whether (1-based) iteration `i` of a run of `total` iterations is logged (`logEvery`): every
