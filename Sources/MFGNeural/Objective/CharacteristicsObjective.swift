@@ -432,40 +432,21 @@ public final class CharacteristicsObjective<T: Scalar> {
         let terminalByTerm = terminalValues(network, sc, nb, importance: importance?.values)
         let lambdas = costs.running.map(\.weight)
         var runningByTerm = [Double](repeating: 0, count: lambdas.count)
-        if let iw = importance {
-            // Importance-weighted sums: wᵢ × sample i's costs, and its penalties × wᵢ or × 1.
-            for col in 0..<nb {
-                let wi = iw.values[col], wp = iw.penalties ? wi : 1
-                terms.kinetic += wi * sc.sumKinetic[col]
-                var f = 0.0
-                for (k, lambda) in lambdas.enumerated() {
-                    let fk = lambda * sc.sumRunning[k][col]
-                    f += fk; runningByTerm[k] += wi * fk
-                }
-                terms.interaction += wi * f
-                terms.hjb += wp * sc.sumHJB[col]
-                terms.terminal += wi * sc.terminalCost[col]
-                terms.terminalHJB += wp * abs(sc.terminalMismatch[col])
-            }
-            terms.kinetic *= weight; terms.interaction *= weight; terms.hjb *= weight
-            terms.terminal *= weight; terms.terminalHJB *= weight
-            terms.runningByTerm = zip(costs.running, runningByTerm).map { TermValue(name: $0.name, value: $1 * weight) }
-            terms.terminalByTerm = zip(costs.terminal, terminalByTerm).map { TermValue(name: $0.name, value: $1 * weight) }
-            terms.total = terms.kinetic + terms.interaction + terms.terminal
-                + costs.hjbWeight * terms.hjb + costs.terminalHJBWeight * terms.terminalHJB
-            return terms
-        }
+        // Sample i's costs × wᵢ and its penalties × wᵢ or × 1 (importance sampling); without
+        // weights wᵢ = 1, which multiplies exactly, so the sums are the unweighted ones bit for bit.
+        let penaltiesWeighted = importance?.penalties ?? false
         for col in 0..<nb {
-            terms.kinetic += sc.sumKinetic[col]
+            let wi = importance?.values[col] ?? 1, wp = penaltiesWeighted ? wi : 1
+            terms.kinetic += wi * sc.sumKinetic[col]
             var f = 0.0
             for (k, lambda) in lambdas.enumerated() {
                 let fk = lambda * sc.sumRunning[k][col]
-                f += fk; runningByTerm[k] += fk
+                f += fk; runningByTerm[k] += wi * fk
             }
-            terms.interaction += f
-            terms.hjb += sc.sumHJB[col]
-            terms.terminal += sc.terminalCost[col]
-            terms.terminalHJB += abs(sc.terminalMismatch[col])
+            terms.interaction += wi * f
+            terms.hjb += wp * sc.sumHJB[col]
+            terms.terminal += wi * sc.terminalCost[col]
+            terms.terminalHJB += wp * abs(sc.terminalMismatch[col])
         }
         terms.kinetic *= weight; terms.interaction *= weight; terms.hjb *= weight
         terms.terminal *= weight; terms.terminalHJB *= weight
