@@ -218,14 +218,6 @@ struct ImportanceSamplingTests {
         let w = try #require(batch.weights)
         #expect(w.count == 64 && w.allSatisfy { $0.isFinite && $0 > 0 })
         #expect(try trainer.validation().weights == nil)
-        let straight = try Solver(problem: problem, threads: 2, blockSize: 32)
-        try straight.train { _ in .proceed }
-        let first = try Solver(problem: problem, threads: 2, blockSize: 32)
-        try first.train { $0.iteration == 5 ? .stop : .proceed }
-        let resumed = try Solver(problem: problem, threads: 2, blockSize: 32, resume: first.state)
-        try resumed.train { _ in .proceed }
-        #expect(resumed.state.iteration == 12)
-        #expect(resumed.state.parameters == straight.state.parameters)
-        #expect(resumed.state.history.training["total"] == straight.state.history.training["total"])
+        try stoppedAtFiveAndResumed(problem, iterations: 12)
     }
 }

@@ -172,16 +172,7 @@ struct StochasticObjectiveTests {
     /// rebuilds from the iteration number.
     @Test func noisyResumeReproducesAnUninterruptedRun() throws {
         _ = blasSingleThreaded
-        let problem = try Self.noisyProblem()
-        let straight = try Solver(problem: problem, threads: 2, blockSize: 32)
-        try straight.train { _ in .proceed }
-        let first = try Solver(problem: problem, threads: 2, blockSize: 32)
-        try first.train { $0.iteration == 5 ? .stop : .proceed }
-        let resumed = try Solver(problem: problem, threads: 2, blockSize: 32, resume: first.state)
-        try resumed.train { _ in .proceed }
-        #expect(resumed.state.iteration == 8)
-        #expect(resumed.state.parameters == straight.state.parameters)
-        #expect(resumed.state.history.training["total"] == straight.state.history.training["total"])
+        try stoppedAtFiveAndResumed(try Self.noisyProblem(), iterations: 8)
     }
 }
 

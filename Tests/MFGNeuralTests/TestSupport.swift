@@ -188,3 +188,21 @@ func expectGradientTaylor<T: Scalar>(_ net: PotentialNetwork<T>, at pts: Matrix<
         }
     }
 }
+
+/// One run of `problem` to its end, and one stopped at iteration 5 and resumed from its state;
+/// checks that the resumed run ends at `iterations` where the straight one does, bit for bit
+/// (parameters and the training history's totals).
+@discardableResult
+func stoppedAtFiveAndResumed(_ problem: Problem, iterations: Int) throws -> (straight: Solver, resumed: Solver) {
+    let straight = try Solver(problem: problem, threads: 2, blockSize: 32)
+    try straight.train { _ in .proceed }
+    let first = try Solver(problem: problem, threads: 2, blockSize: 32)
+    try first.train { $0.iteration == 5 ? .stop : .proceed }
+    #expect(first.state.iteration == 5)
+    let resumed = try Solver(problem: problem, threads: 2, blockSize: 32, resume: first.state)
+    try resumed.train { _ in .proceed }
+    #expect(resumed.state.iteration == iterations)
+    #expect(resumed.state.parameters == straight.state.parameters)
+    #expect(resumed.state.history.training["total"] == straight.state.history.training["total"])
+    return (straight, resumed)
+}

@@ -50,20 +50,8 @@ struct TrainerTests {
         #expect(solver.state.history.validationIterations.contains(40))
     }
 
-    /// One run of `problem` to its end, and one stopped at iteration 5 and resumed from its
-    /// state; checks that the resumed run ends where the straight one does, bit for bit.
     func stoppedAtFiveAndResumed(_ problem: Problem) throws -> (straight: Solver, resumed: Solver) {
-        let straight = try Solver(problem: problem, threads: 2, blockSize: 32)
-        try straight.train { _ in .proceed }
-        let first = try Solver(problem: problem, threads: 2, blockSize: 32)
-        try first.train { $0.iteration == 5 ? .stop : .proceed }
-        #expect(first.state.iteration == 5)
-        let resumed = try Solver(problem: problem, threads: 2, blockSize: 32, resume: first.state)
-        try resumed.train { _ in .proceed }
-        #expect(resumed.state.iteration == 12)
-        #expect(resumed.state.parameters == straight.state.parameters)
-        #expect(resumed.state.history.training["total"] == straight.state.history.training["total"])
-        return (straight, resumed)
+        try MFGNeuralTests.stoppedAtFiveAndResumed(problem, iterations: 12)
     }
 
     /// Stopping at iteration k and resuming from the saved state to K gives bit-identical
