@@ -92,17 +92,20 @@ struct EvaluateCommand: ParsableCommand {
                       + "(\((t.terminal / first).percent) of start), HJB \(firstHJB.short) → \(t.hjb.short) "
                       + "(÷\(String(format: "%.1f", firstHJB / max(t.hjb, 1e-300))))")
             }
-            if let bump = problem.obstacle {
-                let p = try solver.paths(parameters: theta, count: min(samples, 4096), seed: seed)
-                let f = ObstacleCrossing.fraction(paths: p, obstacle: bump)
-                report.obstacleCrossing = f
-                print("  paths entering {Q > Q_max/2}: \(f.percent) of \(min(samples, 4096)) agents")
-            }
-            if let shapes = problem.shapedObstacles {
-                let p = try solver.paths(parameters: theta, count: min(samples, 4096), seed: seed)
-                let f = ObstacleCrossing.fraction(paths: p, shapes: shapes)
-                report.shapeCrossing = f
-                print("  paths entering a shaped obstacle (signed distance < 0): \(f.percent) of \(min(samples, 4096)) agents")
+            if problem.obstacle != nil || problem.shapedObstacles != nil {
+                // One set of paths for both crossing counts.
+                let agents = min(samples, 4096)
+                let p = try solver.paths(parameters: theta, count: agents, seed: seed)
+                if let bump = problem.obstacle {
+                    let f = ObstacleCrossing.fraction(paths: p, obstacle: bump)
+                    report.obstacleCrossing = f
+                    print("  paths entering {Q > Q_max/2}: \(f.percent) of \(agents) agents")
+                }
+                if let shapes = problem.shapedObstacles {
+                    let f = ObstacleCrossing.fraction(paths: p, shapes: shapes)
+                    report.shapeCrossing = f
+                    print("  paths entering a shaped obstacle (signed distance < 0): \(f.percent) of \(agents) agents")
+                }
             }
             if let points {
                 let m = try readPointsCSV(points, columns: problem.dimension + 1)

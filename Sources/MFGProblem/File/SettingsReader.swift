@@ -154,11 +154,7 @@ enum SettingsReader {
             return .random
         }
         let defaults = GridStartSettings.defaults
-        var tolerance = defaults.tolerance
-        if let t = m.optional("tolerance") {
-            tolerance = try t.positive()
-            guard tolerance < 1 else { throw t.fail(.outOfRange(value: YAMLField.format(tolerance), allowed: "0 < tolerance < 1")) }
-        }
+        let tolerance = try m.optional("tolerance").map(gridTolerance) ?? defaults.tolerance
         var size: ReferenceSettings.Grid?
         if let g = m.optional("grid") {
             if m.has("coarsen") { throw g.fail(.inconsistent("give either grid or coarsen, not both")) }
@@ -177,13 +173,17 @@ enum SettingsReader {
     static func reference(_ f: YAMLField, dimension d: Int) throws(ProblemError) -> ReferenceSettings {
         let m = try f.mapping(allowed: ["domain", "grid", "blocks", "tolerance", "max_iterations"])
         var settings = try referenceGrids(m, dimension: d)
-        if let t = m.optional("tolerance") {
-            let tolerance = try t.positive()
-            guard tolerance < 1 else { throw t.fail(.outOfRange(value: YAMLField.format(tolerance), allowed: "0 < tolerance < 1")) }
-            settings.tolerance = tolerance
-        }
+        settings.tolerance = try m.optional("tolerance").map(gridTolerance)
         settings.maxIterations = try m.optional("max_iterations")?.integer(in: ReferenceSettings.maxIterationsRange)
         return settings
+    }
+
+    /// A grid solver's stopping tolerance (`training.start.tolerance`, `reference.tolerance`):
+    /// 0 < tolerance < 1.
+    private static func gridTolerance(_ t: YAMLField) throws(ProblemError) -> Double {
+        let tolerance = try t.positive()
+        guard tolerance < 1 else { throw t.fail(.outOfRange(value: YAMLField.format(tolerance), allowed: "0 < tolerance < 1")) }
+        return tolerance
     }
 
     /// The grids of the `reference:` section (its two forms).

@@ -5,13 +5,9 @@ import Foundation
 /// those extensions need the converter to be installed. The folder must exist.
 enum PlotOutputPath {
     /// What `--out` asks for: the SVG file to draw and, for `.pdf` or `.png`, the converted file.
-    struct Target: Equatable, Sendable {
+    struct Target: Sendable {
         var svg: String
         var converted: (path: String, format: SVGConverter.Format)?
-
-        static func == (a: Target, b: Target) -> Bool {
-            a.svg == b.svg && a.converted?.path == b.converted?.path && a.converted?.format == b.converted?.format
-        }
     }
 
     /// Throws a one-line `PlotError.badInput` naming `path` when its extension is not `.svg`,
