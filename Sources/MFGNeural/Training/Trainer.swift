@@ -112,39 +112,43 @@ final class Trainer<T: Scalar> {
     /// training (`TrainingError.invalidWeights`).
     func samples(count n: Int, seed: UInt64, training: Bool = false, proposal: Bool = false) throws(TrainingError) -> Samples {
         var rng = RandomSource(seed: seed)
-        if proposal, let imp = problem.training.importance {
-            let q = problem.initialDensity.defensiveProposal(mix: imp.mix, widen: imp.widen)
-            let xd = q.sample(count: n, rng: &rng)
-            var logRho = [Double](repeating: 0, count: n), logQ = [Double](repeating: 0, count: n)
-            xd.withUnsafeBufferPointer { xp in
-                logRho.withUnsafeMutableBufferPointer { problem.initialDensity.logDensity(xp, count: n, into: $0) }
-                logQ.withUnsafeMutableBufferPointer { q.logDensity(xp, count: n, into: $0) }
-            }
-            let bound = Double.pow(1 - imp.mix, -Double(problem.initialDensity.factorCount)) * (1 + 1e-9)
-            var weights = [Double](repeating: 0, count: n)
-            for i in 0..<n {
-                let w = Double.exp(logRho[i] - logQ[i])
-                guard w.isFinite, w >= 0, w <= bound else {
-                    throw .invalidWeights("sample \(i + 1) of a batch from the importance proposal has weight ρ₀/q = \(w) "
-                                          + "(log ρ₀ \(logRho[i]), log q \(logQ[i]); allowed 0 … \(bound))")
-                }
-                weights[i] = w
-            }
-            let x = xd.map { T($0) }
-            var logp = [T](repeating: 0, count: n)
-            x.withUnsafeBufferPointer { xp in
-                logp.withUnsafeMutableBufferPointer { problem.initialDensity.logDensity(xp, count: n, into: $0) }
-            }
-            return Samples(x0: x, logRho0: logp, noiseKey: Self.mix(seed, 0x4E4F_4953_4520_6B65), weights: weights)
-        }
+        let importance = proposal ? problem.training.importance : nil
+        let q = importance.map { problem.initialDensity.defensiveProposal(mix: $0.mix, widen: $0.widen) }
         let matched = training && problem.training.sampling == .momentMatched
-        let x = (matched ? problem.initialDensity.sampleMomentMatched(count: n, rng: &rng)
-                         : problem.initialDensity.sample(count: n, rng: &rng)).map { T($0) }
+        let xd = q?.sample(count: n, rng: &rng)
+            ?? (matched ? problem.initialDensity.sampleMomentMatched(count: n, rng: &rng)
+                        : problem.initialDensity.sample(count: n, rng: &rng))
+        var weights: [Double]?
+        if let imp = importance, let q { weights = try importanceWeights(xd, proposal: q, mix: imp.mix) }
+        let x = xd.map { T($0) }
         var logp = [T](repeating: 0, count: n)
         x.withUnsafeBufferPointer { xp in
             logp.withUnsafeMutableBufferPointer { problem.initialDensity.logDensity(xp, count: n, into: $0) }
         }
-        return Samples(x0: x, logRho0: logp, noiseKey: Self.mix(seed, 0x4E4F_4953_4520_6B65))
+        return Samples(x0: x, logRho0: logp, noiseKey: Self.mix(seed, 0x4E4F_4953_4520_6B65), weights: weights)
+    }
+
+    /// ρ₀(x₀)/q(x₀) = exp(log ρ₀ − log q) at the points `xd` (d × n) drawn from the defensive
+    /// proposal q of mixing weight `mix`, both logarithms in Double; each must be finite and at
+    /// most (1 − ε)^−F (F the factors of ρ₀), else `TrainingError.invalidWeights`.
+    private func importanceWeights(_ xd: [Double], proposal q: Density, mix: Double) throws(TrainingError) -> [Double] {
+        let n = xd.count / problem.dimension
+        var logRho = [Double](repeating: 0, count: n), logQ = [Double](repeating: 0, count: n)
+        xd.withUnsafeBufferPointer { xp in
+            logRho.withUnsafeMutableBufferPointer { problem.initialDensity.logDensity(xp, count: n, into: $0) }
+            logQ.withUnsafeMutableBufferPointer { q.logDensity(xp, count: n, into: $0) }
+        }
+        let bound = Double.pow(1 - mix, -Double(problem.initialDensity.factorCount)) * (1 + 1e-9)
+        var weights = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            let w = Double.exp(logRho[i] - logQ[i])
+            guard w.isFinite, w >= 0, w <= bound else {
+                throw .invalidWeights("sample \(i + 1) of a batch from the importance proposal has weight ρ₀/q = \(w) "
+                                      + "(log ρ₀ \(logRho[i]), log q \(logQ[i]); allowed 0 … \(bound))")
+            }
+            weights[i] = w
+        }
+        return weights
     }
 
     static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
