@@ -24,7 +24,7 @@ struct SampleDensityGridTests {
             horizon: 1
             kinetic_weight: 1
             initial_density: {type: samples, file: pts.csv, bandwidth: \(h)}
-            target_density: {type: gaussian, mean: [0, 0], variance: 1}
+            target_density: {type: gaussian, mean: [0, 0], variance: 0.3}
             terminal_cost: {type: kl, weight: 1}
             penalties: {hjb: 1, terminal_hjb: 1}
             """

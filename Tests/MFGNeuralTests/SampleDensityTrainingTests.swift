@@ -47,6 +47,6 @@ struct SampleDensityTrainingTests {
     func resumeReproducesAnUninterruptedRun(sampling: String) throws {
         _ = blasSingleThreaded
         let (straight, _) = try stoppedAtFiveAndResumed(try Self.problem(iterations: 12, sampling: sampling), iterations: 12)
-        #expect(straight.state.parameters.allSatisfy(\.isFinite))
+        #expect(straight.state.parameters.allSatisfy { $0.isFinite })
     }
 }

@@ -78,7 +78,7 @@ struct SampleDensityTests {
             } }
         }
         #expect(v[0].isFinite && v[0] < -1e5)
-        #expect(g[0] < 0 && g[1] > 0 && g.allSatisfy(\.isFinite))
+        #expect(g[0] < 0 && g[1] > 0 && g.allSatisfy { $0.isFinite })
     }
 
     /// Sampling: 200 000 draws against the KDE's exact mean x̄ and covariance (1/N)Σ(xₖ − x̄)(xₖ − x̄)ᵀ
