@@ -54,8 +54,8 @@ struct ProblemErrorTests {
         #expect(missing.hasPrefix("problems/x.yaml: initial_density.file: cannot read moons.npy (")
                 && missing.hasSuffix("problems/moons.npy): no such file"), "\(missing)")
         #expect(message(replacing("{type: gaussian, mean: [1, 0], variance: 1}", "{type: samples, file: moons.npy}"))
-                == "problems/x.yaml: target_density.type: samples is only allowed for initial_density (a data file as ρ₀; "
-                + "target densities and product blocks are analytic)")
+                == "problems/x.yaml: target_density.type: samples is only allowed for initial_density and its product blocks "
+                + "(a data file as ρ₀; target densities are analytic)")
         #expect(message(replacing("{type: gaussian, mean: [-1, 0], variance: 0.3}", "{type: histogram}"))
                 == "problems/x.yaml: initial_density.type: unknown value 'histogram' (allowed: gaussian, mixture, product, samples)")
     }

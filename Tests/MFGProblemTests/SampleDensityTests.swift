@@ -244,10 +244,53 @@ extension SampleDensityTests {
             Issue.record("no error")
         } catch {
             #expect(error.description.hasSuffix("x.yaml: target_density.type: samples is only allowed for initial_density "
-                                                + "(a data file as ρ₀; target densities and product blocks are analytic)"))
+                                                + "and its product blocks (a data file as ρ₀; target densities are analytic)"))
         }
         // A budget of 6 numbers leaves room for 3 samples (good.csv has 5): refused at the fourth row.
         #expect(message("{type: samples, file: good.csv, bandwidth: 0.2}", budget: ReadBudget(numbers: 6))
                 == "DIR/x.yaml: initial_density.file: good.csv: has more than 3 samples (allowed: at most 3 at dimension 2)")
+    }
+
+    /// A sample density as the (x₁, x₂) block of a product in d = 4: log ρ₀ is the KDE's plus the
+    /// Gaussian blocks', and the problem splits into the (x₁, x₂) block and 1-D blocks, the first
+    /// carrying the KDE as its ρ₀ (so a reference by blocks solves it on a 2-D grid).
+    @Test func samplesAsAProductBlock() throws {
+        let yaml = """
+            dimension: 4
+            horizon: 1
+            kinetic_weight: 1
+            initial_density:
+              type: product
+              blocks:
+                - {coordinates: [1, 2], density: {type: samples, file: good.csv, bandwidth: 0.3}}
+                - {each: {from: 3, to: 4}, density: {type: gaussian, mean: 0, variance: 0.5}}
+            target_density: {type: gaussian, mean: 0, variance: 0.5}
+            terminal_cost: {type: kl, weight: 1}
+            penalties: {hjb: 1, terminal_hjb: 1}
+            """
+        let p = try Problem.parse(yaml: yaml, file: Self.folder + "/x.yaml")
+        guard case .product(let rho) = p.initialDensity, case .samples(let kde) = rho.factors[0].density else {
+            Issue.record("not a product with a sample block"); return
+        }
+        #expect(p.initialDensity.hasSamples && kde.count == 5)
+        let x: [Double] = [0.3, -0.2, 0.4, -1.0]
+        var v = [0.0], g = [Double](repeating: 0, count: 4)
+        x.withUnsafeBufferPointer { px in
+            v.withUnsafeMutableBufferPointer { pv in g.withUnsafeMutableBufferPointer { pg in
+                p.initialDensity.logDensityAndGradient(px, count: 1, value: pv, gradient: pg)
+            } }
+        }
+        let gauss = { (y: Double) in -0.5 * y * y / 0.5 - 0.5 * Double.log(2 * Double.pi * 0.5) }
+        let expected = Self.bruteForceLog(kde, [0.3, -0.2]) + gauss(0.4) + gauss(-1.0)
+        #expect(abs(v[0] - expected) < 1e-12)
+        #expect(abs(g[2] + 0.4 / 0.5) < 1e-12 && abs(g[3] - 1.0 / 0.5) < 1e-12)
+        let blocks = try p.separableBlocks()
+        #expect(blocks.map(\.coordinates) == [[0, 1], [2]] && blocks.map(\.multiplicity) == [1, 2])
+        guard case .samples(let b) = blocks[0].problem.initialDensity else { Issue.record("block ρ₀ not samples"); return }
+        #expect(b == kde)
+        #expect(message("{type: product, blocks: [{coordinates: [1, 2], density: {type: samples, file: good.csv}}]}",
+                        extra: "training: {sampling: moment_matched}")
+                == "DIR/x.yaml: training.sampling: moment_matched needs a density of a few components; "
+                + "with initial_density type samples use iid or importance")
     }
 }

@@ -196,6 +196,17 @@ public struct SampleDensity: Sendable, Equatable {
     }
 }
 
+extension Density {
+    /// Whether the density is, or has a factor that is, a sample density (KDE).
+    public var hasSamples: Bool {
+        switch self {
+        case .samples: return true
+        case .product(let p): return p.factors.contains { $0.density.hasSamples }
+        default: return false
+        }
+    }
+}
+
 /// FNV-1a, 64 bits, of a byte string: a fast change detector (not cryptographic) for data files.
 public func fnv1a64(_ bytes: [UInt8]) -> UInt64 {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325

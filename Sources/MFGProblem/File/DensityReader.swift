@@ -83,13 +83,13 @@ enum DensityReader {
             return .mixture(parts.map { (weight: $0.weight / total, component: $0.component) })
         case "product" where allowProduct:
             try m.only(["type", "blocks"])
-            return .product(try product(m.required("blocks"), dimension: d))
+            return .product(try product(m.required("blocks"), dimension: d, allowSamples: allowSamples))
         case "samples" where allowSamples:
             try m.only(["type"] + sampleKeys)
             return .samples(try samples(m, dimension: d))
         case "samples":
-            throw typeField.fail(.inconsistent("samples is only allowed for initial_density (a data file as ρ₀; "
-                                               + "target densities and product blocks are analytic)"))
+            throw typeField.fail(.inconsistent("samples is only allowed for initial_density and its product blocks "
+                                               + "(a data file as ρ₀; target densities are analytic)"))
         default:
             throw typeField.fail(.unknownValue(type, allowed: allowProduct ? types + (allowSamples ? ["samples"] : [])
                                                          : ["gaussian", "mixture"]))
@@ -168,7 +168,7 @@ enum DensityReader {
     /// (one density of dimension 1 or 2 for those coordinates) or `{each: <coordinates>,
     /// density}` (the same 1-D density for each coordinate). Together they must cover 1…d
     /// exactly once.
-    static func product(_ f: YAMLField, dimension d: Int) throws(ProblemError) -> ProductDensity {
+    static func product(_ f: YAMLField, dimension d: Int, allowSamples: Bool = false) throws(ProblemError) -> ProductDensity {
         let items = try f.list()
         guard !items.isEmpty else { throw f.fail(.inconsistent("a product needs at least one block")) }
         var owner = [Int?](repeating: nil, count: d)
@@ -196,9 +196,12 @@ enum DensityReader {
             }
             let k = groups[0].count
             let densityField = try m.required("density")
-            let density = try read(densityField, dimension: k, allowProduct: false)
-            // Every factor keeps its coordinates and, per component, a mean and a precision.
-            try where_.budget.charge(numbers: groups.count * (8 + 8 * density.components.count), at: where_)
+            let density = try read(densityField, dimension: k, allowProduct: false, allowSamples: allowSamples)
+            // Every factor keeps its coordinates and, per component, a mean and a precision (a
+            // sample density: one component per sample).
+            let parts: Int
+            if case .samples(let s) = density { parts = s.count } else { parts = density.components.count }
+            try where_.budget.charge(numbers: groups.count * (8 + 8 * parts), at: where_)
             for g in groups {
                 for c in g {
                     if let other = owner[c] {

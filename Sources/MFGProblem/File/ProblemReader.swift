@@ -69,7 +69,7 @@ struct ProblemReader {
             throw top.missing("reference").withMessage("training.start: grid solves the problem on a grid first; "
                                                        + "a d = 2 problem needs reference.domain and reference.grid")
         }
-        if case .samples = rho0, training.sampling == .momentMatched {
+        if rho0.hasSamples, training.sampling == .momentMatched {
             throw try top.required("training").mapping(allowed: nil).required("sampling").fail(.inconsistent(
                 "moment_matched needs a density of a few components; with initial_density type samples use iid or importance"))
         }
