@@ -34,12 +34,12 @@ struct ProblemFilesTests {
         #expect(p.dimension != 2 || p.reference != nil)   // d = 2 files carry their reference grid
     }
 
-    /// The two-moons crowd: ρ₀ is the KDE of the shipped data file (3000 rows, h = 0.2), whose
+    /// The two-moons crowd: ρ₀ is the KDE of the shipped data file (3000 rows, h = 0.35), whose
     /// checksum the file states; the KDE's mean is the rows' mean (centred by the script).
     @Test func moonsReadTheirSamples() throws {
         let p = try Problem.load(path: problemsDirectory + "/moons-d2.yaml")
         guard case .samples(let s) = p.initialDensity else { Issue.record("not samples"); return }
-        #expect(s.count == 3000 && s.dimension == 2 && s.bandwidth == 0.2)
+        #expect(s.count == 3000 && s.dimension == 2 && s.bandwidth == 0.35)
         #expect(s.mean.allSatisfy { abs($0) < 1e-12 })
         #expect(p.reference?.nx == 128)
     }
