@@ -80,6 +80,18 @@ struct EvaluateCommand: ParsableCommand {
                 print("  standard errors (Monte Carlo): L \(e.kinetic.short)  F \(e.interaction.short)  "
                       + "G \(e.terminal.short)  J \(e.cost.short)")
             }
+            if case .kl(let weight) = problem.terminal, !json, costs.x0.count == samples * problem.dimension {
+                // The flow as a density model for ρ₀ (FlowLikelihood): NLL = −log ρ₁(z_T) − ℓ_T.
+                let logRho0 = costs.x0.withUnsafeBufferPointer { px in
+                    var v = [Double](repeating: 0, count: samples)
+                    v.withUnsafeMutableBufferPointer { problem.initialDensity.logDensity(px, count: samples, into: $0) }
+                    return v
+                }
+                if let nll = FlowLikelihood(terminal: costs.terminal, weight: weight, logInitial: logRho0) {
+                    print("  NLL of ρ₀'s samples under the flow, −log ρ₁(z_T) − ℓ_T: \(nll.mean.short) ± \(nll.standardError.short) nats "
+                          + "(entropy of ρ₀ \(nll.entropy.short) ± \(nll.entropyError.short); the difference is G/λ_G)")
+                }
+            }
             if let kl = NegativeKLCheck.suspiciousKL(problem: problem, terminal: t.terminal) {
                 print("  " + NegativeKLCheck.message(kl: kl, steps: problem.integrator.steps))
             }

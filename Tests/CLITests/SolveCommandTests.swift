@@ -20,6 +20,32 @@ struct SolveCommandTests {
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
+    /// A sample density's data file is read again by every command that rebuilds the problem from
+    /// a checkpoint: evaluate works beside it, and once the file is gone it stops with exit 2 and
+    /// one line naming the file.
+    @Test func sampleDensityCheckpointNeedsItsDataFile() throws {
+        let dir = CLI.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let rows = (0..<40).map { k in "\(Double(k % 8) * 0.25 - 1), \(Double(k / 8) * 0.3)" }.joined(separator: "\n")
+        try rows.write(to: dir.appendingPathComponent("crowd.csv"), atomically: true, encoding: .utf8)
+        let file = dir.appendingPathComponent("samples.yaml")
+        try CLI.tinyProblem(closedForm: false)
+            .replacingOccurrences(of: "initial_density: {type: gaussian, mean: [-1, 0], variance: 0.3}",
+                                  with: "initial_density: {type: samples, file: crowd.csv, bandwidth: 0.3}")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("run")
+        let solve = try CLI.run(["solve", file.path, "--out", out.path, "--threads", "1"])
+        #expect(solve.status == 0, "\(solve.stderr)")
+        let checkpoint = out.appendingPathComponent("checkpoint.h5").path
+        let eval = try CLI.run(["evaluate", checkpoint, "--samples", "64"])
+        #expect(eval.status == 0 && eval.stdout.contains("NLL of ρ₀'s samples"), "\(eval.stderr)")
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("crowd.csv"))
+        let gone = try CLI.run(["evaluate", checkpoint, "--samples", "64"])
+        #expect(gone.status == 2)
+        #expect(gone.stderr.split(separator: "\n").count == 1 && gone.stderr.contains("initial_density.file: cannot read crowd.csv"),
+                "\(gone.stderr)")
+    }
+
     /// Solve writes a checkpoint and prints the summary; evaluate recomputes the terms;
     /// resume continues to a longer schedule; a checkpoint of another problem is refused.
     @Test func solveEvaluateResume() throws {
@@ -40,6 +66,7 @@ struct SolveCommandTests {
         #expect(eval.status == 0, "\(eval.stderr)")
         #expect(eval.stdout.contains("agent,step,t,x1,x2,ell"))
         #expect(eval.stdout.contains("standard errors (Monte Carlo): L"), "\(eval.stdout)")
+        #expect(eval.stdout.contains("NLL of ρ₀'s samples under the flow, −log ρ₁(z_T) − ℓ_T: "), "\(eval.stdout)")
         // Re-integration on a finer time grid is announced; an out-of-range step count is a bad
         // flag (exit 2, one message naming it, as for every flag).
         let fine = try CLI.run(["evaluate", checkpoint, "--samples", "64", "--steps", "8"])

@@ -135,6 +135,13 @@ extension ProblemErrorTests {
                 + "the problem past 1000 numbers (allowed: at most 1000 once compact vectors are expanded); use fewer "
                 + "components or bumps, or a lower dimension")
         #expect(message(many) == nil)
+        // A sample file is checked against what the budget leaves before its numbers are allocated
+        // (the shipped two-moons file: 3000 rows of 2).
+        let moons = replacing("{type: gaussian, mean: [-1, 0], variance: 0.3}",
+                              "{type: samples, file: \(problemsDirectory)/data/two-moons.npy, bandwidth: 0.2}")
+        #expect(small(moons) == "problems/x.yaml: initial_density.file: \(problemsDirectory)/data/two-moons.npy: has 3000 samples "
+                + "(allowed: at most 500 at dimension 2)")
+        #expect(message(moons) == nil)
         // Full covariances are charged d² numbers and their set-up work.
         let budget = ReadBudget(work: 2e9)
         let field = YAMLField(node: Node("x"), path: "target_density.rotation", file: "f.yaml", budget: budget)

@@ -46,6 +46,20 @@ struct ProblemErrorTests {
                 == "problems/x.yaml: training.sampling: unknown value 'sobol' (allowed: iid, moment_matched, importance)")
     }
 
+    /// Sample densities: a missing data file, and samples where only analytic densities are allowed
+    /// (more cases in SampleDensityTests).
+    @Test func sampleDensityFields() {
+        // The path in parentheses is the file resolved next to the problem file (absolute here).
+        let missing = message(replacing("{type: gaussian, mean: [-1, 0], variance: 0.3}", "{type: samples, file: moons.npy}")) ?? ""
+        #expect(missing.hasPrefix("problems/x.yaml: initial_density.file: cannot read moons.npy (")
+                && missing.hasSuffix("problems/moons.npy): no such file"), "\(missing)")
+        #expect(message(replacing("{type: gaussian, mean: [1, 0], variance: 1}", "{type: samples, file: moons.npy}"))
+                == "problems/x.yaml: target_density.type: samples is only allowed for initial_density and its product blocks "
+                + "(a data file as ρ₀; target densities are analytic)")
+        #expect(message(replacing("{type: gaussian, mean: [-1, 0], variance: 0.3}", "{type: histogram}"))
+                == "problems/x.yaml: initial_density.type: unknown value 'histogram' (allowed: gaussian, mixture, product, samples)")
+    }
+
     @Test func wrongVectorLength() {
         #expect(message(replacing("mean: [-1, 0]", "mean: [-1, 0, 0]"))
                 == "problems/x.yaml: initial_density.mean: has 3 entries but dimension is 2")

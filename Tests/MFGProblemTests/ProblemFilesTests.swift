@@ -11,7 +11,8 @@ struct ProblemFilesTests {
 
     @Test func directoryHasTheExpectedFiles() {
         var expected = ["quick.yaml", "hjb-lq-d100.yaml", "lq-noise-d10.yaml", "lq-noise-d100.yaml",   // σ > 0 (docs/validation.md, "Stochastic problems")
-                        "stochastic-crowd-d2.yaml", "stochastic-crowd-d100.yaml"]   // σ > 0 with a grid reference (docs/validation.md, "Stochastic crowd")
+                        "stochastic-crowd-d2.yaml", "stochastic-crowd-d100.yaml",   // σ > 0 with a grid reference (docs/validation.md, "Stochastic crowd")
+                        "moons-d2.yaml"]   // ρ₀ from data (docs/validation.md, "Two moons")
         for d in [2, 10, 50, 100] {
             expected += ["ot-d\(d).yaml", "crowd-motion-d\(d).yaml", "gaussian-transport-d\(d).yaml"]
         }
@@ -31,6 +32,16 @@ struct ProblemFilesTests {
         if p.closedForm == .coleHopf { #expect(ColeHopfReference(problem: p) != nil && p.sigma > 0) }
         if p.closedForm == .riccatiLQ { #expect(RiccatiLQ(problem: p) != nil) }
         #expect(p.dimension != 2 || p.reference != nil)   // d = 2 files carry their reference grid
+    }
+
+    /// The two-moons crowd: ρ₀ is the KDE of the shipped data file (3000 rows, h = 0.35), whose
+    /// checksum the file states; the KDE's mean is the rows' mean (centred by the script).
+    @Test func moonsReadTheirSamples() throws {
+        let p = try Problem.load(path: problemsDirectory + "/moons-d2.yaml")
+        guard case .samples(let s) = p.initialDensity else { Issue.record("not samples"); return }
+        #expect(s.count == 3000 && s.dimension == 2 && s.bandwidth == 0.35)
+        #expect(s.mean.allSatisfy { abs($0) < 1e-12 })
+        #expect(p.reference?.nx == 128)
     }
 
     /// The stochastic crowd: noise, a density-free terminal cost (σ > 0 refuses KL and entropy),

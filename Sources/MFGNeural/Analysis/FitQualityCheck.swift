@@ -116,6 +116,7 @@ private extension Density {
         case .gaussian(let g): return g.full != nil
         case .mixture(let parts): return parts.contains { $0.component.full != nil }
         case .product: return false
+        case .samples: return false   // isotropic kernels; the marginal variances count the spread
         }
     }
 }

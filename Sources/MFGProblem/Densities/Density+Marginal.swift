@@ -17,6 +17,7 @@ extension Density {
                      && Set(coordinates).count == coordinates.count,
                      "Density.marginal: coordinates must be distinct and below the dimension")
         if case .product(let p) = self { return p.marginal(on: coordinates) }
+        if case .samples(let s) = self { return .samples(s.marginal(on: coordinates)) }
         var merged: [(weight: Double, component: Gaussian)] = []
         for (w, g) in components {
             let m = g.marginal(on: coordinates)
@@ -37,7 +38,9 @@ extension Density {
         case let (.product(a), .product(b)):
             return a.dimension == b.dimension && a.factors.count == b.factors.count
                 && zip(a.factors, b.factors).allSatisfy { $0.coordinates == $1.coordinates && $0.density.isSame(as: $1.density) }
-        case (.product, _), (_, .product):
+        case let (.samples(a), .samples(b)):
+            return a == b
+        case (.product, _), (_, .product), (.samples, _), (_, .samples):
             return false
         default:
             let a = components, b = other.components

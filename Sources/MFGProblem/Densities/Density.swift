@@ -11,6 +11,9 @@ public enum Density: Sendable {
     case mixture([(weight: Double, component: Gaussian)])
     /// A product of independent factors on disjoint sets of coordinates (see `ProductDensity`).
     case product(ProductDensity)
+    /// The Gaussian kernel density estimate of samples from a data file (see `SampleDensity`):
+    /// an equal-weight mixture of N Gaussians N(xₖ, h²I), evaluated and sampled by its own code.
+    case samples(SampleDensity)
 
     /// The dimension d.
     public var dimension: Int {
@@ -18,6 +21,7 @@ public enum Density: Sendable {
         case .gaussian(let g): return g.dimension
         case .mixture(let parts): return parts[0].component.dimension
         case .product(let p): return p.dimension
+        case .samples(let s): return s.dimension
         }
     }
 
@@ -33,6 +37,7 @@ public enum Density: Sendable {
         case .gaussian(let g): return [(1, g)]
         case .mixture(let parts): return parts
         case .product(let p): return p.expandedComponents()
+        case .samples(let s): return s.components
         }
     }
 
@@ -43,6 +48,7 @@ public enum Density: Sendable {
             for f in p.factors { for (i, v) in zip(f.coordinates, f.density.mean) { m[i] = v } }
             return m
         }
+        if case .samples(let s) = self { return s.mean }
         var m = [Double](repeating: 0, count: dimension)
         for (w, g) in components { for i in 0..<m.count { m[i] += w * g.mean[i] } }
         return m
@@ -56,6 +62,7 @@ public enum Density: Sendable {
             for f in p.factors { for (i, s) in zip(f.coordinates, f.density.marginalVariance) { v[i] = s } }
             return v
         }
+        if case .samples(let s) = self { return s.marginalVariance }
         let m = mean
         var v = [Double](repeating: 0, count: dimension)
         for (w, g) in components {
@@ -87,6 +94,15 @@ extension Density {
                         s.draw(&rng, scratch: UnsafeMutableBufferPointer(rebasing: buffer[k..<(2 * k)]),
                                into: UnsafeMutableBufferPointer(rebasing: buffer[0..<k]))
                         for (c, i) in f.coordinates.enumerated() { out[i + j * d] = buffer[c] }
+                    }
+                }
+            }
+        case .samples(let kde):
+            var xi = [Double](repeating: 0, count: d)
+            out.withUnsafeMutableBufferPointer { o in
+                xi.withUnsafeMutableBufferPointer { x in
+                    for j in 0..<n {
+                        kde.draw(&rng, scratch: x, into: UnsafeMutableBufferPointer(rebasing: o[(j * d)..<((j + 1) * d)]))
                     }
                 }
             }
@@ -154,6 +170,8 @@ extension Density {
             }
         case .product(let p):
             p.table.evaluate(x, count: n, value: out, gradient: nil)
+        case .samples(let s):
+            s.evaluate(x, count: n, value: out, gradient: nil)
         }
     }
 
@@ -174,6 +192,10 @@ extension Density {
                      "Density.logDensityAndGradient: buffers too small")
         if case .product(let p) = self {
             p.table.evaluate(x, count: n, value: value, gradient: gradient)
+            return
+        }
+        if case .samples(let s) = self {
+            s.evaluate(x, count: n, value: value, gradient: gradient)
             return
         }
         let parts = components

@@ -6,12 +6,58 @@ import MFGMath
 enum DensityReader {
     static let types = ["gaussian", "mixture", "product"]
     static let gaussianKeys = ["mean", "variance", "covariance", "rotation"]
+    static let sampleKeys = ["file", "bandwidth", "checksum"]
 
-    static func read(_ f: YAMLField, dimension d: Int) throws(ProblemError) -> Density {
-        try read(f, dimension: d, allowProduct: true)
+    /// `{type: samples, file: name.npy | name.csv, bandwidth: h | scott, checksum: "fnv1a64:…"}`: the
+    /// Gaussian KDE of the file's rows (`SampleDensity`). The file is next to the problem file
+    /// (or absolute); `bandwidth` defaults to Scott's rule; `checksum`, when given, must match the
+    /// file's FNV-1a 64 hash (so a checkpoint's problem refuses a changed data file).
+    static func samples(_ m: YAMLMapping, dimension d: Int) throws(ProblemError) -> SampleDensity {
+        let fileField = try m.required("file")
+        let name = try fileField.string()
+        let path = name.hasPrefix("/") ? name
+            : URL(fileURLWithPath: fileField.file).deletingLastPathComponent().appendingPathComponent(name).path
+        // What may be read is bounded by what the problem may still hold.
+        let room = min(ProblemLimits.sampleNumbers, fileField.budget.numberLimit - fileField.budget.numbers)
+        let table: SampleFileReader.Table
+        do {
+            table = try SampleFileReader.read(path: path, name: name, columns: d, minimumRows: ProblemLimits.minimumSamples,
+                                              maximumNumbers: max(room, d))
+        } catch {
+            throw fileField.fail(.inconsistent(error.reason))
+        }
+        try fileField.budget.charge(numbers: table.points.count, at: fileField)
+        if let cf = m.optional("checksum") {
+            let stated = try cf.string()
+            let hex = String(table.fingerprint, radix: 16)
+            let actual = "fnv1a64:" + String(repeating: "0", count: 16 - hex.count) + hex
+            guard stated.lowercased() == actual else {
+                throw cf.fail(.inconsistent("\(name) has checksum \(actual), not \(stated) (the data file changed; "
+                                            + "restore it or update the checksum)"))
+            }
+        }
+        let h: Double
+        if let bf = m.optional("bandwidth"), case .scalar(let sc) = bf.node, sc.string == "scott" {
+            guard let scott = SampleDensity.scottBandwidth(dimension: d, points: table.points) else {
+                throw bf.fail(.inconsistent("Scott's rule needs samples that are not all equal; give a bandwidth"))
+            }
+            h = scott
+        } else if let bf = m.optional("bandwidth") {
+            h = try bf.positive()
+        } else {
+            guard let scott = SampleDensity.scottBandwidth(dimension: d, points: table.points) else {
+                throw fileField.fail(.inconsistent("\(name): all samples are equal; Scott's rule has no spread to use, give a bandwidth"))
+            }
+            h = scott
+        }
+        return SampleDensity(dimension: d, points: table.points, bandwidth: h, fingerprint: table.fingerprint)
     }
 
-    static func read(_ f: YAMLField, dimension d: Int, allowProduct: Bool) throws(ProblemError) -> Density {
+    static func read(_ f: YAMLField, dimension d: Int, allowSamples: Bool = false) throws(ProblemError) -> Density {
+        try read(f, dimension: d, allowProduct: true, allowSamples: allowSamples)
+    }
+
+    static func read(_ f: YAMLField, dimension d: Int, allowProduct: Bool, allowSamples: Bool = false) throws(ProblemError) -> Density {
         let m = try f.mapping(allowed: nil)
         let typeField = try m.required("type")
         let type = try typeField.string()
@@ -37,9 +83,16 @@ enum DensityReader {
             return .mixture(parts.map { (weight: $0.weight / total, component: $0.component) })
         case "product" where allowProduct:
             try m.only(["type", "blocks"])
-            return .product(try product(m.required("blocks"), dimension: d))
+            return .product(try product(m.required("blocks"), dimension: d, allowSamples: allowSamples))
+        case "samples" where allowSamples:
+            try m.only(["type"] + sampleKeys)
+            return .samples(try samples(m, dimension: d))
+        case "samples":
+            throw typeField.fail(.inconsistent("samples is only allowed for initial_density and its product blocks "
+                                               + "(a data file as ρ₀; target densities are analytic)"))
         default:
-            throw typeField.fail(.unknownValue(type, allowed: allowProduct ? types : ["gaussian", "mixture"]))
+            throw typeField.fail(.unknownValue(type, allowed: allowProduct ? types + (allowSamples ? ["samples"] : [])
+                                                         : ["gaussian", "mixture"]))
         }
     }
 
@@ -115,7 +168,7 @@ enum DensityReader {
     /// (one density of dimension 1 or 2 for those coordinates) or `{each: <coordinates>,
     /// density}` (the same 1-D density for each coordinate). Together they must cover 1…d
     /// exactly once.
-    static func product(_ f: YAMLField, dimension d: Int) throws(ProblemError) -> ProductDensity {
+    static func product(_ f: YAMLField, dimension d: Int, allowSamples: Bool = false) throws(ProblemError) -> ProductDensity {
         let items = try f.list()
         guard !items.isEmpty else { throw f.fail(.inconsistent("a product needs at least one block")) }
         var owner = [Int?](repeating: nil, count: d)
@@ -143,9 +196,12 @@ enum DensityReader {
             }
             let k = groups[0].count
             let densityField = try m.required("density")
-            let density = try read(densityField, dimension: k, allowProduct: false)
-            // Every factor keeps its coordinates and, per component, a mean and a precision.
-            try where_.budget.charge(numbers: groups.count * (8 + 8 * density.components.count), at: where_)
+            let density = try read(densityField, dimension: k, allowProduct: false, allowSamples: allowSamples)
+            // Every factor keeps its coordinates and, per component, a mean and a precision (a
+            // sample density: one component per sample).
+            let parts: Int
+            if case .samples(let s) = density { parts = s.count } else { parts = density.components.count }
+            try where_.budget.charge(numbers: groups.count * (8 + 8 * parts), at: where_)
             for g in groups {
                 for c in g {
                     if let other = owner[c] {

@@ -71,7 +71,17 @@ struct MatrixFileError: Error, Equatable {
 /// dict literal such as `{'descr': '<f8', 'fortran_order': False, 'shape': (3, 3), }`, padded
 /// with spaces and a newline; then the raw array data, nothing after it.
 enum NPYReader {
-    static func matrix(_ bytes: [UInt8], name: String, dimension d: Int) throws(MatrixFileError) -> [[Double]] {
+    /// The parsed header of a `.npy` file: item size (8 or 4), order, shape, where the data start.
+    struct Header {
+        let itemSize: Int
+        let fortran: Bool
+        let shape: [Int]?
+        let shapeText: String
+        let dataStart: Int
+    }
+
+    /// Reads and checks the magic bytes, version and header dict (data type '<f8' or '<f4').
+    static func header(_ bytes: [UInt8], name: String) throws(MatrixFileError) -> Header {
         let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
         guard bytes.count >= 10, Array(bytes[0..<6]) == magic else {
             throw MatrixFileError("\(name): not a .npy file (it does not start with \\x93NUMPY)")
@@ -107,33 +117,47 @@ enum NPYReader {
         guard order == "False" || order == "True" else {
             throw MatrixFileError("\(name): fortran_order \(order) is not True or False")
         }
-        let shape = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "() "))
+        let parts = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "() "))
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard shape.count == 2, let rows = Int(shape[0]), let cols = Int(shape[1]) else {
+        let dims = parts.compactMap { Int($0) }
+        return Header(itemSize: itemSize, fortran: order == "True", shape: dims.count == parts.count ? dims : nil,
+                      shapeText: shapeText, dataStart: start + headerLength)
+    }
+
+    /// The value at flat position k of the data (little-endian float64 or float32).
+    @inline(__always)
+    static func value(_ bytes: [UInt8], _ h: Header, _ k: Int) -> Double {
+        let o = h.dataStart + k * h.itemSize
+        if h.itemSize == 8 {
+            var bits: UInt64 = 0
+            for b in 0..<8 { bits |= UInt64(bytes[o + b]) << (8 * UInt64(b)) }
+            return Double(bitPattern: bits)
+        }
+        var bits: UInt32 = 0
+        for b in 0..<4 { bits |= UInt32(bytes[o + b]) << (8 * UInt32(b)) }
+        return Double(Float(bitPattern: bits))
+    }
+
+    static func matrix(_ bytes: [UInt8], name: String, dimension d: Int) throws(MatrixFileError) -> [[Double]] {
+        let h = try header(bytes, name: name)
+        let shapeText = h.shapeText
+        let itemSize = h.itemSize
+        let dataStart = h.dataStart
+        let shape = h.shape ?? []
+        guard shape.count == 2 else {
             throw MatrixFileError("\(name): shape \(shapeText) is not 2-D (allowed: (\(d), \(d)))")
         }
+        let rows = shape[0], cols = shape[1]
         guard rows == d && cols == d else {
             throw MatrixFileError("\(name): shape (\(rows), \(cols)) but dimension is \(d) (allowed: (\(d), \(d)))")
         }
-        let dataStart = start + headerLength
         let expected = d * d * itemSize
         guard bytes.count - dataStart == expected else {
             throw MatrixFileError("\(name): has \(bytes.count - dataStart) bytes of data, expected \(expected) for a \(d) × \(d) array")
         }
         var values = [Double](repeating: 0, count: d * d)
-        for k in 0..<(d * d) {
-            let o = dataStart + k * itemSize
-            if itemSize == 8 {
-                var bits: UInt64 = 0
-                for b in 0..<8 { bits |= UInt64(bytes[o + b]) << (8 * UInt64(b)) }
-                values[k] = Double(bitPattern: bits)
-            } else {
-                var bits: UInt32 = 0
-                for b in 0..<4 { bits |= UInt32(bytes[o + b]) << (8 * UInt32(b)) }
-                values[k] = Double(Float(bitPattern: bits))
-            }
-        }
-        let fortran = order == "True"
+        for k in 0..<(d * d) { values[k] = value(bytes, h, k) }
+        let fortran = h.fortran
         var out: [[Double]] = []
         for i in 0..<d {
             var row: [Double] = []

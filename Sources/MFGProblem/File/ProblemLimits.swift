@@ -25,6 +25,13 @@ public enum ProblemLimits {
     /// form's case) and one covariance file (a rotation takes 2.5 s there).
     public static let covarianceWork = 6e9
 
+    /// Most numbers (N·d) in the data file of a sample density (`initial_density: {type: samples}`):
+    /// 2²¹ ≈ 2.1 million (16 MiB; a million agents in d = 2). Evaluating log ρ₀ costs O(N·d) per
+    /// point, so a few thousand samples is the useful range; the limit bounds the read.
+    public static let sampleNumbers = 1 << 21
+    /// Fewest samples of a sample density: 2 (Scott's bandwidth needs a spread).
+    public static let minimumSamples = 2
+
     // MARK: numbers
 
     /// Largest magnitude of any number (1e12): beyond it, squares and exponentials in the costs

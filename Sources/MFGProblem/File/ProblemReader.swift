@@ -19,7 +19,7 @@ struct ProblemReader {
         let horizon = try top.required("horizon").positive()
         let kinetic = try top.required("kinetic_weight").positive()
         let sigma = try top.optional("sigma")?.nonNegative() ?? 0
-        let rho0 = try DensityReader.read(top.required("initial_density"), dimension: d)
+        let rho0 = try DensityReader.read(top.required("initial_density"), dimension: d, allowSamples: true)
         let rho1 = try top.optional("target_density").map { f throws(ProblemError) in try DensityReader.read(f, dimension: d) }
 
         var obstacles: BumpSum? = nil
@@ -68,6 +68,10 @@ struct ProblemReader {
         if case .grid = training.start, d == 2, reference == nil {
             throw top.missing("reference").withMessage("training.start: grid solves the problem on a grid first; "
                                                        + "a d = 2 problem needs reference.domain and reference.grid")
+        }
+        if rho0.hasSamples, training.sampling == .momentMatched {
+            throw try top.required("training").mapping(allowed: nil).required("sampling").fail(.inconsistent(
+                "moment_matched needs a density of a few components; with initial_density type samples use iid or importance"))
         }
         if case .kl = terminal, rho1 == nil {
             throw top.missing("target_density").withMessage("required by terminal_cost type kl")

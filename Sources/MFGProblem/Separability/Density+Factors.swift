@@ -19,6 +19,10 @@ extension Density {
                 f.density.couplings().map { g in (g.coordinates.map { f.coordinates[$0] }, g.what) }
             }.sorted { $0.coordinates[0] < $1.coordinates[0] }
         }
+        if case .samples(let s) = self {
+            // A KDE couples every coordinate its samples vary in: treat them all as one group.
+            return [(Array(0..<s.dimension), "the samples")]
+        }
         let d = dimension
         let parts = components
         var parent = Array(0..<d)
