@@ -37,8 +37,8 @@ struct InteractionFileTests {
     @Test(arguments: [
         ("{weight: 0.5, width: 0}", "x.yaml: running_cost.interaction.width", "> 0"),
         ("{weight: 0.5, width: -1}", "x.yaml: running_cost.interaction.width", "> 0"),
-        ("{weight: .nan, width: 1}", "x.yaml: running_cost.interaction.weight", ""),
-        ("{weight: .inf, width: 1}", "x.yaml: running_cost.interaction.weight", ""),
+        ("{weight: .nan, width: 1}", "x.yaml: running_cost.interaction.weight", "finite"),
+        ("{weight: .inf, width: 1}", "x.yaml: running_cost.interaction.weight", "finite"),
         ("{weight: 0.5, width: 1, coordinates: [3]}", "x.yaml: running_cost.interaction.coordinates", "1...2"),
         ("{weight: 0.5, width: 1, coordinates: [1, 1]}", "x.yaml: running_cost.interaction.coordinates", "listed twice"),
         ("{weight: 0.5, width: 1, radius: 2}", "x.yaml: running_cost.interaction", "coordinates"),

@@ -106,9 +106,12 @@ public struct Interaction: Sendable, Equatable {
 ///
 /// the cₖwⱼ part from xₖ in its own Vₖ, the wₖcⱼ part (the cross terms) from xₖ in the others' Vⱼ.
 ///
-/// Cost: every pair, O(n²|S|) per call, rows in parallel; each row summed over j in increasing
-/// order, so the result does not depend on `threads`. Pairs with |z_S|²/(2h²) > 36 are skipped
-/// (K < 2.4·10⁻¹⁶: below the rounding of a sum of O(1) terms in Double).
+/// Cost: every pair once, n(n−1)/2 exponentials and O(n²|S|) operations per call. The pairs are
+/// cut into tiles of `tile` × `tile` samples; a tile pair (I ≤ J) is one task, run in parallel,
+/// that adds each pair to both its rows and writes the sums into its own slots of a table of
+/// partial sums (row × tile); each row's total is then summed over the tiles in order. Every sum
+/// thus has a fixed order, and the result does not depend on `threads`. Pairs with
+/// |z_S|²/(2h²) > 36 are skipped (K < 2.4·10⁻¹⁶: below the rounding of a sum of O(1) terms in Double).
 public struct InteractionCost: NonlocalCost {
     public let interaction: Interaction
 
@@ -121,85 +124,141 @@ public struct InteractionCost: NonlocalCost {
 
     /// The exponent beyond which a pair is skipped.
     static let cutoff = 36.0
+    /// Samples per tile of the pair loops (fixed: the summation order must not depend on threads).
+    static let tile = 64
 
-    /// Runs `body(rows)` over `n` rows split into `threads` contiguous chunks.
-    /// (Each row's result is written by its own chunk only, so the split changes nothing.)
-    private func rows(_ n: Int, threads: Int, _ body: (Range<Int>) -> Void) {
-        let t = max(1, min(threads, n / 64))
-        if t == 1 { body(0..<n); return }
+    /// The kernel coordinates x_S packed |S| × n, and the weights (1 when nil).
+    private func packed(_ input: NonlocalCostInput) -> (points: [Double], weights: [Double]) {
+        let n = input.count, d = input.dimension, s = coordinates, m = s.count
+        var p = [Double](repeating: 0, count: m * n)
+        for i in 0..<n { for (a, c) in s.enumerated() { p[i * m + a] = input.points[i * d + c] } }
+        let w = input.weights.map { Array(UnsafeBufferPointer(start: $0, count: n)) } ?? [Double](repeating: 1, count: n)
+        return (p, w)
+    }
+
+    /// Runs `body(I, J)` for every tile pair I ≤ J of `tiles` tiles, on up to `threads` workers
+    /// (each pair writes only its own slots, so the split changes nothing).
+    private func tilePairs(_ tiles: Int, threads: Int, _ body: (Int, Int) -> Void) {
+        var pairs: [(Int, Int)] = []
+        for i in 0..<tiles { for j in i..<tiles { pairs.append((i, j)) } }
+        let t = max(1, min(threads, pairs.count))
+        if t == 1 { for (i, j) in pairs { body(i, j) }; return }
         withoutActuallyEscaping(body) { body in
             let box = SendableBox(body)
-            DispatchQueue.concurrentPerform(iterations: t) { k in box.value((k * n / t)..<((k + 1) * n / t)) }
+            DispatchQueue.concurrentPerform(iterations: t) { k in
+                var q = k
+                while q < pairs.count { box.value(pairs[q].0, pairs[q].1); q += t }
+            }
         }
     }
 
     public func evaluate(_ input: NonlocalCostInput, value: UnsafeMutablePointer<Double>,
                          derivative: UnsafeMutablePointer<Double>, threads: Int) {
-        let n = input.count, d = input.dimension, s = coordinates
+        let n = input.count, m = coordinates.count
         guard n >= 2 else {
             value.update(repeating: 0, count: n); derivative.update(repeating: 0, count: n); return
         }
-        let x = input.points, w = input.weights, c = 1 / (2 * interaction.width * interaction.width)
-        let scale = 1 / Double(n - 1), cut = Self.cutoff
-        let out = UncheckedSendablePointers(value, derivative)
-        rows(n, threads: threads) { range in
-            for i in range {
-                var sum = 0.0
-                let xi = x + i * d
-                for j in 0..<n where j != i {
-                    let xj = x + j * d
-                    var r2 = 0.0
-                    for a in s { let z = xi[a] - xj[a]; r2 += z * z }
-                    let e = c * r2
-                    if e > cut { continue }
-                    let k = Foundation.exp(-e)
-                    sum += (w.map { $0[j] } ?? 1) * k
+        let (points, weights) = packed(input)
+        let b = Self.tile, tiles = (n + b - 1) / b
+        let c = 1 / (2 * interaction.width * interaction.width), cut = Self.cutoff
+        var partial = [Double](repeating: 0, count: n * tiles)     // row × tile
+        points.withUnsafeBufferPointer { pp in
+            weights.withUnsafeBufferPointer { wp in
+                partial.withUnsafeMutableBufferPointer { sp in
+                    let box = SendableBox((pp.baseAddress!, wp.baseAddress!, sp.baseAddress!))
+                    tilePairs(tiles, threads: threads) { ti, tj in
+                        let (x, w, part) = box.value
+                        let j1 = min(n, (tj + 1) * b)
+                        for i in (ti * b)..<min(n, (ti + 1) * b) {
+                            let xi = x + i * m, wi = w[i]
+                            var sum = 0.0
+                            let j0 = ti == tj ? i + 1 : tj * b
+                            if j0 < j1 {
+                                for j in j0..<j1 {
+                                    let xj = x + j * m
+                                    var r2 = 0.0
+                                    for a in 0..<m { let z = xi[a] - xj[a]; r2 += z * z }
+                                    let e = c * r2
+                                    if e > cut { continue }
+                                    let k = Foundation.exp(-e)
+                                    sum += w[j] * k
+                                    part[j * tiles + ti] += wi * k
+                                }
+                            }
+                            part[i * tiles + tj] += sum
+                        }
+                    }
                 }
-                let v = scale * sum
-                out.a[i] = 0.5 * v; out.b[i] = v
             }
+        }
+        let scale = 1 / Double(n - 1)
+        for i in 0..<n {
+            var v = 0.0
+            for t in 0..<tiles { v += partial[i * tiles + t] }
+            v *= scale
+            value[i] = 0.5 * v; derivative[i] = v
         }
     }
 
     public func pullback(_ input: NonlocalCostInput, valueSeed: UnsafePointer<Double>, derivativeSeed: UnsafePointer<Double>,
                          pointsBar: UnsafeMutablePointer<Double>, threads: Int) {
-        let n = input.count, d = input.dimension, s = coordinates
+        let n = input.count, d = input.dimension, s = coordinates, m = s.count
         guard n >= 2 else { return }
-        let x = input.points, w = input.weights, c = 1 / (2 * interaction.width * interaction.width)
+        let (points, weights) = packed(input)
+        let b = Self.tile, tiles = (n + b - 1) / b
+        let c = 1 / (2 * interaction.width * interaction.width), cut = Self.cutoff
         let invH2 = 1 / (interaction.width * interaction.width)
-        let scale = 1 / Double(n - 1), cut = Self.cutoff
-        // cᵢ = aᵢ/2 + bᵢ.
+        // cᵢ = aᵢ/2 + bᵢ; the pair (i, j) adds g = −(cᵢwⱼ + wᵢcⱼ)K/h² · (xᵢ − xⱼ) to x̄ᵢ and −g to x̄ⱼ
+        // (the coefficient is symmetric in i, j and ∇K odd).
         var seed = [Double](repeating: 0, count: n)
         for i in 0..<n { seed[i] = 0.5 * valueSeed[i] + derivativeSeed[i] }
-        seed.withUnsafeBufferPointer { cp in
-            let cs = cp.baseAddress!
-            let out = UncheckedSendablePointers(pointsBar, pointsBar)
-            rows(n, threads: threads) { range in
-                var acc = [Double](repeating: 0, count: s.count)
-                for k in range {
-                    for a in acc.indices { acc[a] = 0 }
-                    let xk = x + k * d, ck = cs[k], wk = w.map { $0[k] } ?? 1
-                    for j in 0..<n where j != k {
-                        let xj = x + j * d
-                        var r2 = 0.0
-                        for a in s { let z = xk[a] - xj[a]; r2 += z * z }
-                        let e = c * r2
-                        if e > cut { continue }
-                        // (cₖwⱼ + wₖcⱼ) ∇K(xₖ − xⱼ), ∇K = −z K/h².
-                        let coef = -(ck * (w.map { $0[j] } ?? 1) + wk * cs[j]) * Foundation.exp(-e) * invH2
-                        for (m, a) in s.enumerated() { acc[m] += coef * (xk[a] - xj[a]) }
+        var partial = [Double](repeating: 0, count: n * tiles * m)     // (row × tile) × |S|
+        points.withUnsafeBufferPointer { pp in
+            weights.withUnsafeBufferPointer { wp in
+                seed.withUnsafeBufferPointer { cp in
+                    partial.withUnsafeMutableBufferPointer { sp in
+                        let box = SendableBox((pp.baseAddress!, wp.baseAddress!, cp.baseAddress!, sp.baseAddress!))
+                        tilePairs(tiles, threads: threads) { ti, tj in
+                            let (x, w, cs, part) = box.value
+                            let acc = UnsafeMutablePointer<Double>.allocate(capacity: m)
+                            defer { acc.deallocate() }
+                            let j1 = min(n, (tj + 1) * b)
+                            for i in (ti * b)..<min(n, (ti + 1) * b) {
+                                let xi = x + i * m, wi = w[i], ci = cs[i]
+                                acc.update(repeating: 0, count: m)
+                                let j0 = ti == tj ? i + 1 : tj * b
+                                if j0 < j1 {
+                                    for j in j0..<j1 {
+                                        let xj = x + j * m
+                                        var r2 = 0.0
+                                        for a in 0..<m { let z = xi[a] - xj[a]; r2 += z * z }
+                                        let e = c * r2
+                                        if e > cut { continue }
+                                        let coef = -(ci * w[j] + wi * cs[j]) * Foundation.exp(-e) * invH2
+                                        let pj = part + (j * tiles + ti) * m
+                                        for a in 0..<m {
+                                            let g = coef * (xi[a] - xj[a])
+                                            acc[a] += g; pj[a] -= g
+                                        }
+                                    }
+                                }
+                                let pi = part + (i * tiles + tj) * m
+                                for a in 0..<m { pi[a] += acc[a] }
+                            }
+                        }
                     }
-                    for (m, a) in s.enumerated() { out.a[k * d + a] += scale * acc[m] }
                 }
             }
         }
+        let scale = 1 / Double(n - 1)
+        for k in 0..<n {
+            for (a, coordinate) in s.enumerated() {
+                var g = 0.0
+                for t in 0..<tiles { g += partial[(k * tiles + t) * m + a] }
+                pointsBar[k * d + coordinate] += scale * g
+            }
+        }
     }
-}
-
-/// Two raw pointers handed to concurrent workers that write disjoint entries.
-struct UncheckedSendablePointers {
-    let a: UnsafeMutablePointer<Double>, b: UnsafeMutablePointer<Double>
-    init(_ a: UnsafeMutablePointer<Double>, _ b: UnsafeMutablePointer<Double>) { self.a = a; self.b = b }
 }
 
 /// A value carried into concurrent workers whose safety the caller guarantees (disjoint writes).
