@@ -41,7 +41,7 @@ extension GridCostBreakdown {
         var total = GridCostBreakdown(kinetic: 0, obstacle: 0, entropy: 0, terminal: 0)
         for (c, m) in parts {
             let w = Double(m)
-            total.kinetic += w * c.kinetic; total.obstacle += w * c.obstacle
+            total.kinetic += w * c.kinetic; total.obstacle += w * c.obstacle; total.nonlocal += w * c.nonlocal
             total.entropy += w * c.entropy; total.terminal += w * c.terminal
             total.congestion += w * c.congestion
         }

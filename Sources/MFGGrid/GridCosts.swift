@@ -18,12 +18,14 @@ public struct GridCostBreakdown: Sendable, Equatable {
     public var terminal: Double
     /// λ_C/p ∫∫ ρ^p (0 without a congestion).
     public var congestion: Double
+    /// (λ/2)∫∫∫K(x − y)ρρ, the pairwise interaction (`GridInteraction.energy`; 0 without one).
+    public var nonlocal: Double = 0
 
-    /// F = obstacle + entropy + congestion.
-    public var running: Double { obstacle + entropy + congestion }
-    /// J = L + F + G (summed in this order so that a problem without congestion gets the bits
-    /// it had before the term existed).
-    public var total: Double { kinetic + obstacle + entropy + congestion + terminal }
+    /// F = obstacle + entropy + congestion + nonlocal.
+    public var running: Double { obstacle + entropy + congestion + nonlocal }
+    /// J = L + F + G (summed in this order so that a problem without congestion or interaction
+    /// gets the bits it had before the terms existed).
+    public var total: Double { kinetic + obstacle + entropy + congestion + terminal + nonlocal }
 
     public init(kinetic: Double, obstacle: Double, entropy: Double, terminal: Double, congestion: Double = 0) {
         self.kinetic = kinetic; self.obstacle = obstacle; self.entropy = entropy
@@ -46,12 +48,15 @@ struct PreparedProblem {
     let lambdaG: Double
     /// log ρ₁ (KL) or g (preference).
     let terminalField: [Double]
+    /// λ_Q Q + `GridProblem.timeLinear` per level (nt levels), or empty without a time-varying part.
+    var levelLinear: [Double] = []
 
     /// Linear coefficient q of the cell cost at level k (0-based, k = nt−1 is t = T).
     @inline(__always) func linear(_ n: Int, last: Bool) -> Double {
-        if !last { return obstacle[n] }
+        if !last { return levelLinear.isEmpty ? obstacle[n] : levelLinear[n] }
         let g = lambdaG / grid.dt
-        return 0.5 * obstacle[n] + (isKL ? -g * terminalField[n] : g * terminalField[n])
+        let q = levelLinear.isEmpty ? obstacle[n] : levelLinear[(grid.nt - 1) * grid.cellsPerLevel + n]
+        return 0.5 * q + (isKL ? -g * terminalField[n] : g * terminalField[n])
     }
 
     /// Entropy coefficient β of the cell cost at the last level or before.

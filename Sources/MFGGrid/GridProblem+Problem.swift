@@ -84,6 +84,21 @@ extension GridProblem {
                   horizon: problem.horizon, alphaL: problem.kineticWeight, initialDensity: rho0,
                   obstacle: obstacle, lambdaQ: obstacle == nil ? 0 : 1, lambdaE: lambdaE,
                   terminal: terminal, congestion: congestion, sigma: problem.sigma)
+        // The sample-coupled terms: today one pairwise Gaussian interaction (`GridInteraction`).
+        for term in problem.nonlocalRunningCosts {
+            guard let form = term.gridForm, interaction == nil else {
+                throw .unsupportedCost(file: problem.file, list: "running_cost", term: term.name,
+                                       reason: interaction == nil ? "it has no grid form" : "a second pairwise interaction")
+            }
+            // Attraction keeps the grid problem convex only when the entropy outweighs it
+            // (λ_E ≥ |λ|, `GridInteraction`).
+            if term.weight < 0 && lambdaE < -term.weight {
+                throw .unsupportedCost(file: problem.file, list: "running_cost", term: term.name,
+                                       reason: "an attraction (weight \(term.weight) < 0) needs running_cost.entropy.weight ≥ "
+                                           + "\(-term.weight) to keep the grid problem convex (it has \(lambdaE))")
+            }
+            interaction = GridInteraction(weight: term.weight, width: form.width, axes: form.axes)
+        }
     }
 
     /// The term's grid form, or the error naming it.

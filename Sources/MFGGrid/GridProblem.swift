@@ -53,6 +53,13 @@ public struct GridProblem: Sendable, Equatable {
     /// Fokker–Planck equation ∂ₜρ + ∇·m = (σ²/2)Δρ (zero normal flux of m and of ∇ρ on ∂Ω),
     /// discretised by Crank–Nicolson (`SpaceTimeOperators`). 0 is the deterministic game.
     public var sigma: Double
+    /// The pairwise interaction (λ/2)∫∫K(x − y)ρρ of the running cost (nil without one): solved by
+    /// a fictitious play of problems with the linear cost λKρ̄ₜ (`GridInteraction`).
+    public var interaction: GridInteraction? = nil
+    /// A linear cell cost that varies in time, q(x, t) per unit mass, added to λ_Q Q: nt levels of
+    /// nx·ny cells, level k at t = (k + 1)Δt (the levels of the unknowns; nil: none). The
+    /// fictitious play of `interaction` sets it to λKρ̄ₜ.
+    public var timeLinear: [Double]? = nil
 
     public init(x1Lower: Double, x1Upper: Double, x2Lower: Double, x2Upper: Double,
                 horizon: Double, alphaL: Double, initialDensity: [Double],

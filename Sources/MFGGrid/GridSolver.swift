@@ -60,6 +60,9 @@ public enum GridSolver {
     public static func solve(_ problem: GridProblem, settings: GridSettings,
                              initialGuess: GridSolution? = nil,
                              progress: ((GridProgress) -> Void)? = nil) throws(GridError) -> GridSolution {
+        if let interaction = problem.interaction {
+            return try solveInteracting(problem, interaction, settings: settings, initialGuess: initialGuess, progress: progress)
+        }
         let prep = try problem.prepared(for: settings)
         var state = PrimalDualState(prep, settings: settings, initialGuess: initialGuess)
         var converged = false
@@ -237,7 +240,7 @@ struct PrimalDualState {
                  _ dr: UnsafeMutablePointer<Double>, _ df: UnsafeMutablePointer<Double>) {
             gradPhi.rho.withUnsafeBufferPointer { gr in
             gradPhi.flux.withUnsafeBufferPointer { gf in
-            prep.obstacle.withUnsafeBufferPointer { q in
+            (prep.levelLinear.isEmpty ? prep.obstacle : prep.levelLinear).withUnsafeBufferPointer { q in
             lastLinear.withUnsafeBufferPointer { lastQ in
             prep.rho0.withUnsafeBufferPointer { r0 in
                 let g0 = gf.baseAddress!
@@ -253,11 +256,14 @@ struct PrimalDualState {
                 // k + 1, which no other level touches: levels are dealt to the workers in turn
                 // (the cost per level varies with where the mass is, so interleaving balances
                 // the load).
-                let grBase = gr.baseAddress!, qBase = q.baseAddress!, lastBase = lastQ.baseAddress!
+                let grBase = gr.baseAddress!, lastBase = lastQ.baseAddress!
+                // The linear coefficient: one level for all (λ_Q Q), or one per level (`levelLinear`).
+                let qAll = q.baseAddress!, perLevel = !prep.levelLinear.isEmpty
                 DispatchQueue.concurrentPerform(iterations: threads) { worker in
                     for k in stride(from: worker, to: nt, by: threads) {
                         let last = k == nt - 1
                         let n0 = k * level
+                        let qBase = perLevel ? qAll + n0 : qAll
                         if prep.lambdaC > 0 {
                             LevelProx.runCongested(count: level, tau: tau, tauRho: tauRho, alpha: alpha,
                                                    beta: prep.entropy(last: last), gamma: prep.congestion(last: last),

@@ -99,8 +99,18 @@ extension GridProblem {
             field = g
             isKL = false
         }
-        return PreparedProblem(grid: grid, alpha: alphaL, rho0: rho0, obstacle: q, lambdaE: lambdaE,
-                               lambdaC: congestion?.weight ?? 0, exponent: congestion?.exponent ?? 2,
-                               isKL: isKL, lambdaG: terminal.weight, terminalField: field)
+        var prep = PreparedProblem(grid: grid, alpha: alphaL, rho0: rho0, obstacle: q, lambdaE: lambdaE,
+                                   lambdaC: congestion?.weight ?? 0, exponent: congestion?.exponent ?? 2,
+                                   isKL: isKL, lambdaG: terminal.weight, terminalField: field)
+        if let tl = timeLinear {
+            guard tl.count == cells * settings.nt else {
+                throw .sizeMismatch(field: "timeLinear", expected: cells * settings.nt, got: tl.count)
+            }
+            for v in tl where !v.isFinite {
+                throw .invalidParameter(name: "timeLinear", value: v, requirement: "finite on every cell and level")
+            }
+            prep.levelLinear = (0..<tl.count).map { q[$0 % cells] + tl[$0] }
+        }
+        return prep
     }
 }

@@ -8,7 +8,7 @@ extension Problem {
                 dimension: dimension, horizon: horizon, kineticWeight: kineticWeight,
                 initialDensity: initialDensity, targetDensity: targetDensity,
                 obstacles: obstacles, obstacleWeight: obstacleWeight, entropyWeight: entropyWeight, congestion: congestion,
-                shapedObstacles: shapedObstacles,
+                shapedObstacles: shapedObstacles, interaction: interaction,
                 terminal: terminal, penalties: penalties, network: network, integrator: settings,
                 training: training, reference: reference, closedForm: closedForm, sigma: sigma)
     }

@@ -31,6 +31,11 @@ extension Problem {
         compare("running_cost.congestion.weight", congestion?.weight ?? 0, other.congestion?.weight ?? 0)
         compare("running_cost.congestion.exponent", congestion?.exponent ?? 0, other.congestion?.exponent ?? 0)
         if shapedObstacles != other.shapedObstacles { out.append(GameDifference(field: "running_cost.obstacle (shapes)")) }
+        compare("running_cost.interaction.weight", interaction?.weight ?? 0, other.interaction?.weight ?? 0)
+        compare("running_cost.interaction.width", interaction?.width ?? 0, other.interaction?.width ?? 0)
+        if interaction?.coordinates != other.interaction?.coordinates {
+            out.append(GameDifference(field: "running_cost.interaction.coordinates"))
+        }
         if terminal != other.terminal { out.append(GameDifference(field: "terminal_cost")) }
         return out
     }

@@ -40,6 +40,9 @@ public struct Problem: Sendable {
     /// The shaped obstacles (boxes, disks, capsules) of `running_cost.obstacle` entries with a
     /// `shape:` other than `gaussian`, each with its own weight (nil without any).
     public let shapedObstacles: ShapedObstacles?
+    /// The pairwise interaction (λ/2)∫∫K(x − y)ρρ of `running_cost.interaction` (nil without
+    /// one): a `NonlocalCost`, `Problem.nonlocalRunningCosts`.
+    public let interaction: Interaction?
     public let terminal: TerminalCost
     public let penalties: Penalties
     public let network: NetworkSettings
@@ -61,7 +64,7 @@ public struct Problem: Sendable {
                 dimension: Int, horizon: Double, kineticWeight: Double,
                 initialDensity: Density, targetDensity: Density?,
                 obstacles: BumpSum?, obstacleWeight: Double, entropyWeight: Double, congestion: Congestion? = nil,
-                shapedObstacles: ShapedObstacles? = nil, terminal: TerminalCost, penalties: Penalties,
+                shapedObstacles: ShapedObstacles? = nil, interaction: Interaction? = nil, terminal: TerminalCost, penalties: Penalties,
                 network: NetworkSettings, integrator: IntegratorSettings, training: TrainingSettings,
                 reference: ReferenceSettings?, closedForm: ClosedFormKind?, sigma: Double = 0) {
         self.name = name
@@ -78,6 +81,7 @@ public struct Problem: Sendable {
         self.entropyWeight = entropyWeight
         self.congestion = congestion
         self.shapedObstacles = shapedObstacles
+        self.interaction = interaction
         self.terminal = terminal
         self.penalties = penalties
         self.network = network
@@ -111,8 +115,8 @@ public struct Problem: Sendable {
     /// Q as evaluated by the solvers, or nil when the obstacle term is absent or has weight 0.
     public var activeObstacles: BumpSum? { obstacleWeight != 0 ? obstacles : nil }
 
-    /// Whether the problem has a running cost F (obstacle, entropy, congestion or shaped obstacles).
+    /// Whether the problem has a running cost F (obstacle, entropy, congestion, shaped obstacles or an interaction).
     public var hasRunningCost: Bool {
-        activeObstacles != nil || entropyWeight != 0 || congestion != nil || shapedObstacles != nil
+        activeObstacles != nil || entropyWeight != 0 || congestion != nil || shapedObstacles != nil || interaction != nil
     }
 }

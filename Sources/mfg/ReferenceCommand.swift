@@ -176,7 +176,7 @@ struct ReferenceCommand: ParsableCommand {
         let c = result.costs
         let totals = """
           L (kinetic)          \(c.kinetic.short)
-          F (interaction)      \(c.running.short)  (obstacle \(c.obstacle.short), entropy \(c.entropy.short)\(c.congestion != 0 ? ", congestion \(c.congestion.short)" : ""))
+          F (interaction)      \(c.running.short)  (obstacle \(c.obstacle.short), entropy \(c.entropy.short)\(c.congestion != 0 ? ", congestion \(c.congestion.short)" : "")\(c.nonlocal != 0 ? ", pairwise interaction \(c.nonlocal.short)" : ""))
           G (terminal)         \(c.terminal.short)
           J = L + F + G        \(c.total.short)
         """

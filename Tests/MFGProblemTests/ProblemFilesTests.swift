@@ -12,7 +12,8 @@ struct ProblemFilesTests {
     @Test func directoryHasTheExpectedFiles() {
         var expected = ["quick.yaml", "hjb-lq-d100.yaml", "lq-noise-d10.yaml", "lq-noise-d100.yaml",   // σ > 0 (docs/validation.md, "Stochastic problems")
                         "stochastic-crowd-d2.yaml", "stochastic-crowd-d100.yaml",   // σ > 0 with a grid reference (docs/validation.md, "Stochastic crowd")
-                        "moons-d2.yaml"]   // ρ₀ from data (docs/validation.md, "Two moons")
+                        "moons-d2.yaml",   // ρ₀ from data (docs/validation.md, "Two moons")
+                        "interaction-crowd-d2.yaml"]   // a nonlocal running cost (docs/validation.md, "Nonlocal interaction")
         for d in [2, 10, 50, 100] {
             expected += ["ot-d\(d).yaml", "crowd-motion-d\(d).yaml", "gaussian-transport-d\(d).yaml"]
         }

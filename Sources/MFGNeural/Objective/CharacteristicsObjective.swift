@@ -77,11 +77,12 @@ public final class CharacteristicsObjective<T: Scalar> {
 
     private func scratchFor(workers: Int) throws(NetworkError) -> [TrajectoryScratch<T>] {
         if let first = scratch.first,
-           first.sumRunning.count != costs.running.count || first.stateOffset.isEmpty == needsStateOffset { scratch = [] }
+           first.sumRunning.count != costs.running.count + costs.nonlocal.count
+            || first.stateOffset.isEmpty == needsStateOffset { scratch = [] }
         while scratch.count < workers {
             scratch.append(try TrajectoryScratch<T>(shape: shape, capacity: partition.blockSize,
                                                     steps: steps, stages: stepper.stages,
-                                                    runningTerms: costs.running.count,
+                                                    runningTerms: costs.running.count + costs.nonlocal.count,
                                                     stateOffsets: needsStateOffset))
         }
         return scratch
@@ -127,6 +128,8 @@ public final class CharacteristicsObjective<T: Scalar> {
         }
         let part = BlockPartition(count: n, blockSize: partition.blockSize, threads: partition.threads)
         let scratch = try scratchFor(workers: part.workers)
+        let coupled = nonlocalFields(network, part, scratch, x0: x0, logRho0: logRho0, noiseKey: noiseKey,
+                                     weights: weights, weightPenalties: weightPenalties, gradient: gradient)
         // Blocks are claimed dynamically by the workers; each block's terms and gradient are
         // kept apart and summed in block order, so the result depends only on n and the block
         // size, never on timing or the thread count. (The per-block gradients hold one θ-sized
@@ -148,8 +151,12 @@ public final class CharacteristicsObjective<T: Scalar> {
                                                                           penalties: weightPenalties)
                             tBox.value[b] = forwardBlock(network, sc, xp.baseAddress! + range.lowerBound * d,
                                                          lp.baseAddress! + range.lowerBound, range.count, weight,
-                                                         first: range.lowerBound, noiseKey: noiseKey, importance: iw)
-                            if gradient { backwardBlock(network, sc, weight, gBox.value! + b * p, importance: iw) }
+                                                         first: range.lowerBound, noiseKey: noiseKey, importance: iw,
+                                                         nonlocal: coupled)
+                            if gradient {
+                                backwardBlock(network, sc, weight, gBox.value! + b * p, importance: iw,
+                                              nonlocal: coupled, first: range.lowerBound)
+                            }
                         }
                     }
                 }
@@ -219,7 +226,9 @@ public final class CharacteristicsObjective<T: Scalar> {
         var termsPerBlock = [ObjectiveTerms](repeating: ObjectiveTerms(), count: part.blockCount)
         var perSample = [Double](repeating: 0, count: 4 * n)      // kinetic | interaction | terminal | mismatch
         var zT = [T](repeating: 0, count: d * n)
-        let lambdas = costs.running.map(\.weight), weight = 1 / Double(n)
+        let lambdas = costs.running.map(\.weight) + costs.nonlocal.map(\.weight), weight = 1 / Double(n)
+        let coupled = nonlocalFields(network, part, scratch, x0: x0, logRho0: logRho0, noiseKey: noiseKey,
+                                     weights: nil, weightPenalties: true, gradient: false)
         x0.withUnsafeBufferPointer { xp in
             logRho0.withUnsafeBufferPointer { lp in
                 termsPerBlock.withUnsafeMutableBufferPointer { tb in
@@ -231,7 +240,7 @@ public final class CharacteristicsObjective<T: Scalar> {
                                 let sc = scratch[w], lo = range.lowerBound, nb = range.count
                                 out.value.0[b] = forwardBlock(network, sc, xp.baseAddress! + lo * d,
                                                               lp.baseAddress! + lo, nb, weight,
-                                                              first: lo, noiseKey: noiseKey)
+                                                              first: lo, noiseKey: noiseKey, nonlocal: coupled)
                                 (out.value.1 + lo).update(from: sc.sumKinetic, count: nb)
                                 (out.value.1 + 2 * n + lo).update(from: sc.terminalCost, count: nb)
                                 (out.value.1 + 3 * n + lo).update(from: sc.terminalMismatch, count: nb)
@@ -251,6 +260,75 @@ public final class CharacteristicsObjective<T: Scalar> {
         for t in termsPerBlock { total = total + t }
         return (total, Array(perSample[0..<n]), Array(perSample[n..<(2 * n)]), Array(perSample[(2 * n)..<(3 * n)]),
                 Array(perSample[(3 * n)...]), zT)
+    }
+
+    // MARK: - The sample-coupled terms, over the whole batch
+
+    /// The nonlocal terms' fields for this evaluation (nil without such terms; `NonlocalFields`):
+    /// phase 1 integrates every block once, recording each quadrature node's points and local
+    /// residual (the paths do not depend on F); phase 2 evaluates each term at each node over all
+    /// n samples, forms the residual signs and, with `gradient`, the terms' pullback with the
+    /// cost seeds aᵢ = λwᵢ/n and the penalty seeds bᵢ = −β_HJB λ wᵖᵢ sᵢ/n (wᵢ the importance
+    /// weights or 1; wᵖᵢ = wᵢ, or 1 with unweighted penalties). The node's quadrature weight h bᵢ is
+    /// applied by the per-block passes. Nodes are processed in order and each term sums in a fixed
+    /// order, so the fields do not depend on the thread count or the block size (the per-block
+    /// passes still sum their blocks in block order).
+    private func nonlocalFields(_ network: PotentialNetwork<T>, _ part: BlockPartition, _ scratch: [TrajectoryScratch<T>],
+                                x0: [T], logRho0: [T], noiseKey: UInt64, weights: [Double]?, weightPenalties: Bool,
+                                gradient: Bool) -> NonlocalFields<T>? {
+        guard !costs.nonlocal.isEmpty else { return nil }
+        let d = shape.dimension, n = logRho0.count, slots = steps * stepper.stages
+        let fields = NonlocalFields<T>(n: n, d: d, slots: slots, terms: costs.nonlocal.count, gradient: gradient)
+        x0.withUnsafeBufferPointer { xp in
+            logRho0.withUnsafeBufferPointer { lp in
+                part.runDynamic { w, _, range in
+                    _ = forwardBlock(network, scratch[w], xp.baseAddress! + range.lowerBound * d,
+                                     lp.baseAddress! + range.lowerBound, range.count, 1,
+                                     first: range.lowerBound, noiseKey: noiseKey, nonlocal: fields)
+                }
+            }
+        }
+        fields.recording = false
+        var points = [Double](repeating: 0, count: d * n), bar = [Double](repeating: 0, count: d * n)
+        var f = [Double](repeating: 0, count: n), v = f, a = f, b = f
+        var r = [T](repeating: 0, count: n)
+        let invN = 1 / Double(n), betaH = costs.hjbWeight, threads = partition.threads
+        let wCost = weights ?? [Double](repeating: 1, count: n)
+        let wPen = (weights != nil && weightPenalties) ? wCost : [Double](repeating: 1, count: n)
+        weights.withOptionalBuffer { wp in
+            for slot in 0..<slots {
+                let z = fields.z(slot)
+                for idx in 0..<(d * n) { points[idx] = Double(z[idx]) }
+                r.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: fields.residual(slot), count: n) }
+                points.withUnsafeBufferPointer { pp in
+                    let input = NonlocalCostInput(points: pp.baseAddress!, weights: wp, dimension: d, count: n)
+                    for (k, term) in costs.nonlocal.enumerated() {
+                        f.withUnsafeMutableBufferPointer { fp in
+                            v.withUnsafeMutableBufferPointer { vp in
+                                term.evaluate(input, value: fp.baseAddress!, derivative: vp.baseAddress!, threads: threads)
+                            }
+                        }
+                        let fk = fields.f(k, slot), vk = fields.v(k, slot), lambda = T(term.weight)
+                        for i in 0..<n { fk[i] = T(f[i]); vk[i] = T(v[i]); r[i] -= lambda * vk[i] }
+                    }
+                    guard gradient, let out = fields.bar(slot) else { return }
+                    for idx in 0..<(d * n) { bar[idx] = 0 }
+                    for term in costs.nonlocal {
+                        let lambda = term.weight
+                        for i in 0..<n {
+                            let s: Double = r[i] > 0 ? 1 : (r[i] < 0 ? -1 : 0)
+                            a[i] = lambda * wCost[i] * invN
+                            b[i] = -betaH * lambda * wPen[i] * s * invN
+                        }
+                        bar.withUnsafeMutableBufferPointer { bp in
+                            term.pullback(input, valueSeed: a, derivativeSeed: b, pointsBar: bp.baseAddress!, threads: threads)
+                        }
+                    }
+                    for idx in 0..<(d * n) { out[idx] = T(bar[idx]) }
+                }
+            }
+        }
+        return fields
     }
 
     // MARK: - One block, forward
@@ -339,7 +417,8 @@ public final class CharacteristicsObjective<T: Scalar> {
     /// `accumulate`; keeps the residual's sign and the terms' weighted partials for the reverse pass.
     @inline(__always)
     private func evaluateStage(_ network: PotentialNetwork<T>, _ sc: TrajectoryScratch<T>, stage i: Int,
-                               slot: Int, time t: Double, nb: Int, accumulate: Bool) {
+                               slot: Int, time t: Double, nb: Int, accumulate: Bool,
+                               nonlocal: NonlocalFields<T>? = nil, first: Int = 0) {
         let d = shape.dimension, dd = d + 1
         let alpha = T(costs.kineticWeight)
         let ws = sc.stageWorkspaces[slot]
@@ -369,6 +448,26 @@ public final class CharacteristicsObjective<T: Scalar> {
                 for col in 0..<nb { sum[col] += wgt * Double(sc.termValue[col]) }
             }
         }
+        if let nonlocal {
+            if nonlocal.recording {
+                // Phase 1: keep the node's points and the residual without the nonlocal terms.
+                (nonlocal.z(slot) + first * d).update(from: sc.stageZ[i], count: d * nb)
+                (nonlocal.residual(slot) + first).update(from: residual, count: nb)
+            } else {
+                // After the global phase: r −= Σₖλₖvₖ (the same operations, in the same order, as
+                // the global phase's sign), and the running sums gain h bᵢ fₖ.
+                let local = costs.running.count
+                for k in 0..<costs.nonlocal.count {
+                    let lambda = T(costs.nonlocal[k].weight)
+                    let v = nonlocal.v(k, slot) + first, f = nonlocal.f(k, slot) + first
+                    for col in 0..<nb { residual[col] -= lambda * v[col] }
+                    if accumulate {
+                        let sum = sc.sumRunning[local + k]
+                        for col in 0..<nb { sum[col] += wgt * Double(f[col]) }
+                    }
+                }
+            }
+        }
         for col in 0..<nb {
             let r = residual[col]
             if accumulate { sc.sumHJB[col] += wgt * Double(abs(r)) }
@@ -379,7 +478,7 @@ public final class CharacteristicsObjective<T: Scalar> {
     /// Runs all stages of step n from (zₙ, ℓₙ) and writes (zₙ₊₁, ℓₙ₊₁); with σ > 0 (Euler only)
     /// adds the Brownian increment σ√h ξₙ drawn from the samples' `generators` to zₙ₊₁.
     private func step(_ network: PotentialNetwork<T>, _ sc: TrajectoryScratch<T>, _ n: Int, _ nb: Int,
-                      accumulate: Bool, generators: inout [RandomSource]) {
+                      accumulate: Bool, generators: inout [RandomSource], nonlocal: NonlocalFields<T>? = nil, first: Int = 0) {
         let d = shape.dimension
         let h = costs.horizon / Double(steps)
         let tn = Double(n) * h
@@ -395,7 +494,7 @@ public final class CharacteristicsObjective<T: Scalar> {
                 for col in 0..<nb { li[col] = ln[col] + ha * kl[col] }
             }
             evaluateStage(network, sc, stage: i, slot: n * stepper.stages + i, time: tn + stepper.c[i] * h,
-                          nb: nb, accumulate: accumulate)
+                          nb: nb, accumulate: accumulate, nonlocal: nonlocal, first: first)
         }
         let zNext = sc.z[n + 1], lNext = sc.ell[n + 1]
         zNext.update(from: sc.z[n], count: dn); lNext.update(from: sc.ell[n], count: nb)
@@ -417,7 +516,7 @@ public final class CharacteristicsObjective<T: Scalar> {
     private func forwardBlock(_ network: PotentialNetwork<T>, _ sc: TrajectoryScratch<T>,
                               _ x0: UnsafePointer<T>, _ logRho0: UnsafePointer<T>, _ nb: Int,
                               _ weight: Double, first: Int, noiseKey: UInt64,
-                              importance: SampleWeights? = nil) -> ObjectiveTerms {
+                              importance: SampleWeights? = nil, nonlocal: NonlocalFields<T>? = nil) -> ObjectiveTerms {
         let d = shape.dimension
         sc.count = nb
         sc.z[0].update(from: x0, count: d * nb)
@@ -425,12 +524,12 @@ public final class CharacteristicsObjective<T: Scalar> {
         sc.logRho0.update(from: logRho0, count: nb)
         for buf in [sc.sumKinetic, sc.sumHJB] + sc.sumRunning { buf.update(repeating: 0, count: nb) }
         var generators = costs.sigma > 0 ? BrownianIncrements.generators(key: noiseKey, first: first, count: nb) : []
-        for n in 0..<steps { step(network, sc, n, nb, accumulate: true, generators: &generators) }
+        for n in 0..<steps { step(network, sc, n, nb, accumulate: true, generators: &generators, nonlocal: nonlocal, first: first) }
 
         // Terminal cost and mismatch.
         var terms = ObjectiveTerms()
         let terminalByTerm = terminalValues(network, sc, nb, importance: importance?.values)
-        let lambdas = costs.running.map(\.weight)
+        let lambdas = costs.running.map(\.weight) + costs.nonlocal.map(\.weight)
         var runningByTerm = [Double](repeating: 0, count: lambdas.count)
         // Sample i's costs × wᵢ and its penalties × wᵢ or × 1 (importance sampling); without
         // weights wᵢ = 1, which multiplies exactly, so the sums are the unweighted ones bit for bit.
@@ -450,7 +549,8 @@ public final class CharacteristicsObjective<T: Scalar> {
         }
         terms.kinetic *= weight; terms.interaction *= weight; terms.hjb *= weight
         terms.terminal *= weight; terms.terminalHJB *= weight
-        terms.runningByTerm = zip(costs.running, runningByTerm).map { TermValue(name: $0.name, value: $1 * weight) }
+        let runningNames = costs.running.map(\.name) + costs.nonlocal.map(\.name)
+        terms.runningByTerm = zip(runningNames, runningByTerm).map { TermValue(name: $0, value: $1 * weight) }
         terms.terminalByTerm = zip(costs.terminal, terminalByTerm).map { TermValue(name: $0.name, value: $1 * weight) }
         terms.total = terms.kinetic + terms.interaction + terms.terminal
             + costs.hjbWeight * terms.hjb + costs.terminalHJBWeight * terms.terminalHJB
@@ -495,7 +595,8 @@ public final class CharacteristicsObjective<T: Scalar> {
     /// weights, or weighted penalties) the original single-weight formulas are used, so the
     /// unweighted gradient is bit for bit unchanged.
     private func backwardBlock(_ network: PotentialNetwork<T>, _ sc: TrajectoryScratch<T>, _ weight: Double,
-                               _ grad: UnsafeMutablePointer<T>, importance: SampleWeights? = nil) {
+                               _ grad: UnsafeMutablePointer<T>, importance: SampleWeights? = nil,
+                               nonlocal: NonlocalFields<T>? = nil, first: Int = 0) {
         let d = shape.dimension, dd = d + 1, nb = sc.count, dn = d * nb
         let w = T(weight)
         var wObj = [T](repeating: w, count: nb), wPen = [T](repeating: w, count: nb)
@@ -574,6 +675,8 @@ public final class CharacteristicsObjective<T: Scalar> {
                 let zA: UnsafeMutablePointer<T>? = runningDependsOnState ? sc.stateAdjoint[slot] : nil
                 let zD: UnsafeMutablePointer<T>? = sc.stateOffset.isEmpty ? nil : sc.stateOffset[slot]
                 let lf = sc.densityValueAdjoint[slot], lv = sc.densityDerivativeAdjoint[slot]
+                // The nonlocal terms' pullback at this node (cost and HJB penalty, cross terms included).
+                let xBar: UnsafeMutablePointer<T>? = nonlocal?.bar(slot).map { $0 + first * d }
                 // Adjoints of the stage outputs: ∇ₛΦ (Ḡ), ΔΦ (Δ̄), and direct (z, ℓ) terms.
                 let stageZBar = sc.inputBar   // reused below as the network's input adjoint
                 for col in 0..<nb {
@@ -611,6 +714,7 @@ public final class CharacteristicsObjective<T: Scalar> {
                             if let zA { v += wc * ((1 - bs) * zA[idx]) }
                             if let zD { v -= wc * (bs * zD[idx]) }
                         }
+                        if let xBar { v += hbi * xBar[idx] }
                         zBar[idx] += v
                         if let prevKz { prevKz[idx] += ha * v }
                     }

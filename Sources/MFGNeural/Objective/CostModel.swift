@@ -16,6 +16,9 @@ public struct CostModel<T: Scalar>: Sendable {
     public var running: [any LocalCost]
     /// The terms of the terminal cost G, summed in this order (e.g. kl).
     public var terminal: [any LocalCost]
+    /// The running terms that couple the samples (`NonlocalCost`, e.g. the pairwise interaction),
+    /// summed after `running`; estimated from the whole batch at every quadrature node.
+    public var nonlocal: [any NonlocalCost]
     /// β_HJB: weight of the HJB residual along paths.
     public var hjbWeight: Double
     /// β_T: weight of the terminal mismatch |Φ(z(T), T) − δG/δρ|.
@@ -25,9 +28,10 @@ public struct CostModel<T: Scalar>: Sendable {
     public var sigma: Double
 
     public init(dimension: Int, horizon: Double, kineticWeight: Double, running: [any LocalCost],
-                terminal: [any LocalCost], hjbWeight: Double, terminalHJBWeight: Double, sigma: Double = 0) {
+                terminal: [any LocalCost], hjbWeight: Double, terminalHJBWeight: Double, sigma: Double = 0,
+                nonlocal: [any NonlocalCost] = []) {
         self.dimension = dimension; self.horizon = horizon; self.kineticWeight = kineticWeight
-        self.running = running; self.terminal = terminal
+        self.running = running; self.terminal = terminal; self.nonlocal = nonlocal
         self.hjbWeight = hjbWeight; self.terminalHJBWeight = terminalHJBWeight
         self.sigma = sigma
     }
@@ -49,7 +53,7 @@ public struct ObjectiveTerms: Equatable, Sendable, CustomStringConvertible {
     public var interaction: Double = 0
     /// Terminal cost G (weight included).
     public var terminal: Double = 0
-    /// F term by term (weights included), in the order of `CostModel.running`; sums to `interaction`.
+    /// F term by term (weights included), in the order of `CostModel.running` then `nonlocal`; sums to `interaction`.
     public var runningByTerm: [TermValue] = []
     /// G term by term (weights included), in the order of `CostModel.terminal`; sums to `terminal`.
     public var terminalByTerm: [TermValue] = []

@@ -27,8 +27,9 @@ struct ProblemReader {
         var shapedObstacles: ShapedObstacles?
         var entropyWeight = 0.0
         var congestion: Congestion?
+        var interaction: Interaction?
         if let rc = top.optional("running_cost") {
-            let m = try rc.mapping(allowed: ["obstacle", "entropy", "congestion"])
+            let m = try rc.mapping(allowed: ["obstacle", "entropy", "congestion", "interaction"])
             if let ob = m.optional("obstacle") {
                 (obstacles, obstacleWeight, shapedObstacles) = try Self.obstacles(ob, dimension: d)
             }
@@ -47,6 +48,7 @@ struct ProblemReader {
                 }
                 congestion = Congestion(weight: try cm.required("weight").nonNegative(), exponent: exponent)
             }
+            if let f = m.optional("interaction") { interaction = try Self.interaction(f, dimension: d) }
         }
 
         let terminalField = try top.required("terminal_cost")
@@ -88,7 +90,7 @@ struct ProblemReader {
             name: name, summary: summary, file: file, sourceText: source, dimension: d, horizon: horizon,
             kineticWeight: kinetic, initialDensity: rho0, targetDensity: rho1,
             obstacles: obstacles, obstacleWeight: obstacleWeight, entropyWeight: entropyWeight, congestion: congestion,
-            shapedObstacles: shapedObstacles, terminal: terminal, penalties: penalties, network: network, integrator: integrator,
+            shapedObstacles: shapedObstacles, interaction: interaction, terminal: terminal, penalties: penalties, network: network, integrator: integrator,
             training: training, reference: reference, closedForm: closedForm, sigma: sigma)
 
         if sigma > 0 { try Self.checkNoise(problem, top) }
@@ -148,6 +150,17 @@ struct ProblemReader {
         }
         return (BumpSum(dimension: d, terms: weighted.filter { $0.weight != 0 }
                         .map { .init(coefficient: $0.weight, bump: $0.bump, source: $0.source) }), 1, shapes)
+    }
+
+    /// `running_cost.interaction: {weight, width, coordinates?}`: (λ/2)∫∫K(x − y)ρρ with
+    /// K(z) = exp(−|z_S|²/(2h²)) on the 1-based `coordinates` S (all when absent). λ any finite
+    /// number (< 0: attraction; the grid solver takes it only with entropy λ_E ≥ |λ|), h > 0.
+    static func interaction(_ f: YAMLField, dimension d: Int) throws(ProblemError) -> Interaction {
+        let m = try f.mapping(allowed: ["weight", "width", "coordinates"])
+        let weight = try m.required("weight").number()
+        let width = try m.required("width").positive()
+        let coordinates = try m.optional("coordinates")?.coordinateSet(dimension: d) ?? Array(0..<d)
+        return Interaction(weight: weight, width: width, coordinates: coordinates)
     }
 
     /// The rules for σ > 0 (`sigma`): the characteristics' log-determinant ℓ is log ρ along a

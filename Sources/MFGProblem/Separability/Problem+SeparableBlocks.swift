@@ -8,7 +8,9 @@ extension Problem {
     /// obstacle or preference bump couples its `coordinates`; a congestion ∫ρ^p couples every
     /// coordinate (for a product density it is a product of the factors' integrals, not a sum), and
     /// so does a log-quadratic terminal cost ln((a + |x − c|²)/b); a shaped obstacle couples its
-    /// `coordinates`.
+    /// `coordinates`; a pairwise interaction with a Gaussian kernel on coordinates S couples S (with a
+    /// product density ∫∫K(x_S − y_S)ρρ depends on the S-marginal only, so the term goes whole to the
+    /// block holding S, `Interaction.restricted(to:)`).
     /// The kinetic cost, the entropy, a
     /// KL terminal cost (given factored densities) and a quadratic preference are sums over
     /// coordinates and couple nothing.
@@ -41,6 +43,9 @@ extension Problem {
         if let target = targetDensity { terms.append(("target_density", target.couplings())) }
         if congestion != nil {
             terms.append(("running_cost.congestion", [(Array(0..<dimension), "the congestion")]))
+        }
+        if let i = interaction, i.weight != 0 {
+            terms.append(("running_cost.interaction", [(i.coordinates, "the interaction kernel")]))
         }
         for t in activeObstacles?.terms ?? [] {
             terms.append((t.source.isEmpty ? "running_cost.obstacle" : t.source,
@@ -87,6 +92,7 @@ extension Problem {
                           targetDensity: targetDensity?.marginal(on: coordinates),
                           obstacles: q, obstacleWeight: q == nil ? 0 : obstacleWeight, entropyWeight: entropyWeight,
                           congestion: k == dimension ? congestion : nil, shapedObstacles: shapes,
+                          interaction: interaction?.restricted(to: coordinates),
                           terminal: terminal, penalties: penalties, network: .defaults(dimension: k),
                           integrator: integrator, training: training,
                           reference: k == dimension ? reference : nil, closedForm: nil, sigma: sigma)
@@ -101,7 +107,8 @@ extension Problem {
         Problem(name: name, summary: summary, file: file, sourceText: sourceText, dimension: dimension,
                 horizon: horizon, kineticWeight: kineticWeight, initialDensity: initialDensity,
                 targetDensity: targetDensity, obstacles: obstacles, obstacleWeight: obstacleWeight,
-                entropyWeight: entropyWeight, congestion: congestion, shapedObstacles: shapedObstacles, terminal: terminal, penalties: penalties, network: network,
+                entropyWeight: entropyWeight, congestion: congestion, shapedObstacles: shapedObstacles, interaction: interaction,
+                terminal: terminal, penalties: penalties, network: network,
                 integrator: integrator, training: training, reference: reference, closedForm: closedForm, sigma: sigma)
     }
 }

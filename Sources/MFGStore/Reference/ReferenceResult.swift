@@ -175,7 +175,8 @@ extension ReferenceResult {
     private static func writeCosts(_ c: GridCostBreakdown, to group: String, _ w: HDF5Writer) throws {
         try w.createGroup(group)
         for (k, v) in [("kinetic", c.kinetic), ("obstacle", c.obstacle), ("entropy", c.entropy),
-                       ("congestion", c.congestion), ("interaction", c.running), ("terminal", c.terminal), ("total", c.total)] {
+                       ("congestion", c.congestion), ("nonlocal", c.nonlocal), ("interaction", c.running), ("terminal", c.terminal),
+                       ("total", c.total)] {
             try w.setAttribute(k, v, on: group)
         }
     }
@@ -253,10 +254,12 @@ extension ReferenceResult {
         guard geo.nx >= 1, geo.ny >= 1, geo.nt >= 1, (geo.ny == 1) == (k == 1) else {
             throw CheckpointError.corrupt(file: path, detail: "\(root)grid \(geo.nx)×\(geo.ny)×\(geo.nt) for a block of \(k) coordinates")
         }
-        let costs = GridCostBreakdown(kinetic: try d("kinetic", "costs"), obstacle: try d("obstacle", "costs"),
+        var costs = GridCostBreakdown(kinetic: try d("kinetic", "costs"), obstacle: try d("obstacle", "costs"),
                                       entropy: try d("entropy", "costs"), terminal: try d("terminal", "costs"),
                                       // Absent in files written before the grid had a congestion.
                                       congestion: r.hasAttribute("congestion", on: root + "costs") ? try d("congestion", "costs") : 0)
+        // Absent in files written before the grid had a pairwise interaction.
+        costs.nonlocal = r.hasAttribute("nonlocal", on: root + "costs") ? try d("nonlocal", "costs") : 0
         let residuals = GridResiduals(constraint: try d("constraint_residual", "solver"),
                                       optimality: try d("optimality_residual", "solver"),
                                       constraintHminus1: try d("constraint_residual_hminus1", "solver"))

@@ -1,0 +1,183 @@
+import Testing
+import MFGMath
+import MFGProblem
+@testable import MFGNeural
+
+/// The pairwise interaction (λ/2)∫∫K(x − y)ρρ (`InteractionCost`, the first `NonlocalCost`): its
+/// pullback (cross terms included), its δF/δρ, its estimate against a closed form, the objective's
+/// gradient with the term alone, and determinism across thread counts.
+@Suite("Nonlocal interaction: the pairwise Gaussian term")
+struct InteractionCostTests {
+    static func term(d: Int, coordinates: [Int]? = nil, weight: Double = 0.9, width: Double = 0.8) -> InteractionCost {
+        InteractionCost(Interaction(weight: weight, width: width, coordinates: coordinates ?? Array(0..<d)))
+    }
+
+    /// f and v of `term` at x (d × n) with weights w (nil: 1).
+    static func evaluate(_ term: InteractionCost, x: [Double], w: [Double]?, d: Int) -> (f: [Double], v: [Double]) {
+        let n = x.count / d
+        var f = [Double](repeating: 0, count: n), v = f
+        x.withUnsafeBufferPointer { xp in
+            w.withOptionalBuffer { wp in
+                term.evaluate(NonlocalCostInput(points: xp.baseAddress!, weights: wp, dimension: d, count: n),
+                              value: &f, derivative: &v, threads: 1)
+            }
+        }
+        return (f, v)
+    }
+
+    /// Strict Taylor test (slope 2 at every step) of the pullback: L(x) = Σᵢ(aᵢfᵢ + bᵢvᵢ) with
+    /// random seeds, its gradient from `pullback` (the own-row and the cross terms), along a
+    /// random direction in all points at once; with and without weights, all coordinates and a
+    /// subset.
+    @Test(arguments: [false, true], [false, true])
+    func pullbackPassesStrictTaylorTest(weighted: Bool, subset: Bool) {
+        let d = 3, n = 9
+        let term = Self.term(d: d, coordinates: subset ? [0, 2] : nil)
+        var rng = RandomSource(seed: 17)
+        let x: [Double] = rng.gaussians(d * n).map { 0.7 * $0 }
+        let w: [Double]? = weighted ? rng.gaussians(n).map { 1 + 0.3 * $0 } : nil
+        let a: [Double] = rng.gaussians(n), b: [Double] = rng.gaussians(n), dir: [Double] = rng.gaussians(d * n)
+        func loss(_ x: [Double]) -> Double {
+            let e = Self.evaluate(term, x: x, w: w, d: d)
+            return (0..<n).reduce(0) { $0 + a[$1] * e.f[$1] + b[$1] * e.v[$1] }
+        }
+        var bar = [Double](repeating: 0, count: d * n)
+        x.withUnsafeBufferPointer { xp in
+            w.withOptionalBuffer { wp in
+                term.pullback(NonlocalCostInput(points: xp.baseAddress!, weights: wp, dimension: d, count: n),
+                              valueSeed: a, derivativeSeed: b, pointsBar: &bar, threads: 1)
+            }
+        }
+        if subset { #expect((0..<n).allSatisfy { bar[$0 * d + 1] == 0 }, "no gradient off the kernel's coordinates") }
+        let l0 = loss(x), slope = zip(bar, dir).reduce(0) { $0 + $1.0 * $1.1 }
+        let ratios = taylorRatiosInAsymptoticRange(probe: 0.05, steps: 6, scale: l0) { eps in
+            loss(zip(x, dir).map { $0 + eps * $1 }) - l0 - eps * slope
+        }
+        #expect(showsSecondOrderAtEveryStep(ratios), "ratios \(ratios)")
+    }
+
+    /// δF/δρ = λK*ρ against a central difference of the estimate F(ρ + εη) on a 2-D grid: the
+    /// cells' centres are the samples with weights Wᵢ = nΔAρᵢ (so (1/n)ΣWᵢg(xᵢ) = ∫gρ by the
+    /// midpoint rule), F = λ(1/n)ΣWᵢfᵢ; moving ρ moves the weights, and the difference must equal
+    /// λΣΔA vᵢηᵢ (relative 1e-7).
+    @Test func variationalDerivativeMatchesFiniteDifference() {
+        let d = 2, m = 24, lo = -3.0, hi = 3.0, h = (hi - lo) / Double(m)
+        let term = Self.term(d: d, weight: 1.3, width: 0.7)
+        var x = [Double](), rho = [Double](), eta = [Double]()
+        for j in 0..<m {
+            for i in 0..<m {
+                let x1 = lo + (Double(i) + 0.5) * h, x2 = lo + (Double(j) + 0.5) * h
+                x += [x1, x2]
+                let r = Double.exp(-0.5 * ((x1 - 0.3) * (x1 - 0.3) + (x2 + 0.2) * (x2 + 0.2) / 0.7)) / (2 * Double.pi * 0.7.squareRoot())
+                rho.append(r); eta.append(r * Double.sin(1.3 * x1 - 0.7 * x2 + 0.2))
+            }
+        }
+        let n = m * m, area = h * h
+        func cost(_ eps: Double) -> Double {
+            let w = (0..<n).map { Double(n) * area * (rho[$0] + eps * eta[$0]) }
+            let e = Self.evaluate(term, x: x, w: w, d: d)
+            return term.weight * (0..<n).reduce(0) { $0 + w[$1] * e.f[$1] } / Double(n)
+        }
+        let eps = 1e-4
+        let difference = (cost(eps) - cost(-eps)) / (2 * eps)
+        let e = Self.evaluate(term, x: x, w: rho.map { Double(n) * area * $0 }, d: d)
+        let exact = term.weight * (0..<n).reduce(0) { $0 + area * e.v[$1] * eta[$1] }
+        #expect(abs(difference - exact) <= 1e-7 * abs(exact), "finite difference \(difference), Σ(δF/δρ)ηΔA \(exact)")
+    }
+
+    /// The objective's estimate against the closed form: with Φ ≡ 0 the crowd stays put at
+    /// ρ₀ = N(m, s²I_d), and for K = exp(−|z|²/(2h²)), ∫∫Kρρ = (h²/(h² + 2s²))^(d/2), so
+    /// F = T(λ/2)(h²/(h² + 2s²))^(d/2). Asked: within four standard errors of the U-statistic
+    /// (its Hoeffding projection: se ≈ 2 sd(fᵢ)/√n · λT), n = 3000, d = 2.
+    @Test func stillCrowdMatchesTheClosedForm() throws {
+        _ = blasSingleThreaded
+        let d = 2, n = 3000, s2 = 0.3, lambda = 0.7, width = 0.5, horizon = 1.5
+        var net = randomNetwork(Double.self, d: d, m: 4, layers: 1, seed: 5)
+        net.parameters = [Double](repeating: 0, count: net.layout.count)
+        let term = Self.term(d: d, weight: lambda, width: width)
+        let costs = CostModel<Double>(dimension: d, horizon: horizon, kineticWeight: 1, running: [], terminal: [],
+                                      hjbWeight: 0, terminalHJBWeight: 0, nonlocal: [term])
+        let obj = try CharacteristicsObjective(costs: costs, stepper: .rk4, steps: 2, shape: net.shape, blockSize: 64)
+        let rho0 = Density.gaussian(Gaussian(mean: [0.4, -0.2], isotropicVariance: s2))
+        var rng = RandomSource(seed: 9)
+        let x0 = rho0.sampleMatrix(count: n, rng: &rng, as: Double.self)
+        let t = try obj.evaluate(net, x0: x0.storage, logRho0: rho0.logDensity(x0), gradient: false).terms
+        let exact = horizon * lambda / 2 * Double.pow(width * width / (width * width + 2 * s2), Double(d) / 2)
+        let f = Self.evaluate(term, x: x0.storage, w: nil, d: d).f
+        let mean = f.reduce(0, +) / Double(n)
+        let sd = (f.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n - 1)).squareRoot()
+        let se = 2 * sd / Double(n).squareRoot() * lambda * horizon
+        #expect(t.runningByTerm.map(\.name) == ["interaction"])
+        #expect(abs(t.runningByTerm[0].value - lambda * horizon * mean) <= 1e-12 * exact, "the objective's estimate is T λ mean fᵢ")
+        #expect(abs(t.interaction - exact) <= 4 * se, "estimate \(t.interaction) ± \(se), exact \(exact)")
+    }
+
+    /// The objective's parameter gradient with the interaction alone (HJB penalties on, several
+    /// blocks so the coupling crosses them), strict Taylor in every parameter block; also with
+    /// importance weights, penalties weighted and unweighted.
+    @Test(arguments: [0, 1, 2])
+    func objectiveGradientWithTheInteractionAlone(weights: Int) throws {
+        _ = blasSingleThreaded
+        let d = 2, n = 10
+        let net = randomNetwork(Double.self, d: d, m: 5, layers: 2, seed: 41)
+        let costs = CostModel<Double>(dimension: d, horizon: 1, kineticWeight: 1.5, running: [], terminal: [],
+                                      hjbWeight: 0.7, terminalHJBWeight: 0.4, nonlocal: [Self.term(d: d, weight: 1.7, width: 0.6)])
+        let obj = try CharacteristicsObjective(costs: costs, stepper: .rk4, steps: 3, shape: net.shape, blockSize: 4)
+        var rng = RandomSource(seed: 42)
+        let x0: [Double] = rng.gaussians(d * n).map { 0.6 * $0 }, logRho0: [Double] = rng.gaussians(n)
+        let w: [Double]? = weights == 0 ? nil : rng.gaussians(n).map { Double.exp(0.3 * $0) }
+        let base = try obj.evaluate(net, x0: x0, logRho0: logRho0, weights: w, weightPenalties: weights == 1, gradient: true)
+        #expect(base.terms.runningByTerm.map(\.name) == ["interaction"])
+        #expect(base.terms.hjb > 0)
+        expectSecondOrderInEveryBlock(net, gradient: base.gradient!, eps0: 0.02, rng: &rng,
+                                      label: "interaction (weights \(weights)) ", everyStep: true) {
+            try! obj.evaluate($0, x0: x0, logRho0: logRho0, weights: w, weightPenalties: weights == 1, gradient: false).terms.total
+        }
+    }
+
+    /// The same objective with an obstacle and an entropy beside the interaction (the local and
+    /// the nonlocal parts of the residual together), strict Taylor in every block.
+    @Test func objectiveGradientWithLocalTermsBeside() throws {
+        _ = blasSingleThreaded
+        let d = 2, n = 9
+        let net = randomNetwork(Double.self, d: d, m: 5, layers: 2, seed: 43)
+        let local: [any LocalCost] = [
+            FieldCost(name: "obstacle", weight: 1.3, field: .bump(Bump(amplitude: 4, coordinates: [0, 1], center: [0.2, -0.1],
+                                                                       variance: [0.8, 1.2], dimension: d))),
+            EntropyCost(weight: 0.4),
+        ]
+        let costs = CostModel<Double>(dimension: d, horizon: 1, kineticWeight: 1.2, running: local, terminal: [],
+                                      hjbWeight: 0.9, terminalHJBWeight: 0.4, nonlocal: [Self.term(d: d, weight: 1.1, width: 0.7)])
+        let obj = try CharacteristicsObjective(costs: costs, stepper: .rk4, steps: 2, shape: net.shape, blockSize: 4)
+        var rng = RandomSource(seed: 44)
+        let x0: [Double] = rng.gaussians(d * n).map { 0.6 * $0 }, logRho0: [Double] = rng.gaussians(n)
+        let base = try obj.evaluate(net, x0: x0, logRho0: logRho0, gradient: true)
+        #expect(base.terms.runningByTerm.map(\.name) == ["obstacle", "entropy", "interaction"])
+        expectSecondOrderInEveryBlock(net, gradient: base.gradient!, eps0: 0.02, rng: &rng,
+                                      label: "interaction with local terms ", everyStep: true) {
+            try! obj.evaluate($0, x0: x0, logRho0: logRho0, gradient: false).terms.total
+        }
+    }
+
+    /// The same numbers, bit for bit, with 1 and 2 threads (the global sums run row by row in a
+    /// fixed order; the blocks are summed in block order), and `sampleCosts` agrees with `evaluate`.
+    @Test func deterministicAcrossThreadCounts() throws {
+        _ = blasSingleThreaded
+        let d = 2, n = 300
+        let net = randomNetwork(Double.self, d: d, m: 5, layers: 2, seed: 47)
+        let costs = CostModel<Double>(dimension: d, horizon: 1, kineticWeight: 1, running: [EntropyCost(weight: 0.2)], terminal: [],
+                                      hjbWeight: 1, terminalHJBWeight: 0, nonlocal: [Self.term(d: d, weight: 0.8, width: 0.5)])
+        var rng = RandomSource(seed: 48)
+        let x0: [Double] = rng.gaussians(d * n), logRho0: [Double] = rng.gaussians(n)
+        var results: [(ObjectiveTerms, [Double])] = []
+        for threads in [1, 2] {
+            let obj = try CharacteristicsObjective(costs: costs, stepper: .rk4, steps: 2, shape: net.shape, blockSize: 32, threads: threads)
+            let r = try obj.evaluate(net, x0: x0, logRho0: logRho0, gradient: true)
+            results.append((r.terms, r.gradient!))
+            let s = try obj.sampleCosts(net, x0: x0, logRho0: logRho0)
+            #expect(s.terms == r.terms)
+        }
+        #expect(results[0].0 == results[1].0)
+        #expect(results[0].1 == results[1].1)
+    }
+}
