@@ -41,8 +41,19 @@ public final class PotentialWorkspace<T: Scalar> {
     public let phi: UnsafeMutablePointer<T>
     /// ∇ₛΦ = (∇ₓΦ, ∂ₜΦ) at each sample, (d+1) × nb.
     public let gradient: UnsafeMutablePointer<T>
-    /// ΔₓΦ (trace of the spatial Hessian) at each sample (nb).
+    /// ΔₓΦ (trace of the spatial Hessian) at each sample (nb); with `traceWeights` w, the
+    /// weighted trace Σᵢ wᵢ ∂²Φ/∂xᵢ² instead.
     public let laplacian: UnsafeMutablePointer<T>
+
+    /// Per-coordinate weights wᵢ ≥ 0 of the trace `laplacian` holds (nil: all 1, the plain
+    /// Laplacian, through the unweighted code path). Set with `setTraceWeights`; `forward` and
+    /// `backward` both read them, so a block is differentiated with the weights it was
+    /// evaluated with.
+    public private(set) var traceWeights: [Double]?
+    /// √wᵢ and wᵢ (d each; unused without weights).
+    let traceRoot: UnsafeMutablePointer<T>, traceWeight: UnsafeMutablePointer<T>
+    /// K₀E diag(√w) (m × d), the seed of the weighted trace sweep, and its adjoint.
+    let weightedK0: UnsafeMutablePointer<T>, weightedK0Bar: UnsafeMutablePointer<T>
 
     // Reverse-mode scratch.
     let aBar: [UnsafeMutablePointer<T>]
@@ -137,7 +148,31 @@ public final class PotentialWorkspace<T: Scalar> {
         let sepN = shape.dimension * shape.separableWidth * capacity
         sepPre = alloc(sepN); sepAct = alloc(sepN); sepSp = alloc(sepN); sepSpp = alloc(sepN)
         sepCoef = alloc(3 * shape.dimension * shape.separableWidth)
+        traceRoot = alloc(d); traceWeight = alloc(d)
+        weightedK0 = alloc(m * d); weightedK0Bar = alloc(m * d)
         self.owned = owned
+    }
+
+    /// Makes `laplacian` the weighted trace Σᵢ wᵢ ∂²Φ/∂xᵢ² = tr(W^{1/2} H W^{1/2}) (d weights,
+    /// each finite and ≥ 0), or the plain Laplacian again with nil. An all-ones list is stored as
+    /// nil, so it runs the unweighted path and gives its values bit for bit.
+    ///
+    /// How the parts weight it: the ResNet's trace sweep is seeded with K₀E W^{1/2} instead of
+    /// K₀E (every later layer is linear in the seed's columns, so the sum of squared row norms it
+    /// accumulates becomes Σᵢ wᵢ ∂ᵢᵢ); the rank-r quadratic gives Σⱼ wⱼ‖(AE)ⱼ‖², the
+    /// time-varying quadratic Σᵢ wᵢ Mᵢᵢ(t), the separable units Σᵢⱼ wᵢ wᵢⱼ aᵢⱼ² σ″.
+    public func setTraceWeights(_ weights: [Double]?) throws(NetworkError) {
+        if let weights, weights.count != shape.dimension {
+            throw .batchMismatch(expected: "\(shape.dimension) trace weights", got: "\(weights.count)")
+        }
+        let effective = weights.flatMap { $0.contains(where: { $0 != 1 }) ? $0 : nil }
+        if effective == traceWeights { return }
+        factorValid = false
+        guard let weights = effective else { traceWeights = nil; return }
+        for (i, w) in weights.enumerated() where !(w >= 0 && w.isFinite) { throw .invalidTraceWeight(index: i, value: w) }
+        for (i, w) in weights.enumerated() { traceWeight[i] = T(w); traceRoot[i] = T(w.squareRoot()) }
+        traceWeights = weights
+        factorValid = false
     }
 
     deinit { for ptr in owned { ptr.deallocate() } }
@@ -155,8 +190,9 @@ public final class PotentialWorkspace<T: Scalar> {
         let qs = quadraticSizes(shape: shape, capacity: nb)
         let quadratic = shape.hasQuadratic ? qs.coef + qs.vec + 2 * qs.perSample + qs.gram + qs.acc : 0
         let dq = shape.dimension * shape.separableWidth
+        let weights = 2 * d + 2 * m * d
         let separable = shape.hasSeparable ? 4 * dq * nb + 3 * dq : 0
-        return (values + quadratic + separable) * MemoryLayout<T>.stride
+        return (values + weights + quadratic + separable) * MemoryLayout<T>.stride
     }
 
     /// Sizes of the quadratic part's buffers (0 without one; allocations round them up to 1).

@@ -9,7 +9,8 @@ extension CostModel {
         self.init(dimension: problem.dimension, horizon: problem.horizon, kineticWeight: problem.kineticWeight,
                   running: problem.runningCosts, terminal: problem.terminalCosts,
                   hjbWeight: problem.penalties.finalWeights.hjb,
-                  terminalHJBWeight: problem.penalties.finalWeights.terminalHJB, sigma: problem.sigma)
+                  terminalHJBWeight: problem.penalties.finalWeights.terminalHJB, sigma: problem.sigma,
+                  kineticWeights: problem.kineticWeights, sigmas: problem.sigmas)
     }
 }
 

@@ -48,6 +48,7 @@ public struct RiccatiLQ: Sendable, Equatable {
     /// nil when `problem` is in the family, else the reason it is not.
     public static func whyNot(_ problem: Problem) -> String? {
         if problem.hasRunningCost { return "there must be no running cost" }
+        guard problem.isIsotropic else { return "kinetic_weight and sigma must be one number each" }
         guard case .preference(let weight, .quadratic(_, let scale)) = problem.terminal else {
             return "the terminal cost must be a quadratic preference (g: {type: quadratic})"
         }
