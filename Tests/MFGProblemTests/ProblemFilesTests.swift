@@ -11,7 +11,8 @@ struct ProblemFilesTests {
 
     @Test func directoryHasTheExpectedFiles() {
         var expected = ["quick.yaml", "hjb-lq-d100.yaml", "lq-noise-d10.yaml", "lq-noise-d100.yaml",   // σ > 0 (docs/validation.md, "Stochastic problems")
-                        "stochastic-crowd-d2.yaml", "stochastic-crowd-d100.yaml"]   // σ > 0 with a grid reference (docs/validation.md, "Stochastic crowd")
+                        "stochastic-crowd-d2.yaml", "stochastic-crowd-d100.yaml",   // σ > 0 with a grid reference (docs/validation.md, "Stochastic crowd")
+                        "anisotropic-crowd-d2.yaml"]   // kinetic weight per coordinate (docs/validation.md, "Anisotropic kinetic cost")
         for d in [2, 10, 50, 100] {
             expected += ["ot-d\(d).yaml", "crowd-motion-d\(d).yaml", "gaussian-transport-d\(d).yaml"]
         }
@@ -19,6 +20,12 @@ struct ProblemFilesTests {
             expected += ["spread", "mixed", "rotated"].map { "gaussian-\($0)-d\(d).yaml" } + ["bimodal-d\(d).yaml"]
         }
         #expect(Set(expected).isSubset(of: Set(Self.files)))
+    }
+
+    /// The anisotropic crowd: αᵢ per coordinate, read as the file says.
+    @Test func anisotropicCrowdHasItsWeights() throws {
+        let p = try Problem.load(path: problemsDirectory + "/anisotropic-crowd-d2.yaml")
+        #expect(p.kineticWeights == [4, 1] && p.sigmas == nil && p.reference != nil)
     }
 
     @Test(arguments: files)
