@@ -50,10 +50,12 @@ public final class PotentialWorkspace<T: Scalar> {
     /// `backward` both read them, so a block is differentiated with the weights it was
     /// evaluated with.
     public private(set) var traceWeights: [Double]?
-    /// √wᵢ and wᵢ (d each; unused without weights).
-    let traceRoot: UnsafeMutablePointer<T>, traceWeight: UnsafeMutablePointer<T>
-    /// K₀E diag(√w) (m × d), the seed of the weighted trace sweep, and its adjoint.
-    let weightedK0: UnsafeMutablePointer<T>, weightedK0Bar: UnsafeMutablePointer<T>
+    /// √wᵢ and wᵢ (d each), K₀E diag(√w) (m × d, the seed of the weighted trace sweep) and its
+    /// adjoint: allocated by the first `setTraceWeights` with weights (one value each before), so
+    /// a workspace without weights holds what it held before they existed.
+    private(set) var traceRoot: UnsafeMutablePointer<T>, traceWeight: UnsafeMutablePointer<T>
+    private(set) var weightedK0: UnsafeMutablePointer<T>, weightedK0Bar: UnsafeMutablePointer<T>
+    private var weightBuffersAllocated = false
 
     // Reverse-mode scratch.
     let aBar: [UnsafeMutablePointer<T>]
@@ -148,8 +150,8 @@ public final class PotentialWorkspace<T: Scalar> {
         let sepN = shape.dimension * shape.separableWidth * capacity
         sepPre = alloc(sepN); sepAct = alloc(sepN); sepSp = alloc(sepN); sepSpp = alloc(sepN)
         sepCoef = alloc(3 * shape.dimension * shape.separableWidth)
-        traceRoot = alloc(d); traceWeight = alloc(d)
-        weightedK0 = alloc(m * d); weightedK0Bar = alloc(m * d)
+        traceRoot = alloc(1); traceWeight = alloc(1)
+        weightedK0 = alloc(1); weightedK0Bar = alloc(1)
         self.owned = owned
     }
 
@@ -170,6 +172,17 @@ public final class PotentialWorkspace<T: Scalar> {
         factorValid = false
         guard let weights = effective else { traceWeights = nil; return }
         for (i, w) in weights.enumerated() where !(w >= 0 && w.isFinite) { throw .invalidTraceWeight(index: i, value: w) }
+        if !weightBuffersAllocated {
+            let d = shape.dimension, md = shape.width * d
+            func alloc(_ n: Int) -> UnsafeMutablePointer<T> {
+                let ptr = UnsafeMutablePointer<T>.allocate(capacity: n)
+                ptr.initialize(repeating: 0, count: n)
+                owned.append(ptr)
+                return ptr
+            }
+            traceRoot = alloc(d); traceWeight = alloc(d); weightedK0 = alloc(md); weightedK0Bar = alloc(md)
+            weightBuffersAllocated = true
+        }
         for (i, w) in weights.enumerated() { traceWeight[i] = T(w); traceRoot[i] = T(w.squareRoot()) }
         traceWeights = weights
         factorValid = false
@@ -177,8 +190,12 @@ public final class PotentialWorkspace<T: Scalar> {
 
     deinit { for ptr in owned { ptr.deallocate() } }
 
-    /// Bytes held by this workspace.
-    public var byteCount: Int { Self.byteCount(shape: shape, capacity: capacity) }
+    /// Bytes held by this workspace (with trace weights, 2·m·d + 2d values more than
+    /// `byteCount(shape:capacity:)`).
+    public var byteCount: Int {
+        Self.byteCount(shape: shape, capacity: capacity)
+            + (weightBuffersAllocated ? (2 * shape.width * shape.dimension + 2 * shape.dimension) * MemoryLayout<T>.stride : 0)
+    }
 
     /// Bytes a workspace for `shape` and `capacity` samples holds (without allocating one).
     public static func byteCount(shape: NetworkShape, capacity nb: Int) -> Int {
@@ -190,9 +207,8 @@ public final class PotentialWorkspace<T: Scalar> {
         let qs = quadraticSizes(shape: shape, capacity: nb)
         let quadratic = shape.hasQuadratic ? qs.coef + qs.vec + 2 * qs.perSample + qs.gram + qs.acc : 0
         let dq = shape.dimension * shape.separableWidth
-        let weights = 2 * d + 2 * m * d
         let separable = shape.hasSeparable ? 4 * dq * nb + 3 * dq : 0
-        return (values + weights + quadratic + separable) * MemoryLayout<T>.stride
+        return (values + quadratic + separable) * MemoryLayout<T>.stride
     }
 
     /// Sizes of the quadratic part's buffers (0 without one; allocations round them up to 1).
