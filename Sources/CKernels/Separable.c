@@ -59,15 +59,16 @@
         }                                                                                          \
     }
 
-/// One unit of the reverse pass; gi is the adjoint of ∂Φ/∂xᵢ (0 without Ḡ).
-#define SEP_UNIT(T, gi)                                                                            \
+/// One unit of the reverse pass; gi is the adjoint of ∂Φ/∂xᵢ (0 without Ḡ), li that of the
+/// unit's second derivative (Δ̄, or wᵢΔ̄ with trace weights).
+#define SEP_UNIT(T, gi, li)                                                                            \
     {                                                                                              \
         size_t k = o + i;                                                                          \
         T v1 = s1[k], v2 = s2[k], v3 = -2 * v1 * v2, wk = w[k], ak = a[k], aa = ak * ak;           \
         T drive = (gi) * ak + gt * b[k];                                                           \
-        T ybar = wk * (pb * v1 + drive * v2 + lb * aa * v3);                                       \
-        gw[k] += pb * as[k] + drive * v1 + lb * aa * v2;                                           \
-        ga[k] += wk * ((gi) * v1 + 2 * lb * ak * v2) + ybar * xs[i];                               \
+        T ybar = wk * (pb * v1 + drive * v2 + (li) * aa * v3);                                       \
+        gw[k] += pb * as[k] + drive * v1 + (li) * aa * v2;                                           \
+        ga[k] += wk * ((gi) * v1 + 2 * (li) * ak * v2) + ybar * xs[i];                               \
         gb[k] += wk * gt * v1 + ybar * tau;                                                        \
         gc[k] += ybar;                                                                             \
         if (sb) { sb[i] += ybar * ak; tbar += ybar * b[k]; }                                       \
@@ -77,7 +78,7 @@
     ATTR static void NAME(size_t nb, size_t d, size_t q, const T *a, const T *b, const T *w,       \
                           const T *x, T invT, const T *phiBar, const T *gBar, const T *lapBar,     \
                           const T *act, const T *sp, const T *spp, T *restrict ga, T *restrict gb, \
-                          T *restrict gc, T *restrict gw, T *restrict sBar) {                      \
+                          T *restrict gc, T *restrict gw, T *restrict sBar, const T *tw) {         \
         size_t dq = d * q, dd = d + 1;                                                             \
         for (size_t s = 0; s < nb; s++) {                                                          \
             const T *xs = x + s * dd, *as = act + s * dq, *s1 = sp + s * dq, *s2 = spp + s * dq;   \
@@ -89,10 +90,16 @@
             T tbar = 0;                                                                            \
             for (size_t j = 0; j < q; j++) {                                                       \
                 size_t o = j * d;                                                                  \
-                if (gx) {                                                                          \
-                    for (size_t i = 0; i < d; i++) SEP_UNIT(T, gx[i])                              \
+                if (tw) {                                                                          \
+                    if (gx) {                                                                      \
+                        for (size_t i = 0; i < d; i++) SEP_UNIT(T, gx[i], lb * tw[i])              \
+                    } else {                                                                       \
+                        for (size_t i = 0; i < d; i++) SEP_UNIT(T, 0, lb * tw[i])                  \
+                    }                                                                              \
+                } else if (gx) {                                                                   \
+                    for (size_t i = 0; i < d; i++) SEP_UNIT(T, gx[i], lb)                          \
                 } else {                                                                           \
-                    for (size_t i = 0; i < d; i++) SEP_UNIT(T, 0)                                  \
+                    for (size_t i = 0; i < d; i++) SEP_UNIT(T, 0, lb)                              \
                 }                                                                                  \
             }                                                                                      \
             if (sb) sb[d] += tbar * invT;                                                          \
@@ -127,14 +134,16 @@ void mfg_separable_sums_f32(int level, size_t nb, size_t d, size_t q, const floa
 void mfg_separable_reverse_f64(int level, size_t nb, size_t d, size_t q, const double *a, const double *b,
                                const double *w, const double *x, double invT, const double *phiBar,
                                const double *gBar, const double *lapBar, const double *act, const double *sp,
-                               const double *spp, double *ga, double *gb, double *gc, double *gw, double *sBar) {
+                               const double *spp, double *ga, double *gb, double *gc, double *gw, double *sBar,
+                               const double *traceWeights) {
     PICK(sep_reverse_f64, clamp_level(level))(nb, d, q, a, b, w, x, invT, phiBar, gBar, lapBar, act, sp, spp,
-                                              ga, gb, gc, gw, sBar);
+                                              ga, gb, gc, gw, sBar, traceWeights);
 }
 void mfg_separable_reverse_f32(int level, size_t nb, size_t d, size_t q, const float *a, const float *b,
                                const float *w, const float *x, float invT, const float *phiBar,
                                const float *gBar, const float *lapBar, const float *act, const float *sp,
-                               const float *spp, float *ga, float *gb, float *gc, float *gw, float *sBar) {
+                               const float *spp, float *ga, float *gb, float *gc, float *gw, float *sBar,
+                               const float *traceWeights) {
     PICK(sep_reverse_f32, clamp_level(level))(nb, d, q, a, b, w, x, invT, phiBar, gBar, lapBar, act, sp, spp,
-                                              ga, gb, gc, gw, sBar);
+                                              ga, gb, gc, gw, sBar, traceWeights);
 }

@@ -37,6 +37,8 @@ public struct GridCostBreakdown: Sendable, Equatable {
 struct PreparedProblem {
     let grid: GridGeometry
     let alpha: Double
+    /// α₂ when it differs from α₁ = `alpha` (nil: isotropic).
+    var alpha2: Double? = nil
     let rho0: [Double]
     /// λ_Q Q on the cells (zeros when there is no obstacle).
     let obstacle: [Double]
@@ -67,6 +69,13 @@ struct PreparedProblem {
     /// Congestion coefficient γ of the cell cost at the last level (trapezoid weight ½) or before.
     func congestion(last: Bool) -> Double { last ? 0.5 * lambdaC : lambdaC }
 
+    /// The weight of flux copy `copy` (`FluxCopy` order: copies 0, 1, 4, 5 along x₁, 2, 3, 6, 7
+    /// along x₂) in the kinetic sum: 1 when isotropic (α_L multiplies the sum), else αₐₓᵢₛ.
+    @inline(__always) func axisWeight(_ copy: Int) -> Double {
+        guard let alpha2 else { return 1 }
+        return (copy & 2) == 0 ? alpha : alpha2
+    }
+
     /// The cost breakdown of densities/fluxes `u`.
     func costs(_ u: GridPrimal) -> GridCostBreakdown {
         let level = grid.cellsPerLevel, nt = grid.nt
@@ -79,7 +88,7 @@ struct PreparedProblem {
         obstacle.withUnsafeBufferPointer { q in
             for c in 0..<level {
                 var s0 = 0.0
-                for copy in 4..<8 { let w = f[copy * total + c]; s0 += w * w }
+                for copy in 4..<8 { let w = f[copy * total + c]; s0 += axisWeight(copy) * w * w }
                 if s0 > 0 { kin += rho0[c] > 0 ? s0 / (2 * rho0[c]) : .infinity }
             }
             for k in 0..<nt {
@@ -89,8 +98,8 @@ struct PreparedProblem {
                     let n = c + k * level
                     let r = rho[n]
                     var s = 0.0
-                    for copy in 0..<4 { let w = f[copy * total + n]; s += w * w }
-                    if k < nt - 1 { for copy in 4..<8 { let w = f[copy * total + n + level]; s += w * w } }
+                    for copy in 0..<4 { let w = f[copy * total + n]; s += axisWeight(copy) * w * w }
+                    if k < nt - 1 { for copy in 4..<8 { let w = f[copy * total + n + level]; s += axisWeight(copy) * w * w } }
                     if s > 0 { kk += r > 0 ? s / (2 * r) : .infinity }
                     oo += q[c] * r
                     if r > 0 { ee += r * Double.log(r) }
@@ -116,7 +125,7 @@ struct PreparedProblem {
                 term += p * terminalField[c]
             }
         }
-        return GridCostBreakdown(kinetic: 0.25 * alpha * omega * kin, obstacle: omega * obs,
+        return GridCostBreakdown(kinetic: 0.25 * (alpha2 == nil ? alpha : 1) * omega * kin, obstacle: omega * obs,
                                  entropy: lambdaE * omega * ent, terminal: lambdaG * area * term,
                                  congestion: lambdaC / power * omega * con)
     }

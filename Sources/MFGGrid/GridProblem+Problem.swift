@@ -26,6 +26,7 @@ extension GridProblem {
         let d = problem.dimension
         guard d == 1 || d == 2 else { throw .unsupportedDimension(file: problem.file, dimension: d) }
         guard domain.count == d else { throw .noDomain(file: problem.file) }
+        if let s = problem.sigmas { throw .noisePerAxis(file: problem.file, sigmas: s) }
         guard nx >= 8, d == 1 ? ny == 1 : ny >= 8 else { throw .grid(.gridTooCoarse(nx: nx, ny: ny, nt: 4)) }
         let sampler = CellSampler(domain: domain)
         let outside0 = sampler.massOutside(problem.initialDensity, nx: nx, ny: ny)
@@ -81,9 +82,10 @@ extension GridProblem {
         }
         let x1 = domain[0], x2 = d == 2 ? domain[1] : Self.oneDimensionalSpan
         self.init(x1Lower: x1.lowerBound, x1Upper: x1.upperBound, x2Lower: x2.lowerBound, x2Upper: x2.upperBound,
-                  horizon: problem.horizon, alphaL: problem.kineticWeight, initialDensity: rho0,
+                  horizon: problem.horizon, alphaL: problem.kineticWeights?[0] ?? problem.kineticWeight, initialDensity: rho0,
                   obstacle: obstacle, lambdaQ: obstacle == nil ? 0 : 1, lambdaE: lambdaE,
-                  terminal: terminal, congestion: congestion, sigma: problem.sigma)
+                  terminal: terminal, congestion: congestion, sigma: problem.sigma,
+                  kineticWeightX2: problem.kineticWeights.map { $0[1] })
         // The sample-coupled terms: today one pairwise Gaussian interaction (`GridInteraction`).
         for term in problem.nonlocalRunningCosts {
             guard let form = term.gridForm, interaction == nil else {

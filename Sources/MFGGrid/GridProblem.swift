@@ -35,8 +35,11 @@ public struct GridProblem: Sendable, Equatable {
     public var x1Lower: Double, x1Upper: Double, x2Lower: Double, x2Upper: Double
     /// Horizon T > 0.
     public var horizon: Double
-    /// Weight α_L > 0 of the kinetic energy.
+    /// Weight α_L > 0 of the kinetic energy (along x₁ when `kineticWeightX2` is set).
     public var alphaL: Double
+    /// α₂ > 0, the kinetic weight along x₂ when it differs from α₁ = `alphaL` (nil: `alphaL` on
+    /// both axes): kinetic energy ∫∫ (α₁m₁² + α₂m₂²)/(2ρ).
+    public var kineticWeightX2: Double?
     /// Initial density ρ₀ on the cell centres (non-negative, positive mass).
     public var initialDensity: [Double]
     /// Obstacle / running preference Q on the cell centres (nil means Q = 0).
@@ -64,7 +67,9 @@ public struct GridProblem: Sendable, Equatable {
     public init(x1Lower: Double, x1Upper: Double, x2Lower: Double, x2Upper: Double,
                 horizon: Double, alphaL: Double, initialDensity: [Double],
                 obstacle: [Double]? = nil, lambdaQ: Double = 0, lambdaE: Double = 0,
-                terminal: GridTerminalCost, congestion: GridCongestion? = nil, sigma: Double = 0) {
+                terminal: GridTerminalCost, congestion: GridCongestion? = nil, sigma: Double = 0,
+                kineticWeightX2: Double? = nil) {
+        self.kineticWeightX2 = kineticWeightX2
         self.x1Lower = x1Lower; self.x1Upper = x1Upper
         self.x2Lower = x2Lower; self.x2Upper = x2Upper
         self.horizon = horizon; self.alphaL = alphaL

@@ -244,12 +244,15 @@ struct PrimalDualState {
             lastLinear.withUnsafeBufferPointer { lastQ in
             prep.rho0.withUnsafeBufferPointer { r0 in
                 let g0 = gf.baseAddress!
-                // Start copies of the first interval, charged at ρ₀.
+                // Start copies of the first interval, charged at ρ₀ (along x₂ at α₂/4 when the
+                // kinetic weight differs per axis).
+                let at2 = prep.alpha2.map { 0.25 * $0 * tau } ?? at
                 for c in 0..<level {
                     let shrink = r0[c] > 0 ? r0[c] / (r0[c] + at) : 0
+                    let shrink2 = r0[c] > 0 ? r0[c] / (r0[c] + at2) : 0
                     for copy in 4..<8 {
                         let m = copy * total + c
-                        df[m] = (sf[m] - tau * g0[m]) * shrink
+                        df[m] = (sf[m] - tau * g0[m]) * ((copy & 2) == 0 ? shrink : shrink2)
                     }
                 }
                 // Level k writes ρ and the end copies at level k and the start copies at level
@@ -271,6 +274,15 @@ struct PrimalDualState {
                                                    linear: last ? lastBase : qBase, rhoOut: dr + n0, flux: sf + n0,
                                                    gradFlux: g0 + n0, fluxOut: df + n0, stride: total, next: level,
                                                    copies: last ? 4 : 8)
+                            continue
+                        }
+                        if let a2 = prep.alpha2 {
+                            LevelProx.runAnisotropic(count: level, tau: tau, tauRho: tauRho, alpha: alpha,
+                                                     alpha2: 0.25 * a2, beta: prep.entropy(last: last), rho: sr + n0,
+                                                     gradRho: grBase + n0, linear: last ? lastBase : qBase,
+                                                     rhoOut: dr + n0, flux: sf + n0, gradFlux: g0 + n0,
+                                                     fluxOut: df + n0, stride: total, next: level,
+                                                     copies: last ? 4 : 8)
                             continue
                         }
                         LevelProx.run(count: level, tau: tau, tauRho: tauRho, alpha: alpha,

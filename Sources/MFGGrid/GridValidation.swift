@@ -39,6 +39,13 @@ extension GridProblem {
         }
         try positive("horizon T", horizon)
         try positive("alphaL", alphaL)
+        if let a2 = kineticWeightX2 {
+            try positive("kinetic weight along x₂", a2)
+            if congestion != nil && a2 != alphaL {
+                throw .invalidParameter(name: "kinetic weight along x₂", value: a2,
+                                        requirement: "equal to alphaL with a congestion (the congested cell root is isotropic)")
+            }
+        }
         try positive("x1Upper − x1Lower", x1Upper - x1Lower)
         try positive("x2Upper − x2Lower", x2Upper - x2Lower)
         try nonNegative("lambdaE", lambdaE)
@@ -99,7 +106,8 @@ extension GridProblem {
             field = g
             isKL = false
         }
-        var prep = PreparedProblem(grid: grid, alpha: alphaL, rho0: rho0, obstacle: q, lambdaE: lambdaE,
+        var prep = PreparedProblem(grid: grid, alpha: alphaL, alpha2: kineticWeightX2.flatMap { $0 == alphaL ? nil : $0 },
+                                   rho0: rho0, obstacle: q, lambdaE: lambdaE,
                                    lambdaC: congestion?.weight ?? 0, exponent: congestion?.exponent ?? 2,
                                    isKL: isKL, lambdaG: terminal.weight, terminalField: field)
         if let tl = timeLinear {

@@ -10,6 +10,7 @@ extension Problem {
                 obstacles: obstacles, obstacleWeight: obstacleWeight, entropyWeight: entropyWeight, congestion: congestion,
                 shapedObstacles: shapedObstacles, interaction: interaction,
                 terminal: terminal, penalties: penalties, network: network, integrator: settings,
-                training: training, reference: reference, closedForm: closedForm, sigma: sigma)
+                training: training, reference: reference, closedForm: closedForm, sigma: sigma,
+                kineticWeights: kineticWeights, sigmas: sigmas)
     }
 }

@@ -23,6 +23,10 @@ extension Problem {
         compare("horizon", horizon, other.horizon)
         compare("kinetic_weight", kineticWeight, other.kineticWeight)
         compare("sigma", sigma, other.sigma)
+        if kineticWeights != other.kineticWeights && kineticWeight == other.kineticWeight {
+            out.append(GameDifference(field: "kinetic_weight (per coordinate)"))
+        }
+        if sigmas != other.sigmas && sigma == other.sigma { out.append(GameDifference(field: "sigma (per coordinate)")) }
         if !same(initialDensity, other.initialDensity) { out.append(GameDifference(field: "initial_density")) }
         if !same(targetDensity, other.targetDensity) { out.append(GameDifference(field: "target_density")) }
         if obstacles != other.obstacles { out.append(GameDifference(field: "running_cost.obstacle")) }

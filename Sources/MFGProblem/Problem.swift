@@ -21,8 +21,13 @@ public struct Problem: Sendable {
     public let dimension: Int
     /// Horizon T.
     public let horizon: Double
-    /// α_L, with H(p) = |p|²/(2α_L).
+    /// α_L, with H(p) = |p|²/(2α_L). With per-coordinate weights (`kineticWeights`) this is
+    /// their geometric mean, a representative scale only: every solver path reads the list.
     public let kineticWeight: Double
+    /// αᵢ > 0 per coordinate when `kinetic_weight` is a list of d numbers (nil: the scalar α_L on
+    /// every coordinate). Kinetic cost ½Σᵢαᵢvᵢ², H(p) = Σᵢpᵢ²/(2αᵢ), velocity vᵢ = −∂ᵢΦ/αᵢ; along a
+    /// path log ρ changes by −Σᵢ∂ᵢᵢΦ/αᵢ dt (docs/equations-to-code.md).
+    public let kineticWeights: [Double]?
     public let initialDensity: Density
     /// ρ₁, required by a KL terminal cost (and only then).
     public let targetDensity: Density?
@@ -56,7 +61,19 @@ public struct Problem: Sendable {
     /// in ℝᵈ, the same σ on every coordinate); 0 (the default) is the deterministic game. With
     /// σ > 0 the HJB equation gains −(σ²/2)ΔΦ and the density follows the Fokker–Planck equation
     /// ∂ₜρ + ∇·(ρv) = (σ²/2)Δρ (docs/equations-to-code.md).
+    /// With per-coordinate noise (`sigmas`) this is the largest σᵢ, so σ > 0 still means "noisy".
     public let sigma: Double
+    /// σᵢ ≥ 0 per coordinate when `sigma` is a list of d numbers (nil: the scalar σ on every
+    /// coordinate): dXᵢ = vᵢ dt + σᵢ dWᵢ, HJB −∂ₜΦ − Σᵢ(σᵢ²/2)∂ᵢᵢΦ + H(∇Φ) = δF/δρ.
+    public let sigmas: [Double]?
+
+    /// αᵢ for every coordinate (the scalar repeated when isotropic).
+    public var kineticWeightsPerAxis: [Double] { kineticWeights ?? [Double](repeating: kineticWeight, count: dimension) }
+    /// σᵢ for every coordinate (the scalar repeated when isotropic).
+    public var sigmasPerAxis: [Double] { sigmas ?? [Double](repeating: sigma, count: dimension) }
+    /// Whether the kinetic cost and the noise are the same on every coordinate (the form every
+    /// closed form and the Cole–Hopf reference assume).
+    public var isIsotropic: Bool { kineticWeights == nil && sigmas == nil }
 
     /// Memberwise initialiser for problems built in code (tests, generated cases). It does not
     /// re-run the file validation; callers are responsible for consistent values.
@@ -66,14 +83,14 @@ public struct Problem: Sendable {
                 obstacles: BumpSum?, obstacleWeight: Double, entropyWeight: Double, congestion: Congestion? = nil,
                 shapedObstacles: ShapedObstacles? = nil, interaction: Interaction? = nil, terminal: TerminalCost, penalties: Penalties,
                 network: NetworkSettings, integrator: IntegratorSettings, training: TrainingSettings,
-                reference: ReferenceSettings?, closedForm: ClosedFormKind?, sigma: Double = 0) {
+                reference: ReferenceSettings?, closedForm: ClosedFormKind?, sigma: Double = 0,
+                kineticWeights: [Double]? = nil, sigmas: [Double]? = nil) {
         self.name = name
         self.summary = summary
         self.file = file
         self.sourceText = sourceText
         self.dimension = dimension
         self.horizon = horizon
-        self.kineticWeight = kineticWeight
         self.initialDensity = initialDensity
         self.targetDensity = targetDensity
         self.obstacles = obstacles
@@ -89,7 +106,14 @@ public struct Problem: Sendable {
         self.training = training
         self.reference = reference
         self.closedForm = closedForm
-        self.sigma = sigma
+        // A list whose entries agree is the scalar (one code path, bit for bit today's).
+        let alphas = kineticWeights.flatMap { Set($0).count > 1 ? $0 : nil }
+        self.kineticWeights = alphas
+        self.kineticWeight = alphas.map { a in Double.exp(a.reduce(0) { $0 + Double.log($1) } / Double(a.count)) }
+            ?? kineticWeights?.first ?? kineticWeight
+        let noise = sigmas.flatMap { Set($0).count > 1 ? $0 : nil }
+        self.sigmas = noise
+        self.sigma = noise?.max() ?? sigmas?.first ?? sigma
     }
 
     /// The same with at most one obstacle bump (the form of most problems built in code).

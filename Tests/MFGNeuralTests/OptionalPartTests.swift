@@ -395,7 +395,7 @@ struct OptionalPartTests {
                         withOptionalPointer(gb, offset: 0) { gbp in
                             withOptionalPointer(lb, offset: 0) { lbp in
                                 mfg_separable_reverse_f64(Int32(level), nb, d, q, a, b, w, x, invT, pbp, gbp, lbp, act,
-                                                          sp, spp, base, base + dq, base + 2 * dq, base + 3 * dq, &sBar)
+                                                          sp, spp, base, base + dq, base + 2 * dq, base + 3 * dq, &sBar, nil)
                             }
                         }
                     }

@@ -41,7 +41,8 @@ struct NoiseFileTests {
     }
 
     @Test(arguments: [("-0.5", "sigma: -0.5 is out of range"), (".nan", "sigma"), (".inf", "sigma"),
-                      ("[1, 1, 1]", "sigma"), ("abc", "sigma")])
+                      ("[1, 1, 1, 1]", "sigma: has 4 entries"), ("[1, -1, 1]", "sigma[2]: -1 is out of range"),
+                      ("abc", "sigma")])
     func badSigmaIsRefusedNamingTheField(_ value: String, _ expected: String) {
         let m = message(Self.yaml(sigma: value))
         #expect(m.hasPrefix("x.yaml: " + expected), "\(m)")

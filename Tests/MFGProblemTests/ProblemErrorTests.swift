@@ -216,3 +216,40 @@ extension ProblemErrorTests {
         }
     }
 }
+
+extension ProblemErrorTests {
+    /// `kinetic_weight` and `sigma` per coordinate: read as vectors (list or `{head, rest}`), a
+    /// list of equal entries is the scalar, and each bad entry is named by its index on one line.
+    @Test func perCoordinateKineticWeightAndSigma() throws {
+        let p = try Problem.parse(yaml: replacing("kinetic_weight: 2", "kinetic_weight: [2, 0.5]"), file: "problems/x.yaml")
+        #expect(p.kineticWeights == [2, 0.5] && p.kineticWeightsPerAxis == [2, 0.5] && !p.isIsotropic)
+        #expect(abs(p.kineticWeight - 1) < 1e-15)   // the geometric mean: a scale only
+        let same = try Problem.parse(yaml: replacing("kinetic_weight: 2", "kinetic_weight: [2, 2]"), file: "problems/x.yaml")
+        #expect(same.kineticWeights == nil && same.kineticWeight == 2 && same.isIsotropic)
+        let head = try Problem.parse(yaml: replacing("kinetic_weight: 2", "kinetic_weight: {head: [3], rest: 1}"),
+                                     file: "problems/x.yaml")
+        #expect(head.kineticWeights == [3, 1])
+        #expect(p.gameDifferences(from: head).map(\.field) == ["kinetic_weight"])
+        #expect(message(replacing("kinetic_weight: 2", "kinetic_weight: [2, 0]"))
+                == "problems/x.yaml: kinetic_weight[2]: 0 is out of range (allowed: > 0)")
+        #expect(message(replacing("kinetic_weight: 2", "kinetic_weight: [-1, 2]"))
+                == "problems/x.yaml: kinetic_weight[1]: -1 is out of range (allowed: > 0)")
+        #expect(message(replacing("kinetic_weight: 2", "kinetic_weight: [2, 1, 3]"))
+                == "problems/x.yaml: kinetic_weight: has 3 entries but dimension is 2")
+        #expect(message(replacing("kinetic_weight: 2", "kinetic_weight: {head: [2], rest: 0}"))
+                == "problems/x.yaml: kinetic_weight: 0 is out of range (allowed: > 0)")
+        #expect(message(replacing("kinetic_weight: 2", "kinetic_weight: [2, .inf]"))
+                == "problems/x.yaml: kinetic_weight[2]: .inf is not a finite number (allowed: finite numbers)")
+        #expect(message(replacing("kinetic_weight: 2", "kinetic_weight: [2, x]"))
+                == "problems/x.yaml: kinetic_weight[2]: expected a number, got 'x'")
+        // sigma: each entry 0 or positive, finite; the base file's KL is then refused as with one σ.
+        #expect(message(Self.valid + "\nsigma: [0.5, -0.1]")
+                == "problems/x.yaml: sigma[2]: -0.1 is out of range (allowed: >= 0)")
+        #expect(message(Self.valid + "\nsigma: [0.5, .nan]")
+                == "problems/x.yaml: sigma[2]: .nan is not a finite number (allowed: finite numbers)")
+        #expect(message(Self.valid + "\nsigma: [0.5, 1, 1]") == "problems/x.yaml: sigma: has 3 entries but dimension is 2")
+        #expect(message(Self.valid + "\nsigma: [0.5, 0]")?.hasPrefix("problems/x.yaml: sigma: sigma > 0 cannot be combined") == true)
+        let quiet = try Problem.parse(yaml: Self.valid + "\nsigma: [0, 0]", file: "problems/x.yaml")
+        #expect(quiet.sigma == 0 && quiet.sigmas == nil)
+    }
+}

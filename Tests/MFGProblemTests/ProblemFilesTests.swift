@@ -13,7 +13,9 @@ struct ProblemFilesTests {
         var expected = ["quick.yaml", "hjb-lq-d100.yaml", "lq-noise-d10.yaml", "lq-noise-d100.yaml",   // σ > 0 (docs/validation.md, "Stochastic problems")
                         "stochastic-crowd-d2.yaml", "stochastic-crowd-d100.yaml",   // σ > 0 with a grid reference (docs/validation.md, "Stochastic crowd")
                         "moons-d2.yaml",   // ρ₀ from data (docs/validation.md, "Two moons")
-                        "interaction-crowd-d2.yaml"]   // a nonlocal running cost (docs/validation.md, "Nonlocal interaction")
+                        "interaction-crowd-d2.yaml",   // a nonlocal running cost (docs/validation.md, "Nonlocal interaction")
+                        "anisotropic-crowd-d2.yaml", "anisotropic-crowd-d10.yaml",
+                        "lq-aniso-d10.yaml"]   // kinetic weight per coordinate (docs/validation.md, "Anisotropic kinetic cost")
         for d in [2, 10, 50, 100] {
             expected += ["ot-d\(d).yaml", "crowd-motion-d\(d).yaml", "gaussian-transport-d\(d).yaml"]
         }
@@ -21,6 +23,20 @@ struct ProblemFilesTests {
             expected += ["spread", "mixed", "rotated"].map { "gaussian-\($0)-d\(d).yaml" } + ["bimodal-d\(d).yaml"]
         }
         #expect(Set(expected).isSubset(of: Set(Self.files)))
+    }
+
+    /// The anisotropic crowd: αᵢ per coordinate, read as the file says.
+    @Test func anisotropicCrowdHasItsWeights() throws {
+        let p = try Problem.load(path: problemsDirectory + "/anisotropic-crowd-d2.yaml")
+        #expect(p.kineticWeights == [4, 1] && p.sigmas == nil && p.reference != nil)
+        // d = 10: block-separable, the 1-D blocks each with its own αᵢ (a scalar there).
+        let q = try Problem.load(path: problemsDirectory + "/anisotropic-crowd-d10.yaml")
+        #expect(q.kineticWeights == [4, 1] + [Double](repeating: 2, count: 8))
+        let blocks = try q.separableBlocks()
+        #expect(blocks.count == 2)   // (x1, x2) once, the 1-D block eight times
+        let pair = try #require(blocks.first { $0.problem.dimension == 2 }), line = try #require(blocks.first { $0.problem.dimension == 1 })
+        #expect(pair.problem.kineticWeights == [4, 1])
+        #expect(line.problem.kineticWeights == nil && line.problem.kineticWeight == 2 && line.occurrences.count == 8)
     }
 
     @Test(arguments: files)

@@ -80,14 +80,17 @@ void mfg_separable_sums_f32(int level, size_t nb, size_t d, size_t q, const floa
 /// Reverse pass for the adjoints Φ̄ (nb), Ḡ ((d + 1) × nb), Δ̄ (nb), each NULL for zero: adds to
 /// the parameter gradients ga, gb, gc, gw (d·q) and, when sBar is not NULL, to the input
 /// adjoint ((d + 1) × nb).
+/// traceWeights (d values, or NULL for all 1): the weights wᵢ of a weighted trace Σᵢ wᵢ ∂ᵢᵢΦ.
 void mfg_separable_reverse_f64(int level, size_t nb, size_t d, size_t q, const double *a, const double *b,
                                const double *w, const double *x, double invT, const double *phiBar,
                                const double *gBar, const double *lapBar, const double *act, const double *sp,
-                               const double *spp, double *ga, double *gb, double *gc, double *gw, double *sBar);
+                               const double *spp, double *ga, double *gb, double *gc, double *gw, double *sBar,
+                               const double *traceWeights);
 void mfg_separable_reverse_f32(int level, size_t nb, size_t d, size_t q, const float *a, const float *b,
                                const float *w, const float *x, float invT, const float *phiBar,
                                const float *gBar, const float *lapBar, const float *act, const float *sp,
-                               const float *spp, float *ga, float *gb, float *gc, float *gw, float *sBar);
+                               const float *spp, float *ga, float *gb, float *gc, float *gw, float *sBar,
+                               const float *traceWeights);
 
 /// The grid solver's proximal step over `count` consecutive cells of one time level
 /// (GridProx.c; formulas there and in MFGGrid's `CellCost.proxDensity`), at the given level

@@ -47,4 +47,16 @@ public enum BrownianIncrements {
     public static func addNoise<T: Scalar>(_ z: UnsafeMutablePointer<T>, _ xi: UnsafePointer<T>, scale: T, count: Int) {
         for idx in 0..<count { z[idx] += scale * xi[idx] }
     }
+
+    /// z += diag(s) ξ column by column: per-coordinate noise, sᵢ = σᵢ√h for coordinate i of each
+    /// d-vector (`count` = d·n values). The draws are those of `draw`, so a list of equal σᵢ moves
+    /// the paths exactly as the scalar σ does.
+    public static func addNoise<T: Scalar>(_ z: UnsafeMutablePointer<T>, _ xi: UnsafePointer<T>, scales: [T], count: Int) {
+        let d = scales.count
+        var idx = 0
+        while idx < count {
+            for j in 0..<d { z[idx + j] += scales[j] * xi[idx + j] }
+            idx += d
+        }
+    }
 }

@@ -142,6 +142,8 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible, Sendable {
     case unknownParameter(String)
     /// An importance weight (`CharacteristicsObjective.evaluate`) that is negative or not finite.
     case invalidWeight(index: Int, value: Double)
+    /// A trace weight (`PotentialWorkspace.setTraceWeights`) that is negative or not finite.
+    case invalidTraceWeight(index: Int, value: Double)
 
     public var description: String {
         switch self {
@@ -154,6 +156,8 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible, Sendable {
         case .unknownParameter(let n): return "parameter '\(n)' is not part of this network"
         case .invalidWeight(let i, let v):
             return "importance weight \(i + 1) is \(v) (weights must be finite and ≥ 0)"
+        case .invalidTraceWeight(let i, let v):
+            return "trace weight \(i + 1) is \(v) (weights must be finite and ≥ 0)"
         }
     }
 }

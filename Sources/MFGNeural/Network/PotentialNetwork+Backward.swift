@@ -65,7 +65,16 @@ extension PotentialNetwork {
             for col in 0..<nb { lapSum += lapBar[col] }
             // ‖AE‖²: Ā[:, :d] += 2 ΣΔ̄ A[:, :d].
             let gA = grad + off.A
-            for idx in 0..<(r * d) { gA[idx] += 2 * lapSum * A[idx] }
+            let weighted = ws.traceWeights != nil
+            if weighted {
+                // Σⱼ wⱼ‖(AE)ⱼ‖²: Ā[:, j] += 2 ΣΔ̄ wⱼ A[:, j].
+                for j in 0..<d {
+                    let c = 2 * lapSum * ws.traceWeight[j]
+                    for i in 0..<r { gA[i + j * r] += c * A[i + j * r] }
+                }
+            } else {
+                for idx in 0..<(r * d) { gA[idx] += 2 * lapSum * A[idx] }
+            }
             let jBar = ws.jBar0
             var jBarIsZero = true
             var k = R
@@ -129,9 +138,12 @@ extension PotentialNetwork {
             // Layer 0: J₀ = diag σ′(a₀) P₀ with P₀ = K₀E; t₀ = Σᵢ σ″(a₀ᵢ) z₀ᵢ ‖P₀ᵢ‖².
             // Adjoint of the matrix the sweep carried: K₀E itself, or L (then K̄₀E += L̄ Qᵀ).
             let gram = shape.usesGramFactor
-            let p0: UnsafePointer<T> = gram ? UnsafePointer(ws.factorL) : theta + off.K[0]
-            let gK0 = gram ? ws.factorBar : grad + off.K[0]
-            if gram { gK0.update(repeating: 0, count: m * m) }
+            // With trace weights the carried matrix is K₀E W^{1/2} (or its factor): its adjoint is
+            // built apart and K̄₀E += (its adjoint) W^{1/2} at the end.
+            let p0: UnsafePointer<T> = gram ? UnsafePointer(ws.factorL)
+                : (weighted ? UnsafePointer(ws.weightedK0) : theta + off.K[0])
+            let gK0 = gram ? ws.factorBar : (weighted ? ws.weightedK0Bar : grad + off.K[0])
+            if gram { gK0.update(repeating: 0, count: m * m) } else if weighted { gK0.update(repeating: 0, count: m * d) }
             let sp0 = ws.sp[0], spp0 = ws.spp[0], z0 = ws.z[0]
             let coefSum = ws.rowScratch3
             coefSum.update(repeating: 0, count: m)
@@ -180,7 +192,18 @@ extension PotentialNetwork {
             if gram {
                 // The trace depends on K₀E only through G = K₀E(K₀E)ᵀ = LLᵀ, so L̄ = 2ḠL and
                 // K̄₀E = 2ḠK₀E = 2ḠLQᵀ = L̄Qᵀ.
-                T.blasGemm(.none, .none, m, d, m, 1, ws.factorBar, m, ws.factorQt, m, 1, grad + off.K[0], m)
+                if weighted {
+                    T.blasGemm(.none, .none, m, d, m, 1, ws.factorBar, m, ws.factorQt, m, 0, ws.weightedK0Bar, m)
+                } else {
+                    T.blasGemm(.none, .none, m, d, m, 1, ws.factorBar, m, ws.factorQt, m, 1, grad + off.K[0], m)
+                }
+            }
+            if weighted {
+                let gK = grad + off.K[0]
+                for j in 0..<d {
+                    let rj = ws.traceRoot[j], src = ws.weightedK0Bar + j * m, dst = gK + j * m
+                    for i in 0..<m { dst[i] += rj * src[i] }
+                }
             }
         }
 

@@ -20,11 +20,14 @@ extension PotentialNetwork {
         guard points.cols >= 1 else { throw .emptyBatch }
     }
 
-    /// Evaluates Φ, ∇ₛΦ, ΔₓΦ at the columns s = (x, t) of `points`, block by block.
-    public func evaluate(_ points: Matrix<T>, blockSize: Int = 256) throws(NetworkError) -> PotentialValues<T> {
+    /// Evaluates Φ, ∇ₛΦ, ΔₓΦ at the columns s = (x, t) of `points`, block by block; with
+    /// `traceWeights` (d values ≥ 0) `laplacian` is Σᵢ wᵢ ∂²Φ/∂xᵢ² instead of ΔₓΦ.
+    public func evaluate(_ points: Matrix<T>, blockSize: Int = 256,
+                         traceWeights: [Double]? = nil) throws(NetworkError) -> PotentialValues<T> {
         try checkBatch(points)
         let n = points.cols, dd = shape.inputSize
         let ws = try PotentialWorkspace<T>(shape: shape, capacity: min(blockSize, n))
+        try ws.setTraceWeights(traceWeights)
         var out = PotentialValues(phi: [T](repeating: 0, count: n),
                                   gradient: Matrix(rows: dd, cols: n), laplacian: [T](repeating: 0, count: n))
         var start = 0
@@ -47,8 +50,9 @@ extension PotentialNetwork {
 
     /// The gradient of ℒ = Σₛ [Φ̄ₛ Φ(sₛ) + Ḡₛ·∇ₛΦ(sₛ) + Δ̄ₛ ΔₓΦ(sₛ)] with respect to θ (laid out
     /// like `parameters`) and to the points (a (d+1) × n matrix). Any adjoint may be nil (zero).
+    /// With `traceWeights`, ΔₓΦ is the weighted trace Σᵢ wᵢ ∂²Φ/∂xᵢ² (as in `evaluate`).
     public func vectorJacobianProduct(at points: Matrix<T>, phiBar: [T]?, gradientBar: Matrix<T>?,
-                                      laplacianBar: [T]?, blockSize: Int = 256)
+                                      laplacianBar: [T]?, blockSize: Int = 256, traceWeights: [Double]? = nil)
         throws(NetworkError) -> (parameters: [T], points: Matrix<T>) {
         try checkBatch(points)
         let n = points.cols, dd = shape.inputSize
@@ -60,6 +64,7 @@ extension PotentialNetwork {
             throw .batchMismatch(expected: "Ḡ of shape \(dd)×\(n)", got: "\(gradientBar.rows)×\(gradientBar.cols)")
         }
         let ws = try PotentialWorkspace<T>(shape: shape, capacity: min(blockSize, n))
+        try ws.setTraceWeights(traceWeights)
         var grad = [T](repeating: 0, count: layout.count)
         var inputGrad = Matrix<T>(rows: dd, cols: n)
         var start = 0

@@ -26,7 +26,9 @@ extension PotentialNetwork {
     /// 3. forward Jacobian sweep for the trace: J₀ = diag σ′(a₀) K₀E, P_k = K_k J_{k−1},
     ///    J_k = J_{k−1} + h diag σ′(a_k) P_k, and
     ///    ΔₓΦ = Σᵢ σ″(a₀ᵢ) z₀ᵢ ‖(K₀E)ᵢ‖² + h Σ_{k≥1} Σᵢ σ″(a_kᵢ) z_kᵢ ‖(P_k)ᵢ‖² + ‖AE‖²_F,
-    ///    where E selects the d spatial coordinates (time excluded). Each term is the second
+    ///    where E selects the d spatial coordinates (time excluded); with the workspace's trace
+    ///    weights w, K₀E is replaced by K₀E W^{1/2} and ‖AE‖²_F by Σⱼ wⱼ‖(AE)ⱼ‖², which gives
+    ///    Σⱼ wⱼ ∂ⱼⱼΦ (`PotentialWorkspace.setTraceWeights`). Each term is the second
     ///    derivative through one activation, weighted by that activation's adjoint; every other
     ///    operation is linear, so the sum is the exact trace.
     /// Cost per sample and layer: 2m²d flops for P_k plus O(md) elementwise.
@@ -136,10 +138,22 @@ extension PotentialNetwork {
         // K₀E (the first d columns of K₀, m × d), or its m × m factor L when d > m.
         let dJ = shape.jacobianWidth
         let p0: UnsafePointer<T>
+        // With trace weights the sweep is seeded with K₀E W^{1/2} (its column j scaled by √wⱼ):
+        // the trace it accumulates is then tr(W^{1/2} H W^{1/2}) = Σⱼ wⱼ ∂ⱼⱼΦ.
+        let weighted = ws.traceWeights != nil
+        var seed = theta + off.K[0]
+        if weighted {
+            let k0 = theta + off.K[0], wk = ws.weightedK0
+            for j in 0..<d {
+                let r = ws.traceRoot[j], src = k0 + j * m, dst = wk + j * m
+                for i in 0..<m { dst[i] = src[i] * r }
+            }
+            seed = UnsafePointer(wk)
+        }
         if shape.usesGramFactor {
             // θ changes once per optimizer step, blocks come many times per step: refactor only
             // when K₀E differs from the one the factor was computed from.
-            let k0 = theta + off.K[0], md0 = m * d
+            let k0 = seed, md0 = m * d
             var same = ws.factorValid
             if same { for idx in 0..<md0 where ws.factorSource[idx] != k0[idx] { same = false; break } }
             if !same {
@@ -149,7 +163,7 @@ extension PotentialNetwork {
             }
             p0 = UnsafePointer(ws.factorL)
         } else {
-            p0 = theta + off.K[0]
+            p0 = seed
         }
         for i in 0..<m {
             var q: T = 0
@@ -157,7 +171,15 @@ extension PotentialNetwork {
             ws.p0RowNorms[i] = q
         }
         var quadTrace: T = 0
-        for j in 0..<d { for i in 0..<r { quadTrace += A[i + j * r] * A[i + j * r] } }
+        if weighted {
+            for j in 0..<d {
+                var q: T = 0
+                for i in 0..<r { q += A[i + j * r] * A[i + j * r] }
+                quadTrace += ws.traceWeight[j] * q
+            }
+        } else {
+            for j in 0..<d { for i in 0..<r { quadTrace += A[i + j * r] * A[i + j * r] } }
+        }
         for col in 0..<nb {
             var t: T = quadTrace
             let spp0 = ws.spp[0] + col * m, z0 = ws.z[0] + col * m

@@ -15,7 +15,10 @@ import MFGProblem
 ///
 /// With primes for d/dτ:
 ///
-///     ∇ₓΦ_Q = M x + v,   ∂ₜΦ_Q = (½ xᵀM′x + v′ᵀx)/T,   ΔₓΦ_Q = tr M.
+///     ∇ₓΦ_Q = M x + v,   ∂ₜΦ_Q = (½ xᵀM′x + v′ᵀx)/T,   ΔₓΦ_Q = tr M
+///
+/// (Σᵢ wᵢ Mᵢᵢ with trace weights w; the Δ̄ terms of the reverse mode below then carry wᵢ:
+/// (ΣΔ̄) I becomes (ΣΔ̄) W).
 ///
 /// Every sample of a training block sits at the same Runge–Kutta stage time, so M and M′ are
 /// formed once per run of equal t (O((p + 1)d²), and kept by the workspace while θ and τ stay
@@ -141,11 +144,18 @@ extension PotentialNetwork {
         ws.quadSecondKey = (revision, tau)
     }
 
-    /// tr M and tr M′ of the coefficients held.
+    /// tr M and tr M′ of the coefficients held; with the workspace's trace weights w,
+    /// Σᵢ wᵢ Mᵢᵢ and Σᵢ wᵢ M′ᵢᵢ.
     @inline(__always)
     private func quadraticTraces(_ ws: PotentialWorkspace<T>) -> (T, T) {
         let d = shape.dimension, c = ws.quadCoef
         var t0: T = 0, t1: T = 0
+        if ws.traceWeights != nil {
+            let w = ws.traceWeight
+            let stride = shape.quadratic == .full ? 2 * d + 1 : 1
+            for i in 0..<d { t0 += w[i] * c[i * stride]; t1 += w[i] * c[d + i * stride] }
+            return (t0, t1)
+        }
         if shape.quadratic == .full {
             for i in 0..<d { t0 += c[i + i * 2 * d]; t1 += c[d + i + i * 2 * d] }
         } else {
@@ -217,7 +227,7 @@ extension PotentialNetwork {
                            _ grad: UnsafeMutablePointer<T>, _ sBar: UnsafeMutablePointer<T>?, timeAdjoint: Bool) {
         guard phiBar != nil || gBar != nil || lapBar != nil else { return }
         let d = shape.dimension, dd = d + 1, d2 = 2 * d, nb = ws.count
-        let full = shape.quadratic == .full
+        let full = shape.quadratic == .full, weighted = ws.traceWeights != nil
         let x = UnsafePointer(ws.input), y = ws.quadY, vec = ws.quadVec
         let invT = T(1 / shape.timeScale), invT2 = invT * invT
         let acc0 = ws.quadAcc, acc1 = ws.quadAcc + d, accU = ws.quadAcc + 2 * d, accV = ws.quadAcc + 3 * d
@@ -292,7 +302,7 @@ extension PotentialNetwork {
                     let uj = gu + j * d, vj = gv + j * d
                     for k in sOff.indices {
                         let f0 = T(basis.value[k]), f1 = T(basis.first[k]), col = grad + sOff[k] + j * d
-                        col[j] += f0 * lapSum
+                        col[j] += f0 * (weighted ? lapSum * ws.traceWeight[j] : lapSum)
                         switch (hasU, hasV) {
                         case (true, true):
                             col[j] += f0 * uj[j] + f1 * vj[j]
@@ -311,7 +321,11 @@ extension PotentialNetwork {
             } else {
                 for k in sOff.indices {
                     let f0 = T(basis.value[k]), f1 = T(basis.first[k]), bk = grad + sOff[k]
-                    for i in 0..<d { bk[i] += f0 * (accU[i] + lapSum) + f1 * accV[i] }
+                    if weighted {
+                        for i in 0..<d { bk[i] += f0 * (accU[i] + lapSum * ws.traceWeight[i]) + f1 * accV[i] }
+                    } else {
+                        for i in 0..<d { bk[i] += f0 * (accU[i] + lapSum) + f1 * accV[i] }
+                    }
                 }
             }
             // ∂ℒ/∂vₖ.

@@ -21,6 +21,8 @@ import MFGMath
 ///     ȳ = w[Φ̄σ′ + δσ″ + Δ̄a²σ‴],
 ///     w̄ += Φ̄σ + δσ′ + Δ̄a²σ″,   ā += w(ḡᵢσ′ + 2Δ̄aσ″) + ȳxᵢ,   b̄ += w gₜσ′ + ȳτ,   c̄ += ȳ,
 ///     x̄ᵢ += Σⱼ ȳaᵢⱼ,   t̄ += Σᵢⱼ ȳbᵢⱼ/T.
+///
+/// With trace weights w the trace is Σᵢⱼ wᵢ wᵢⱼ aᵢⱼ² σ″ and every Δ̄ above becomes wᵢΔ̄.
 extension PotentialNetwork {
     /// Adds Φ_S, ∇ₛΦ_S and ΔΦ_S to the block held in `ws`: the pre-activations (C kernel), the
     /// activation kernel over all d·q·nb of them, and the sums over units (C kernel). Without
@@ -41,6 +43,8 @@ extension PotentialNetwork {
         }
         let wa = ws.sepCoef, wbT = ws.sepCoef + dq, waa = ws.sepCoef + 2 * dq
         for k in 0..<dq { wa[k] = w[k] * a[k]; wbT[k] = w[k] * b[k] * invT; waa[k] = wa[k] * a[k] }
+        // Weighted trace: unit (i, j) is entry i + d·j, its second derivative counts wᵢ times.
+        if ws.traceWeights != nil { for k in 0..<dq { waa[k] *= ws.traceWeight[k % d] } }
         SeparableKernels.sums(nb: nb, d: d, q: q, w: w, wa: wa, wbT: wbT, waa: waa, act: value || valueOnly ? ws.sepAct : nil, sp: ws.sepSp,
                               spp: ws.sepSpp, valueOnly: valueOnly, phi: ws.phi, gradient: ws.gradient,
                               laplacian: ws.laplacian)
@@ -57,6 +61,7 @@ extension PotentialNetwork {
                                  b: theta + off.b, w: theta + off.w, x: ws.input, invT: T(1 / shape.timeScale),
                                  phiBar: phiBar, gBar: gBar, lapBar: lapBar, act: ws.sepAct, sp: ws.sepSp,
                                  spp: ws.sepSpp, ga: grad + off.a, gb: grad + off.b, gc: grad + off.c,
-                                 gw: grad + off.w, sBar: sBar)
+                                 gw: grad + off.w, sBar: sBar,
+                                 traceWeights: ws.traceWeights != nil ? UnsafePointer(ws.traceWeight) : nil)
     }
 }

@@ -41,8 +41,21 @@ public final class PotentialWorkspace<T: Scalar> {
     public let phi: UnsafeMutablePointer<T>
     /// ∇ₛΦ = (∇ₓΦ, ∂ₜΦ) at each sample, (d+1) × nb.
     public let gradient: UnsafeMutablePointer<T>
-    /// ΔₓΦ (trace of the spatial Hessian) at each sample (nb).
+    /// ΔₓΦ (trace of the spatial Hessian) at each sample (nb); with `traceWeights` w, the
+    /// weighted trace Σᵢ wᵢ ∂²Φ/∂xᵢ² instead.
     public let laplacian: UnsafeMutablePointer<T>
+
+    /// Per-coordinate weights wᵢ ≥ 0 of the trace `laplacian` holds (nil: all 1, the plain
+    /// Laplacian, through the unweighted code path). Set with `setTraceWeights`; `forward` and
+    /// `backward` both read them, so a block is differentiated with the weights it was
+    /// evaluated with.
+    public private(set) var traceWeights: [Double]?
+    /// √wᵢ and wᵢ (d each), K₀E diag(√w) (m × d, the seed of the weighted trace sweep) and its
+    /// adjoint: allocated by the first `setTraceWeights` with weights (one value each before), so
+    /// a workspace without weights holds what it held before they existed.
+    private(set) var traceRoot: UnsafeMutablePointer<T>, traceWeight: UnsafeMutablePointer<T>
+    private(set) var weightedK0: UnsafeMutablePointer<T>, weightedK0Bar: UnsafeMutablePointer<T>
+    private var weightBuffersAllocated = false
 
     // Reverse-mode scratch.
     let aBar: [UnsafeMutablePointer<T>]
@@ -137,13 +150,52 @@ public final class PotentialWorkspace<T: Scalar> {
         let sepN = shape.dimension * shape.separableWidth * capacity
         sepPre = alloc(sepN); sepAct = alloc(sepN); sepSp = alloc(sepN); sepSpp = alloc(sepN)
         sepCoef = alloc(3 * shape.dimension * shape.separableWidth)
+        traceRoot = alloc(1); traceWeight = alloc(1)
+        weightedK0 = alloc(1); weightedK0Bar = alloc(1)
         self.owned = owned
+    }
+
+    /// Makes `laplacian` the weighted trace Σᵢ wᵢ ∂²Φ/∂xᵢ² = tr(W^{1/2} H W^{1/2}) (d weights,
+    /// each finite and ≥ 0), or the plain Laplacian again with nil. An all-ones list is stored as
+    /// nil, so it runs the unweighted path and gives its values bit for bit.
+    ///
+    /// How the parts weight it: the ResNet's trace sweep is seeded with K₀E W^{1/2} instead of
+    /// K₀E (every later layer is linear in the seed's columns, so the sum of squared row norms it
+    /// accumulates becomes Σᵢ wᵢ ∂ᵢᵢ); the rank-r quadratic gives Σⱼ wⱼ‖(AE)ⱼ‖², the
+    /// time-varying quadratic Σᵢ wᵢ Mᵢᵢ(t), the separable units Σᵢⱼ wᵢ wᵢⱼ aᵢⱼ² σ″.
+    public func setTraceWeights(_ weights: [Double]?) throws(NetworkError) {
+        if let weights, weights.count != shape.dimension {
+            throw .batchMismatch(expected: "\(shape.dimension) trace weights", got: "\(weights.count)")
+        }
+        let effective = weights.flatMap { $0.contains(where: { $0 != 1 }) ? $0 : nil }
+        if effective == traceWeights { return }
+        factorValid = false
+        guard let weights = effective else { traceWeights = nil; return }
+        for (i, w) in weights.enumerated() where !(w >= 0 && w.isFinite) { throw .invalidTraceWeight(index: i, value: w) }
+        if !weightBuffersAllocated {
+            let d = shape.dimension, md = shape.width * d
+            func alloc(_ n: Int) -> UnsafeMutablePointer<T> {
+                let ptr = UnsafeMutablePointer<T>.allocate(capacity: n)
+                ptr.initialize(repeating: 0, count: n)
+                owned.append(ptr)
+                return ptr
+            }
+            traceRoot = alloc(d); traceWeight = alloc(d); weightedK0 = alloc(md); weightedK0Bar = alloc(md)
+            weightBuffersAllocated = true
+        }
+        for (i, w) in weights.enumerated() { traceWeight[i] = T(w); traceRoot[i] = T(w.squareRoot()) }
+        traceWeights = weights
+        factorValid = false
     }
 
     deinit { for ptr in owned { ptr.deallocate() } }
 
-    /// Bytes held by this workspace.
-    public var byteCount: Int { Self.byteCount(shape: shape, capacity: capacity) }
+    /// Bytes held by this workspace (with trace weights, 2·m·d + 2d values more than
+    /// `byteCount(shape:capacity:)`).
+    public var byteCount: Int {
+        Self.byteCount(shape: shape, capacity: capacity)
+            + (weightBuffersAllocated ? (2 * shape.width * shape.dimension + 2 * shape.dimension) * MemoryLayout<T>.stride : 0)
+    }
 
     /// Bytes a workspace for `shape` and `capacity` samples holds (without allocating one).
     public static func byteCount(shape: NetworkShape, capacity nb: Int) -> Int {

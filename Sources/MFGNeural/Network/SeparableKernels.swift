@@ -42,17 +42,20 @@ enum SeparableKernels {
                                    gBar: UnsafePointer<T>?, lapBar: UnsafePointer<T>?, act: UnsafePointer<T>,
                                    sp: UnsafePointer<T>, spp: UnsafePointer<T>, ga: UnsafeMutablePointer<T>,
                                    gb: UnsafeMutablePointer<T>, gc: UnsafeMutablePointer<T>,
-                                   gw: UnsafeMutablePointer<T>, sBar: UnsafeMutablePointer<T>?) {
+                                   gw: UnsafeMutablePointer<T>, sBar: UnsafeMutablePointer<T>?,
+                                   traceWeights: UnsafePointer<T>? = nil) {
         if T.self == Float.self {
             mfg_separable_reverse_f32(2, nb, d, q, W16.f(a), W16.f(b), W16.f(w), W16.f(x),
                                       unsafeBitCast(invT, to: Float.self), phiBar.map { W16.f($0) },
                                       gBar.map { W16.f($0) }, lapBar.map { W16.f($0) }, W16.f(act), W16.f(sp),
-                                      W16.f(spp), W16.f(ga), W16.f(gb), W16.f(gc), W16.f(gw), sBar.map { W16.f($0) })
+                                      W16.f(spp), W16.f(ga), W16.f(gb), W16.f(gc), W16.f(gw), sBar.map { W16.f($0) },
+                                      traceWeights.map { W16.f($0) })
         } else {
             mfg_separable_reverse_f64(2, nb, d, q, W16.d(a), W16.d(b), W16.d(w), W16.d(x),
                                       unsafeBitCast(invT, to: Double.self), phiBar.map { W16.d($0) },
                                       gBar.map { W16.d($0) }, lapBar.map { W16.d($0) }, W16.d(act), W16.d(sp),
-                                      W16.d(spp), W16.d(ga), W16.d(gb), W16.d(gc), W16.d(gw), sBar.map { W16.d($0) })
+                                      W16.d(spp), W16.d(ga), W16.d(gb), W16.d(gc), W16.d(gw), sBar.map { W16.d($0) },
+                                      traceWeights.map { W16.d($0) })
         }
     }
 }

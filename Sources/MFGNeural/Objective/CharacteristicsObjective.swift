@@ -38,6 +38,8 @@ public final class CharacteristicsObjective<T: Scalar> {
     public let shape: NetworkShape
     public let partition: (blockSize: Int, threads: Int)
     private var scratch: [TrajectoryScratch<T>] = []
+    /// How the costs use the network's trace, refreshed from `costs` at every evaluation.
+    private var plan = TracePlan<T>()
 
     public init(costs: CostModel<T>, stepper: TimeStepper, steps: Int, shape: NetworkShape,
                 blockSize: Int = 128, threads: Int = 1) throws(NetworkError) {
@@ -46,11 +48,13 @@ public final class CharacteristicsObjective<T: Scalar> {
         }
         guard steps >= 1 else { throw .invalidShape("the integrator needs at least one time step, got \(steps)") }
         guard costs.sigma >= 0, costs.sigma.isFinite else { throw .invalidShape("sigma must be finite and ≥ 0, got \(costs.sigma)") }
-        guard costs.sigma == 0 || stepper == .euler else {
+        let plan = try TracePlan<T>(costs)
+        guard !plan.noisy || stepper == .euler else {
             throw .invalidShape("sigma > 0 integrates the paths by Euler–Maruyama; the scheme \(stepper.name) has no noisy form here")
         }
         self.costs = costs; self.stepper = stepper; self.steps = steps; self.shape = shape
         self.partition = (max(1, blockSize), max(1, threads))
+        self.plan = plan
     }
 
     /// The default block size for `shape`: the largest of 128, 64, 32 samples whose network
@@ -76,6 +80,8 @@ public final class CharacteristicsObjective<T: Scalar> {
     }
 
     private func scratchFor(workers: Int) throws(NetworkError) -> [TrajectoryScratch<T>] {
+        plan = try TracePlan(costs)
+        defer { for sc in scratch { for ws in sc.stageWorkspaces { try? ws.setTraceWeights(plan.weights) } } }
         if let first = scratch.first,
            first.sumRunning.count != costs.running.count + costs.nonlocal.count
             || first.stateOffset.isEmpty == needsStateOffset { scratch = [] }
@@ -420,20 +426,28 @@ public final class CharacteristicsObjective<T: Scalar> {
                                slot: Int, time t: Double, nb: Int, accumulate: Bool,
                                nonlocal: NonlocalFields<T>? = nil, first: Int = 0) {
         let d = shape.dimension, dd = d + 1
-        let alpha = T(costs.kineticWeight)
+        let alpha = plan.alphaL
         let ws = sc.stageWorkspaces[slot]
         setInput(sc, sc.stageZ[i], T(t), nb)
         try! network.forward(sc.input, count: nb, workspace: ws, value: false)   // stages use ∇Φ, ΔΦ only
         let h = costs.horizon / Double(steps)
         let wgt = h * stepper.b[i]
         let kz = sc.slopeZ[i], kl = sc.slopeEll[i], residual = sc.stageResidualSign[slot]
-        let halfSigma2 = T(costs.sigma * costs.sigma / 2)   // the viscous term (σ²/2)ΔΦ of the residual
+        let halfSigma2 = plan.residualScale   // the viscous term (σ²/2)ΔΦ (or Σᵢ(σᵢ²/2)∂ᵢᵢΦ) of the residual
+        let alphas = plan.alphas, ellDivisor = plan.ellDivisor
         for col in 0..<nb {
             let g = ws.gradient + col * dd
             var g2: T = 0
-            for j in 0..<d { let v = g[j]; g2 += v * v; kz[col * d + j] = -v / alpha }
-            kl[col] = -ws.laplacian[col] / alpha
-            let kinetic = g2 / (2 * alpha)
+            let kinetic: T
+            if let alphas {
+                // Anisotropic: vⱼ = −∂ⱼΦ/αⱼ, H = Σⱼ(∂ⱼΦ)²/(2αⱼ); ws.laplacian is Σⱼ∂ⱼⱼΦ/αⱼ (σ = 0).
+                for j in 0..<d { let v = g[j], a = alphas[j]; g2 += v * v / a; kz[col * d + j] = -v / a }
+                kinetic = g2 / 2
+            } else {
+                for j in 0..<d { let v = g[j]; g2 += v * v; kz[col * d + j] = -v / alpha }
+                kinetic = g2 / (2 * alpha)
+            }
+            kl[col] = ellDivisor.map { -ws.laplacian[col] / $0 } ?? 0
             sc.stageLogRho[col] = sc.logRho0[col] - sc.stageEll[i][col]
             residual[col] = -g[d] + kinetic
             if halfSigma2 != 0 { residual[col] -= halfSigma2 * ws.laplacian[col] }
@@ -504,9 +518,14 @@ public final class CharacteristicsObjective<T: Scalar> {
             for idx in 0..<dn { zNext[idx] += hb * kz[idx] }
             for col in 0..<nb { lNext[col] += hb * kl[col] }
         }
-        if costs.sigma > 0 {
+        if plan.noisy {
             BrownianIncrements.draw(&generators, dimension: d, into: sc.noise)
-            BrownianIncrements.addNoise(zNext, sc.noise, scale: T(costs.sigma * h.squareRoot()), count: dn)
+            if let sigmas = plan.sigmas {
+                let root = h.squareRoot()
+                BrownianIncrements.addNoise(zNext, sc.noise, scales: sigmas.map { T($0 * root) }, count: dn)
+            } else {
+                BrownianIncrements.addNoise(zNext, sc.noise, scale: T(costs.sigma * h.squareRoot()), count: dn)
+            }
         }
     }
 
@@ -523,7 +542,7 @@ public final class CharacteristicsObjective<T: Scalar> {
         sc.ell[0].update(repeating: 0, count: nb)
         sc.logRho0.update(from: logRho0, count: nb)
         for buf in [sc.sumKinetic, sc.sumHJB] + sc.sumRunning { buf.update(repeating: 0, count: nb) }
-        var generators = costs.sigma > 0 ? BrownianIncrements.generators(key: noiseKey, first: first, count: nb) : []
+        var generators = plan.noisy ? BrownianIncrements.generators(key: noiseKey, first: first, count: nb) : []
         for n in 0..<steps { step(network, sc, n, nb, accumulate: true, generators: &generators, nonlocal: nonlocal, first: first) }
 
         // Terminal cost and mismatch.
@@ -607,10 +626,11 @@ public final class CharacteristicsObjective<T: Scalar> {
             }
         }
         let split = importance.map { !$0.penalties } ?? false
-        let alpha = T(costs.kineticWeight)
+        let alpha = plan.alphaL
         let betaH = T(costs.hjbWeight), betaT = T(costs.terminalHJBWeight)
         let runningDependsOnState = Self.anyStateDependence(costs.running)
-        let halfSigma2 = T(costs.sigma * costs.sigma / 2)
+        let halfSigma2 = plan.residualScale
+        let alphas = plan.alphas, ellDivisor = plan.ellDivisor
 
         // Terminal: ȳ_T from G and β_T|Φ(z_T,T) − δG/δρ|.
         let mismatch = sc.terminalMismatch
@@ -685,10 +705,16 @@ public final class CharacteristicsObjective<T: Scalar> {
                     // wc: the sample's weight × the quadrature weight (costs); wcp: the same for the penalty.
                     let wc = wObj[col] * hbi, wcp = wPen[col] * hbi
                     // slope: K_z = −∇ₓΦ/α, K_ℓ = −ΔΦ/α; kinetic |∇Φ|²/(2α); HJB β|r|.
-                    let kineticCoef = split ? (wc + wcp * betaH * s) / alpha : wc * (1 + betaH * s) / alpha
-                    for j in 0..<d { gb[j] = -kz[col * d + j] / alpha + kineticCoef * g[j] }
+                    if let alphas {
+                        // ∂/∂∂ⱼΦ of K_z,j = −∂ⱼΦ/αⱼ and of (wc + β s)Σⱼ(∂ⱼΦ)²/(2αⱼ).
+                        let coef = split ? wc + wcp * betaH * s : wc * (1 + betaH * s)
+                        for j in 0..<d { gb[j] = (-kz[col * d + j] + coef * g[j]) / alphas[j] }
+                    } else {
+                        let kineticCoef = split ? (wc + wcp * betaH * s) / alpha : wc * (1 + betaH * s) / alpha
+                        for j in 0..<d { gb[j] = -kz[col * d + j] / alpha + kineticCoef * g[j] }
+                    }
                     gb[d] = -wcp * betaH * s
-                    sc.laplacianBar[col] = -kl[col] / alpha
+                    sc.laplacianBar[col] = ellDivisor.map { -kl[col] / $0 } ?? 0
                     // The residual's −(σ²/2)ΔΦ: ∂(wc β|r|)/∂ΔΦ = −wc β s σ²/2.
                     if halfSigma2 != 0 { sc.laplacianBar[col] -= wcp * betaH * s * halfSigma2 }
                 }
@@ -733,4 +759,67 @@ public final class CharacteristicsObjective<T: Scalar> {
 struct SampleWeights {
     let values: UnsafePointer<Double>
     let penalties: Bool
+}
+
+/// How the objective uses the network's trace: one weighting per problem, chosen from the costs.
+///
+/// - σ = 0: the trace enters only ℓ̇ = −Σᵢ∂ᵢᵢΦ/αᵢ (log ρ along a path). Isotropic α_L: the plain
+///   Laplacian, divided by α_L (today's path, bit for bit); per-coordinate αᵢ: weights 1/αᵢ.
+/// - σ > 0: the trace enters only the HJB residual's −Σᵢ(σᵢ²/2)∂ᵢᵢΦ (ℓ is not log ρ along a
+///   noisy path, and the density terms that would read it are refused). One σ: the plain
+///   Laplacian times σ²/2 (today's path), with ℓ still integrated as −ΔΦ/α_L when α_L is one
+///   number; per-coordinate σᵢ: weights σᵢ²/2 and ℓ not integrated (its slope is 0), nor with
+///   per-coordinate αᵢ and one σ.
+struct TracePlan<T: Scalar> {
+    /// The workspace's trace weights (nil: the Laplacian).
+    var weights: [Double]?
+    /// ℓ̇ = −trace / ellDivisor (nil: ℓ is not integrated).
+    var ellDivisor: T?
+    /// The residual's −residualScale · trace (0: no viscous term).
+    var residualScale: T = 0
+    /// αᵢ when they differ between coordinates.
+    var alphas: [T]?
+    /// α_L when they do not.
+    var alphaL: T = 1
+    /// σᵢ when given per coordinate.
+    var sigmas: [Double]?
+    /// Whether the paths are noisy (some σᵢ > 0).
+    var noisy = false
+
+    init() {}
+
+    init(_ costs: CostModel<T>) throws(NetworkError) {
+        let d = costs.dimension
+        if let a = costs.kineticWeights {
+            guard a.count == d else { throw .batchMismatch(expected: "\(d) kinetic weights", got: "\(a.count)") }
+            for (i, v) in a.enumerated() where !(v > 0 && v.isFinite) {
+                throw .invalidShape("kinetic weight \(i + 1) must be finite and > 0, got \(v)")
+            }
+        }
+        if let s = costs.sigmas {
+            guard s.count == d else { throw .batchMismatch(expected: "\(d) noise levels σᵢ", got: "\(s.count)") }
+            for (i, v) in s.enumerated() where !(v >= 0 && v.isFinite) {
+                throw .invalidShape("sigma \(i + 1) must be finite and ≥ 0, got \(v)")
+            }
+        }
+        let anisotropic = costs.kineticWeights.map { Set($0).count > 1 } ?? false
+        alphas = anisotropic ? costs.kineticWeights!.map { T($0) } : nil
+        let alphaL = anisotropic ? 1 : (costs.kineticWeights?.first ?? costs.kineticWeight)
+        self.alphaL = T(alphaL)
+        sigmas = costs.sigmas.flatMap { Set($0).count > 1 ? $0 : nil }
+        let sigma = sigmas == nil ? (costs.sigmas?.first ?? costs.sigma) : 0
+        noisy = sigma > 0 || (sigmas?.contains { $0 > 0 } ?? false)
+        if let sigmas {
+            weights = sigmas.map { $0 * $0 / 2 }
+            residualScale = 1
+        } else if noisy {
+            residualScale = T(sigma * sigma / 2)
+            ellDivisor = anisotropic ? nil : T(alphaL)
+        } else if anisotropic {
+            weights = costs.kineticWeights!.map { 1 / $0 }
+            ellDivisor = 1
+        } else {
+            ellDivisor = T(alphaL)
+        }
+    }
 }

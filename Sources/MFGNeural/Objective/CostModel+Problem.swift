@@ -10,7 +10,8 @@ extension CostModel {
                   running: problem.runningCosts, terminal: problem.terminalCosts,
                   hjbWeight: problem.penalties.finalWeights.hjb,
                   terminalHJBWeight: problem.penalties.finalWeights.terminalHJB, sigma: problem.sigma,
-                  nonlocal: problem.nonlocalRunningCosts)
+                  nonlocal: problem.nonlocalRunningCosts,
+                  kineticWeights: problem.kineticWeights, sigmas: problem.sigmas)
     }
 }
 

@@ -7,6 +7,7 @@ import MFGProblem
 ///
 /// J = L + Σₖ λₖ∫∫fₖρ + Σⱼ λⱼ∫gⱼρ(·,T), with L = α_L∫∫½|v|²ρ = ∫∫|∇Φ|²/(2α_L)ρ, plus the
 /// penalties β_HJB ∫∫|−∂ₜΦ − (σ²/2)ΔΦ + |∇Φ|²/(2α_L) − δF/δρ|ρ and β_T ∫|Φ(·,T) − δG/δρ|ρ(·,T).
+/// With per-coordinate αᵢ, σᵢ: L = ∫∫Σᵢ(∂ᵢΦ)²/(2αᵢ)ρ and the residual's −Σᵢ(σᵢ²/2)∂ᵢᵢΦ.
 public struct CostModel<T: Scalar>: Sendable {
     public var dimension: Int
     public var horizon: Double
@@ -26,10 +27,18 @@ public struct CostModel<T: Scalar>: Sendable {
     /// σ ≥ 0, the noise of the dynamics dX = −∇Φ/α_L dt + σ dW (0: deterministic paths). With
     /// σ > 0 the paths follow Euler–Maruyama and the HJB residual gains −(σ²/2)ΔΦ.
     public var sigma: Double
+    /// αᵢ per coordinate (nil: `kineticWeight` on every coordinate): velocity −∂ᵢΦ/αᵢ, kinetic
+    /// Σᵢ(∂ᵢΦ)²/(2αᵢ), ℓ̇ = −Σᵢ∂ᵢᵢΦ/αᵢ.
+    public var kineticWeights: [Double]?
+    /// σᵢ per coordinate (nil: `sigma` on every coordinate; `sigma` is then max σᵢ): noise σᵢ√h ξ
+    /// per coordinate, HJB residual −Σᵢ(σᵢ²/2)∂ᵢᵢΦ.
+    public var sigmas: [Double]?
 
     public init(dimension: Int, horizon: Double, kineticWeight: Double, running: [any LocalCost],
                 terminal: [any LocalCost], hjbWeight: Double, terminalHJBWeight: Double, sigma: Double = 0,
-                nonlocal: [any NonlocalCost] = []) {
+                nonlocal: [any NonlocalCost] = [],
+                kineticWeights: [Double]? = nil, sigmas: [Double]? = nil) {
+        self.kineticWeights = kineticWeights; self.sigmas = sigmas
         self.dimension = dimension; self.horizon = horizon; self.kineticWeight = kineticWeight
         self.running = running; self.terminal = terminal; self.nonlocal = nonlocal
         self.hjbWeight = hjbWeight; self.terminalHJBWeight = terminalHJBWeight

@@ -4,6 +4,10 @@ import MFGMath
 enum ClosedFormCheck {
     /// nil when `problem` is of the form `kind` needs, else the reason it is not.
     static func whyNot(_ kind: ClosedFormKind, _ problem: Problem) -> String? {
+        if problem.kineticWeights != nil && kind == .gaussianKLTransport {
+            return "kinetic_weight must be one number (the closed form is isotropic; with per-coordinate weights it is "
+                + "the isotropic one in yᵢ = √αᵢ xᵢ, which the tests check)"
+        }
         switch kind {
         case .gaussianKLTransport:
             guard case .gaussian(let g0) = problem.initialDensity else {

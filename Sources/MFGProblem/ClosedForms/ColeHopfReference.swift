@@ -48,6 +48,7 @@ public struct ColeHopfReference: Sendable {
     /// nil when `problem` is in the Cole–Hopf family, else the reason it is not.
     public static func whyNot(_ problem: Problem) -> String? {
         guard problem.sigma > 0 else { return "sigma must be positive (the formula divides by α_L σ²)" }
+        guard problem.isIsotropic else { return "kinetic_weight and sigma must be one number each (the transform needs one α_L σ²)" }
         if problem.hasRunningCost { return "there must be no running cost" }
         let terms = problem.terminalCosts
         guard terms.count == 1 else { return "the terminal cost must be one term" }

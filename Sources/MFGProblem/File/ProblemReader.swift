@@ -17,8 +17,11 @@ struct ProblemReader {
         let summary = try top.optional("description")?.string() ?? ""
         let d = try top.required("dimension").integer(in: ProblemLimits.dimension)
         let horizon = try top.required("horizon").positive()
-        let kinetic = try top.required("kinetic_weight").positive()
-        let sigma = try top.optional("sigma")?.nonNegative() ?? 0
+        let kineticField = try top.required("kinetic_weight")
+        let kinetic = try Self.perCoordinate(kineticField, dimension: d, positive: true)
+        let sigmaList = try top.optional("sigma").map { f throws(ProblemError) in
+            try Self.perCoordinate(f, dimension: d, positive: false)
+        }
         let rho0 = try DensityReader.read(top.required("initial_density"), dimension: d, allowSamples: true)
         let rho1 = try top.optional("target_density").map { f throws(ProblemError) in try DensityReader.read(f, dimension: d) }
 
@@ -88,16 +91,35 @@ struct ProblemReader {
 
         let problem = Problem(
             name: name, summary: summary, file: file, sourceText: source, dimension: d, horizon: horizon,
-            kineticWeight: kinetic, initialDensity: rho0, targetDensity: rho1,
+            kineticWeight: kinetic[0], initialDensity: rho0, targetDensity: rho1,
             obstacles: obstacles, obstacleWeight: obstacleWeight, entropyWeight: entropyWeight, congestion: congestion,
             shapedObstacles: shapedObstacles, interaction: interaction, terminal: terminal, penalties: penalties, network: network, integrator: integrator,
-            training: training, reference: reference, closedForm: closedForm, sigma: sigma)
+            training: training, reference: reference, closedForm: closedForm, sigma: sigmaList?[0] ?? 0,
+            kineticWeights: kinetic, sigmas: sigmaList)
 
-        if sigma > 0 { try Self.checkNoise(problem, top) }
+        if problem.sigma > 0 { try Self.checkNoise(problem, top) }
         if let kind = closedForm, let reason = ClosedFormCheck.whyNot(kind, problem) {
             throw top.optional("closed_form")!.fail(.inconsistent("\(kind.rawValue) does not apply: \(reason)"))
         }
         return problem
+    }
+
+    /// `kinetic_weight` (positive: each αᵢ ≥ `ProblemLimits.smallestPositive`) or `sigma` (each
+    /// σᵢ 0 or ≥ `ProblemLimits.smallestPositive`): one number for every coordinate, or a vector
+    /// of d (a list, or `{head, rest}`), one per coordinate. An entry out of range is named by
+    /// its index.
+    static func perCoordinate(_ f: YAMLField, dimension d: Int, positive: Bool) throws(ProblemError) -> [Double] {
+        if case .scalar = f.node { return [Double](repeating: try positive ? f.positive() : f.nonNegative(), count: d) }
+        let v = try f.vector(count: d)
+        let small = ProblemLimits.smallestPositive
+        if let bad = v.firstIndex(where: { positive ? !($0 >= small) : !($0 == 0 || ($0 >= small && $0.isFinite)) }) {
+            let allowed = positive ? (v[bad] > 0 ? ">= \(small)" : "> 0") : (v[bad] > 0 ? "0 or >= \(small)" : ">= 0")
+            if case .sequence(let seq) = f.node {
+                throw f.item(at: bad, seq[bad]).fail(.outOfRange(value: YAMLField.format(v[bad]), allowed: allowed))
+            }
+            throw f.fail(.outOfRange(value: YAMLField.format(v[bad]), allowed: allowed))
+        }
+        return v
     }
 
     /// `name` names the default output folder (`runs/<name>`): one file name, no path.

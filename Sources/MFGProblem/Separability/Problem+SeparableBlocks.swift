@@ -95,7 +95,9 @@ extension Problem {
                           interaction: interaction?.restricted(to: coordinates),
                           terminal: terminal, penalties: penalties, network: .defaults(dimension: k),
                           integrator: integrator, training: training,
-                          reference: k == dimension ? reference : nil, closedForm: nil, sigma: sigma)
+                          reference: k == dimension ? reference : nil, closedForm: nil, sigma: sigma,
+                          kineticWeights: kineticWeights.map { a in coordinates.map { a[$0] } },
+                          sigmas: sigmas.map { s in coordinates.map { s[$0] } })
         if let kind = closedForm, ClosedFormCheck.whyNot(kind, sub) == nil {
             return sub.declaring(closedForm: kind)
         }
@@ -109,7 +111,8 @@ extension Problem {
                 targetDensity: targetDensity, obstacles: obstacles, obstacleWeight: obstacleWeight,
                 entropyWeight: entropyWeight, congestion: congestion, shapedObstacles: shapedObstacles, interaction: interaction,
                 terminal: terminal, penalties: penalties, network: network,
-                integrator: integrator, training: training, reference: reference, closedForm: closedForm, sigma: sigma)
+                integrator: integrator, training: training, reference: reference, closedForm: closedForm, sigma: sigma,
+                kineticWeights: kineticWeights, sigmas: sigmas)
     }
 }
 
