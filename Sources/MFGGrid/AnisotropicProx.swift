@@ -46,46 +46,7 @@ extension CellCost {
             }
             return (max(x, 0), 0)
         }
-        let least = Double.leastNormalMagnitude
-        let logLeast = Double.log(least)
-        var x = guess > 0 ? max(guess, least) : 1
-        var lo = logLeast, hi = Double.infinity
-        var dx = Double.infinity, dxOld = Double.infinity
-        var w1 = Double.infinity, w2 = Double.infinity
-        for n in 1...densityStepLimit {
-            let y = Double.log(x)
-            let kin = kinetic(x)
-            let psi = x + c0 + tb * (y + 1) - kin.value
-            if abs(psi) <= 1e-15 * (x + abs(c0) + tb * (abs(y) + 1) + kin.value) { return (x, n) }
-            let d = 1 + tb / x + kin.slope
-            let xn = x - psi / d
-            if psi > 0 {
-                if x <= least { return (least, n) }
-                hi = min(hi, y)
-                lo = max(lo, y - psi / tb)
-                if xn > 0 { lo = max(lo, Double.log(xn)) }
-            } else {
-                lo = max(lo, Double.log(xn))
-                hi = min(min(hi, y - psi / tb), Double.log(x - psi))
-            }
-            let sy = -psi / (x * d)
-            if abs(sy) <= 1e-14 { return (max(x * Double.exp(sy), least), n) }
-            var yn = y + sy
-            let bisect = !(yn >= lo && yn <= hi) || abs(2 * sy) > abs(dxOld) || hi - lo > 0.5 * w2
-            dxOld = dx
-            if psi > 0 && lo <= logLeast {
-                yn = logLeast; dx = y - logLeast
-            } else if bisect {
-                yn = 0.5 * (lo + hi); dx = yn - y
-            } else {
-                dx = sy
-            }
-            w2 = w1; w1 = hi - lo
-            let ex = Double.exp(min(yn, 709))
-            if w1 <= 1e-14 { return (max(ex, least), n) }
-            x = yn <= logLeast ? least : ex
-        }
-        return (x, densityStepLimit)
+        return bracketedLogNewton(c0: c0, tb: tb, guess: guess, kinetic: kinetic)
     }
 }
 

@@ -154,6 +154,21 @@ public struct CellCost: Sendable, Equatable {
             }
             return (max(x, 0), 0)
         }
+        return bracketedLogNewton(c0: c0, tb: tb, guess: guess) { x in
+            let e = x + at
+            let kin = k / (e * e)
+            return (kin, 2 * kin / e)
+        }
+    }
+
+    /// The entropy branch (τβ = `tb` > 0) shared by the isotropic and the anisotropic cell: the
+    /// root of ψ(ρ) = ρ + c₀ + τβ(log ρ + 1) − κ(ρ) by the bracketed Newton iteration in y = log ρ
+    /// described at `proxDensity` (bracket, step rule, stopping rule, step bound). `kinetic(ρ)`
+    /// returns the kinetic part κ(ρ) (a sum of κₐ/(ρ + aₐτ_m)²) and the magnitude of its slope
+    /// (Σ2κₐ/(ρ + aₐτ_m)³), so ψ′ = 1 + τβ/ρ + slope. Returns ρ and the evaluations of ψ.
+    @inline(__always)
+    static func bracketedLogNewton(c0: Double, tb: Double, guess: Double,
+                                   kinetic: (Double) -> (value: Double, slope: Double)) -> (rho: Double, steps: Int) {
         let least = Double.leastNormalMagnitude
         let logLeast = Double.log(least)
         var x = guess > 0 ? max(guess, least) : 1
@@ -162,11 +177,10 @@ public struct CellCost: Sendable, Equatable {
         var w1 = Double.infinity, w2 = Double.infinity         // the last two bracket widths
         for n in 1...densityStepLimit {
             let y = Double.log(x)
-            let e = x + at
-            let kin = k / (e * e)
-            let psi = x + c0 + tb * (y + 1) - kin
-            if abs(psi) <= 1e-15 * (x + abs(c0) + tb * (abs(y) + 1) + kin) { return (x, n) }
-            let d = 1 + tb / x + 2 * kin / e
+            let kin = kinetic(x)
+            let psi = x + c0 + tb * (y + 1) - kin.value
+            if abs(psi) <= 1e-15 * (x + abs(c0) + tb * (abs(y) + 1) + kin.value) { return (x, n) }
+            let d = 1 + tb / x + kin.slope
             let xn = x - psi / d                               // tangent root: a lower bound
             if psi > 0 {
                 if x <= least { return (least, n) }
