@@ -55,20 +55,31 @@ struct RiccatiLQTests {
     /// 8000 paths, fixed seed): the sample L = E∫ α/2 |v|² dt and G = λ E g(X_T) agree with the
     /// closed form within 4 standard errors plus 1 % for the scheme's O(h) bias at h = 1/200.
     @Test func matchesAMonteCarloOfTheControlledSDE() throws {
-        let e = try #require(RiccatiLQ(problem: Self.problem(d: 4, sigma: 0.6)))
-        let d = e.dimension, paths = 8000, steps = 200, h = e.horizon / Double(steps), alpha = e.kineticWeight
-        var rng = RandomSource(seed: 7)
+        let p = try Self.problem(d: 4, sigma: 0.6)
+        let e = try #require(RiccatiLQ(problem: p))
+        Self.expectMonteCarloMatches(e, alphas: p.kineticWeightsPerAxis, sigmas: p.sigmasPerAxis,
+                                     mean: [Double](repeating: 1, count: 4), sd: [Double](repeating: 0.5, count: 4), seed: 7)
+    }
+
+    /// Simulates the optimal SDE dXⱼ = −(pⱼ(t)/αⱼ)(Xⱼ − cⱼ) dt + σⱼ dWⱼ from X₀ⱼ ~ N(meanⱼ, sdⱼ²)
+    /// (Euler–Maruyama, 200 steps, 8000 paths, the given seed) and expects the sample L = E∫Σ αⱼ/2 vⱼ² dt
+    /// and G = λ E g(X_T) within 4 standard errors plus 1 % (the scheme's O(h) bias at h = 1/200)
+    /// of the closed form.
+    static func expectMonteCarloMatches(_ e: RiccatiLQ, alphas: [Double], sigmas: [Double],
+                                        mean: [Double], sd: [Double], seed: UInt64) {
+        let d = e.dimension, paths = 8000, steps = 200, h = e.horizon / Double(steps)
+        var rng = RandomSource(seed: seed)
         var lSamples: [Double] = [], gSamples: [Double] = []
         for _ in 0..<paths {
             let start: [Double] = rng.gaussians(d), noise: [Double] = rng.gaussians(steps * d)
-            var x = start.map { 1 + 0.5 * $0 }
+            var x = (0..<d).map { mean[$0] + sd[$0] * start[$0] }
             var l = 0.0
             for k in 0..<steps {
-                let t = Double(k) * h, p = e.curvature(t)
+                let t = Double(k) * h
                 for j in 0..<d {
-                    let v = -p / alpha * (x[j] - e.center[j])
-                    l += alpha / 2 * v * v * h
-                    x[j] += v * h + e.sigma * h.squareRoot() * noise[k * d + j]
+                    let v = -e.curvature(t, coordinate: j) / alphas[j] * (x[j] - e.center[j])
+                    l += alphas[j] / 2 * v * v * h
+                    x[j] += v * h + sigmas[j] * h.squareRoot() * noise[k * d + j]
                 }
             }
             var r2 = 0.0
@@ -176,35 +187,9 @@ extension RiccatiLQTests {
     @Test func perCoordinateMatchesAMonteCarlo() throws {
         let p = try Self.perCoordinateProblem()
         let e = try #require(RiccatiLQ(problem: p))
-        let alphas = p.kineticWeightsPerAxis, sigmas = p.sigmasPerAxis
-        let d = 3, paths = 8000, steps = 200, h = e.horizon / Double(steps)
-        let mean = [1, -0.5, 0.2], sd = [0.25, 0.5, 0.1].map { $0.squareRoot() }
-        var rng = RandomSource(seed: 8)
-        var lSamples: [Double] = [], gSamples: [Double] = []
-        for _ in 0..<paths {
-            let start: [Double] = rng.gaussians(d), noise: [Double] = rng.gaussians(steps * d)
-            var x = (0..<d).map { mean[$0] + sd[$0] * start[$0] }
-            var l = 0.0
-            for k in 0..<steps {
-                let t = Double(k) * h
-                for j in 0..<d {
-                    let v = -e.curvature(t, coordinate: j) / alphas[j] * (x[j] - e.center[j])
-                    l += alphas[j] / 2 * v * v * h
-                    x[j] += v * h + sigmas[j] * h.squareRoot() * noise[k * d + j]
-                }
-            }
-            var r2 = 0.0
-            for j in 0..<d { r2 += (x[j] - e.center[j]) * (x[j] - e.center[j]) }
-            lSamples.append(l); gSamples.append(e.terminalCurvature / 2 * r2)
-        }
-        func meanAndError(_ a: [Double]) -> (Double, Double) {
-            let m = a.reduce(0, +) / Double(a.count)
-            let v = a.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(a.count - 1)
-            return (m, (v / Double(a.count)).squareRoot())
-        }
-        let (l, le) = meanAndError(lSamples), (g, ge) = meanAndError(gSamples), exact = e.costs
-        #expect(abs(l - exact.kinetic) <= 4 * le + 0.01 * exact.kinetic, "L \(l) ± \(le) vs \(exact.kinetic)")
-        #expect(abs(g - exact.terminal) <= 4 * ge + 0.01 * exact.terminal, "G \(g) ± \(ge) vs \(exact.terminal)")
+        Self.expectMonteCarloMatches(e, alphas: p.kineticWeightsPerAxis, sigmas: p.sigmasPerAxis,
+                                     mean: [1, -0.5, 0.2], sd: [0.25, 0.5, 0.1].map { $0.squareRoot() }, seed: 8)
+        let exact = e.costs
         let e1 = e.eulerCosts(steps: 100).total - exact.total, e2 = e.eulerCosts(steps: 200).total - exact.total
         #expect((0.45...0.55).contains(e2 / e1), "\(e1), \(e2)")
     }
