@@ -14,29 +14,41 @@ public struct GridGeometry: Sendable, Equatable {
     public let dx: Double, dy: Double, dt: Double
     /// Diffusion coefficient ν = σ²/2 of the Fokker–Planck constraint ∂ₜρ + ∇·m = νΔρ
     /// (0: the deterministic continuity equation). It changes the operator A of
-    /// `SpaceTimeOperators` and the Poisson solve of `SpaceTimePoisson`.
+    /// `SpaceTimeOperators` and the Poisson solve of `SpaceTimePoisson`. With per-axis noise
+    /// this is ν₁ = σ₁²/2, the coefficient of ∂₁₁ρ only (see `diffusionX2`).
     public let diffusion: Double
+    /// ν₂ = σ₂²/2, the coefficient of ∂₂₂ρ: the constraint is ∂ₜρ + ∇·m = ν₁∂₁₁ρ + ν₂∂₂₂ρ.
+    /// Equal to `diffusion` unless the noise differs per axis (then `isIsotropicDiffusion` is
+    /// false and the operators take their per-axis branch; equal coefficients keep the
+    /// one-coefficient arithmetic, bit for bit).
+    public let diffusionX2: Double
 
     public init(nx: Int, ny: Int, nt: Int, x1Lower: Double, x1Upper: Double,
-                x2Lower: Double, x2Upper: Double, horizon: Double, diffusion: Double = 0) {
+                x2Lower: Double, x2Upper: Double, horizon: Double, diffusion: Double = 0,
+                diffusionX2: Double? = nil) {
         self.nx = nx; self.ny = ny; self.nt = nt
         self.x1Lower = x1Lower; self.x2Lower = x2Lower
         dx = (x1Upper - x1Lower) / Double(nx)
         dy = (x2Upper - x2Lower) / Double(ny)
         dt = horizon / Double(nt)
         self.diffusion = diffusion
+        self.diffusionX2 = diffusionX2 ?? diffusion
     }
 
-    /// The geometry of `problem` discretised by `settings` (ν = σ²/2 from `problem.sigma`).
+    /// The geometry of `problem` discretised by `settings` (ν = σ²/2 from `problem.sigma`, and
+    /// ν₂ = σ₂²/2 from `problem.sigmaX2` on a two-dimensional grid).
     public init(_ problem: GridProblem, _ settings: GridSettings) {
         self.init(nx: settings.nx, ny: settings.ny, nt: settings.nt,
                   x1Lower: problem.x1Lower, x1Upper: problem.x1Upper,
                   x2Lower: problem.x2Lower, x2Upper: problem.x2Upper, horizon: problem.horizon,
-                  diffusion: 0.5 * problem.sigma * problem.sigma)
+                  diffusion: 0.5 * problem.sigma * problem.sigma,
+                  diffusionX2: settings.ny == 1 ? nil : problem.sigmaX2.map { 0.5 * $0 * $0 })
     }
 
-    /// Whether the constraint has a diffusion term (ν > 0).
-    @inline(__always) public var isViscous: Bool { diffusion > 0 }
+    /// Whether the constraint has a diffusion term (ν₁ > 0 or ν₂ > 0).
+    @inline(__always) public var isViscous: Bool { diffusion > 0 || diffusionX2 > 0 }
+    /// Whether the diffusion is the same along both axes (ν₁ = ν₂: the Laplacian νΔ).
+    @inline(__always) public var isIsotropicDiffusion: Bool { diffusionX2 == diffusion }
 
     /// Whether this is the grid of a one-dimensional problem: a single cell along x₂ (ny = 1),
     /// so there is no face, and no flux, in x₂ (see `GridProblem.init(x1Lower:x1Upper:…)`).

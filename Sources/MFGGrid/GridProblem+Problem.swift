@@ -7,7 +7,8 @@ extension GridProblem {
     /// The grid form of a problem of dimension 1 or 2 on `domain` (one range per coordinate)
     /// with nx (× ny) cells: ρ₀, Q and ρ₁ (or g) sampled at the cell centres. For d = 1, ny
     /// must be 1 (see `init(x1Lower:x1Upper:horizon:…)`). The noise σ carries over: the grid then
-    /// solves the Fokker–Planck constraint ∂ₜρ + ∇·m = (σ²/2)Δρ.
+    /// solves the Fokker–Planck constraint ∂ₜρ + ∇·m = (σ²/2)Δρ, or with σᵢ per coordinate
+    /// ∂ₜρ + ∇·m = (σ₁²/2)∂₁₁ρ + (σ₂²/2)∂₂₂ρ (`sigma` = σ₁, `sigmaX2` = σ₂).
     ///
     /// Refuses other dimensions and domains that leave more than `massOutsideLimit` of the mass
     /// of ρ₀ (or ρ₁) outside: the midpoint-rule integral of the density over a fine copy of the
@@ -26,7 +27,6 @@ extension GridProblem {
         let d = problem.dimension
         guard d == 1 || d == 2 else { throw .unsupportedDimension(file: problem.file, dimension: d) }
         guard domain.count == d else { throw .noDomain(file: problem.file) }
-        if let s = problem.sigmas { throw .noisePerAxis(file: problem.file, sigmas: s) }
         guard nx >= 8, d == 1 ? ny == 1 : ny >= 8 else { throw .grid(.gridTooCoarse(nx: nx, ny: ny, nt: 4)) }
         let sampler = CellSampler(domain: domain)
         let outside0 = sampler.massOutside(problem.initialDensity, nx: nx, ny: ny)
@@ -84,8 +84,8 @@ extension GridProblem {
         self.init(x1Lower: x1.lowerBound, x1Upper: x1.upperBound, x2Lower: x2.lowerBound, x2Upper: x2.upperBound,
                   horizon: problem.horizon, alphaL: problem.kineticWeights?[0] ?? problem.kineticWeight, initialDensity: rho0,
                   obstacle: obstacle, lambdaQ: obstacle == nil ? 0 : 1, lambdaE: lambdaE,
-                  terminal: terminal, congestion: congestion, sigma: problem.sigma,
-                  kineticWeightX2: problem.kineticWeights.map { $0[1] })
+                  terminal: terminal, congestion: congestion, sigma: problem.sigmas?[0] ?? problem.sigma,
+                  kineticWeightX2: problem.kineticWeights.map { $0[1] }, sigmaX2: problem.sigmas.map { $0[1] })
         // The sample-coupled terms: today one pairwise Gaussian interaction (`GridInteraction`).
         for term in problem.nonlocalRunningCosts {
             guard let form = term.gridForm, interaction == nil else {

@@ -21,9 +21,10 @@ public enum GridTerminalCost: Sendable, Equatable {
 /// Minimise over densities ρ ≥ 0 and momenta m = ρv
 ///
 ///     J = α_L ∫₀ᵀ∫ |m|²/(2ρ) + λ_Q ∫₀ᵀ∫ Q ρ + λ_E ∫₀ᵀ∫ ρ log ρ + λ_C/p ∫₀ᵀ∫ ρ^p + G(ρ(·,T)),
-///     ∂ₜρ + ∇·m = (σ²/2)Δρ,  ρ(·,0) = ρ₀,  m·n = 0 and ∇ρ·n = 0 on ∂Ω
+///     ∂ₜρ + ∇·m = (σ₁²/2)∂₁₁ρ + (σ₂²/2)∂₂₂ρ,  ρ(·,0) = ρ₀,  m·n = 0 and ∇ρ·n = 0 on ∂Ω
 ///
-/// (σ = 0, the default, is the deterministic continuity equation).
+/// (σ₁ = σ₂ = σ = 0, the default, is the deterministic continuity equation; σ₁ = σ₂ = σ gives
+/// (σ²/2)Δρ).
 ///
 /// All fields (ρ₀, Q, and the target or preference in `terminal`) are sampled on the cell
 /// centres of the grid the problem is solved on, flattened with x₁ fastest: the value at cell
@@ -55,7 +56,12 @@ public struct GridProblem: Sendable, Equatable {
     /// Noise σ ≥ 0 of the agents' dynamics dX = v dt + σ dW: the constraint becomes the
     /// Fokker–Planck equation ∂ₜρ + ∇·m = (σ²/2)Δρ (zero normal flux of m and of ∇ρ on ∂Ω),
     /// discretised by Crank–Nicolson (`SpaceTimeOperators`). 0 is the deterministic game.
+    /// With `sigmaX2` set this is σ₁, the noise along x₁ only.
     public var sigma: Double
+    /// σ₂ ≥ 0, the noise along x₂ when it differs from σ₁ = `sigma` (nil: `sigma` on both axes):
+    /// dXᵢ = vᵢ dt + σᵢ dWᵢ, Fokker–Planck ∂ₜρ + ∇·m = (σ₁²/2)∂₁₁ρ + (σ₂²/2)∂₂₂ρ. Ignored on a
+    /// one-dimensional grid (ny = 1: no x₂ direction).
+    public var sigmaX2: Double? = nil
     /// The pairwise interaction (λ/2)∫∫K(x − y)ρρ of the running cost (nil without one): solved by
     /// a fictitious play of problems with the linear cost λKρ̄ₜ (`GridInteraction`).
     public var interaction: GridInteraction? = nil
@@ -68,8 +74,9 @@ public struct GridProblem: Sendable, Equatable {
                 horizon: Double, alphaL: Double, initialDensity: [Double],
                 obstacle: [Double]? = nil, lambdaQ: Double = 0, lambdaE: Double = 0,
                 terminal: GridTerminalCost, congestion: GridCongestion? = nil, sigma: Double = 0,
-                kineticWeightX2: Double? = nil) {
+                kineticWeightX2: Double? = nil, sigmaX2: Double? = nil) {
         self.kineticWeightX2 = kineticWeightX2
+        self.sigmaX2 = sigmaX2
         self.x1Lower = x1Lower; self.x1Upper = x1Upper
         self.x2Lower = x2Lower; self.x2Upper = x2Upper
         self.horizon = horizon; self.alphaL = alphaL

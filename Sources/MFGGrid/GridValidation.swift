@@ -50,6 +50,7 @@ extension GridProblem {
         try positive("x2Upper − x2Lower", x2Upper - x2Lower)
         try nonNegative("lambdaE", lambdaE)
         try nonNegative("sigma", sigma)
+        if let s2 = sigmaX2 { try nonNegative("sigma along x₂", s2) }
         try nonNegative("lambdaG", terminal.weight)
         if let c = congestion {
             try nonNegative("congestion weight λ_C", c.weight)

@@ -17,17 +17,13 @@ public enum ReferenceSetupError: Error, Equatable, CustomStringConvertible, Send
     /// A cost term the grid solver cannot charge (`LocalCost.gridForm` is nil), or a
     /// combination of terminal terms it cannot (`list`: running_cost or terminal_cost).
     case unsupportedCost(file: String, list: String, term: String, reason: String)
-    /// Noise σᵢ that differs between the two coordinates of a d = 2 problem (or block): the
-    /// viscous grid solver has one diffusion coefficient.
-    case noisePerAxis(file: String, sigmas: [Double])
     /// A problem with one block (0-based `coordinates`, its first occurrence) that cannot be solved.
     indirect case inBlock(file: String, coordinates: [Int], ReferenceSetupError)
 
     public var description: String {
         switch self {
         case let .unsupportedDimension(f, _), let .noDomain(f), let .massOutside(f, _, _), let .notABlock(f, _, _, _),
-             let .noBlockOfSize(f, _, _, _), let .inBlock(f, _, _), let .unsupportedCost(f, _, _, _),
-             let .noisePerAxis(f, _):
+             let .noBlockOfSize(f, _, _, _), let .inBlock(f, _, _), let .unsupportedCost(f, _, _, _):
             return "\(f): \(detail)"
         case .grid: return detail
         }
@@ -52,9 +48,6 @@ public enum ReferenceSetupError: Error, Equatable, CustomStringConvertible, Send
                 + "(its blocks: \(blockList(blocks)))"
         case let .unsupportedCost(_, list, term, reason):
             return "\(list): the grid reference solver cannot solve the term '\(term)': \(reason)"
-        case let .noisePerAxis(_, s):
-            return "sigma: the grid reference solver takes one σ for both coordinates of a 2-D problem or block; "
-                + "this one has \(s.map { "\($0)" }.joined(separator: " and "))"
         case let .inBlock(_, c, inner):
             return "block \(c.count == 1 ? "x\(c[0] + 1)" : "(\(c.map { "x\($0 + 1)" }.joined(separator: ", ")))"): \(inner.detail)"
         }

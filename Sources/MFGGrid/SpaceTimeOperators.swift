@@ -99,6 +99,14 @@ public struct GridPrimal: Sendable, Equatable {
 /// which with Φ = −φ is the discrete backward operator ∂ₜΦ + νΔΦ of the viscous HJB equation
 /// −∂ₜΦ − νΔΦ + H(∇Φ) = δF/δρ (docs/equations-to-code.md). With ν = 0 the diffusion code is
 /// skipped entirely, so the deterministic iterates are unchanged bit for bit.
+///
+/// **Per-axis noise** (σ₁ ≠ σ₂, `GridGeometry.diffusionX2`): the constraint is
+/// ∂ₜρ + ∇·m = ν₁∂₁₁ρ + ν₂∂₂₂ρ, and νΔₕ becomes the weighted five-point operator
+/// Dₕ = −(ν₁L_x₁ + ν₂L_x₂) everywhere above: in A, in b¹ = ρ₀/Δt + ½Dₕρ₀ and in Aᵀ (Dₕ is still
+/// symmetric with rows summing to zero, so the adjoint pairing and exact mass conservation
+/// carry over; the HJB operator becomes ∂ₜΦ + ν₁∂₁₁Φ + ν₂∂₂₂Φ, the neural solver's
+/// Σᵢ(σᵢ²/2)∂ᵢᵢΦ). The per-axis branch runs only when ν₁ ≠ ν₂; equal coefficients take the
+/// one-coefficient arithmetic above, bit for bit.
 extension GridGeometry {
     /// A u: the linear part of the discrete continuity (or Fokker–Planck) equation (ρ⁰ taken as 0).
     public func divergence(_ u: GridPrimal) -> [Double] {
@@ -119,38 +127,70 @@ extension GridGeometry {
         return out
     }
 
-    /// (ν/2)Δₕρ₀: the part of the first level's right-hand side b¹ that the known density ρ₀
-    /// contributes through the Crank–Nicolson diffusion (zero when ν = 0).
+    /// (ν/2)Δₕρ₀ (per axis: ½(ν₁∂₁₁ + ν₂∂₂₂)ₕρ₀): the part of the first level's right-hand
+    /// side b¹ that the known density ρ₀ contributes through the Crank–Nicolson diffusion (zero
+    /// when ν = 0).
     public func initialDiffusion(_ rho0: [Double]) -> [Double] {
         var out = [Double](repeating: 0, count: cellsPerLevel)
         guard isViscous else { return out }
-        let h = 0.5 * diffusion
+        let h = 0.5 * diffusion, h2 = 0.5 * diffusionX2, isotropic = isIsotropicDiffusion
         rho0.withUnsafeBufferPointer { r in
             for j in 0..<ny { for i in 0..<nx {
                 let n = i + nx * j
-                out[n] = h * laplacian(r.baseAddress!, i, j, n)
+                if isotropic {
+                    out[n] = h * laplacian(r.baseAddress!, i, j, n)
+                } else {
+                    let (a, b) = secondDifferences(r.baseAddress!, i, j, n)
+                    out[n] = h * a + h2 * b
+                }
             } }
         }
         return out
     }
 
-    /// Δₕf at cell (i, j) (flat index n within its level) of the level stored at `f`: the
-    /// five-point Laplacian with zero-flux ends, −(L_x₁ + L_x₂)f.
+    /// The two axes' parts of the five-point Laplacian at cell (i, j) (flat index n within its
+    /// level) of the level stored at `f`, zero-flux ends: (−L_x₁f, −L_x₂f), i.e. the second
+    /// differences (f_{i+1} − 2f_i + f_{i−1})/Δx₁² and likewise along x₂.
     @inline(__always)
-    func laplacian(_ f: UnsafePointer<Double>, _ i: Int, _ j: Int, _ n: Int) -> Double {
+    func secondDifferences(_ f: UnsafePointer<Double>, _ i: Int, _ j: Int, _ n: Int) -> (Double, Double) {
         let c = f[n]
         var x = 0.0, y = 0.0
         if i < nx - 1 { x += f[n + 1] - c }
         if i > 0 { x += f[n - 1] - c }
         if j < ny - 1 { y += f[n + nx] - c }
         if j > 0 { y += f[n - nx] - c }
-        return x / (dx * dx) + y / (dy * dy)
+        return (x / (dx * dx), y / (dy * dy))
+    }
+
+    /// Δₕf at cell (i, j) (flat index n within its level) of the level stored at `f`: the
+    /// five-point Laplacian with zero-flux ends, −(L_x₁ + L_x₂)f (the same operations as
+    /// before the per-axis split: the sum of the two `secondDifferences`).
+    @inline(__always)
+    func laplacian(_ f: UnsafePointer<Double>, _ i: Int, _ j: Int, _ n: Int) -> Double {
+        let (x, y) = secondDifferences(f, i, j, n)
+        return x + y
     }
 
     /// out ← out − (ν/2)Δₕ(ρᵏ + ρᵏ⁻¹) on every level (ρ⁰ is on the right-hand side): the
-    /// diffusion part of A u.
+    /// diffusion part of A u (per axis: −½(ν₁∂₁₁ + ν₂∂₂₂)ₕ(ρᵏ + ρᵏ⁻¹)).
     func addDiffusion(_ rho: UnsafePointer<Double>, into o: UnsafeMutablePointer<Double>) {
         let h = 0.5 * diffusion, level = cellsPerLevel
+        guard isIsotropicDiffusion else {
+            let h2 = 0.5 * diffusionX2
+            for k in 0..<nt {
+                let base = k * level
+                for j in 0..<ny { for i in 0..<nx {
+                    let n = i + nx * j
+                    var (a, b) = secondDifferences(rho + base, i, j, n)
+                    if k > 0 {
+                        let (a0, b0) = secondDifferences(rho + base - level, i, j, n)
+                        a += a0; b += b0
+                    }
+                    o[base + n] -= h * a + h2 * b
+                } }
+            }
+            return
+        }
         for k in 0..<nt {
             let base = k * level
             for j in 0..<ny { for i in 0..<nx {
@@ -162,9 +202,26 @@ extension GridGeometry {
         }
     }
 
-    /// g_ρ ← g_ρ − (ν/2)Δₕ(φᵏ + φᵏ⁺¹) (φⁿᵗ⁺¹ := 0): the diffusion part of Aᵀφ.
+    /// g_ρ ← g_ρ − (ν/2)Δₕ(φᵏ + φᵏ⁺¹) (φⁿᵗ⁺¹ := 0): the diffusion part of Aᵀφ (per axis:
+    /// −½(ν₁∂₁₁ + ν₂∂₂₂)ₕ(φᵏ + φᵏ⁺¹), the same symmetric operator).
     func addDiffusionAdjoint(_ phi: UnsafePointer<Double>, into g: UnsafeMutablePointer<Double>) {
         let h = 0.5 * diffusion, level = cellsPerLevel
+        guard isIsotropicDiffusion else {
+            let h2 = 0.5 * diffusionX2
+            for k in 0..<nt {
+                let base = k * level
+                for j in 0..<ny { for i in 0..<nx {
+                    let n = i + nx * j
+                    var (a, b) = secondDifferences(phi + base, i, j, n)
+                    if k < nt - 1 {
+                        let (a1, b1) = secondDifferences(phi + base + level, i, j, n)
+                        a += a1; b += b1
+                    }
+                    g[base + n] -= h * a + h2 * b
+                } }
+            }
+            return
+        }
         for k in 0..<nt {
             let base = k * level
             for j in 0..<ny { for i in 0..<nx {

@@ -41,6 +41,12 @@ import MFGMath
 /// positive diagonal, so θB_λB_λᵀ is positive definite and every pivot dₖ is positive: the
 /// factorisation needs no pivoting. ‖H_θ^{-1/2} A diag(θ, 1)^{1/2}‖ = 1 still holds (H_θ is
 /// A diag(θ, 1) Aᵀ exactly), so the PDHG step condition τσ < 1 is unchanged.
+///
+/// **Per-axis noise** (ν₁ ≠ ν₂, `GridGeometry.diffusionX2`): the diffusion operator
+/// ν₁L_x₁ + ν₂L_x₂ is diagonal in the same tensor cosine basis, with eigenvalue ν₁λ_p + ν₂λ_q in
+/// mode (p, q), so a = 1/Δt + (ν₁λ_p + ν₂λ_q)/2 and c = 1/Δt − (ν₁λ_p + ν₂λ_q)/2; the flux part
+/// keeps ¼λ = ¼(λ_p + λ_q) (the transport does not see the noise). Everything else (the
+/// factorisation, its positivity, the norm-one preconditioning) is as above.
 public final class SpaceTimePoisson {
     public let grid: GridGeometry
     let bx: CosineBasis, by: CosineBasis, bt: CosineBasis
@@ -64,10 +70,13 @@ public final class SpaceTimePoisson {
         bt = CosineBasis(kind: .neumannDirichlet, n: grid.nt, spacing: grid.dt)
         if grid.isViscous {
             let level = grid.cellsPerLevel, idt = 1 / grid.dt, h = 0.5 * grid.diffusion
+            let h2 = 0.5 * grid.diffusionX2, isotropic = grid.isIsotropicDiffusion
             var l = [Double](repeating: 0, count: grid.count), ip = l
             for j in 0..<grid.ny { for i in 0..<grid.nx {
                 let lambda = bx.eigenvalues[i] + by.eigenvalues[j]
-                let a = idt + h * lambda, c = idt - h * lambda
+                // The diffusion's eigenvalue in mode (p, q): νλ/2, or (ν₁λ_p + ν₂λ_q)/2 per axis.
+                let diffusive = isotropic ? h * lambda : h * bx.eigenvalues[i] + h2 * by.eigenvalues[j]
+                let a = idt + diffusive, c = idt - diffusive
                 let space = spaceWeight * lambda
                 let off = -timeWeight * a * c
                 let m = i + grid.nx * j
