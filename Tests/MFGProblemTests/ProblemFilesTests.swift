@@ -12,6 +12,7 @@ struct ProblemFilesTests {
     @Test func directoryHasTheExpectedFiles() {
         var expected = ["quick.yaml", "hjb-lq-d100.yaml", "lq-noise-d10.yaml", "lq-noise-d100.yaml",   // σ > 0 (docs/validation.md, "Stochastic problems")
                         "stochastic-crowd-d2.yaml", "stochastic-crowd-d100.yaml",   // σ > 0 with a grid reference (docs/validation.md, "Stochastic crowd")
+                        "stochastic-aniso-crowd-d2.yaml",   // σᵢ per axis with a grid reference (docs/validation.md, "Stochastic crowd with noise per axis")
                         "moons-d2.yaml",   // ρ₀ from data (docs/validation.md, "Two moons")
                         "interaction-crowd-d2.yaml",   // a nonlocal running cost (docs/validation.md, "Nonlocal interaction")
                         "anisotropic-crowd-d2.yaml", "anisotropic-crowd-d10.yaml",
@@ -68,6 +69,18 @@ struct ProblemFilesTests {
         #expect(p.dimension == 2 && p.sigma == 0.5 && p.entropyWeight == 0 && p.obstacleWeight == 1)
         #expect(p.terminal == .preference(weight: 1, g: .quadratic(center: [0, -3], scale: 4)))
         #expect(p.integrator.scheme == .euler && p.reference?.nx == 96)
+        guard case .grid = p.training.start else { Issue.record("no grid start"); return }
+    }
+
+    /// The stochastic crowd with noise per axis: σ = (0.8, 0.5) read as a list (the grid reference
+    /// takes both; docs/reference-solver.md, "Viscosity"), the scalar σ the larger, the rest as
+    /// stochastic-crowd-d2.
+    @Test func stochasticAnisoCrowdD2() throws {
+        let p = try Problem.load(path: problemsDirectory + "/stochastic-aniso-crowd-d2.yaml")
+        #expect(p.dimension == 2 && p.sigmas == [0.8, 0.5] && p.sigma == 0.8 && p.kineticWeights == nil)
+        #expect(p.entropyWeight == 0 && p.obstacleWeight == 1)
+        #expect(p.terminal == .preference(weight: 1, g: .quadratic(center: [0, -3], scale: 4)))
+        #expect(p.integrator.scheme == .euler && p.reference?.nx == 96 && p.reference?.tolerance == 1e-5)
         guard case .grid = p.training.start else { Issue.record("no grid start"); return }
     }
 
