@@ -145,7 +145,9 @@ struct CompareReport {
         lines.append("largest density L1 distance: \(worst.distance.fixed(4)) at t = \(worst.time.short); "
                      + "|J_N − J_G|/|J_G| = \(costDifference.percent)")
         if problem.sigma > 0 {
-            lines.append("No carried estimate (—): with noise (σ = \(problem.sigma.short)) ρ₀(x₀)e^(−ℓ(t)) is not the density of "
+            // σ per coordinate: the list (σ₁, σ₂, …), else the one σ.
+            let noise = problem.sigmas.map { "(" + $0.map(\.short).joined(separator: ", ") + ")" } ?? problem.sigma.short
+            lines.append("No carried estimate (—): with noise (σ = \(noise)) ρ₀(x₀)e^(−ℓ(t)) is not the density of "
                          + "the noisy paths (the diffusion spreads it, no single path carries that); the largest distance and "
                          + "--density-tolerance use the histogram estimator.")
         } else {
