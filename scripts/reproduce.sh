@@ -35,7 +35,7 @@ TOLERANCE="${TOLERANCE:-1e-5}"
 CLOSED_FORM=("quick:--cost-tolerance 0.05 --gradient-tolerance 0.1" gaussian-transport-d2 gaussian-transport-d10 gaussian-transport-d50 gaussian-transport-d100
              gaussian-spread-d10 gaussian-spread-d50 gaussian-spread-d100
              gaussian-mixed-d10 gaussian-mixed-d50 gaussian-mixed-d100
-             gaussian-rotated-d10 gaussian-rotated-d50 gaussian-rotated-d100
+             gaussian-rotated-d10 gaussian-rotated-d50 gaussian-rotated-d100 gaussian-aniso-d10
              "lq-noise-d10:--steps 100" "lq-noise-d100:--steps 100" hjb-lq-d100)
 GRID=("crowd-motion-d2:64x64x32" "ot-d2:128x128x64" "crowd-motion-heavy-obstacle-d2:64x80x32"
       "crowd-doorway-d2:64x64x32" "congestion-d2:64x64x32" "stochastic-crowd-d2:96x120x64" "stochastic-aniso-crowd-d2:96x120x64"

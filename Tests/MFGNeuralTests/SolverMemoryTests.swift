@@ -34,6 +34,71 @@ struct SolverMemoryTests {
                 == TrajectoryScratch<Float>.byteCount(shape: shape, capacity: 17, steps: steps, stages: stages))
     }
 
+    /// The interaction's per-node fields: the estimate is what `NonlocalFields` allocates, byte
+    /// for byte (both precisions, with and without the pullback, one and two terms).
+    @Test(arguments: [(2, 50, 16, 1, true), (3, 33, 4, 2, false), (10, 7, 8, 1, false)])
+    func nonlocalFieldsEstimateIsExact(d: Int, n: Int, slots: Int, terms: Int, gradient: Bool) {
+        let double = NonlocalFields<Double>(n: n, d: d, slots: slots, terms: terms, gradient: gradient)
+        #expect(Double(double.allocatedBytes)
+                == NonlocalFields<Double>.byteCount(n: n, d: d, slots: slots, terms: terms, gradient: gradient))
+        let float = NonlocalFields<Float>(n: n, d: d, slots: slots, terms: terms, gradient: gradient)
+        #expect(Double(float.allocatedBytes)
+                == NonlocalFields<Float>.byteCount(n: n, d: d, slots: slots, terms: terms, gradient: gradient))
+        #expect(double.allocatedBytes == 2 * float.allocatedBytes)
+    }
+
+    /// The solve's estimate grows with the interaction as its allocations do: without the term
+    /// the part is 0 and the estimate is unchanged otherwise; with it, the part is at least the
+    /// training batch's fields with the pullback (RK4 × 4: 16 nodes) plus the pullback's table of
+    /// partial sums, n·⌈n/64⌉·|S| Doubles, so it grows like n² in the batch size (×3.8–4.0 when
+    /// n doubles from 10⁵: the table's n·⌈n/64⌉ grows by 4.0, the linear parts, 4 % of it, by 2); and the
+    /// evaluation's estimate counts the fields of its samples.
+    @Test func estimateGrowsWithTheInteraction() throws {
+        func problem(batch: Int, interaction: Bool) throws -> Problem {
+            try Self.gaussianProblem(dimension: 2, (interaction ? "running_cost: {interaction: {weight: 1, width: 0.5}}\n" : "")
+                                     + "integrator: {scheme: rk4, steps: 4}\n"
+                                     + "training: {batch_size: \(batch), validation_size: 2048}", file: "i.yaml")
+        }
+        func part(_ e: MemoryEstimate) -> Double { e.parts.first { $0.name == "interaction fields" }?.bytes ?? -1 }
+        let plain = SolverMemory.solve(try problem(batch: 1024, interaction: false), threads: 2, storedPaths: 0)
+        let with = SolverMemory.solve(try problem(batch: 1024, interaction: true), threads: 2, storedPaths: 0)
+        #expect(part(plain) == 0)
+        #expect(with.bytes - plain.bytes == part(with))
+        // The largest evaluation here is the time-step check's: the validation set (2048) at 4 × 4 steps.
+        let check = NonlocalFields<Double>.byteCount(n: 2048, d: 2, slots: 64, terms: 1, gradient: false)
+        let training = NonlocalFields<Double>.byteCount(n: 1024, d: 2, slots: 16, terms: 1, gradient: true)
+        #expect(part(with) >= max(check, training), "\(part(with)) against fields \(check), \(training)")
+        let small = part(SolverMemory.solve(try problem(batch: 100_000, interaction: true), threads: 2, storedPaths: 0))
+        let large = part(SolverMemory.solve(try problem(batch: 200_000, interaction: true), threads: 2, storedPaths: 0))
+        let table = 100_000.0 * Double((100_000 + 63) / 64) * 2 * 8
+        #expect(small >= table + NonlocalFields<Double>.byteCount(n: 100_000, d: 2, slots: 16, terms: 1, gradient: true))
+        #expect(large / small > 3.8 && large / small <= 4.0, "\(large / small)")
+        let evaluation = SolverMemory.evaluation(try problem(batch: 1024, interaction: true), threads: 1, samples: 65536,
+                                                 paths: false, flag: "--samples")
+        #expect(part(evaluation) >= NonlocalFields<Double>.byteCount(n: 65536, d: 2, slots: 16, terms: 1, gradient: false)
+                + 65536.0 * 1024 * 8, "the fields and the evaluate table n·⌈n/64⌉ at 65 536 samples")
+        #expect(part(SolverMemory.evaluation(try problem(batch: 1024, interaction: false), threads: 1, samples: 65536,
+                                             paths: false, flag: "--samples")) == 0)
+    }
+
+    /// A batch that fits without the interaction is refused with it, naming the batch size and
+    /// the interaction's part (the limit injected: 8 GiB against about 21 GiB for n = 3·10⁵).
+    @Test func interactionBeyondTheMachineIsRefused() throws {
+        func problem(_ interaction: Bool) throws -> Problem {
+            try Self.gaussianProblem(dimension: 2, (interaction ? "running_cost: {interaction: {weight: 1, width: 0.5}}\n" : "")
+                                     + "training: {batch_size: 300000, validation_size: 2048}", file: "pairs.yaml")
+        }
+        let limit = MemoryLimit(bytes: 8 * 1024 * 1024 * 1024, source: "test limit")
+        #expect(throws: Never.self) { try SolverMemory.solve(try problem(false), threads: 2, storedPaths: 0).check(file: "pairs.yaml", against: limit) }
+        let estimate = SolverMemory.solve(try problem(true), threads: 2, storedPaths: 0)
+        do {
+            try estimate.check(file: "pairs.yaml", against: limit)
+            Issue.record("not refused")
+        } catch {
+            #expect(error.field == "training.batch_size" && error.largestParts.first?.name == "interaction fields", "\(error)")
+        }
+    }
+
     /// A problem within every per-field limit that still cannot fit: refused with the estimate,
     /// its largest parts, the limit and what to lower (the limit injected so the text is exact).
     @Test func largeProblemIsRefusedWithWhatToLower() throws {

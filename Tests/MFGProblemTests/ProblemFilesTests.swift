@@ -16,7 +16,8 @@ struct ProblemFilesTests {
                         "moons-d2.yaml",   // ρ₀ from data (docs/validation.md, "Two moons")
                         "interaction-crowd-d2.yaml",   // a nonlocal running cost (docs/validation.md, "Nonlocal interaction")
                         "anisotropic-crowd-d2.yaml", "anisotropic-crowd-d10.yaml",
-                        "lq-aniso-d10.yaml"]   // kinetic weight per coordinate (docs/validation.md, "Anisotropic kinetic cost")
+                        "lq-aniso-d10.yaml",   // kinetic weight per coordinate (docs/validation.md, "Anisotropic kinetic cost")
+                        "gaussian-aniso-d10.yaml"]   // the same against the closed form (docs/validation.md, "Gaussian transport with a kinetic weight per coordinate")
         for d in [2, 10, 50, 100] {
             expected += ["ot-d\(d).yaml", "crowd-motion-d\(d).yaml", "gaussian-transport-d\(d).yaml"]
         }
@@ -38,6 +39,18 @@ struct ProblemFilesTests {
         let pair = try #require(blocks.first { $0.problem.dimension == 2 }), line = try #require(blocks.first { $0.problem.dimension == 1 })
         #expect(pair.problem.kineticWeights == [4, 1])
         #expect(line.problem.kineticWeights == nil && line.problem.kineticWeight == 2 && line.occurrences.count == 8)
+    }
+
+    /// Gaussian transport with αᵢ per coordinate declares the closed form, which scales each
+    /// coordinate by √(αᵢ/α_L) (α_L the geometric mean).
+    @Test func anisotropicGaussianHasItsClosedForm() throws {
+        let p = try Problem.load(path: problemsDirectory + "/gaussian-aniso-d10.yaml")
+        let alphas = [4, 0.5, 2, 1, 0.25, 4, 0.5, 2, 1, 0.25]
+        #expect(p.kineticWeights == alphas && p.closedForm == .gaussianKLTransport)
+        let cf = try #require(GaussianKLTransport(problem: p))
+        let scales = try #require(cf.scales)
+        #expect(maxAbs(scales, alphas.map { ($0 / p.kineticWeight).squareRoot() }) == 0)
+        #expect(abs(p.kineticWeight - 1) < 1e-15, "the geometric mean of these weights is 1")
     }
 
     @Test(arguments: files)

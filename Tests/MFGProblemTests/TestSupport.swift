@@ -57,14 +57,17 @@ let covarianceFixtures: String = {
 
 /// The closed form's Φ against its PDE at (x, t), by 5-point central differences with h = 1e-3
 /// (truncation h⁴/30·|∂⁵Φ| ≈ 1e-13, rounding ≈ ε|Φ|/h ≈ 1e-11): the HJB residual
-/// −∂ₜΦ + |∇Φ|²/(2α_L) to 1e-8 relative to the size of its terms, the analytic ∂ₜΦ to 1e-12, and
+/// −∂ₜΦ + Σᵢ(∂ᵢΦ)²/(2αᵢ) (αᵢ = α_L unless `kineticWeights` gives them) to 1e-8 relative to the
+/// size of its terms, the analytic ∂ₜΦ to 1e-12, and
 /// ∇ₓΦ against differences in each coordinate to 1e-8.
-func expectSolvesHJB(_ cf: GaussianKLTransport, at x: [Double], time t: Double) {
+func expectSolvesHJB(_ cf: GaussianKLTransport, at x: [Double], time t: Double, kineticWeights: [Double]? = nil) {
     let h = 1e-3
     func stencil(_ f: (Double) -> Double) -> Double { (-f(2 * h) + 8 * f(h) - 8 * f(-h) + f(-2 * h)) / (12 * h) }
     let dt = stencil { cf.value(x, at: t + $0) }
     let g = cf.gradient(x, at: t)
-    let hamiltonian = g.reduce(0) { $0 + $1 * $1 } / (2 * cf.alphaL)
+    // H(∇Φ) = Σᵢ(∂ᵢΦ)²/(2αᵢ), αᵢ = α_L unless given per coordinate.
+    let alphas = kineticWeights ?? [Double](repeating: cf.alphaL, count: x.count)
+    let hamiltonian = (0..<x.count).reduce(0.0) { $0 + g[$1] * g[$1] / (2 * alphas[$1]) }
     let scale = max(1, abs(hamiltonian))
     #expect(abs(-dt + hamiltonian) < 1e-8 * scale)
     #expect(abs(-cf.timeDerivative(x, at: t) + hamiltonian) < 1e-12 * scale)

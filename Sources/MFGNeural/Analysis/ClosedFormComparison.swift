@@ -22,7 +22,9 @@ import MFGProblem
 /// exact end point of the same agent, the variance is estimated as
 /// s*ⱼ² + mean(n/(n−1)·(yⱼ − ȳⱼ)² − (y*ⱼ − m*ⱼ)²), whose standard error is a small fraction of
 /// the plain sample variance's √(2/n)·s² when the solution moves agents nearly as the exact one
-/// does; the standard deviation is its square root (standard error divided by 2s).
+/// does; the standard deviation is its square root (standard error divided by 2s). With
+/// per-coordinate kinetic weights the principal coordinates are scaled (y = VᵀDx); for diagonal
+/// covariances the reported standard deviations are divided back by Dⱼⱼ, those of x_j.
 public struct ClosedFormComparison: Sendable {
     /// The terminal standard deviation along one principal direction.
     public struct DirectionSpread: Sendable, Equatable {
@@ -110,8 +112,12 @@ public struct ClosedFormComparison: Sendable {
                                    controls: stars.map { ($0 - exact.mStar[j]) * ($0 - exact.mStar[j]) },
                                    controlMean: s * s)
             let sd = max(e.estimate, 0).squareRoot()
-            return DirectionSpread(direction: j, neural: sd, standardError: e.standardError / (2 * max(sd, 1e-300)),
-                                   exact: s)
+            // With per-coordinate kinetic weights and diagonal covariances the principal coordinate
+            // j is x_j scaled by D_jj (`GaussianKLTransport.scales`): report x_j's own standard
+            // deviations (the relative error is the same).
+            let unit = exact.basis == nil ? exact.scales?[j] ?? 1 : 1
+            return DirectionSpread(direction: j, neural: sd / unit, standardError: e.standardError / (2 * max(sd, 1e-300)) / unit,
+                                   exact: s / unit)
         }
     }
 

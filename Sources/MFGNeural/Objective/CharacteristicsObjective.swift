@@ -217,11 +217,22 @@ public final class CharacteristicsObjective<T: Scalar> {
     /// summed per block in block order exactly as `evaluate` sums them (so they are equal to
     /// `evaluate`'s without gradient, bit for bit). For standard errors and paired comparisons
     /// (`PairedEstimate`).
+    ///
+    /// `interactionInfluence` is each sample's first-order share of the running cost's
+    /// fluctuation, for its standard error: the local terms' ∫λf dt as in `interaction`, and for a
+    /// sample-coupled term ∫λvᵢ dt (vᵢ ≈ δF/δρ(xᵢ), `NonlocalCost`) in place of ∫λfᵢ dt. Such a
+    /// term's estimate is a U-statistic over the paths, F̂ = (λ/2)/(n(n−1)) Σᵢ Σⱼ≠ᵢ H(i, j) with
+    /// H(i, j) = ∫K(zᵢ(t) − zⱼ(t)) dt; its fᵢ are not independent (each pair enters two of them),
+    /// and its first-order (Hoeffding) fluctuation is F̂ − F ≈ (1/n) Σᵢ λ(h₁(i) − E h₁),
+    /// h₁(i) = E_j H(i, j), i.e. twice what fᵢ = ½Vᵢ alone would suggest. vᵢ = Vᵢ estimates h₁ at
+    /// sample i, so sd(influence)/√n is the first-order standard error, Var F̂ ≈ 4σ₁²(λ/2)²/n,
+    /// σ₁² = Var h₁ (for a sample-free term vᵢ is not computed, and the two arrays are equal).
+    /// Its mean is not F (it counts the interaction twice): use it for spreads only.
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
     public func sampleCosts(_ network: PotentialNetwork<T>, x0: [T], logRho0: [T], noiseKey: UInt64 = 0) throws(NetworkError)
         -> (terms: ObjectiveTerms, kinetic: [Double], interaction: [Double], terminal: [Double], terminalMismatch: [Double],
-            terminalPoints: [T]) {
+            terminalPoints: [T], interactionInfluence: [Double]) {
         let d = shape.dimension, n = logRho0.count
         guard n >= 1 else { throw .emptyBatch }
         guard x0.count == d * n else {
@@ -264,8 +275,30 @@ public final class CharacteristicsObjective<T: Scalar> {
         }
         var total = ObjectiveTerms()
         for t in termsPerBlock { total = total + t }
-        return (total, Array(perSample[0..<n]), Array(perSample[n..<(2 * n)]), Array(perSample[(2 * n)..<(3 * n)]),
-                Array(perSample[(3 * n)...]), zT)
+        let interaction = Array(perSample[n..<(2 * n)])
+        return (total, Array(perSample[0..<n]), interaction, Array(perSample[(2 * n)..<(3 * n)]),
+                Array(perSample[(3 * n)...]), zT, influence(interaction, coupled))
+    }
+
+    /// `interaction` with each sample-coupled term's ∫λfᵢ dt replaced by ∫λvᵢ dt (the first-order
+    /// influence of sample i on the term's U-statistic; see `sampleCosts`), by the same quadrature
+    /// as the running sums: node (step s, stage i) weighs h·bᵢ.
+    private func influence(_ interaction: [Double], _ fields: NonlocalFields<T>?) -> [Double] {
+        guard let fields else { return interaction }
+        var out = interaction
+        let n = fields.n, h = costs.horizon / Double(steps)
+        for (k, term) in costs.nonlocal.enumerated() {
+            var extra = [Double](repeating: 0, count: n)
+            for s in 0..<steps {
+                for i in 0..<stepper.stages {
+                    let slot = s * stepper.stages + i, wgt = h * stepper.b[i]
+                    let f = fields.f(k, slot), v = fields.v(k, slot)
+                    for col in 0..<n { extra[col] += wgt * (Double(v[col]) - Double(f[col])) }
+                }
+            }
+            for col in 0..<n { out[col] += term.weight * extra[col] }
+        }
+        return out
     }
 
     // MARK: - The sample-coupled terms, over the whole batch

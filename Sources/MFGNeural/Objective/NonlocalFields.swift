@@ -35,6 +35,19 @@ final class NonlocalFields<T: Scalar>: @unchecked Sendable {
         pointsBar?.update(repeating: 0, count: slots * d * n)
     }
 
+    /// The bytes `init` allocates for these sizes (the memory estimate's part, `SolverMemory`):
+    /// the node points (slots·d·n), the local residuals (slots·n), fᵢ and vᵢ per term
+    /// (2·terms·slots·n) and, with a gradient, the pullback (slots·d·n), in T.
+    static func byteCount(n: Int, d: Int, slots: Int, terms: Int, gradient: Bool) -> Double {
+        let values = slots * d * n + slots * n + 2 * terms * slots * n + (gradient ? slots * d * n : 0)
+        return Double(values * MemoryLayout<T>.stride)
+    }
+
+    /// The bytes this instance allocated (for the test that `byteCount` is exact).
+    var allocatedBytes: Int {
+        (slots * d * n + slots * n + 2 * terms * slots * n + (pointsBar == nil ? 0 : slots * d * n)) * MemoryLayout<T>.stride
+    }
+
     deinit {
         stageZ.deallocate(); localResidual.deallocate(); value.deallocate(); derivative.deallocate()
         pointsBar?.deallocate()

@@ -142,19 +142,31 @@ public struct SampleCosts: Sendable {
     public var terminal: [Double]
     /// The terminal mismatch Φ(z_T, T) − δG/δρ(z_T) per sample, signed (empty when not computed).
     public var terminalMismatch: [Double]
+    /// Per sample, the first-order influence on F's estimate (`CharacteristicsObjective.sampleCosts`):
+    /// `interaction` with a sample-coupled term's ∫λfᵢ dt replaced by ∫λvᵢ dt. Equal to
+    /// `interaction` without such terms. For standard errors only (its mean is not F).
+    public var interactionInfluence: [Double]
 
     public init(terms: ObjectiveTerms = ObjectiveTerms(), x0: [Double], terminalPoints: [Double] = [],
-                kinetic: [Double], interaction: [Double]? = nil, terminal: [Double], terminalMismatch: [Double] = []) {
+                kinetic: [Double], interaction: [Double]? = nil, terminal: [Double], terminalMismatch: [Double] = [],
+                interactionInfluence: [Double]? = nil) {
         self.terms = terms; self.x0 = x0; self.terminalPoints = terminalPoints
         self.kinetic = kinetic; self.terminal = terminal; self.terminalMismatch = terminalMismatch
         self.interaction = interaction ?? [Double](repeating: 0, count: kinetic.count)
+        self.interactionInfluence = interactionInfluence ?? self.interaction
     }
 
-    /// Standard errors of the sample means of L, F, G and J = L + F + G.
+    /// Standard errors of the estimates of L, F, G and J = L + F + G: the sample standard
+    /// deviation over √n of the per-sample values, which for L, G and the local running terms are
+    /// independent draws. A sample-coupled term (the pairwise interaction) is a U-statistic whose
+    /// per-sample values share their pairs; its first-order variance is the variance of each
+    /// sample's influence (Hoeffding: 4σ₁²/n for a degree-2 U-statistic, twice the standard error
+    /// its per-sample values would give), so F and J use `interactionInfluence` (docs/validation.md,
+    /// "The interaction's standard error").
     public var standardErrors: (kinetic: Double, interaction: Double, terminal: Double, cost: Double) {
         func se(_ x: [Double]) -> Double { PairedEstimate.meanAndStandardError(x).1 }
-        let total = (0..<kinetic.count).map { kinetic[$0] + interaction[$0] + terminal[$0] }
-        return (se(kinetic), se(interaction), se(terminal), se(total))
+        let total = (0..<kinetic.count).map { kinetic[$0] + interactionInfluence[$0] + terminal[$0] }
+        return (se(kinetic), se(interactionInfluence), se(terminal), se(total))
     }
 }
 
@@ -205,7 +217,7 @@ extension Trainer {
             let c = try objective.sampleCosts(net, x0: s.x0, logRho0: s.logRho0, noiseKey: s.noiseKey)
             return SampleCosts(terms: c.terms, x0: s.x0.map { Double($0) }, terminalPoints: c.terminalPoints.map { Double($0) },
                                kinetic: c.kinetic, interaction: c.interaction, terminal: c.terminal,
-                               terminalMismatch: c.terminalMismatch)
+                               terminalMismatch: c.terminalMismatch, interactionInfluence: c.interactionInfluence)
         } catch { throw .network(error) }
     }
 

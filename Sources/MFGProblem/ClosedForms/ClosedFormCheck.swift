@@ -4,10 +4,6 @@ import MFGMath
 enum ClosedFormCheck {
     /// nil when `problem` is of the form `kind` needs, else the reason it is not.
     static func whyNot(_ kind: ClosedFormKind, _ problem: Problem) -> String? {
-        if problem.kineticWeights != nil && kind == .gaussianKLTransport {
-            return "kinetic_weight must be one number (the closed form is isotropic; with per-coordinate weights it is "
-                + "the isotropic one in yᵢ = √αᵢ xᵢ, which the tests check)"
-        }
         switch kind {
         case .gaussianKLTransport:
             guard case .gaussian(let g0) = problem.initialDensity else {
@@ -22,8 +18,17 @@ enum ClosedFormCheck {
                 return "there must be no running cost"
             }
             if g0.full != nil || g1.full != nil {
-                let c = CommonEigenbasis.relativeCommutator(g0.covariance, g1.covariance)
-                if c > GaussianKLTransport.commutatorTolerance { return CommutatorError(relativeNorm: c).description }
+                // With per-coordinate kinetic weights the covariances that must commute are DΣ₀D and
+                // DΣ₁D, Dᵢᵢ = √(αᵢ/α_L) (`GaussianKLTransport`); the common factor α_L does not matter.
+                let a = problem.kineticWeightsPerAxis.map { ($0 / problem.kineticWeight).squareRoot() }
+                func scaled(_ c: Matrix<Double>) -> Matrix<Double> {
+                    problem.kineticWeights == nil ? c : Matrix(rows: c.rows, cols: c.cols) { i, j in a[i] * c[i, j] * a[j] }
+                }
+                let c = CommonEigenbasis.relativeCommutator(scaled(g0.covariance), scaled(g1.covariance))
+                if c > GaussianKLTransport.commutatorTolerance {
+                    return CommutatorError(relativeNorm: c).description
+                        + (problem.kineticWeights == nil ? "" : " (scaled by √αᵢ per coordinate, as the kinetic weights ask)")
+                }
             }
             return nil
         case .coleHopf:

@@ -6,11 +6,12 @@
 /// the numerical solution's expected L and G are then estimated to a small fraction of the
 /// plain Monte Carlo error.
 extension GaussianKLTransport {
-    /// α_L/(2T)·|x(T) − x₀|²: the agent moves at the constant velocity `pathVelocity(from:)`,
-    /// and ∫₀ᵀ α_L|v|²/2 dt = α_L T|v|²/2. Its mean over ρ₀ is
-    /// α_L/(2T)(|m* − m₀|² + Σⱼ(qⱼ − 1)²v₀ⱼ) = L*.
+    /// α_L/(2T)·|y(T) − y₀|² in principal coordinates: the agent moves at a constant velocity
+    /// (`pathVelocity(from:)`; ẏ in principal coordinates), and ∫₀ᵀ α_L|ẏ|²/2 dt = α_L T|ẏ|²/2,
+    /// which is ∫₀ᵀ Σᵢαᵢẋᵢ²/2 dt with per-coordinate weights (ẏ = VᵀDẋ, Dᵢᵢ² = αᵢ/α_L). Its mean
+    /// over ρ₀ is α_L/(2T)(|m* − m₀|² + Σⱼ(qⱼ − 1)²v₀ⱼ) = L*.
     public func kineticCost(from x0: [Double]) -> Double {
-        let v = pathVelocity(from: x0)
+        let v = principalVelocity(from: x0)
         var sum = 0.0
         for j in 0..<d { sum += v[j] * v[j] }
         return alphaL * T * sum / 2

@@ -40,6 +40,14 @@ import MFGMath
 /// `variance1`, `mStar`, `sStars`, `curvatures`, `momentum`) are then in principal coordinates,
 /// while every function of a point takes and returns ambient x.
 ///
+/// **Per-coordinate kinetic weights.** With the kinetic cost ½Σᵢαᵢvᵢ² (H(p) = Σᵢpᵢ²/(2αᵢ)), the
+/// scaling u = Dx, Dᵢᵢ = √(αᵢ/α_L), makes it α_L·½|u̇|²: the problem in u is the isotropic one
+/// above between N(Dm₀, DΣ₀D) and N(Dm₁, DΣ₁D) (the KL divergence is invariant under the bijection).
+/// So when DΣ₀D and DΣ₁D commute (always for diagonal covariances) the solution is the one of
+/// those Gaussians, in the principal coordinates y = VᵀDx: Φ(x, t) = Φ_y(VᵀDx, t),
+/// ∇ₓΦ = DV∇_yΦ_y (a covector), x(t) = D⁻¹Vy(t), log ρ(x, t) = log ρ_y(VᵀDx, t) + log det D.
+/// `scales` holds the Dᵢᵢ (nil: D = I); the costs are unchanged (L is α_L·½∫|u̇|², J is the u-problem's).
+///
 /// docs/validation.md ("Closed forms") has the derivation.
 public struct GaussianKLTransport: Sendable, Equatable {
     public let d: Int
@@ -54,9 +62,14 @@ public struct GaussianKLTransport: Sendable, Equatable {
     /// The common eigenbasis V of Σ₀ and Σ₁ (column j is principal direction j, x = Vy), or nil
     /// when both covariances are diagonal in the standard coordinates.
     public let basis: Matrix<Double>?
+    /// α_L: the kinetic weight of the principal coordinates (with `scales`, the reference
+    /// against which they are scaled: problem files use the geometric mean of the αᵢ).
     public let alphaL: Double
     public let lambdaG: Double
     public let T: Double
+    /// Dᵢᵢ = √(αᵢ/α_L) per ambient coordinate for per-coordinate kinetic weights αᵢ (principal
+    /// coordinates y = VᵀDx), or nil when every αᵢ = α_L.
+    public let scales: [Double]?
 
     /// Optimal terminal mean m*.
     public let mStar: [Double]
@@ -73,7 +86,7 @@ public struct GaussianKLTransport: Sendable, Equatable {
     /// Diagonal variances: the problem separates into d one-dimensional ones. With `basis` V,
     /// the means and variances are those of the principal coordinates y = Vᵀx.
     public init(m0: [Double], variance0: [Double], m1: [Double], variance1: [Double],
-                alphaL: Double, lambdaG: Double, T: Double, basis: Matrix<Double>? = nil) {
+                alphaL: Double, lambdaG: Double, T: Double, basis: Matrix<Double>? = nil, scales: [Double]? = nil) {
         let d = m0.count
         precondition(d >= 1 && m1.count == d && variance0.count == d && variance1.count == d,
                      "GaussianKLTransport: means and variances must have d entries")
@@ -89,7 +102,10 @@ public struct GaussianKLTransport: Sendable, Equatable {
         self.lambdaG = lambdaG
         self.T = T
         precondition(basis.map { $0.rows == d && $0.cols == d } ?? true, "GaussianKLTransport: the basis must be d × d")
+        precondition(scales.map { $0.count == d && $0.allSatisfy { $0 > 0 && $0.isFinite } } ?? true,
+                     "GaussianKLTransport: the scales must be d positive numbers")
         self.basis = basis
+        self.scales = scales
         mStar = (0..<d).map { j in
             let kappa = lambdaG * T / (alphaL * variance1[j])
             return (m0[j] + kappa * m1[j]) / (1 + kappa)
@@ -109,15 +125,26 @@ public struct GaussianKLTransport: Sendable, Equatable {
     ///
     /// - Throws: `CommutatorError` when ‖Σ₀Σ₁ − Σ₁Σ₀‖_F/(‖Σ₀‖_F‖Σ₁‖_F) exceeds
     ///   `commutatorTolerance` (no rotation diagonalises both: the problem does not separate).
-    public init(from source: Gaussian, to target: Gaussian, alphaL: Double, lambdaG: Double, T: Double)
-        throws(CommutatorError) {
+    ///
+    /// With per-coordinate `kineticWeights` αᵢ (nil: α_L on every coordinate) the covariances
+    /// that must commute are the scaled DΣ₀D and DΣ₁D, Dᵢᵢ = √(αᵢ/α_L) (see the type's notes).
+    public init(from source: Gaussian, to target: Gaussian, alphaL: Double, lambdaG: Double, T: Double,
+                kineticWeights: [Double]? = nil) throws(CommutatorError) {
         precondition(source.dimension == target.dimension, "GaussianKLTransport: dimensions differ")
+        precondition(kineticWeights.map { $0.count == source.dimension } ?? true, "GaussianKLTransport: one weight per coordinate")
+        let scales = kineticWeights.map { $0.map { ($0 / alphaL).squareRoot() } }
+        let dd = source.dimension, sc = scales ?? [Double](repeating: 1, count: dd)
+        func scaled(_ x: [Double]) -> [Double] { scales == nil ? x : (0..<dd).map { sc[$0] * x[$0] } }
         if source.full == nil && target.full == nil {
-            self.init(m0: source.mean, variance0: source.variance, m1: target.mean, variance1: target.variance,
-                      alphaL: alphaL, lambdaG: lambdaG, T: T)
+            func scaledVariance(_ v: [Double]) -> [Double] { scales == nil ? v : (0..<dd).map { sc[$0] * sc[$0] * v[$0] } }
+            self.init(m0: scaled(source.mean), variance0: scaledVariance(source.variance), m1: scaled(target.mean),
+                      variance1: scaledVariance(target.variance), alphaL: alphaL, lambdaG: lambdaG, T: T, scales: scales)
             return
         }
-        let s0 = source.covariance, s1 = target.covariance
+        func scaledCovariance(_ c: Matrix<Double>) -> Matrix<Double> {
+            scales == nil ? c : Matrix(rows: dd, cols: dd) { i, j in sc[i] * c[i, j] * sc[j] }
+        }
+        let s0 = scaledCovariance(source.covariance), s1 = scaledCovariance(target.covariance)
         let commutator = CommonEigenbasis.relativeCommutator(s0, s1)
         guard commutator <= Self.commutatorTolerance else { throw CommutatorError(relativeNorm: commutator) }
         let frame = CommonEigenbasis(s0, s1)
@@ -125,8 +152,8 @@ public struct GaussianKLTransport: Sendable, Equatable {
         func principal(_ x: [Double]) -> [Double] {
             (0..<x.count).map { j in (0..<x.count).reduce(0.0) { $0 + v[$1, j] * x[$1] } }
         }
-        self.init(m0: principal(source.mean), variance0: frame.aValues, m1: principal(target.mean),
-                  variance1: frame.bValues, alphaL: alphaL, lambdaG: lambdaG, T: T, basis: v)
+        self.init(m0: principal(scaled(source.mean)), variance0: frame.aValues, m1: principal(scaled(target.mean)),
+                  variance1: frame.bValues, alphaL: alphaL, lambdaG: lambdaG, T: T, basis: v, scales: scales)
     }
 
     /// Covariances whose relative commutator is below this count as commuting: covariances
@@ -141,23 +168,36 @@ public struct GaussianKLTransport: Sendable, Equatable {
               case .gaussian(let g0) = problem.initialDensity,
               case .gaussian(let g1)? = problem.targetDensity else { return nil }
         try? self.init(from: g0, to: g1, alphaL: problem.kineticWeight, lambdaG: problem.terminal.weight,
-                       T: problem.horizon)
+                       T: problem.horizon, kineticWeights: problem.kineticWeights)
     }
 
     // MARK: principal coordinates
 
-    /// y = Vᵀx (x itself without a basis).
+    /// y = VᵀDx (D = I without `scales`, V = I without a basis).
     public func principal(_ x: [Double]) -> [Double] {
-        guard let v = basis else { return x }
+        let u = scales.map { sc in (0..<d).map { sc[$0] * x[$0] } } ?? x
+        guard let v = basis else { return u }
         return (0..<d).map { j in
             var s = 0.0
-            for i in 0..<d { s += v[i, j] * x[i] }
+            for i in 0..<d { s += v[i, j] * u[i] }
             return s
         }
     }
 
-    /// x = Vy (y itself without a basis).
+    /// x = D⁻¹Vy (a point or a velocity back in ambient coordinates).
     public func ambient(_ y: [Double]) -> [Double] {
+        let u = rotated(y)
+        return scales.map { sc in (0..<d).map { u[$0] / sc[$0] } } ?? u
+    }
+
+    /// ∇ₓΦ = DV∇_yΦ: a gradient (covector) back in ambient coordinates.
+    func ambientGradient(_ g: [Double]) -> [Double] {
+        let u = rotated(g)
+        return scales.map { sc in (0..<d).map { sc[$0] * u[$0] } } ?? u
+    }
+
+    /// Vy (y itself without a basis).
+    private func rotated(_ y: [Double]) -> [Double] {
         guard let v = basis else { return y }
         return (0..<d).map { i in
             var s = 0.0
@@ -165,6 +205,9 @@ public struct GaussianKLTransport: Sendable, Equatable {
             return s
         }
     }
+
+    /// log det D = Σᵢ log Dᵢᵢ (0 without `scales`): the change of log-density from y to x.
+    var logScale: Double { scales.map { $0.reduce(0) { $0 + Double.log($1) } } ?? 0 }
 
     // MARK: the isotropic case
 
@@ -234,17 +277,21 @@ public struct GaussianKLTransport: Sendable, Equatable {
         return ambient((0..<d).map { m[$0] + (1 + t / T * (q[$0] - 1)) * (y0[$0] - m0[$0]) })
     }
 
-    /// Velocity of that agent (constant in time): (m* − m₀)/T + (qⱼ − 1)/T · (x₀ⱼ − m₀ⱼ).
-    public func pathVelocity(from x0: [Double]) -> [Double] {
+    /// Velocity of that agent (constant in time): (m* − m₀)/T + (qⱼ − 1)/T · (y₀ⱼ − m₀ⱼ) in
+    /// principal coordinates, returned in ambient ones.
+    public func pathVelocity(from x0: [Double]) -> [Double] { ambient(principalVelocity(from: x0)) }
+
+    /// The same velocity in principal coordinates.
+    func principalVelocity(from x0: [Double]) -> [Double] {
         let q = stretches, y0 = principal(x0)
-        return ambient((0..<d).map { (mStar[$0] - m0[$0]) / T + (q[$0] - 1) / T * (y0[$0] - m0[$0]) })
+        return (0..<d).map { (mStar[$0] - m0[$0]) / T + (q[$0] - 1) / T * (y0[$0] - m0[$0]) }
     }
 
-    /// log ρ(x, t) with ρ(·,t) = N(m(t), diag s(t)²) in principal coordinates.
+    /// log ρ(x, t) with ρ(·,t) = N(m(t), diag s(t)²) in principal coordinates (+ log det D).
     public func logDensity(_ x: [Double], at t: Double) -> Double {
         let x = principal(x)
         let s = standardDeviations(at: t), m = principalMean(at: t)
-        var sum = -0.5 * Double(d) * Double.log(2 * Double.pi)
+        var sum = -0.5 * Double(d) * Double.log(2 * Double.pi) + logScale
         for j in 0..<d { let y = (x[j] - m[j]) / s[j]; sum -= 0.5 * y * y + Double.log(s[j]) }
         return sum
     }
@@ -286,16 +333,17 @@ public struct GaussianKLTransport: Sendable, Equatable {
         return sum + terminalOffset + (T - t) * pp / (2 * alphaL)
     }
 
-    /// ∇ₓΦ(x, t) = a(t) ⊙ (x − m(t)) + p (in principal coordinates, then rotated back).
+    /// ∇ₓΦ(x, t) = DV(a(t) ⊙ (y − m(t)) + p), y = VᵀDx (the gradient in principal coordinates,
+    /// then back as a covector).
     public func gradient(_ x: [Double], at t: Double) -> [Double] {
         let y = principal(x)
         let m = principalMean(at: t), a = curvatures(at: t), p = momentum
-        return ambient((0..<d).map { a[$0] * (y[$0] - m[$0]) + p[$0] })
+        return ambientGradient((0..<d).map { a[$0] * (y[$0] - m[$0]) + p[$0] })
     }
 
     /// ∂ₜΦ(x, t) = Σⱼ (½aⱼ′yⱼ² − aⱼyⱼṁⱼ − pⱼṁⱼ) − |p|²/(2α_L), y = x − m(t), ṁ = (m* − m₀)/T,
-    /// aⱼ′ = aⱼ²/α_L. (Equal to |∇Φ|²/(2α_L) by the HJB equation; computed term by term here so
-    /// tests can check that identity.)
+    /// aⱼ′ = aⱼ²/α_L. (Equal to Σᵢ(∂ᵢΦ)²/(2αᵢ), |∇Φ|²/(2α_L) without scales, by the HJB
+    /// equation; computed term by term here so tests can check that identity.)
     public func timeDerivative(_ x: [Double], at t: Double) -> Double {
         let x = principal(x)
         let m = principalMean(at: t), a = curvatures(at: t), p = momentum
@@ -315,10 +363,10 @@ public struct GaussianKLTransport: Sendable, Equatable {
         lambdaG * (logDensity(x, at: T) - targetLogDensity(x) + 1)
     }
 
-    /// log ρ₁(x), ρ₁ = N(m₁, diag v₁) in principal coordinates.
+    /// log ρ₁(x), ρ₁ = N(m₁, diag v₁) in principal coordinates (+ log det D).
     public func targetLogDensity(_ x: [Double]) -> Double {
         let x = principal(x)
-        var sum = -0.5 * Double(d) * Double.log(2 * Double.pi)
+        var sum = -0.5 * Double(d) * Double.log(2 * Double.pi) + logScale
         for j in 0..<d {
             let r = x[j] - m1[j]
             sum -= 0.5 * r * r / variance1[j] + 0.5 * Double.log(variance1[j])

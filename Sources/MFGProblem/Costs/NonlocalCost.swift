@@ -40,6 +40,10 @@ public protocol NonlocalCost: Sendable {
                   pointsBar: UnsafeMutablePointer<Double>, threads: Int)
     /// How the grid solver charges it (nil: it cannot).
     var gridForm: GridInteractionForm? { get }
+    /// The largest working memory, in bytes, that one `evaluate` (or, with `gradient`, one
+    /// `pullback`) call on n samples allocates beyond its inputs and outputs: the memory estimate
+    /// checked before a solve counts it (`SolverMemory`).
+    func scratchBytes(count n: Int, gradient: Bool) -> Double
 }
 
 /// The samples of one time node, all of them.
@@ -126,6 +130,17 @@ public struct InteractionCost: NonlocalCost {
     static let cutoff = 36.0
     /// Samples per tile of the pair loops (fixed: the summation order must not depend on threads).
     static let tile = 64
+
+    /// `evaluate`: the packed points (|S|·n) and weights (n), and the table of partial sums per row
+    /// and tile (n·⌈n/64⌉, quadratic in n: 1.25 GB at n = 10⁵); `pullback`: the same with |S|
+    /// sums per row and tile, and the seeds (n). All in Double.
+    public func scratchBytes(count n: Int, gradient: Bool) -> Double {
+        let m = Double(coordinates.count), rows = Double(n), tiles = Double((n + Self.tile - 1) / Self.tile)
+        let packed = (m + 1) * rows
+        let evaluate = packed + rows * tiles
+        let pullback = packed + rows + rows * tiles * m
+        return 8 * (gradient ? max(evaluate, pullback) : evaluate)
+    }
 
     /// The kernel coordinates x_S packed |S| × n, and the weights (1 when nil).
     private func packed(_ input: NonlocalCostInput) -> (points: [Double], weights: [Double]) {
