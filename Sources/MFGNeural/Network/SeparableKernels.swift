@@ -3,25 +3,14 @@ import MFGMath
 
 /// Swift entry points of the separable part's C kernels (CKernels/Separable.c, formulas in
 /// `PotentialNetwork+Separable.swift`), at the best instruction set the CPU has; the
-/// scalar-type test folds away in the specialized callers.
+/// scalar-type test folds away in the specialized callers. (The block passes `pre` and `sums`
+/// that the fused forward replaced stay in C, where tests compare the fused kernel with them.)
 enum SeparableKernels {
-    /// Pre-activations aᵢⱼxᵢ + bᵢⱼτ + cᵢⱼ of the block (d·q × nb).
-    @inline(__always)
-    static func pre<T: Scalar>(nb: Int, d: Int, q: Int, a: UnsafePointer<T>, b: UnsafePointer<T>,
-                               c: UnsafePointer<T>, x: UnsafePointer<T>, invT: T, pre: UnsafeMutablePointer<T>) {
-        if T.self == Float.self {
-            mfg_separable_pre_f32(2, nb, d, q, W16.f(a), W16.f(b), W16.f(c), W16.f(x), unsafeBitCast(invT, to: Float.self),
-                                  W16.f(pre))
-        } else {
-            mfg_separable_pre_f64(2, nb, d, q, W16.d(a), W16.d(b), W16.d(c), W16.d(x), unsafeBitCast(invT, to: Double.self),
-                                  W16.d(pre))
-        }
-    }
-
     /// The forward pass fused per sample (pre-activations into `row`, d·q values reused by every
-    /// sample; σ′, σ″ and, when `act` is given, σ; then the sums of `sums`): the same bits as
-    /// `pre`, the activation kernel over the block and `sums`, without the block-sized
-    /// pre-activation array and the second pass over σ′, σ″.
+    /// sample; σ′, σ″ and, when `act` is given, σ; then Φ += Σ wσ (with `act`) and, unless
+    /// `valueOnly`, ∇ₛΦ += (Σⱼ waσ′, Σ (wb/T)σ′), ΔΦ += Σ wa²σ″): the same bits as the block
+    /// passes `mfg_separable_pre`, the activation kernel and `mfg_separable_sums`, without the
+    /// block-sized pre-activation array and the second pass over σ′, σ″.
     @inline(__always)
     static func forward<T: Scalar>(nb: Int, d: Int, q: Int, a: UnsafePointer<T>, b: UnsafePointer<T>,
                                    c: UnsafePointer<T>, x: UnsafePointer<T>, invT: T, w: UnsafePointer<T>,
@@ -40,23 +29,6 @@ enum SeparableKernels {
                                       unsafeBitCast(invT, to: Double.self), W16.d(w), W16.d(wa), W16.d(wbT), W16.d(waa),
                                       valueOnly ? 1 : 0, W16.d(row), act.map { W16.d($0) }, W16.d(sp), W16.d(spp),
                                       W16.d(phi), W16.d(gradient), W16.d(laplacian))
-        }
-    }
-
-    /// Φ += Σ wσ (unless `act` is nil); unless `valueOnly`, ∇ₛΦ += (Σⱼ waσ′, Σ (wb/T)σ′) and
-    /// ΔΦ += Σ wa²σ″.
-    @inline(__always)
-    static func sums<T: Scalar>(nb: Int, d: Int, q: Int, w: UnsafePointer<T>, wa: UnsafePointer<T>,
-                                wbT: UnsafePointer<T>, waa: UnsafePointer<T>, act: UnsafePointer<T>?,
-                                sp: UnsafePointer<T>, spp: UnsafePointer<T>, valueOnly: Bool,
-                                phi: UnsafeMutablePointer<T>, gradient: UnsafeMutablePointer<T>,
-                                laplacian: UnsafeMutablePointer<T>) {
-        if T.self == Float.self {
-            mfg_separable_sums_f32(2, nb, d, q, W16.f(w), W16.f(wa), W16.f(wbT), W16.f(waa), act.map { W16.f($0) }, W16.f(sp),
-                                   W16.f(spp), valueOnly ? 1 : 0, W16.f(phi), W16.f(gradient), W16.f(laplacian))
-        } else {
-            mfg_separable_sums_f64(2, nb, d, q, W16.d(w), W16.d(wa), W16.d(wbT), W16.d(waa), act.map { W16.d($0) }, W16.d(sp),
-                                   W16.d(spp), valueOnly ? 1 : 0, W16.d(phi), W16.d(gradient), W16.d(laplacian))
         }
     }
 
