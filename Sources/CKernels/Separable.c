@@ -14,74 +14,131 @@
 
 #pragma clang fp contract(fast) reassociate(on)
 
-#define SEP_PRE(T, NAME, ATTR)                                                                     \
-    ATTR static void NAME(size_t nb, size_t d, size_t q, const T *a, const T *b, const T *c,       \
-                          const T *x, T invT, T *restrict pre) {                                   \
-        size_t dq = d * q;                                                                         \
-        for (size_t s = 0; s < nb; s++) {                                                          \
-            const T *xs = x + s * (d + 1);                                                         \
-            T tau = xs[d] * invT;                                                                  \
-            T *ps = pre + s * dq;                                                                  \
-            for (size_t j = 0; j < q; j++) {                                                       \
-                size_t o = j * d;                                                                  \
-                for (size_t i = 0; i < d; i++) ps[o + i] = a[o + i] * xs[i] + (b[o + i] * tau + c[o + i]); \
+#define INLINE static inline __attribute__((always_inline))
+
+/// The per-sample bodies, shared by the block entries below and by the fused forward pass
+/// (mfg_separable_forward_*), so that both compile the same loops (the same vector lanes in the
+/// sums, hence the same bits).
+#define SEP_ONE(T, S)                                                                              \
+    /* Pre-activations of one sample: ps[k] = a[k]·xs[i] + (b[k]·τ + c[k]), k = i + d·j. */          \
+    INLINE void sep_pre_one_##S(size_t d, size_t q, const T *a, const T *b, const T *c,             \
+                                const T *xs, T invT, T *restrict ps) {                             \
+        T tau = xs[d] * invT;                                                                      \
+        for (size_t j = 0; j < q; j++) {                                                           \
+            size_t o = j * d;                                                                      \
+            for (size_t i = 0; i < d; i++) ps[o + i] = a[o + i] * xs[i] + (b[o + i] * tau + c[o + i]); \
+        }                                                                                          \
+    }                                                                                              \
+    /* The sums of one sample: Φ (when as is not NULL), ∇ₛΦ and ΔΦ (unless valueOnly). */            \
+    INLINE void sep_sums_one_##S(size_t d, size_t q, const T *w, const T *wa, const T *wbT,        \
+                                 const T *waa, const T *as, const T *s1, const T *s2,              \
+                                 int valueOnly, T *phis, T *restrict g, T *laps) {                 \
+        if (as) {                                                                                  \
+            T value = 0;                                                                           \
+            for (size_t k = 0; k < d * q; k++) value += w[k] * as[k];                              \
+            *phis += value;                                                                        \
+        }                                                                                          \
+        if (valueOnly) return;                                                                     \
+        T dt = 0, trace = 0;                                                                       \
+        for (size_t j = 0; j < q; j++) {                                                           \
+            size_t o = j * d;                                                                      \
+            for (size_t i = 0; i < d; i++) {                                                       \
+                T v = s1[o + i];                                                                   \
+                g[i] += wa[o + i] * v;                                                             \
+                dt += wbT[o + i] * v;                                                              \
+                trace += waa[o + i] * s2[o + i];                                                   \
             }                                                                                      \
         }                                                                                          \
+        g[d] += dt;                                                                                \
+        *laps += trace;                                                                            \
     }
 
-#define SEP_SUMS(T, NAME, ATTR)                                                                    \
+SEP_ONE(double, f64)
+SEP_ONE(float, f32)
+
+#define SEP_PRE(T, S, NAME, ATTR)                                                                  \
+    ATTR static void NAME(size_t nb, size_t d, size_t q, const T *a, const T *b, const T *c,       \
+                          const T *x, T invT, T *restrict pre) {                                   \
+        for (size_t s = 0; s < nb; s++) sep_pre_one_##S(d, q, a, b, c, x + s * (d + 1), invT, pre + s * d * q); \
+    }
+
+#define SEP_SUMS(T, S, NAME, ATTR)                                                                 \
     ATTR static void NAME(size_t nb, size_t d, size_t q, const T *w, const T *wa, const T *wbT,    \
                           const T *waa, const T *act, const T *sp, const T *spp, int valueOnly,    \
                           T *phi, T *restrict grad, T *lap) {                                      \
-        size_t dq = d * q, dd = d + 1;                                                             \
+        size_t dq = d * q;                                                                         \
+        for (size_t s = 0; s < nb; s++)                                                            \
+            sep_sums_one_##S(d, q, w, wa, wbT, waa, act ? act + s * dq : NULL, sp + s * dq, spp + s * dq, \
+                             valueOnly, phi + s, grad + s * (d + 1), lap + s);                     \
+    }
+
+/// The fused forward pass: per sample its pre-activations (one row of d·q, reused, so it stays
+/// in L1), the activation kernel on that row (σ′, σ″ into the sample's rows of sp, spp; σ too
+/// into act when act is not NULL) and the sums while those rows are still in L1. The same
+/// arithmetic as pre, the activation over the block, then sums: the same bits; what it saves is
+/// the block-sized pre-activation array written and read again and the second pass over sp, spp.
+#define SEP_FORWARD(T, S, NAME, ATTR)                                                              \
+    ATTR static void NAME(int level, size_t nb, size_t d, size_t q, const T *a, const T *b,        \
+                          const T *c, const T *x, T invT, const T *w, const T *wa, const T *wbT,   \
+                          const T *waa, int valueOnly, T *row, T *act, T *sp, T *spp, T *phi,      \
+                          T *grad, T *lap) {                                                       \
+        size_t dq = d * q;                                                                         \
         for (size_t s = 0; s < nb; s++) {                                                          \
-            const T *s1 = sp + s * dq, *s2 = spp + s * dq;                                         \
-            if (act) {                                                                             \
-                const T *as = act + s * dq;                                                        \
-                T value = 0;                                                                       \
-                for (size_t k = 0; k < dq; k++) value += w[k] * as[k];                             \
-                phi[s] += value;                                                                   \
-            }                                                                                      \
-            if (valueOnly) continue;                                                               \
-            T *g = grad + s * dd;                                                                  \
-            T dt = 0, trace = 0;                                                                   \
-            for (size_t j = 0; j < q; j++) {                                                       \
-                size_t o = j * d;                                                                  \
-                for (size_t i = 0; i < d; i++) {                                                  \
-                    T v = s1[o + i];                                                               \
-                    g[i] += wa[o + i] * v;                                                         \
-                    dt += wbT[o + i] * v;                                                          \
-                    trace += waa[o + i] * s2[o + i];                                               \
-                }                                                                                  \
-            }                                                                                      \
-            g[d] += dt;                                                                            \
-            lap[s] += trace;                                                                       \
+            const T *xs = x + s * (d + 1);                                                         \
+            T *as = act ? act + s * dq : NULL, *s1 = sp + s * dq, *s2 = spp + s * dq;               \
+            sep_pre_one_##S(d, q, a, b, c, xs, invT, row);                                         \
+            mfg_activation_##S##_level(level, dq, row, NULL, 0, as, s1, s2);                       \
+            sep_sums_one_##S(d, q, w, wa, wbT, waa, as, s1, s2, valueOnly, phi + s, grad + s * (d + 1), lap + s); \
         }                                                                                          \
     }
 
 /// One unit of the reverse pass; gi is the adjoint of ∂Φ/∂xᵢ (0 without Ḡ), li that of the
-/// unit's second derivative (Δ̄, or wᵢΔ̄ with trace weights).
-#define SEP_UNIT(T, gi, li)                                                                            \
+/// unit's second derivative (Δ̄, or wᵢΔ̄ with trace weights); INPUT is the input adjoint's part
+/// (SEP_X_T: x and t rows, SEP_X: x rows only, SEP_NONE: neither).
+#define SEP_UNIT(T, gi, li, INPUT)                                                                 \
     {                                                                                              \
         size_t k = o + i;                                                                          \
         T v1 = s1[k], v2 = s2[k], v3 = -2 * v1 * v2, wk = w[k], ak = a[k], aa = ak * ak;           \
         T drive = (gi) * ak + gt * b[k];                                                           \
-        T ybar = wk * (pb * v1 + drive * v2 + (li) * aa * v3);                                       \
-        gw[k] += pb * as[k] + drive * v1 + (li) * aa * v2;                                           \
-        ga[k] += wk * ((gi) * v1 + 2 * (li) * ak * v2) + ybar * xs[i];                               \
+        T ybar = wk * (pb * v1 + drive * v2 + (li) * aa * v3);                                     \
+        gw[k] += pb * as[k] + drive * v1 + (li) * aa * v2;                                         \
+        ga[k] += wk * ((gi) * v1 + 2 * (li) * ak * v2) + ybar * xs[i];                             \
         gb[k] += wk * gt * v1 + ybar * tau;                                                        \
         gc[k] += ybar;                                                                             \
-        if (sb) { sb[i] += ybar * ak; tbar += ybar * b[k]; }                                       \
+        INPUT                                                                                      \
+    }
+#define SEP_X_T { sb[i] += ybar * ak; tbar += ybar * b[k]; }
+#define SEP_X { sb[i] += ybar * ak; }
+#define SEP_NONE
+
+/// The loops over one unit column j for the four cases of trace weights and Ḡ, each its own
+/// loop so that no test is left inside the vector loop.
+#define SEP_UNIT_LOOPS(T, INPUT)                                                                   \
+    if (tw) {                                                                                      \
+        if (gx) {                                                                                  \
+            for (size_t i = 0; i < d; i++) SEP_UNIT(T, gx[i], lb * tw[i], INPUT)                   \
+        } else {                                                                                   \
+            for (size_t i = 0; i < d; i++) SEP_UNIT(T, 0, lb * tw[i], INPUT)                       \
+        }                                                                                          \
+    } else if (gx) {                                                                               \
+        for (size_t i = 0; i < d; i++) SEP_UNIT(T, gx[i], lb, INPUT)                               \
+    } else {                                                                                       \
+        for (size_t i = 0; i < d; i++) SEP_UNIT(T, 0, lb, INPUT)                                   \
     }
 
+/// Without Φ̄ (every stage evaluation of training) σ itself is not read: `as` points at σ′
+/// (finite, multiplied by Φ̄ = 0 as before, so the same bits) rather than at a σ array that
+/// such a forward pass never wrote.
 #define SEP_REVERSE(T, NAME, ATTR)                                                                 \
     ATTR static void NAME(size_t nb, size_t d, size_t q, const T *a, const T *b, const T *w,       \
                           const T *x, T invT, const T *phiBar, const T *gBar, const T *lapBar,     \
                           const T *act, const T *sp, const T *spp, T *restrict ga, T *restrict gb, \
-                          T *restrict gc, T *restrict gw, T *restrict sBar, const T *tw) {         \
+                          T *restrict gc, T *restrict gw, T *restrict sBar, const T *tw,           \
+                          int timeRow) {                                                           \
         size_t dq = d * q, dd = d + 1;                                                             \
         for (size_t s = 0; s < nb; s++) {                                                          \
-            const T *xs = x + s * dd, *as = act + s * dq, *s1 = sp + s * dq, *s2 = spp + s * dq;   \
+            const T *xs = x + s * dd, *s1 = sp + s * dq, *s2 = spp + s * dq;                       \
+            const T *as = phiBar ? act + s * dq : s1;                                              \
             T tau = xs[d] * invT;                                                                  \
             T pb = phiBar ? phiBar[s] : 0, lb = lapBar ? lapBar[s] : 0;                            \
             T gt = gBar ? gBar[s * dd + d] * invT : 0;                                             \
@@ -90,26 +147,24 @@
             T tbar = 0;                                                                            \
             for (size_t j = 0; j < q; j++) {                                                       \
                 size_t o = j * d;                                                                  \
-                if (tw) {                                                                          \
-                    if (gx) {                                                                      \
-                        for (size_t i = 0; i < d; i++) SEP_UNIT(T, gx[i], lb * tw[i])              \
-                    } else {                                                                       \
-                        for (size_t i = 0; i < d; i++) SEP_UNIT(T, 0, lb * tw[i])                  \
-                    }                                                                              \
-                } else if (gx) {                                                                   \
-                    for (size_t i = 0; i < d; i++) SEP_UNIT(T, gx[i], lb)                          \
+                if (!sb) {                                                                         \
+                    SEP_UNIT_LOOPS(T, SEP_NONE)                                                    \
+                } else if (timeRow) {                                                              \
+                    SEP_UNIT_LOOPS(T, SEP_X_T)                                                     \
                 } else {                                                                           \
-                    for (size_t i = 0; i < d; i++) SEP_UNIT(T, 0, lb)                              \
+                    SEP_UNIT_LOOPS(T, SEP_X)                                                       \
                 }                                                                                  \
             }                                                                                      \
-            if (sb) sb[d] += tbar * invT;                                                          \
+            if (sb && timeRow) sb[d] += tbar * invT;                                               \
         }                                                                                          \
     }
 
-MFG_VARIANTS(SEP_PRE, sep_pre_f64, double)
-MFG_VARIANTS(SEP_PRE, sep_pre_f32, float)
-MFG_VARIANTS(SEP_SUMS, sep_sums_f64, double)
-MFG_VARIANTS(SEP_SUMS, sep_sums_f32, float)
+MFG_VARIANTS(SEP_PRE, sep_pre_f64, double, f64)
+MFG_VARIANTS(SEP_PRE, sep_pre_f32, float, f32)
+MFG_VARIANTS(SEP_SUMS, sep_sums_f64, double, f64)
+MFG_VARIANTS(SEP_SUMS, sep_sums_f32, float, f32)
+MFG_VARIANTS(SEP_FORWARD, sep_forward_f64, double, f64)
+MFG_VARIANTS(SEP_FORWARD, sep_forward_f32, float, f32)
 MFG_VARIANTS(SEP_REVERSE, sep_reverse_f64, double)
 MFG_VARIANTS(SEP_REVERSE, sep_reverse_f32, float)
 
@@ -120,6 +175,22 @@ void mfg_separable_pre_f64(int level, size_t nb, size_t d, size_t q, const doubl
 void mfg_separable_pre_f32(int level, size_t nb, size_t d, size_t q, const float *a, const float *b,
                            const float *c, const float *x, float invT, float *pre) {
     PICK(sep_pre_f32, clamp_level(level))(nb, d, q, a, b, c, x, invT, pre);
+}
+void mfg_separable_forward_f64(int level, size_t nb, size_t d, size_t q, const double *a, const double *b,
+                               const double *c, const double *x, double invT, const double *w, const double *wa,
+                               const double *wbT, const double *waa, int valueOnly, double *row, double *act,
+                               double *sp, double *spp, double *phi, double *grad, double *lap) {
+    int l = clamp_level(level);
+    PICK(sep_forward_f64, l)(l, nb, d, q, a, b, c, x, invT, w, wa, wbT, waa, valueOnly, row, act, sp, spp, phi,
+                             grad, lap);
+}
+void mfg_separable_forward_f32(int level, size_t nb, size_t d, size_t q, const float *a, const float *b,
+                               const float *c, const float *x, float invT, const float *w, const float *wa,
+                               const float *wbT, const float *waa, int valueOnly, float *row, float *act,
+                               float *sp, float *spp, float *phi, float *grad, float *lap) {
+    int l = clamp_level(level);
+    PICK(sep_forward_f32, l)(l, nb, d, q, a, b, c, x, invT, w, wa, wbT, waa, valueOnly, row, act, sp, spp, phi,
+                             grad, lap);
 }
 void mfg_separable_sums_f64(int level, size_t nb, size_t d, size_t q, const double *w, const double *wa,
                             const double *wbT, const double *waa, const double *act, const double *sp,
@@ -137,7 +208,15 @@ void mfg_separable_reverse_f64(int level, size_t nb, size_t d, size_t q, const d
                                const double *spp, double *ga, double *gb, double *gc, double *gw, double *sBar,
                                const double *traceWeights) {
     PICK(sep_reverse_f64, clamp_level(level))(nb, d, q, a, b, w, x, invT, phiBar, gBar, lapBar, act, sp, spp,
-                                              ga, gb, gc, gw, sBar, traceWeights);
+                                              ga, gb, gc, gw, sBar, traceWeights, 1);
+}
+void mfg_separable_reverse_rows_f64(int level, size_t nb, size_t d, size_t q, const double *a, const double *b,
+                                    const double *w, const double *x, double invT, const double *phiBar,
+                                    const double *gBar, const double *lapBar, const double *act, const double *sp,
+                                    const double *spp, double *ga, double *gb, double *gc, double *gw,
+                                    double *sBar, const double *traceWeights, int timeRow) {
+    PICK(sep_reverse_f64, clamp_level(level))(nb, d, q, a, b, w, x, invT, phiBar, gBar, lapBar, act, sp, spp,
+                                              ga, gb, gc, gw, sBar, traceWeights, timeRow);
 }
 void mfg_separable_reverse_f32(int level, size_t nb, size_t d, size_t q, const float *a, const float *b,
                                const float *w, const float *x, float invT, const float *phiBar,
@@ -145,5 +224,13 @@ void mfg_separable_reverse_f32(int level, size_t nb, size_t d, size_t q, const f
                                const float *spp, float *ga, float *gb, float *gc, float *gw, float *sBar,
                                const float *traceWeights) {
     PICK(sep_reverse_f32, clamp_level(level))(nb, d, q, a, b, w, x, invT, phiBar, gBar, lapBar, act, sp, spp,
-                                              ga, gb, gc, gw, sBar, traceWeights);
+                                              ga, gb, gc, gw, sBar, traceWeights, 1);
+}
+void mfg_separable_reverse_rows_f32(int level, size_t nb, size_t d, size_t q, const float *a, const float *b,
+                                    const float *w, const float *x, float invT, const float *phiBar,
+                                    const float *gBar, const float *lapBar, const float *act, const float *sp,
+                                    const float *spp, float *ga, float *gb, float *gc, float *gw,
+                                    float *sBar, const float *traceWeights, int timeRow) {
+    PICK(sep_reverse_f32, clamp_level(level))(nb, d, q, a, b, w, x, invT, phiBar, gBar, lapBar, act, sp, spp,
+                                              ga, gb, gc, gw, sBar, traceWeights, timeRow);
 }

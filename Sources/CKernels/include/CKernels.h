@@ -77,6 +77,18 @@ void mfg_separable_sums_f64(int level, size_t nb, size_t d, size_t q, const doub
 void mfg_separable_sums_f32(int level, size_t nb, size_t d, size_t q, const float *w, const float *wa,
                             const float *wbT, const float *waa, const float *act, const float *sp,
                             const float *spp, int valueOnly, float *phi, float *grad, float *lap);
+/// The forward pass fused per sample (what pre, the activation kernel over the block and sums do,
+/// with the same bits): the sample's pre-activations go to `row` (d·q values, reused by every
+/// sample), σ′ and σ″ to its columns of sp and spp, σ to act unless act is NULL; then the sums
+/// as above (Φ only when act is not NULL).
+void mfg_separable_forward_f64(int level, size_t nb, size_t d, size_t q, const double *a, const double *b,
+                               const double *c, const double *x, double invT, const double *w, const double *wa,
+                               const double *wbT, const double *waa, int valueOnly, double *row, double *act,
+                               double *sp, double *spp, double *phi, double *grad, double *lap);
+void mfg_separable_forward_f32(int level, size_t nb, size_t d, size_t q, const float *a, const float *b,
+                               const float *c, const float *x, float invT, const float *w, const float *wa,
+                               const float *wbT, const float *waa, int valueOnly, float *row, float *act,
+                               float *sp, float *spp, float *phi, float *grad, float *lap);
 /// Reverse pass for the adjoints Φ̄ (nb), Ḡ ((d + 1) × nb), Δ̄ (nb), each NULL for zero: adds to
 /// the parameter gradients ga, gb, gc, gw (d·q) and, when sBar is not NULL, to the input
 /// adjoint ((d + 1) × nb).
@@ -91,6 +103,49 @@ void mfg_separable_reverse_f32(int level, size_t nb, size_t d, size_t q, const f
                                const float *gBar, const float *lapBar, const float *act, const float *sp,
                                const float *spp, float *ga, float *gb, float *gc, float *gw, float *sBar,
                                const float *traceWeights);
+
+/// The same with the input adjoint's t row left alone when timeRow is 0 (its x rows are
+/// still added): for callers that have no use for ∂ℒ/∂t.
+void mfg_separable_reverse_rows_f64(int level, size_t nb, size_t d, size_t q, const double *a, const double *b,
+                                    const double *w, const double *x, double invT, const double *phiBar,
+                                    const double *gBar, const double *lapBar, const double *act, const double *sp,
+                                    const double *spp, double *ga, double *gb, double *gc, double *gw,
+                                    double *sBar, const double *traceWeights, int timeRow);
+void mfg_separable_reverse_rows_f32(int level, size_t nb, size_t d, size_t q, const float *a, const float *b,
+                                    const float *w, const float *x, float invT, const float *phiBar,
+                                    const float *gBar, const float *lapBar, const float *act, const float *sp,
+                                    const float *spp, float *ga, float *gb, float *gc, float *gw,
+                                    float *sBar, const float *traceWeights, int timeRow);
+
+/// The time-varying quadratic part's per-sample loops over one run of `len` samples of equal t
+/// (QuadraticColumns.c; bit for bit the Swift loops they replaced): x is (d + 1) × len
+/// (time last), y is [Mx; M′x] (2d × len), v holds v and v′ (2d).
+/// Forward: writes y from the diagonals mu = (μ, μ′) when mu is not NULL (else y is given);
+/// with valueOnly adds ½xᵀMx + vᵀx + cValue to phi only; otherwise adds Mx + v to grad's x rows,
+/// (½xᵀM′x + v′ᵀx)·invT + cSlope to its t row and trM to lap, and the value to phi when `value`.
+void mfg_quadratic_forward_f64(int level, size_t len, size_t d, const double *x, const double *mu,
+                               const double *v, double *y, int valueOnly, int value, double cValue,
+                               double cSlope, double invT, double trM, double *phi, double *grad, double *lap);
+void mfg_quadratic_forward_f32(int level, size_t len, size_t d, const float *x, const float *mu,
+                               const float *v, float *y, int valueOnly, int value, float cValue,
+                               float cSlope, float invT, float trM, float *phi, float *grad, float *lap);
+/// The diagonal structure's per-coordinate sums over the run, for Φ̄ (phiBar, len) and Ḡ
+/// (gBar, (d + 1) × len), each NULL for zero, U = ½Φ̄x + ḡ, gₜ = ḡₜ·invT:
+/// acc0 += Φ̄x + ḡ, acc1 += gₜx, accU += U⊙x, accV += (gₜ/2)x⊙x (acc1, accV only with Ḡ).
+void mfg_quadratic_diagonal_sums_f64(int level, size_t len, size_t d, const double *x, const double *phiBar,
+                                     const double *gBar, double invT, double *acc0, double *acc1, double *accU,
+                                     double *accV);
+void mfg_quadratic_diagonal_sums_f32(int level, size_t len, size_t d, const float *x, const float *phiBar,
+                                     const float *gBar, float invT, float *acc0, float *acc1, float *accU,
+                                     float *accV);
+/// The x rows of the input adjoint: sBar += Φ̄(Mx + v) + Mḡ + (ḡₜ·invT)(M′x + v′), with Mḡ from
+/// the diagonal mu (d) when it is not NULL, else given in z (d × len).
+void mfg_quadratic_input_adjoint_f64(int level, size_t len, size_t d, const double *mu, const double *z,
+                                     const double *y, const double *v, const double *phiBar, const double *gBar,
+                                     double invT, double *sBar);
+void mfg_quadratic_input_adjoint_f32(int level, size_t len, size_t d, const float *mu, const float *z,
+                                     const float *y, const float *v, const float *phiBar, const float *gBar,
+                                     float invT, float *sBar);
 
 /// The grid solver's proximal step over `count` consecutive cells of one time level
 /// (GridProx.c; formulas there and in MFGGrid's `CellCost.proxDensity`), at the given level

@@ -31,7 +31,7 @@ extension PotentialNetwork {
             }
             if shape.hasSeparable {
                 separableBackward(theta.baseAddress!, phiBar, gradientBar, laplacianBar, ws, parameterGradient,
-                                  inputGradient)
+                                  inputGradient, timeAdjoint: timeAdjoint)
             }
         }
         if !timeAdjoint, let inputGradient {

@@ -39,8 +39,8 @@ extension PotentialNetwork {
     /// With `valueOnly`, only sweep 1 and Φ run: `gradient` and `laplacian` are left stale, and
     /// a following `backward` may only be given Φ̄ (it reads nothing of sweeps 2 and 3 then).
     /// With `value` false, Φ may be left incomplete (the separable part then skips σ and its
-    /// sum: evaluations that need ∇Φ and ΔΦ only), and a following `backward` may not be
-    /// given Φ̄.
+    /// sum, the quadratic part its Φ sum: evaluations that need ∇Φ and ΔΦ only), and a following
+    /// `backward` may not be given Φ̄.
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
     public func forward(_ points: UnsafePointer<T>, count nb: Int,
@@ -57,7 +57,7 @@ extension PotentialNetwork {
         ws.input.update(from: points, count: shape.inputSize * nb)
         parameters.withUnsafeBufferPointer { theta in
             forwardKernel(theta.baseAddress!, ws, nb, valueOnly)
-            if shape.hasQuadratic { quadraticForward(theta.baseAddress!, ws, nb, valueOnly) }
+            if shape.hasQuadratic { quadraticForward(theta.baseAddress!, ws, nb, valueOnly, value: value) }
             if shape.hasSeparable { separableForward(theta.baseAddress!, ws, nb, valueOnly, value: value) }
         }
     }

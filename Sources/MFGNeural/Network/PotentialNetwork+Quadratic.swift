@@ -164,12 +164,15 @@ extension PotentialNetwork {
         return (t0, t1)
     }
 
-    /// Adds Φ_Q, ∇ₛΦ_Q and ΔΦ_Q to the block held in `ws` (after the ResNet part).
+    /// Adds Φ_Q, ∇ₛΦ_Q and ΔΦ_Q to the block held in `ws` (after the ResNet part); without
+    /// `value` (and without `valueOnly`) Φ_Q is skipped, as the forward pass allows. The
+    /// per-sample work is a C kernel (`QuadraticKernels.forward`), the same bits as Swift loops.
     @inline(__always)
-    func quadraticForward(_ theta: UnsafePointer<T>, _ ws: PotentialWorkspace<T>, _ nb: Int, _ valueOnly: Bool) {
+    func quadraticForward(_ theta: UnsafePointer<T>, _ ws: PotentialWorkspace<T>, _ nb: Int, _ valueOnly: Bool,
+                          value: Bool = true) {
         let d = shape.dimension, dd = d + 1, d2 = 2 * d
         let x = UnsafePointer(ws.input), y = ws.quadY, vec = ws.quadVec
-        let invT = T(1 / shape.timeScale)
+        let invT = T(1 / shape.timeScale), full = shape.quadratic == .full
         forEachTimeRun(x, count: nb) { start, end in
             let tau = tau(ws, column: start)
             formQuadratic(theta, ws, tau: tau)
@@ -183,38 +186,17 @@ extension PotentialNetwork {
                 cSlope *= invT
             }
             // [M x; M′ x] for the run's columns (kept for the reverse pass, also after a
-            // value-only call, whose reverse pass needs M′x for the t adjoint).
-            if shape.quadratic == .full {
+            // value-only call, whose reverse pass needs M′x for the t adjoint): one gemm for the
+            // full structure; the kernel forms μ⊙x, μ′⊙x for the diagonal one.
+            if full {
                 T.blasGemm(.none, .none, d2, end - start, d, 1, ws.quadCoef, d2, x + start * dd, dd,
                            0, y + start * d2, d2)
-            } else {
-                let mu = ws.quadCoef
-                for col in start..<end {
-                    let xc = x + col * dd, yc = y + col * d2
-                    for i in 0..<d { yc[i] = mu[i] * xc[i]; yc[d + i] = mu[d + i] * xc[i] }
-                }
             }
             let (trM, _) = quadraticTraces(ws)
-            for col in start..<end {
-                let xc = x + col * dd, yc = y + col * d2
-                var value: T = 0
-                if valueOnly {
-                    for i in 0..<d { value += xc[i] * (yc[i] / 2 + vec[i]) }
-                    ws.phi[col] += value + cValue
-                    continue
-                }
-                // One pass over x, Mx and M′x for Φ, ∇ₓΦ and ∂ₜΦ.
-                let g = ws.gradient + col * dd
-                var dt: T = 0
-                for i in 0..<d {
-                    value += xc[i] * (yc[i] / 2 + vec[i])
-                    g[i] += yc[i] + vec[i]
-                    dt += xc[i] * (yc[d + i] / 2 + vec[d + i])
-                }
-                ws.phi[col] += value + cValue
-                g[d] += dt * invT + cSlope
-                ws.laplacian[col] += trM
-            }
+            QuadraticKernels.forward(len: end - start, d: d, x: x + start * dd, mu: full ? nil : UnsafePointer(ws.quadCoef),
+                                     v: vec, y: y + start * d2, valueOnly: valueOnly, value: value, cValue: cValue,
+                                     cSlope: cSlope, invT: invT, trM: trM, phi: ws.phi + start,
+                                     gradient: ws.gradient + start * dd, laplacian: ws.laplacian + start)
         }
     }
 
@@ -238,25 +220,27 @@ extension PotentialNetwork {
             formQuadratic(theta, ws, tau: tau)
             let (_, trM1) = quadraticTraces(ws)
             // Per-coordinate sums of the run; full: U = ½Φ̄x + ḡ (d × len) and the columns
-            // √|ḡₜ/(2T)| x, those with ḡₜ > 0 from the front, < 0 from the back (d × len).
+            // √|ḡₜ/(2T)| x, those with ḡₜ > 0 from the front, < 0 from the back (d × len);
+            // diagonal: the four sums of `QuadraticKernels.diagonalSums` (C kernel).
             ws.quadAcc.update(repeating: 0, count: 4 * d)
             var lapSum: T = 0
+            if let lapBar { for col in start..<end { lapSum += lapBar[col] } }
             let u = ws.quadW, scaled = ws.quadW + d * len
             var positive = 0, negative = 0
-            for c in 0..<len {
+            if !full {
+                QuadraticKernels.diagonalSums(len: len, d: d, x: xs, phiBar: phiBar.map { $0 + start },
+                                              gBar: gBar.map { $0 + start * dd }, invT: invT, acc0: acc0, acc1: acc1,
+                                              accU: accU, accV: accV)
+            }
+            for c in 0..<(full ? len : 0) {
                 let col = start + c, xc = x + col * dd, uc = u + c * d
                 let pb: T = phiBar?[col] ?? 0
-                if let lapBar { lapSum += lapBar[col] }
                 guard let gBar else {
-                    for i in 0..<d {
-                        let ui = pb / 2 * xc[i]
-                        uc[i] = ui; acc0[i] += pb * xc[i]
-                        if !full { accU[i] += ui * xc[i] }
-                    }
+                    for i in 0..<d { let ui = pb / 2 * xc[i]; uc[i] = ui; acc0[i] += pb * xc[i] }
                     continue
                 }
                 let gc = gBar + col * dd, gt = gc[d] * invT
-                if full && phiBar == nil {
+                if phiBar == nil {
                     // U = ḡ: the syr2k below reads ḡ in place, no copy.
                     for i in 0..<d { acc0[i] += gc[i]; acc1[i] += gt * xc[i] }
                 } else {
@@ -266,16 +250,12 @@ extension PotentialNetwork {
                         acc0[i] += pb * xc[i] + gc[i]; acc1[i] += gt * xc[i]
                     }
                 }
-                if full {
-                    let cv = gt / 2
-                    if cv != 0 {
-                        let r = cv.magnitude.squareRoot()
-                        let dst = scaled + (cv > 0 ? positive : len - 1 - negative) * d
-                        for i in 0..<d { dst[i] = r * xc[i] }
-                        if cv > 0 { positive += 1 } else { negative += 1 }
-                    }
-                } else {
-                    for i in 0..<d { accU[i] += uc[i] * xc[i]; accV[i] += gt / 2 * xc[i] * xc[i] }
+                let cv = gt / 2
+                if cv != 0 {
+                    let r = cv.magnitude.squareRoot()
+                    let dst = scaled + (cv > 0 ? positive : len - 1 - negative) * d
+                    for i in 0..<d { dst[i] = r * xc[i] }
+                    if cv > 0 { positive += 1 } else { negative += 1 }
                 }
             }
             // ∂ℒ/∂Sₖ.
@@ -349,18 +329,11 @@ extension PotentialNetwork {
                 cSlope *= invT; cCurvature *= invT2
             }
             guard let sBar else { return }
-            // ∂ℒ/∂x and ∂ℒ/∂t. Z = M ḡ and Z″ = M″ x (d × len each) reuse the scratch.
+            // ∂ℒ/∂x and ∂ℒ/∂t. Z = M ḡ (full) and Z″ = M″ x (d × len each) reuse the scratch.
             let z = ws.quadW, z2 = ws.quadW + d * len
             let needSecond = timeAdjoint && gBar != nil && shape.timeDegree >= 2
-            if let gBar {
-                if full {
-                    T.blasGemm(.none, .none, d, len, d, 1, ws.quadCoef, d2, gBar + start * dd, dd, 0, z, d)
-                } else {
-                    for c in 0..<len {
-                        let gc = gBar + (start + c) * dd, zc = z + c * d
-                        for i in 0..<d { zc[i] = ws.quadCoef[i] * gc[i] }
-                    }
-                }
+            if full, let gBar {
+                T.blasGemm(.none, .none, d, len, d, 1, ws.quadCoef, d2, gBar + start * dd, dd, 0, z, d)
             }
             if needSecond {
                 let m2 = ws.quadCoef + 2 * d * (full ? d : 1)
@@ -374,20 +347,20 @@ extension PotentialNetwork {
                     }
                 }
             }
+            // The x rows: Φ̄(Mx + v) + M ḡ + (ḡₜ/T)(M′x + v′) (C kernel; diagonal: M ḡ = μ⊙ḡ inside).
+            QuadraticKernels.inputAdjoint(len: len, d: d, mu: full ? nil : UnsafePointer(ws.quadCoef), z: z,
+                                          y: y + start * d2, v: vec, phiBar: phiBar.map { $0 + start },
+                                          gBar: gBar.map { $0 + start * dd }, invT: invT, sBar: sBar + start * dd)
+            guard timeAdjoint else { return }
+            // The t row.
             for c in 0..<len {
                 let col = start + c, xc = x + col * dd, yc = y + col * d2, sb = sBar + col * dd
                 let pb: T = phiBar?[col] ?? 0, lb: T = lapBar?[col] ?? 0
-                for i in 0..<d { sb[i] += pb * (yc[i] + vec[i]) }
-                var tBar: T = 0
-                if timeAdjoint {
-                    var dtQ: T = 0
-                    for i in 0..<d { dtQ += xc[i] * (yc[d + i] / 2 + vec[d + i]) }
-                    tBar = pb * (dtQ * invT + cSlope) + lb * trM1 * invT
-                }
+                var dtQ: T = 0
+                for i in 0..<d { dtQ += xc[i] * (yc[d + i] / 2 + vec[d + i]) }
+                var tBar = pb * (dtQ * invT + cSlope) + lb * trM1 * invT
                 if let gBar {
-                    let gc = gBar + col * dd, gt = gc[d] * invT, zc = z + c * d
-                    for i in 0..<d { sb[i] += zc[i] + gt * (yc[d + i] + vec[d + i]) }   // M ḡ + (ḡₜ/T)(M′x + v′)
-                    guard timeAdjoint else { continue }
+                    let gc = gBar + col * dd
                     var cross: T = 0
                     for i in 0..<d { cross += gc[i] * (yc[d + i] + vec[d + i]) }
                     tBar += cross * invT + gc[d] * cCurvature
@@ -398,7 +371,7 @@ extension PotentialNetwork {
                         tBar += gc[d] * q * invT2
                     }
                 }
-                if timeAdjoint { sb[d] += tBar }
+                sb[d] += tBar
             }
         }
     }

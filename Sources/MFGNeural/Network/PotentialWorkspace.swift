@@ -92,12 +92,15 @@ public final class PotentialWorkspace<T: Scalar> {
     var quadKey: (revision: UInt64, tau: Double)?, quadSecondKey: (revision: UInt64, tau: Double)?
 
     // Separable part Σᵢ Σⱼ wᵢⱼ σ(aᵢⱼ xᵢ + bᵢⱼ τ + cᵢⱼ), per sample d·q values, entry i + d·j.
-    /// Pre-activations in the forward pass, their adjoints ȳ in the reverse pass (dq × nb).
+    /// The pre-activations of the sample being evaluated (dq: one row, reused sample by sample,
+    /// so it stays in L1; nothing reads it after the forward pass).
     let sepPre: UnsafeMutablePointer<T>
     /// σ, σ′, σ″ of the pre-activations (dq × nb each).
     let sepAct: UnsafeMutablePointer<T>, sepSp: UnsafeMutablePointer<T>, sepSpp: UnsafeMutablePointer<T>
-    /// w ⊙ a, w ⊙ b / T, w ⊙ a ⊙ a (dq each).
+    /// w ⊙ a, w ⊙ b / T, w ⊙ a ⊙ a (dq each; the last times the trace weights when set).
     let sepCoef: UnsafeMutablePointer<T>
+    /// The θ revision `sepCoef` was formed for (nil: not formed, or the trace weights changed).
+    var sepCoefKey: UInt64?
 
     private var owned: [UnsafeMutablePointer<T>] = []
 
@@ -148,7 +151,8 @@ public final class PotentialWorkspace<T: Scalar> {
         quadCoef = alloc(qs.coef); quadVec = alloc(qs.vec); quadY = alloc(qs.perSample); quadW = alloc(qs.perSample)
         quadG = alloc(qs.gram); quadAcc = alloc(qs.acc)
         let sepN = shape.dimension * shape.separableWidth * capacity
-        sepPre = alloc(sepN); sepAct = alloc(sepN); sepSp = alloc(sepN); sepSpp = alloc(sepN)
+        sepPre = alloc(shape.dimension * shape.separableWidth)
+        sepAct = alloc(sepN); sepSp = alloc(sepN); sepSpp = alloc(sepN)
         sepCoef = alloc(3 * shape.dimension * shape.separableWidth)
         traceRoot = alloc(1); traceWeight = alloc(1)
         weightedK0 = alloc(1); weightedK0Bar = alloc(1)
@@ -170,6 +174,7 @@ public final class PotentialWorkspace<T: Scalar> {
         let effective = weights.flatMap { $0.contains(where: { $0 != 1 }) ? $0 : nil }
         if effective == traceWeights { return }
         factorValid = false
+        sepCoefKey = nil
         guard let weights = effective else { traceWeights = nil; return }
         for (i, w) in weights.enumerated() where !(w >= 0 && w.isFinite) { throw .invalidTraceWeight(index: i, value: w) }
         if !weightBuffersAllocated {
@@ -207,7 +212,7 @@ public final class PotentialWorkspace<T: Scalar> {
         let qs = quadraticSizes(shape: shape, capacity: nb)
         let quadratic = shape.hasQuadratic ? qs.coef + qs.vec + 2 * qs.perSample + qs.gram + qs.acc : 0
         let dq = shape.dimension * shape.separableWidth
-        let separable = shape.hasSeparable ? 4 * dq * nb + 3 * dq : 0
+        let separable = shape.hasSeparable ? 3 * dq * nb + 4 * dq : 0
         return (values + quadratic + separable) * MemoryLayout<T>.stride
     }
 
