@@ -14,7 +14,7 @@ struct ProblemFilesTests {
                         "stochastic-crowd-d2.yaml", "stochastic-crowd-d100.yaml",   // σ > 0 with a grid reference (docs/validation.md, "Stochastic crowd")
                         "stochastic-aniso-crowd-d2.yaml",   // σᵢ per axis with a grid reference (docs/validation.md, "Stochastic crowd with noise per axis")
                         "moons-d2.yaml",   // ρ₀ from data (docs/validation.md, "Two moons")
-                        "interaction-crowd-d2.yaml",   // a nonlocal running cost (docs/validation.md, "Nonlocal interaction")
+                        "interaction-crowd-d2.yaml", "interaction-crowd-d10.yaml",   // a nonlocal running cost (docs/validation.md, "Nonlocal interaction")
                         "anisotropic-crowd-d2.yaml", "anisotropic-crowd-d10.yaml",
                         "lq-aniso-d10.yaml",   // kinetic weight per coordinate (docs/validation.md, "Anisotropic kinetic cost")
                         "gaussian-aniso-d10.yaml"]   // the same against the closed form (docs/validation.md, "Gaussian transport with a kinetic weight per coordinate")
