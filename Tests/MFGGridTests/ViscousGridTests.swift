@@ -11,16 +11,17 @@ import MFGProblem
 struct ViscousGridTests {
     /// Non-square 2-D and 1-D grids with ν = σ²/2 = 0.3 (so νλΔt/2 exceeds 1 for the highest modes:
     /// the Crank–Nicolson coefficient c = 1/Δt − νλ/2 changes sign, the case a diagonal time basis
-    /// could not handle).
+    /// could not handle), then the two per-axis grids of `PerAxisViscousGridTests` (ν₁ ≠ ν₂, one
+    /// with ν₁ = 0; terms up to ν/Δx² ≈ 30).
     static let grids = [
         GridGeometry(nx: 9, ny: 11, nt: 6, x1Lower: -1, x1Upper: 2, x2Lower: 0, x2Upper: 5, horizon: 0.7, diffusion: 0.3),
         GridGeometry(nx: 13, ny: 1, nt: 5, x1Lower: -2, x1Upper: 1, x2Lower: 0, x2Upper: 1, horizon: 1.3, diffusion: 0.3),
-    ]
+    ] + PerAxisViscousGridTests.grids
 
     /// ⟨A u, φ⟩ = ⟨u, Aᵀφ⟩ with the diffusion terms (divergence against −gradient), and the mass of
     /// every level changes only by ∂ₜ: the Neumann Laplacian's rows sum to zero, so
     /// Σ_cells (A u − b)ᵏ = (Mᵏ − Mᵏ⁻¹)/Δt exactly as without diffusion.
-    @Test(arguments: [0, 1]) func operatorIsAdjointConsistentAndConservesMass(_ which: Int) {
+    @Test(arguments: 0..<4) func operatorIsAdjointConsistentAndConservesMass(_ which: Int) {
         let grid = Self.grids[which]
         var rng = RandomSource(seed: 31)
         for _ in 0..<4 {
@@ -40,7 +41,7 @@ struct ViscousGridTests {
             let mk = u.rho[(k * level)..<((k + 1) * level)].reduce(0, +)
             let previous = k == 0 ? rho0.reduce(0, +) : u.rho[((k - 1) * level)..<(k * level)].reduce(0, +)
             let sum = r[(k * level)..<((k + 1) * level)].reduce(0, +)
-            // ~100 terms of size up to ν/Δx² ≈ 3–6: rounding ~1e-13.
+            // ~100 terms of size up to ν/Δx² ≈ 3–30: rounding ~1e-13.
             #expect(abs(sum - (mk - previous) / grid.dt) <= 1e-10)
         }
     }
@@ -48,7 +49,7 @@ struct ViscousGridTests {
     /// The Poisson solve inverts H_θ = A diag(θ, 1) Aᵀ with the diffusion terms, for θ = 1 and the
     /// solver's small default-like θ: A diag(θ, 1) Aᵀ H_θ⁻¹ r = r, i.e. the projection
     /// u − diag(θ, 1) Aᵀ H_θ⁻¹(A u − b) lands exactly on the constraint (its residual is rounding).
-    @Test(arguments: [0, 1]) func poissonSolveProjectsOntoTheViscousConstraint(_ which: Int) {
+    @Test(arguments: 0..<4) func poissonSolveProjectsOntoTheViscousConstraint(_ which: Int) {
         let grid = Self.grids[which]
         var rng = RandomSource(seed: 32)
         for theta in [1.0, 0.02] {
