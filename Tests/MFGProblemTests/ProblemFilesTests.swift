@@ -13,7 +13,7 @@ struct ProblemFilesTests {
         var expected = ["quick.yaml", "hjb-lq-d100.yaml", "lq-noise-d10.yaml", "lq-noise-d100.yaml",   // σ > 0 (docs/validation.md, "Stochastic problems")
                         "stochastic-crowd-d2.yaml", "stochastic-crowd-d100.yaml",   // σ > 0 with a grid reference (docs/validation.md, "Stochastic crowd")
                         "stochastic-aniso-crowd-d2.yaml",   // σᵢ per axis with a grid reference (docs/validation.md, "Stochastic crowd with noise per axis")
-                        "moons-d2.yaml",   // ρ₀ from data (docs/validation.md, "Two moons")
+                        "moons-d2.yaml", "moons-d10.yaml",   // ρ₀ from data (docs/validation.md, "Two moons")
                         "interaction-crowd-d2.yaml", "interaction-crowd-d10.yaml",   // a nonlocal running cost (docs/validation.md, "Nonlocal interaction")
                         "anisotropic-crowd-d2.yaml", "anisotropic-crowd-d10.yaml",
                         "lq-aniso-d10.yaml",   // kinetic weight per coordinate (docs/validation.md, "Anisotropic kinetic cost")
@@ -73,6 +73,15 @@ struct ProblemFilesTests {
         #expect(s.count == 3000 && s.dimension == 2 && s.bandwidth == 0.35)
         #expect(s.mean.allSatisfy { abs($0) < 1e-12 })
         #expect(p.reference?.nx == 128)
+        // d = 10: the same sample density as the (x1, x2) block of a product, eight idle
+        // coordinates; block-separable, so the block reference is moons-d2's grid plus 1-D blocks.
+        let q = try Problem.load(path: problemsDirectory + "/moons-d10.yaml")
+        guard case .product = q.initialDensity else { Issue.record("not a product"); return }
+        let blocks = try q.separableBlocks()
+        #expect(blocks.count == 2)   // (x1, x2) once, the idle 1-D block eight times
+        let pair = try #require(blocks.first { $0.problem.dimension == 2 })
+        guard case .samples(let t) = pair.problem.initialDensity else { Issue.record("(x1, x2) block not samples"); return }
+        #expect(t.count == 3000 && t.bandwidth == 0.35)
     }
 
     /// The stochastic crowd: noise, a density-free terminal cost (σ > 0 refuses KL and entropy),
