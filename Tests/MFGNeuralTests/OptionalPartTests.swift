@@ -56,6 +56,15 @@ struct OptionalPartTests {
         PartCase(name: "diagonal p=4 + c(t) + separable q=2 + ResNet, d=9 > m=4 (Gram factor)", d: 9, m: 4, layers: 2,
                  parts: OptionalParts(quadratic: .diagonal, timeDegree: 4, separableWidth: 2, timeScale: 0.8,
                                       timeTerm: true)),
+        // Time-scaled separable units (block sep_e): alone, with the ResNet and a quadratic, and
+        // with the Gram factor.
+        PartCase(name: "time-scaled separable q=3 alone", d: 4, m: 6, layers: 2,
+                 parts: OptionalParts(separableWidth: 3, timeScale: 1.7, alone: true, separableForm: .timeScaled)),
+        PartCase(name: "diagonal p=2 + time-scaled separable q=2 + ResNet m=16", d: 3, m: 16, layers: 2,
+                 parts: OptionalParts(quadratic: .diagonal, timeDegree: 2, separableWidth: 2, timeScale: 1.3,
+                                      separableForm: .timeScaled)),
+        PartCase(name: "time-scaled separable q=2 + ResNet, d=9 > m=4 (Gram factor)", d: 9, m: 4, layers: 2,
+                 parts: OptionalParts(separableWidth: 2, timeScale: 0.8, separableForm: .timeScaled)),
     ]
 
     // Taylor tests in Double, slope 2 asserted at every step of a 5-term halving sequence
@@ -138,7 +147,8 @@ struct OptionalPartTests {
     /// gives alone: values, parameter gradient and input adjoint, relative 1e-12 (only the order
     /// of floating-point sums differs: gemm over many columns against one).
     @Test(arguments: [OptionalParts(quadratic: .full, timeDegree: 3, separableWidth: 2, timeScale: 1.4),
-                      OptionalParts(quadratic: .diagonal, timeDegree: 2, separableWidth: 1)])
+                      OptionalParts(quadratic: .diagonal, timeDegree: 2, separableWidth: 1),
+                      OptionalParts(separableWidth: 3, timeScale: 1.2, separableForm: .timeScaled)])
     func mixedTimesMatchPerSampleEvaluation(_ parts: OptionalParts) throws {
         let d = 6, n = 9
         let net = randomNetwork(Double.self, d: d, m: 5, layers: 2, seed: 47, parts: parts)

@@ -16,6 +16,8 @@ struct OptionalParts: Sendable {
     var timeTerm = false
     /// Zero the ResNet, AᵀA, c and b blocks, so Φ is the optional parts alone.
     var alone = false
+    /// The form of the separable units (time-scaled: block sep_e, drawn like every other).
+    var separableForm: SeparableForm = .fixed
     static let none = OptionalParts()
 }
 
@@ -28,7 +30,7 @@ func randomNetwork<T: Scalar>(_: T.Type, d: Int, m: Int, layers: Int, seed: UInt
     let shape = try! NetworkShape(dimension: d, width: m, residualLayers: layers, rank: min(3, d + 1),
                                   quadratic: parts.quadratic, timeDegree: parts.timeDegree,
                                   separableWidth: parts.separableWidth, timeTerm: parts.timeTerm,
-                                  timeScale: parts.timeScale)
+                                  timeScale: parts.timeScale, separableForm: parts.separableForm)
     var rng = RandomSource(seed: seed)
     var theta: [Double] = rng.gaussians(ParameterLayout(shape).count)
     if parts.alone {

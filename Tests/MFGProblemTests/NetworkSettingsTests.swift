@@ -54,7 +54,26 @@ struct NetworkSettingsTests {
                 == "problems/x.yaml: network.separable_width: expected an integer, got '2.5'")
         let unknown = message(Self.yaml(network: "{separable: 4}")) ?? ""
         #expect(unknown == "problems/x.yaml: network: unknown key 'separable' (allowed: width, residual_layers, rank, "
-                + "step, quadratic, time_degree, separable_width, time_term)", "\(unknown)")
+                + "step, quadratic, time_degree, separable_width, separable_form, time_term)", "\(unknown)")
+    }
+
+    /// `separable_form` picks the separable units' form (default `fixed`); `time_scaled` needs
+    /// separable units, and other values are refused in one line naming the file and the field.
+    @Test func separableFormIsRead() throws {
+        let p = try Problem.parse(yaml: Self.yaml(network: "{separable_width: 4, separable_form: time_scaled}"),
+                                  file: "x.yaml")
+        #expect(p.network.separableForm == .timeScaled && p.network.separableWidth == 4)
+        let q = try Problem.parse(yaml: Self.yaml(network: "{separable_width: 4}"), file: "x.yaml")
+        #expect(q.network.separableForm == .fixed)
+        let r = try Problem.parse(yaml: Self.yaml(network: "{separable_form: fixed}"), file: "x.yaml")
+        #expect(r.network.separableForm == .fixed)
+        #expect(message(Self.yaml(network: "{separable_form: time_scaled}"))
+                == "problems/x.yaml: network.separable_form: 'time_scaled' shapes the separable units: "
+                + "set network.separable_width to 1 or more")
+        #expect(message(Self.yaml(network: "{separable_width: 2, separable_form: scaled}"))
+                == "problems/x.yaml: network.separable_form: unknown value 'scaled' (allowed: fixed, time_scaled)")
+        #expect(message(Self.yaml(network: "{separable_width: 2, separable_form: 1}"))
+                == "problems/x.yaml: network.separable_form: unknown value '1' (allowed: fixed, time_scaled)")
     }
 
     /// `time_term: polynomial` adds c(t) on the quadratic part's time basis; without a

@@ -100,6 +100,37 @@ struct CheckpointTests {
         #expect(sepA.values[2 * 2 + 1] == cp.state.bestParameters[block.offset + 2 + 1 * 3])   // row-major (i, j)
     }
 
+    /// Time-scaled separable units: the `separable_form` attribute and sep_e (d × q) come back;
+    /// fixed units are written without the attribute (checked in `legacyNetworkHasNoNewAttributes`
+    /// for the network without parts, here for fixed units).
+    @Test func roundTripWithTimeScaledSeparable() throws {
+        let yaml = Self.yaml.replacingOccurrences(of: "network: {width: 6, residual_layers: 2}",
+                                                  with: "network: {width: 6, residual_layers: 2, separable_width: 2, "
+                                                      + "separable_form: time_scaled}")
+        let cp = try trainedCheckpoint(yaml: yaml)
+        #expect(cp.shape.separableForm == .timeScaled && cp.shape.separableWidth == 2)
+        let block = ParameterLayout(cp.shape).block("sep_e")!
+        #expect(cp.state.bestParameters[block.range].contains { $0 != 0 })   // trained away from its start at 0
+        let path = tempPath("checkpoint.h5")
+        try cp.write(to: path)
+        let back = try Checkpoint.read(from: path)
+        #expect(back.shape == cp.shape)
+        #expect(back.state == cp.state)
+        let r = try HDF5Reader(path: path)
+        defer { r.close() }
+        #expect(try r.stringAttribute("separable_form", on: "network") == "time_scaled")
+        let sepE = try r.readDoubles("network/best_parameters/sep_e")
+        #expect(sepE.shape == [3, 2])
+        #expect(sepE.values[2 * 2 + 1] == cp.state.bestParameters[block.offset + 2 + 1 * 3])   // row-major (i, j)
+        let fixedYaml = Self.yaml.replacingOccurrences(of: "network: {width: 6, residual_layers: 2}",
+                                                       with: "network: {width: 6, residual_layers: 2, separable_width: 2}")
+        let fixedPath = tempPath("fixed.h5")
+        try trainedCheckpoint(yaml: fixedYaml).write(to: fixedPath)
+        let rf = try HDF5Reader(path: fixedPath)
+        defer { rf.close() }
+        #expect(!rf.hasAttribute("separable_form", on: "network"))
+    }
+
     /// The time-only term: its attribute and its (p + 1)-vector come back; a network without it
     /// has no such attribute.
     @Test func roundTripWithTimeTerm() throws {

@@ -117,6 +117,32 @@ void mfg_separable_reverse_rows_f32(int level, size_t nb, size_t d, size_t q, co
                                     const float *spp, float *ga, float *gb, float *gc, float *gw,
                                     float *sBar, const float *traceWeights, int timeRow);
 
+/// Time-scaled separable units (network.separable_form: time_scaled), y = (a + eτ)·xᵢ + bτ + c.
+/// Forward over nb samples that share one τ: alpha = a + eτ at that τ, wa = w⊙alpha,
+/// wbT = w⊙b/T, weT = w⊙e/T, waa = w⊙alpha⊙alpha (⊙ trace weights); otherwise as
+/// mfg_separable_forward, with ∂ₜΦ += Σ (wbT + weT·xᵢ)σ′.
+void mfg_separable_ts_forward_f64(int level, size_t nb, size_t d, size_t q, const double *alpha, const double *b,
+                                  const double *c, const double *x, double invT, const double *w,
+                                  const double *wa, const double *wbT, const double *weT, const double *waa,
+                                  int valueOnly, double *row, double *act, double *sp, double *spp, double *phi,
+                                  double *grad, double *lap);
+void mfg_separable_ts_forward_f32(int level, size_t nb, size_t d, size_t q, const float *alpha, const float *b,
+                                  const float *c, const float *x, float invT, const float *w, const float *wa,
+                                  const float *wbT, const float *weT, const float *waa, int valueOnly, float *row,
+                                  float *act, float *sp, float *spp, float *phi, float *grad, float *lap);
+/// Reverse pass of time-scaled units (each sample its own τ): as mfg_separable_reverse_rows,
+/// adding also to ge (d·q), the gradient of e.
+void mfg_separable_ts_reverse_f64(int level, size_t nb, size_t d, size_t q, const double *a, const double *e,
+                                  const double *b, const double *w, const double *x, double invT,
+                                  const double *phiBar, const double *gBar, const double *lapBar, const double *act,
+                                  const double *sp, const double *spp, double *ga, double *ge, double *gb,
+                                  double *gc, double *gw, double *sBar, const double *traceWeights, int timeRow);
+void mfg_separable_ts_reverse_f32(int level, size_t nb, size_t d, size_t q, const float *a, const float *e,
+                                  const float *b, const float *w, const float *x, float invT, const float *phiBar,
+                                  const float *gBar, const float *lapBar, const float *act, const float *sp,
+                                  const float *spp, float *ga, float *ge, float *gb, float *gc, float *gw,
+                                  float *sBar, const float *traceWeights, int timeRow);
+
 /// The time-varying quadratic part's per-sample loops over one run of `len` samples of equal t
 /// (QuadraticColumns.c; bit for bit the Swift loops they replaced): x is (d + 1) × len
 /// (time last), y is [Mx; M′x] (2d × len), v holds v and v′ (2d).

@@ -7,6 +7,7 @@ import MFGProblem
 ///                + ½ xᵀM(t)x + v(t)ᵀx                                (`quadratic` ≠ none)
 ///                + c(t) = Σₖ φₖ(τ) cₖ                                 (`timeTerm`, with a quadratic part)
 ///                + Σᵢ Σⱼ wᵢⱼ σ(aᵢⱼ xᵢ + bᵢⱼ τ + cᵢⱼ)                    (`separableWidth` q > 0)
+///                  [aᵢⱼ + eᵢⱼ τ in place of aᵢⱼ with `separableForm` time_scaled]
 ///
 /// with s = (x, t), τ = t/T (T = `timeScale`), M(t) = Σₖ φₖ(τ) Sₖ and v(t) = Σₖ φₖ(τ) vₖ over the
 /// shifted Legendre polynomials φ₀…φ_p on [0, 1] (see `TimeBasis`), Sₖ symmetric (full or
@@ -38,6 +39,9 @@ public struct NetworkShape: Equatable, Sendable, CustomStringConvertible {
     /// uses). It moves no agent (∇ₓc = 0, Δₓc = 0) and enters only ∂ₜΦ in the HJB residual and
     /// Φ(·, T) in the terminal mismatch: see `PotentialNetwork+Quadratic.swift` for why it matters.
     public let timeTerm: Bool
+    /// The form of the separable units: `fixed` (a·xᵢ) or `timeScaled` ((a + eτ)·xᵢ, one more
+    /// block sep_e). Stored as `fixed` without a separable part.
+    public let separableForm: SeparableForm
     /// T in τ = t/T, the time variable of the quadratic and separable parts (the problem's
     /// horizon, so τ ∈ [0, 1] on the time interval and one initialisation fits every horizon).
     public let timeScale: Double
@@ -48,7 +52,8 @@ public struct NetworkShape: Equatable, Sendable, CustomStringConvertible {
     public init(dimension: Int, width: Int, residualLayers: Int, rank: Int? = nil,
                 step: Double? = nil, quadratic: QuadraticStructure = .none,
                 timeDegree: Int = NetworkSettings.defaultTimeDegree, separableWidth: Int = 0,
-                timeTerm: Bool = false, timeScale: Double = 1) throws(NetworkError) {
+                timeTerm: Bool = false, timeScale: Double = 1,
+                separableForm: SeparableForm = .fixed) throws(NetworkError) {
         guard dimension >= 1 else { throw .invalidShape("dimension must be at least 1, got \(dimension)") }
         guard width >= 1 else { throw .invalidShape("width must be at least 1, got \(width)") }
         guard residualLayers >= 0 else {
@@ -87,6 +92,7 @@ public struct NetworkShape: Equatable, Sendable, CustomStringConvertible {
             throw .invalidShape("a time-only term needs a quadratic part (it uses its time basis)")
         }
         self.timeTerm = timeTerm
+        self.separableForm = separableWidth == 0 ? .fixed : separableForm
         self.timeScale = quadratic == .none && separableWidth == 0 ? 1 : timeScale
     }
 
@@ -119,6 +125,9 @@ public struct NetworkShape: Equatable, Sendable, CustomStringConvertible {
     /// Whether Φ has the separable part.
     public var hasSeparable: Bool { separableWidth > 0 }
 
+    /// Whether the separable units are time-scaled (block sep_e).
+    public var hasTimeScaledSeparable: Bool { hasSeparable && separableForm == .timeScaled }
+
     /// Whether the shape is today's network alone (no quadratic or separable part).
     public var isLegacy: Bool { !hasQuadratic && !hasSeparable }
 
@@ -127,6 +136,7 @@ public struct NetworkShape: Equatable, Sendable, CustomStringConvertible {
         if hasQuadratic { text += " quadratic=\(quadratic.rawValue) p=\(timeDegree)" }
         if timeTerm { text += " c(t)" }
         if hasSeparable { text += " separable=\(separableWidth)" }
+        if hasTimeScaledSeparable { text += " time_scaled" }
         if !isLegacy { text += " T=\(timeScale)" }
         return text
     }

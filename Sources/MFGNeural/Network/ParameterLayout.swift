@@ -6,7 +6,8 @@
 /// without them has exactly the old layout): the quadratic's S0…Sp (d × d when full, of which
 /// the lower triangle is used; d when diagonal) and v0…vp (d), the time-only term's c_time
 /// (p + 1 coefficients, only with `timeTerm`), the separable part's sep_a,
-/// sep_b, sep_c, sep_w (each d × q, entry (i, j) for coordinate i and unit j).
+/// sep_b, sep_c, sep_w (each d × q, entry (i, j) for coordinate i and unit j) and, only for
+/// time-scaled units, sep_e (d × q) after them.
 public struct ParameterLayout: Equatable, Sendable {
     /// One named block: its shape (rows, cols) and position.
     public struct Block: Equatable, Sendable {
@@ -20,9 +21,10 @@ public struct ParameterLayout: Equatable, Sendable {
         public var shape: [Int] { cols == 1 ? (rows == 1 && name == "b" ? [] : [rows]) : [rows, cols] }
     }
 
-    /// Offsets of the separable part's four d × q blocks.
+    /// Offsets of the separable part's d × q blocks (`e`: sep_e, nil for fixed units).
     public struct SeparableOffsets: Equatable, Sendable {
         public let a: Int, b: Int, c: Int, w: Int
+        public let e: Int?
     }
 
     public let blocks: [Block]
@@ -60,7 +62,9 @@ public struct ParameterLayout: Equatable, Sendable {
         if shape.hasSeparable {
             let q = shape.separableWidth, start = offset
             for name in ["sep_a", "sep_b", "sep_c", "sep_w"] { add(name, d, q) }
-            separableOffsets = SeparableOffsets(a: start, b: start + d * q, c: start + 2 * d * q, w: start + 3 * d * q)
+            if shape.hasTimeScaledSeparable { add("sep_e", d, q) }
+            separableOffsets = SeparableOffsets(a: start, b: start + d * q, c: start + 2 * d * q, w: start + 3 * d * q,
+                                                e: shape.hasTimeScaledSeparable ? start + 4 * d * q : nil)
         } else {
             separableOffsets = nil
         }

@@ -47,7 +47,8 @@ public struct PotentialNetwork<T: Scalar>: Sendable {
     /// Sₖ = 0 and vₖ = 0 (no draws), separable w = 0 with a, b, c ~ N(0, 1) (distinct units, kinks
     /// at xᵢ = −(bτ + c)/a spread over the data's scale, so w's gradient differs unit by unit).
     /// Their draws follow all the others (the new blocks come last in the layout), so a shape
-    /// without them gets exactly the θ it got before they existed.
+    /// without them gets exactly the θ it got before they existed. Time-scaled units start with
+    /// e = 0 (no draws): the same draws and the same Φ as fixed units of the same width.
     public static func initialized(shape: NetworkShape, rng: inout RandomSource) -> PotentialNetwork {
         let layout = ParameterLayout(shape)
         var theta = [T](repeating: 0, count: layout.count)

@@ -97,10 +97,15 @@ public final class PotentialWorkspace<T: Scalar> {
     let sepPre: UnsafeMutablePointer<T>
     /// σ, σ′, σ″ of the pre-activations (dq × nb each).
     let sepAct: UnsafeMutablePointer<T>, sepSp: UnsafeMutablePointer<T>, sepSpp: UnsafeMutablePointer<T>
-    /// w ⊙ a, w ⊙ b / T, w ⊙ a ⊙ a (dq each; the last times the trace weights when set).
+    /// w ⊙ a, w ⊙ b / T, w ⊙ a ⊙ a (dq each; the last times the trace weights when set). For
+    /// time-scaled units five rows at one τ: α = a + eτ, w ⊙ α, w ⊙ b / T, w ⊙ α ⊙ α (⊙ trace
+    /// weights), w ⊙ e / T.
     let sepCoef: UnsafeMutablePointer<T>
     /// The θ revision `sepCoef` was formed for (nil: not formed, or the trace weights changed).
     var sepCoefKey: UInt64?
+    /// The τ of time-scaled units' `sepCoef` (with `sepCoefKey`): at a Runge–Kutta stage every
+    /// block has the same τ, so a workspace kept per stage forms them once per optimizer step.
+    var sepCoefTau: T = 0
 
     private var owned: [UnsafeMutablePointer<T>] = []
 
@@ -153,7 +158,7 @@ public final class PotentialWorkspace<T: Scalar> {
         let sepN = shape.dimension * shape.separableWidth * capacity
         sepPre = alloc(shape.dimension * shape.separableWidth)
         sepAct = alloc(sepN); sepSp = alloc(sepN); sepSpp = alloc(sepN)
-        sepCoef = alloc(3 * shape.dimension * shape.separableWidth)
+        sepCoef = alloc(Self.separableCoefficientRows(shape) * shape.dimension * shape.separableWidth)
         traceRoot = alloc(1); traceWeight = alloc(1)
         weightedK0 = alloc(1); weightedK0Bar = alloc(1)
         self.owned = owned
@@ -212,9 +217,12 @@ public final class PotentialWorkspace<T: Scalar> {
         let qs = quadraticSizes(shape: shape, capacity: nb)
         let quadratic = shape.hasQuadratic ? qs.coef + qs.vec + 2 * qs.perSample + qs.gram + qs.acc : 0
         let dq = shape.dimension * shape.separableWidth
-        let separable = shape.hasSeparable ? 3 * dq * nb + 4 * dq : 0
+        let separable = shape.hasSeparable ? 3 * dq * nb + (1 + separableCoefficientRows(shape)) * dq : 0
         return (values + quadratic + separable) * MemoryLayout<T>.stride
     }
+
+    /// Rows of d·q coefficients the separable part keeps (3 fixed, 5 time-scaled).
+    static func separableCoefficientRows(_ shape: NetworkShape) -> Int { shape.hasTimeScaledSeparable ? 5 : 3 }
 
     /// Sizes of the quadratic part's buffers (0 without one; allocations round them up to 1).
     private static func quadraticSizes(shape: NetworkShape, capacity nb: Int)

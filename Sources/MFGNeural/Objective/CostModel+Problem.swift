@@ -32,6 +32,7 @@ extension NetworkShape {
                       residualLayers: problem.network.residualLayers, rank: problem.network.rank,
                       step: problem.network.step, quadratic: problem.network.quadratic,
                       timeDegree: problem.network.timeDegree, separableWidth: problem.network.separableWidth,
-                      timeTerm: problem.network.timeTerm == .polynomial, timeScale: problem.horizon)
+                      timeTerm: problem.network.timeTerm == .polynomial, timeScale: problem.horizon,
+                      separableForm: problem.network.separableForm)
     }
 }

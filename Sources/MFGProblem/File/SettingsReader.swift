@@ -4,7 +4,7 @@ enum SettingsReader {
         let defaults = NetworkSettings.defaults(dimension: d)
         guard let f else { return defaults }
         let m = try f.mapping(allowed: ["width", "residual_layers", "rank", "step", "quadratic", "time_degree",
-                                        "separable_width", "time_term"])
+                                        "separable_width", "separable_form", "time_term"])
         let width = try m.optional("width")?.integer(in: ProblemLimits.width) ?? defaults.width
         let layers = try m.optional("residual_layers")?.integer(in: ProblemLimits.residualLayers) ?? defaults.residualLayers
         let rank = try m.optional("rank")?.integer(minimum: 1, maximum: d + 1) ?? defaults.rank   // A is rank × (d + 1)
@@ -24,8 +24,14 @@ enum SettingsReader {
             throw tf.fail(.inconsistent("'\(timeTerm.rawValue)' uses the quadratic part's time basis: "
                                         + "set network.quadratic to 'diagonal' or 'full'"))
         }
+        let form = try m.optional("separable_form")?.keyword(SeparableForm.self) ?? defaults.separableForm
+        if form != .fixed, separable == 0, let ff = m.optional("separable_form") {
+            throw ff.fail(.inconsistent("'\(form.rawValue)' shapes the separable units: set network.separable_width "
+                                        + "to 1 or more"))
+        }
         return NetworkSettings(width: width, residualLayers: layers, rank: rank, step: step, quadratic: quadratic,
-                               timeDegree: degree, separableWidth: separable, timeTerm: timeTerm)
+                               timeDegree: degree, separableWidth: separable, timeTerm: timeTerm,
+                               separableForm: form)
     }
 
     static func integrator(_ f: YAMLField?) throws(ProblemError) -> IntegratorSettings {

@@ -8,6 +8,17 @@ public enum QuadraticStructure: String, Sendable, Equatable, CaseIterable {
     case full
 }
 
+/// The form of the separable units (`network.separable_form`).
+public enum SeparableForm: String, Sendable, Equatable, CaseIterable {
+    /// wσ(a·xᵢ + b·τ + c): at fixed τ a unit's x-scale a is the same at every time, so its shape
+    /// only translates in time.
+    case fixed
+    /// wσ((a + e·τ)·xᵢ + b·τ + c): the x-scale changes linearly in τ (one more parameter e per
+    /// unit), so a unit can sharpen (or widen) as t approaches T — for a seam where two fronts
+    /// of mass meet and ∂ₓv grows like −k/(1 − kt).
+    case timeScaled = "time_scaled"
+}
+
 /// A time-only term c(t) of the potential (`network.time_term`).
 public enum TimeTerm: String, Sendable, Equatable, CaseIterable {
     /// No such term: the x-independent part of Φ is what cᵀs, ½sᵀAᵀAs and the ResNet give.
@@ -35,10 +46,12 @@ public struct NetworkSettings: Sendable, Equatable {
     public let separableWidth: Int
     /// The time-only term c(t) (only with a quadratic part).
     public let timeTerm: TimeTerm
+    /// The form of the separable units (used only with `separableWidth` > 0).
+    public let separableForm: SeparableForm
 
     public init(width: Int, residualLayers: Int, rank: Int, step: Double, quadratic: QuadraticStructure = .none,
                 timeDegree: Int = NetworkSettings.defaultTimeDegree, separableWidth: Int = 0,
-                timeTerm: TimeTerm = .none) {
+                timeTerm: TimeTerm = .none, separableForm: SeparableForm = .fixed) {
         self.width = width
         self.residualLayers = residualLayers
         self.rank = rank
@@ -47,6 +60,7 @@ public struct NetworkSettings: Sendable, Equatable {
         self.timeDegree = timeDegree
         self.separableWidth = separableWidth
         self.timeTerm = timeTerm
+        self.separableForm = separableForm
     }
 
     /// The defaults for dimension d: width 16, 2 residual layers, rank min(10, d+1), step 1/2,

@@ -37,6 +37,10 @@ extension Checkpoint {
                 try w.setAttribute("time_scale", shape.timeScale, on: "network")
                 // Only when present: files without it hold a network without the time-only term.
                 if shape.timeTerm { try w.setAttribute("time_term", "polynomial", on: "network") }
+                // Likewise: files without it hold fixed separable units.
+                if shape.hasTimeScaledSeparable {
+                    try w.setAttribute("separable_form", "time_scaled", on: "network")
+                }
             }
             try writeParameters(w, state.parameters, group: "network/parameters")
             try writeParameters(w, state.bestParameters, group: "network/best_parameters")

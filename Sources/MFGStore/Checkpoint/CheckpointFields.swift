@@ -80,6 +80,11 @@ struct CheckpointFields {
         let timeTerm = reader.hasAttribute("time_term", on: "network")
             ? TimeTerm(rawValue: try keyword("time_term", on: "network", [TimeTerm.polynomial.rawValue])) == .polynomial
             : false
+        // Only written for time-scaled units: files without it hold fixed units.
+        let separableForm = reader.hasAttribute("separable_form", on: "network")
+            ? SeparableForm(rawValue: try keyword("separable_form", on: "network",
+                                                  [SeparableForm.timeScaled.rawValue]))!
+            : .fixed
         let timeScale = reader.hasAttribute("time_scale", on: "network")
             ? try number("time_scale", on: "network", minimum: ProblemLimits.smallestPositive) : 1
         do {
@@ -87,7 +92,7 @@ struct CheckpointFields {
                                     rank: rank, step: step, quadratic: quadratic, timeDegree: degree,
                                     separableWidth: try optional("separable_width", in: NetworkSettings.separableWidthRange,
                                                                  legacy: 0),
-                                    timeTerm: timeTerm, timeScale: timeScale)
+                                    timeTerm: timeTerm, timeScale: timeScale, separableForm: separableForm)
         } catch let e as NetworkError { throw damaged(e.description) }
     }
 

@@ -24,7 +24,7 @@ struct IterationCommand: ParsableCommand {
     @Option(help: "Timed iterations; the median is reported (1…100).") var repeats = 3
     @Option(help: "float32, float64 or both.") var precision = "both"
     @Option(help: "Directory holding the crowd-motion problem files (read only).") var problems = "problems"
-    @Option(help: "Networks, comma separated: plain (today's), or optional parts joined by '+': diagonal or full (time-varying quadratic), ct (its time-only term c(t)), sep<q> (q separable units per coordinate); e.g. full+ct; ratios are to the first.")
+    @Option(help: "Networks, comma separated: plain (today's), or optional parts joined by '+': diagonal or full (time-varying quadratic), ct (its time-only term c(t)), sep<q> (q separable units per coordinate), tsep<q> (q time-scaled ones); e.g. full+ct; ratios are to the first.")
     var networks = "plain"
     @Option(help: "Degree of the quadratic part's time basis (0…4).") var timeDegree = 2
     @Option(help: "Rounds over all networks (1…20): each reported time is the median over rounds of each child's median, each ratio the median of the per-round ratios.")
@@ -123,7 +123,8 @@ struct IterationCommand: ParsableCommand {
         proc.arguments = ["iteration-one", "--dim", "\(d)", "--samples", "\(n)", "--width", "\(m)",
                           "--block-size", "\(blockSize)", "--threads", "\(threads)", "--repeats", "\(repeats)",
                           "--precision", p, "--problems", problems, "--quadratic", variant.quadratic.rawValue,
-                          "--separable", "\(variant.separableWidth)", "--time-degree", "\(timeDegree)"]
+                          "--separable", "\(variant.separableWidth)", "--time-degree", "\(timeDegree)",
+                          "--separable-form", variant.separableForm.rawValue]
         let pipe = Pipe()
         proc.standardOutput = pipe
         try proc.run()
@@ -153,6 +154,7 @@ struct IterationOneCommand: ParsableCommand {
     @Option var problems: String
     @Option var quadratic: String
     @Option var separable: Int
+    @Option var separableForm: String = SeparableForm.fixed.rawValue
     @Option var timeDegree: Int
 
     func run() throws {
@@ -162,10 +164,13 @@ struct IterationOneCommand: ParsableCommand {
 
     func measure<T: Scalar>(_: T.Type, _ problem: Problem) throws {
         guard let q = QuadraticStructure(rawValue: quadratic) else { throw ValidationError("--quadratic \(quadratic)") }
+        guard let form = SeparableForm(rawValue: separableForm) else {
+            throw ValidationError("--separable-form \(separableForm)")
+        }
         let shape = try NetworkShape(dimension: problem.dimension, width: width,
                                      residualLayers: problem.network.residualLayers, rank: problem.network.rank,
                                      step: problem.network.step, quadratic: q, timeDegree: timeDegree,
-                                     separableWidth: separable, timeScale: problem.horizon)
+                                     separableWidth: separable, timeScale: problem.horizon, separableForm: form)
         let block = blockSize > 0 ? blockSize : CharacteristicsObjective<T>.suggestedBlockSize(shape)
         let objective = try CharacteristicsObjective<T>(
             costs: CostModel<T>(problem: problem), stepper: TimeStepper(problem.integrator.scheme),

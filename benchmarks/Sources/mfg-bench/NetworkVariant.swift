@@ -5,11 +5,13 @@ import MFGProblem
 /// A network to benchmark: today's network (`plain`) or with optional parts, written as parts
 /// joined by `+`: `diagonal` or `full` (the time-varying quadratic), `ct` (its time-only term
 /// c(t), `network.time_term: polynomial`; needs a quadratic part), `sep<q>` (q separable units
-/// per coordinate), e.g. `plain`, `full`, `full+ct`, `sep4`, `diagonal+sep8`.
+/// per coordinate), `tsep<q>` (q time-scaled separable units, `network.separable_form:
+/// time_scaled`), e.g. `plain`, `full`, `full+ct`, `sep4`, `diagonal+sep8`, `diagonal+tsep4`.
 struct NetworkVariant: CustomStringConvertible {
     var quadratic: QuadraticStructure = .none
     var separableWidth = 0
     var timeTerm = false
+    var separableForm: SeparableForm = .fixed
 
     init(parsing text: String) throws {
         let word = text.trimmingCharacters(in: .whitespaces)
@@ -22,9 +24,14 @@ struct NetworkVariant: CustomStringConvertible {
             } else if part.hasPrefix("sep"), let q = Int(part.dropFirst(3)),
                       NetworkSettings.separableWidthRange.contains(q), q > 0, separableWidth == 0 {
                 separableWidth = q
+            } else if part.hasPrefix("tsep"), let q = Int(part.dropFirst(4)),
+                      NetworkSettings.separableWidthRange.contains(q), q > 0, separableWidth == 0 {
+                separableWidth = q
+                separableForm = .timeScaled
             } else {
                 throw ValidationError("--networks: '\(word)' is not a network (allowed: plain, or parts joined by '+': "
-                                      + "diagonal or full, ct, sep<q> with q in 1…64; e.g. full+ct, full+sep4)")
+                                      + "diagonal or full, ct, sep<q> or tsep<q> with q in 1…64; e.g. full+ct, full+sep4, "
+                                      + "diagonal+tsep4)")
             }
         }
         if timeTerm && quadratic == .none {
@@ -36,7 +43,7 @@ struct NetworkVariant: CustomStringConvertible {
         var parts: [String] = []
         if quadratic != .none { parts.append(quadratic.rawValue) }
         if timeTerm { parts.append("ct") }
-        if separableWidth > 0 { parts.append("sep\(separableWidth)") }
+        if separableWidth > 0 { parts.append((separableForm == .timeScaled ? "tsep" : "sep") + "\(separableWidth)") }
         return parts.isEmpty ? "plain" : parts.joined(separator: "+")
     }
 
@@ -51,6 +58,7 @@ struct NetworkVariant: CustomStringConvertible {
     func shape(dimension d: Int, width m: Int, residualLayers R: Int, rank: Int? = nil, step: Double? = nil,
                timeDegree p: Int, timeScale: Double) throws -> NetworkShape {
         try NetworkShape(dimension: d, width: m, residualLayers: R, rank: rank, step: step, quadratic: quadratic,
-                         timeDegree: p, separableWidth: separableWidth, timeTerm: timeTerm, timeScale: timeScale)
+                         timeDegree: p, separableWidth: separableWidth, timeTerm: timeTerm, timeScale: timeScale,
+                         separableForm: separableForm)
     }
 }
