@@ -16,6 +16,28 @@
 
 #define INLINE static inline __attribute__((always_inline))
 
+/// The sums of one sample (Φ when as is not NULL; ∇ₛΦ and ΔΦ unless valueOnly), with TIME_COEF
+/// the coefficient of σ′ in ∂ₜΦ: wbT[o + i] for fixed units, wbT + weT·xᵢ for time-scaled ones.
+#define SEP_SUMS_ONE_BODY(T, TIME_COEF)                                                            \
+    if (as) {                                                                                      \
+        T value = 0;                                                                               \
+        for (size_t k = 0; k < d * q; k++) value += w[k] * as[k];                                  \
+        *phis += value;                                                                            \
+    }                                                                                              \
+    if (valueOnly) return;                                                                         \
+    T dt = 0, trace = 0;                                                                           \
+    for (size_t j = 0; j < q; j++) {                                                               \
+        size_t o = j * d;                                                                          \
+        for (size_t i = 0; i < d; i++) {                                                           \
+            T v = s1[o + i];                                                                       \
+            g[i] += wa[o + i] * v;                                                                 \
+            dt += TIME_COEF * v;                                                                   \
+            trace += waa[o + i] * s2[o + i];                                                       \
+        }                                                                                          \
+    }                                                                                              \
+    g[d] += dt;                                                                                    \
+    *laps += trace;
+
 /// The per-sample bodies, shared by the block entries below and by the fused forward pass
 /// (mfg_separable_forward_*), so that both compile the same loops (the same vector lanes in the
 /// sums, hence the same bits).
@@ -33,24 +55,7 @@
     INLINE void sep_sums_one_##S(size_t d, size_t q, const T *w, const T *wa, const T *wbT,        \
                                  const T *waa, const T *as, const T *s1, const T *s2,              \
                                  int valueOnly, T *phis, T *restrict g, T *laps) {                 \
-        if (as) {                                                                                  \
-            T value = 0;                                                                           \
-            for (size_t k = 0; k < d * q; k++) value += w[k] * as[k];                              \
-            *phis += value;                                                                        \
-        }                                                                                          \
-        if (valueOnly) return;                                                                     \
-        T dt = 0, trace = 0;                                                                       \
-        for (size_t j = 0; j < q; j++) {                                                           \
-            size_t o = j * d;                                                                      \
-            for (size_t i = 0; i < d; i++) {                                                       \
-                T v = s1[o + i];                                                                   \
-                g[i] += wa[o + i] * v;                                                             \
-                dt += wbT[o + i] * v;                                                              \
-                trace += waa[o + i] * s2[o + i];                                                   \
-            }                                                                                      \
-        }                                                                                          \
-        g[d] += dt;                                                                                \
-        *laps += trace;                                                                            \
+        SEP_SUMS_ONE_BODY(T, wbT[o + i])                                                           \
     }
 
 SEP_ONE(double, f64)
@@ -112,18 +117,44 @@ SEP_ONE(float, f32)
 #define SEP_NONE
 
 /// The loops over one unit column j for the four cases of trace weights and Ḡ, each its own
-/// loop so that no test is left inside the vector loop.
-#define SEP_UNIT_LOOPS(T, INPUT)                                                                   \
+/// loop so that no test is left inside the vector loop; UNIT is SEP_UNIT or SEP_TS_UNIT.
+#define SEP_UNIT_LOOPS(T, UNIT, INPUT)                                                             \
     if (tw) {                                                                                      \
         if (gx) {                                                                                  \
-            for (size_t i = 0; i < d; i++) SEP_UNIT(T, gx[i], lb * tw[i], INPUT)                   \
+            for (size_t i = 0; i < d; i++) UNIT(T, gx[i], lb * tw[i], INPUT)                       \
         } else {                                                                                   \
-            for (size_t i = 0; i < d; i++) SEP_UNIT(T, 0, lb * tw[i], INPUT)                       \
+            for (size_t i = 0; i < d; i++) UNIT(T, 0, lb * tw[i], INPUT)                           \
         }                                                                                          \
     } else if (gx) {                                                                               \
-        for (size_t i = 0; i < d; i++) SEP_UNIT(T, gx[i], lb, INPUT)                               \
+        for (size_t i = 0; i < d; i++) UNIT(T, gx[i], lb, INPUT)                                   \
     } else {                                                                                       \
-        for (size_t i = 0; i < d; i++) SEP_UNIT(T, 0, lb, INPUT)                                   \
+        for (size_t i = 0; i < d; i++) UNIT(T, 0, lb, INPUT)                                       \
+    }
+
+/// The reverse pass over nb samples, shared by fixed (SEP_UNIT) and time-scaled (SEP_TS_UNIT)
+/// units; X and X_T are the input adjoint's parts (x rows; x and t rows).
+#define SEP_REVERSE_SAMPLES(T, UNIT, X, X_T)                                                       \
+    size_t dq = d * q, dd = d + 1;                                                                 \
+    for (size_t s = 0; s < nb; s++) {                                                              \
+        const T *xs = x + s * dd, *s1 = sp + s * dq, *s2 = spp + s * dq;                           \
+        const T *as = phiBar ? act + s * dq : s1;                                                  \
+        T tau = xs[d] * invT;                                                                      \
+        T pb = phiBar ? phiBar[s] : 0, lb = lapBar ? lapBar[s] : 0;                                \
+        T gt = gBar ? gBar[s * dd + d] * invT : 0;                                                 \
+        const T *gx = gBar ? gBar + s * dd : NULL;                                                 \
+        T *sb = sBar ? sBar + s * dd : NULL;                                                       \
+        T tbar = 0;                                                                                \
+        for (size_t j = 0; j < q; j++) {                                                           \
+            size_t o = j * d;                                                                      \
+            if (!sb) {                                                                             \
+                SEP_UNIT_LOOPS(T, UNIT, SEP_NONE)                                                  \
+            } else if (timeRow) {                                                                  \
+                SEP_UNIT_LOOPS(T, UNIT, X_T)                                                       \
+            } else {                                                                               \
+                SEP_UNIT_LOOPS(T, UNIT, X)                                                         \
+            }                                                                                      \
+        }                                                                                          \
+        if (sb && timeRow) sb[d] += tbar * invT;                                                   \
     }
 
 /// Without Φ̄ (every stage evaluation of training) σ itself is not read: `as` points at σ′
@@ -135,28 +166,7 @@ SEP_ONE(float, f32)
                           const T *act, const T *sp, const T *spp, T *restrict ga, T *restrict gb, \
                           T *restrict gc, T *restrict gw, T *restrict sBar, const T *tw,           \
                           int timeRow) {                                                           \
-        size_t dq = d * q, dd = d + 1;                                                             \
-        for (size_t s = 0; s < nb; s++) {                                                          \
-            const T *xs = x + s * dd, *s1 = sp + s * dq, *s2 = spp + s * dq;                       \
-            const T *as = phiBar ? act + s * dq : s1;                                              \
-            T tau = xs[d] * invT;                                                                  \
-            T pb = phiBar ? phiBar[s] : 0, lb = lapBar ? lapBar[s] : 0;                            \
-            T gt = gBar ? gBar[s * dd + d] * invT : 0;                                             \
-            const T *gx = gBar ? gBar + s * dd : NULL;                                             \
-            T *sb = sBar ? sBar + s * dd : NULL;                                                   \
-            T tbar = 0;                                                                            \
-            for (size_t j = 0; j < q; j++) {                                                       \
-                size_t o = j * d;                                                                  \
-                if (!sb) {                                                                         \
-                    SEP_UNIT_LOOPS(T, SEP_NONE)                                                    \
-                } else if (timeRow) {                                                              \
-                    SEP_UNIT_LOOPS(T, SEP_X_T)                                                     \
-                } else {                                                                           \
-                    SEP_UNIT_LOOPS(T, SEP_X)                                                       \
-                }                                                                                  \
-            }                                                                                      \
-            if (sb && timeRow) sb[d] += tbar * invT;                                               \
-        }                                                                                          \
+        SEP_REVERSE_SAMPLES(T, SEP_UNIT, SEP_X, SEP_X_T)                                           \
     }
 
 MFG_VARIANTS(SEP_PRE, sep_pre_f64, double, f64)
@@ -249,24 +259,7 @@ void mfg_separable_reverse_rows_f32(int level, size_t nb, size_t d, size_t q, co
                                     const T *weT, const T *waa, const T *xs, const T *as,          \
                                     const T *s1, const T *s2, int valueOnly, T *phis,              \
                                     T *restrict g, T *laps) {                                      \
-        if (as) {                                                                                  \
-            T value = 0;                                                                           \
-            for (size_t k = 0; k < d * q; k++) value += w[k] * as[k];                              \
-            *phis += value;                                                                        \
-        }                                                                                          \
-        if (valueOnly) return;                                                                     \
-        T dt = 0, trace = 0;                                                                       \
-        for (size_t j = 0; j < q; j++) {                                                           \
-            size_t o = j * d;                                                                      \
-            for (size_t i = 0; i < d; i++) {                                                       \
-                T v = s1[o + i];                                                                   \
-                g[i] += wa[o + i] * v;                                                             \
-                dt += (wbT[o + i] + weT[o + i] * xs[i]) * v;                                       \
-                trace += waa[o + i] * s2[o + i];                                                   \
-            }                                                                                      \
-        }                                                                                          \
-        g[d] += dt;                                                                                \
-        *laps += trace;                                                                            \
+        SEP_SUMS_ONE_BODY(T, (wbT[o + i] + weT[o + i] * xs[i]))                                    \
     }
 
 SEP_TS_ONE(double, f64)
@@ -314,47 +307,13 @@ SEP_TS_ONE(float, f32)
 #define SEP_TS_X_T { sb[i] += ybar * al + wk * gt * ek * v1; tbar += ybar * ex + direct * ek; }
 #define SEP_TS_X { sb[i] += ybar * al + wk * gt * ek * v1; }
 
-#define SEP_TS_UNIT_LOOPS(T, INPUT)                                                                \
-    if (tw) {                                                                                      \
-        if (gx) {                                                                                  \
-            for (size_t i = 0; i < d; i++) SEP_TS_UNIT(T, gx[i], lb * tw[i], INPUT)                \
-        } else {                                                                                   \
-            for (size_t i = 0; i < d; i++) SEP_TS_UNIT(T, 0, lb * tw[i], INPUT)                    \
-        }                                                                                          \
-    } else if (gx) {                                                                               \
-        for (size_t i = 0; i < d; i++) SEP_TS_UNIT(T, gx[i], lb, INPUT)                            \
-    } else {                                                                                       \
-        for (size_t i = 0; i < d; i++) SEP_TS_UNIT(T, 0, lb, INPUT)                                \
-    }
-
 #define SEP_TS_REVERSE(T, NAME, ATTR)                                                              \
     ATTR static void NAME(size_t nb, size_t d, size_t q, const T *a, const T *e, const T *b,       \
                           const T *w, const T *x, T invT, const T *phiBar, const T *gBar,          \
                           const T *lapBar, const T *act, const T *sp, const T *spp,                \
                           T *restrict ga, T *restrict ge, T *restrict gb, T *restrict gc,          \
                           T *restrict gw, T *restrict sBar, const T *tw, int timeRow) {            \
-        size_t dq = d * q, dd = d + 1;                                                             \
-        for (size_t s = 0; s < nb; s++) {                                                          \
-            const T *xs = x + s * dd, *s1 = sp + s * dq, *s2 = spp + s * dq;                       \
-            const T *as = phiBar ? act + s * dq : s1;                                              \
-            T tau = xs[d] * invT;                                                                  \
-            T pb = phiBar ? phiBar[s] : 0, lb = lapBar ? lapBar[s] : 0;                            \
-            T gt = gBar ? gBar[s * dd + d] * invT : 0;                                             \
-            const T *gx = gBar ? gBar + s * dd : NULL;                                             \
-            T *sb = sBar ? sBar + s * dd : NULL;                                                   \
-            T tbar = 0;                                                                            \
-            for (size_t j = 0; j < q; j++) {                                                       \
-                size_t o = j * d;                                                                  \
-                if (!sb) {                                                                         \
-                    SEP_TS_UNIT_LOOPS(T, SEP_NONE)                                                 \
-                } else if (timeRow) {                                                              \
-                    SEP_TS_UNIT_LOOPS(T, SEP_TS_X_T)                                               \
-                } else {                                                                           \
-                    SEP_TS_UNIT_LOOPS(T, SEP_TS_X)                                                 \
-                }                                                                                  \
-            }                                                                                      \
-            if (sb && timeRow) sb[d] += tbar * invT;                                               \
-        }                                                                                          \
+        SEP_REVERSE_SAMPLES(T, SEP_TS_UNIT, SEP_TS_X, SEP_TS_X_T)                                  \
     }
 
 MFG_VARIANTS(SEP_TS_FORWARD, sep_ts_forward_f64, double, f64)
