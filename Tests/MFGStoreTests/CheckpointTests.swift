@@ -28,6 +28,22 @@ struct CheckpointTests {
 
     func tempPath(_ name: String) -> String { scratch.path(name) }
 
+    /// The fixture's problem with `parts` (e.g. "separable_width: 2") added to its network.
+    static func yaml(network parts: String) -> String {
+        yaml.replacingOccurrences(of: "network: {width: 6, residual_layers: 2}",
+                                  with: "network: {width: 6, residual_layers: 2, \(parts)}")
+    }
+
+    /// `cp` written to a fresh file and read back; the shape and the state must come back equal.
+    func writtenAndReadBack(_ cp: Checkpoint) throws -> (path: String, back: Checkpoint) {
+        let path = tempPath("checkpoint.h5")
+        try cp.write(to: path)
+        let back = try Checkpoint.read(from: path)
+        #expect(back.shape == cp.shape)
+        #expect(back.state == cp.state)
+        return (path, back)
+    }
+
     func trainedCheckpoint(yaml: String = CheckpointTests.yaml) throws -> Checkpoint {
         let problem = try Problem.parse(yaml: yaml, file: "cp-test.yaml")
         let solver = try Solver(problem: problem, threads: 1)
@@ -74,18 +90,12 @@ struct CheckpointTests {
     /// A network with both optional parts: the shape (its attributes) and every block come
     /// back, S0…Sp as d × d matrices, v0…vp as d-vectors, sep_* as d × q matrices.
     @Test func roundTripWithOptionalParts() throws {
-        let yaml = Self.yaml.replacingOccurrences(of: "network: {width: 6, residual_layers: 2}",
-                                                  with: "network: {width: 6, residual_layers: 2, quadratic: full, "
-                                                      + "time_degree: 1, separable_width: 2}")
+        let yaml = Self.yaml(network: "quadratic: full, time_degree: 1, separable_width: 2")
             .replacingOccurrences(of: "horizon: 1", with: "horizon: 1.5")
         let cp = try trainedCheckpoint(yaml: yaml)
         #expect(cp.shape.quadratic == .full && cp.shape.timeDegree == 1 && cp.shape.separableWidth == 2)
         #expect(cp.shape.timeScale == 1.5)
-        let path = tempPath("checkpoint.h5")
-        try cp.write(to: path)
-        let back = try Checkpoint.read(from: path)
-        #expect(back.shape == cp.shape)
-        #expect(back.state == cp.state)
+        let (path, _) = try writtenAndReadBack(cp)
         let r = try HDF5Reader(path: path)
         defer { r.close() }
         #expect(try r.stringAttribute("quadratic", on: "network") == "full")
@@ -104,28 +114,19 @@ struct CheckpointTests {
     /// fixed units are written without the attribute (checked in `legacyNetworkHasNoNewAttributes`
     /// for the network without parts, here for fixed units).
     @Test func roundTripWithTimeScaledSeparable() throws {
-        let yaml = Self.yaml.replacingOccurrences(of: "network: {width: 6, residual_layers: 2}",
-                                                  with: "network: {width: 6, residual_layers: 2, separable_width: 2, "
-                                                      + "separable_form: time_scaled}")
-        let cp = try trainedCheckpoint(yaml: yaml)
+        let cp = try trainedCheckpoint(yaml: Self.yaml(network: "separable_width: 2, separable_form: time_scaled"))
         #expect(cp.shape.separableForm == .timeScaled && cp.shape.separableWidth == 2)
         let block = ParameterLayout(cp.shape).block("sep_e")!
         #expect(cp.state.bestParameters[block.range].contains { $0 != 0 })   // trained away from its start at 0
-        let path = tempPath("checkpoint.h5")
-        try cp.write(to: path)
-        let back = try Checkpoint.read(from: path)
-        #expect(back.shape == cp.shape)
-        #expect(back.state == cp.state)
+        let (path, _) = try writtenAndReadBack(cp)
         let r = try HDF5Reader(path: path)
         defer { r.close() }
         #expect(try r.stringAttribute("separable_form", on: "network") == "time_scaled")
         let sepE = try r.readDoubles("network/best_parameters/sep_e")
         #expect(sepE.shape == [3, 2])
         #expect(sepE.values[2 * 2 + 1] == cp.state.bestParameters[block.offset + 2 + 1 * 3])   // row-major (i, j)
-        let fixedYaml = Self.yaml.replacingOccurrences(of: "network: {width: 6, residual_layers: 2}",
-                                                       with: "network: {width: 6, residual_layers: 2, separable_width: 2}")
         let fixedPath = tempPath("fixed.h5")
-        try trainedCheckpoint(yaml: fixedYaml).write(to: fixedPath)
+        try trainedCheckpoint(yaml: Self.yaml(network: "separable_width: 2")).write(to: fixedPath)
         let rf = try HDF5Reader(path: fixedPath)
         defer { rf.close() }
         #expect(!rf.hasAttribute("separable_form", on: "network"))
@@ -134,18 +135,12 @@ struct CheckpointTests {
     /// The time-only term: its attribute and its (p + 1)-vector come back; a network without it
     /// has no such attribute.
     @Test func roundTripWithTimeTerm() throws {
-        let yaml = Self.yaml.replacingOccurrences(of: "network: {width: 6, residual_layers: 2}",
-                                                  with: "network: {width: 6, residual_layers: 2, quadratic: diagonal, "
-                                                      + "time_degree: 3, time_term: polynomial}")
+        let yaml = Self.yaml(network: "quadratic: diagonal, time_degree: 3, time_term: polynomial")
         let cp = try trainedCheckpoint(yaml: yaml)
         #expect(cp.shape.timeTerm && cp.shape.timeDegree == 3)
         let block = ParameterLayout(cp.shape).block("c_time")!
         #expect(cp.state.bestParameters[block.range].contains { $0 != 0 })   // trained away from its start at 0
-        let path = tempPath("checkpoint.h5")
-        try cp.write(to: path)
-        let back = try Checkpoint.read(from: path)
-        #expect(back.shape == cp.shape)
-        #expect(back.state == cp.state)
+        let (path, back) = try writtenAndReadBack(cp)
         let r = try HDF5Reader(path: path)
         defer { r.close() }
         #expect(try r.stringAttribute("time_term", on: "network") == "polynomial")
