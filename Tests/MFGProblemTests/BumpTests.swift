@@ -96,3 +96,52 @@ struct HamiltonianTests {
         #expect(vel == [-0.5, -1, 1, 0])
     }
 }
+
+extension BumpTests {
+    /// A sum of bumps read through the `PointField` requirements (as the obstacle term calls it),
+    /// in both precisions, against its terms evaluated one by one: a 2-D term with coefficient
+    /// 0.7, a 1-D term with coefficient −2 and one 1-D bump per coordinate of a range. The value
+    /// sums cₖQₖ in term order from the same per-term arithmetic, so it agrees bit for bit in
+    /// Double; the gradient forms (cₖQₖ)·y/σ rather than cₖ(Qₖ·y/σ), so it agrees to a few ulp
+    /// (tolerance 1e-14 relative to the largest |∇Q|). Float: the same sums rounded to Float at
+    /// the end (tolerance 1e-6 relative).
+    @Test func bumpSumThroughThePointFieldMatchesItsTerms() {
+        let d = 4
+        var terms = [BumpSum.Term(coefficient: 0.7, bump: Bump(amplitude: 3, coordinates: [2, 0], center: [0.5, -1],
+                                                               variance: [0.4, 1.5], dimension: d)),
+                     BumpSum.Term(coefficient: -2, bump: Bump(amplitude: 1, coordinates: [3], center: [0.2],
+                                                              variance: [0.3], dimension: d))]
+        for i in 0..<d {
+            terms.append(BumpSum.Term(coefficient: 1, bump: Bump(amplitude: 1, coordinates: [i], center: [0.3],
+                                                                 variance: [0.1], dimension: d)))
+        }
+        let field: any PointField = Preference.bumps(BumpSum(dimension: d, terms: terms))
+        var rng = RandomSource(seed: 5)
+        let n = 17
+        let x: [Double] = rng.gaussians(d * n)
+        var expectedValue = [Double](repeating: 0, count: n), expectedGradient = [Double](repeating: 0, count: d * n)
+        for t in terms {
+            let (v, g) = values(t.bump, x, as: Double.self)
+            for j in 0..<n { expectedValue[j] += t.coefficient * v[j] }
+            for k in 0..<(d * n) { expectedGradient[k] += t.coefficient * g[k] }
+        }
+        let scale = expectedGradient.map(abs).max()!
+
+        var value = [Double](repeating: .nan, count: n), gradient = [Double](repeating: .nan, count: d * n)
+        x.withUnsafeBufferPointer { px in value.withUnsafeMutableBufferPointer { pv in
+            gradient.withUnsafeMutableBufferPointer { field.valueAndGradient(px, count: n, value: pv, gradient: $0) } } }
+        #expect(value == expectedValue)
+        #expect(zip(gradient, expectedGradient).allSatisfy { abs($0 - $1) <= 1e-14 * scale })
+        var valueOnly = [Double](repeating: .nan, count: n)
+        x.withUnsafeBufferPointer { px in valueOnly.withUnsafeMutableBufferPointer { field.value(px, count: n, into: $0) } }
+        #expect(valueOnly == expectedValue)
+
+        let xf = x.map { Float($0) }
+        var vf = [Float](repeating: .nan, count: n), gf = [Float](repeating: .nan, count: d * n)
+        xf.withUnsafeBufferPointer { px in vf.withUnsafeMutableBufferPointer { pv in
+            gf.withUnsafeMutableBufferPointer { field.valueAndGradient(px, count: n, value: pv, gradient: $0) } } }
+        let vscale = expectedValue.map(abs).max()!
+        #expect(zip(vf, expectedValue).allSatisfy { abs(Double($0) - $1) <= 1e-6 * vscale })
+        #expect(zip(gf, expectedGradient).allSatisfy { abs(Double($0) - $1) <= 1e-6 * scale })
+    }
+}

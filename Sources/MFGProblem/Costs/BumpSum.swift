@@ -29,6 +29,52 @@ public struct BumpSum: Sendable, Equatable {
     public let dimension: Int
     /// The terms, in file order (a `coordinates`/`each` range expanded coordinate by coordinate).
     public let terms: [Term]
+    /// The terms as flat arrays, read by the batch loops.
+    private let flat: FlatTerms
+
+    /// The terms laid out for the per-point loops: term k has coefficient cₖ, amplitude aₖ and
+    /// log-normaliser ℓₖ, and its coordinates are entries `start[k] ..< start[k + 1]` of
+    /// `coordinate`, `center` and `variance`. Reading a term from `terms` would copy its bump's
+    /// three arrays (a reference-count increment and decrement each) at every point and term:
+    /// with one bump per coordinate in d = 100 that was most of a training iteration.
+    private struct FlatTerms: Sendable {
+        var coefficient: [Double] = [], amplitude: [Double] = [], logNormalizer: [Double] = []
+        var start: [Int] = [0]
+        var coordinate: [Int] = [], center: [Double] = [], variance: [Double] = []
+
+        init(_ terms: [Term]) {
+            for t in terms {
+                coefficient.append(t.coefficient); amplitude.append(t.bump.amplitude)
+                logNormalizer.append(t.bump.logNormalizer)
+                coordinate += t.bump.coordinates; center += t.bump.center; variance += t.bump.variance
+                start.append(coordinate.count)
+            }
+        }
+
+        /// Calls `body(q, entries, coordinate, center, variance)` for every term k in order, with
+        /// q = cₖ Qₖ at column j of `x` (d × n) — Qₖ evaluated as `Bump.evaluate` does, the same
+        /// operations, so the same bits — and `entries` the range of term k's coordinates in
+        /// the flat arrays passed along.
+        @inline(__always)
+        func forEachTerm<T: Scalar>(_ x: UnsafeBufferPointer<T>, column j: Int, dimension d: Int,
+                                    _ body: (Double, Range<Int>, UnsafeBufferPointer<Int>, UnsafeBufferPointer<Double>,
+                                             UnsafeBufferPointer<Double>) -> Void) {
+            coefficient.withUnsafeBufferPointer { cf in amplitude.withUnsafeBufferPointer { am in
+            logNormalizer.withUnsafeBufferPointer { ln in start.withUnsafeBufferPointer { st in
+            coordinate.withUnsafeBufferPointer { co in center.withUnsafeBufferPointer { ce in
+            variance.withUnsafeBufferPointer { va in
+                for k in 0..<cf.count {
+                    let entries = st[k]..<st[k + 1]
+                    var q = 0.0
+                    for e in entries {
+                        let y = Double(x[co[e] + j * d]) - ce[e]
+                        q += y * y / va[e]
+                    }
+                    body(cf[k] * (am[k] * Double.exp(ln[k] - 0.5 * q)), entries, co, ce, va)
+                }
+            } } } } } } }
+        }
+    }
 
     /// - Precondition: at least one term, all of dimension `dimension`.
     public init(dimension: Int, terms: [Term]) {
@@ -36,10 +82,13 @@ public struct BumpSum: Sendable, Equatable {
                      "BumpSum: at least one term, all of the same dimension")
         self.dimension = dimension
         self.terms = terms
+        self.flat = FlatTerms(terms)
     }
 
     /// One bump with coefficient 1.
     public init(_ bump: Bump) { self.init(dimension: bump.dimension, terms: [Term(coefficient: 1, bump: bump)]) }
+
+    public static func == (a: BumpSum, b: BumpSum) -> Bool { a.dimension == b.dimension && a.terms == b.terms }
 
     /// The bump when the sum is a single bump with coefficient 1 (the form of today's files).
     public var single: Bump? { terms.count == 1 && terms[0].coefficient == 1 ? terms[0].bump : nil }
@@ -52,7 +101,7 @@ public struct BumpSum: Sendable, Equatable {
         precondition(x.count >= dimension * n && out.count >= n, "BumpSum.value: buffers too small")
         for j in 0..<n {
             var s = 0.0
-            for t in terms { s += t.coefficient * t.bump.evaluate(x, column: j) }
+            flat.forEachTerm(x, column: j, dimension: dimension) { q, _, _, _, _ in s += q }
             out[j] = T(s)
         }
     }
@@ -68,19 +117,20 @@ public struct BumpSum: Sendable, Equatable {
         precondition(x.count >= d * n && value.count >= n && gradient.count >= d * n,
                      "BumpSum.valueAndGradient: buffers too small")
         var grad = [Double](repeating: 0, count: d)
-        for j in 0..<n {
-            for i in 0..<d { grad[i] = 0 }
-            var s = 0.0
-            for t in terms {
-                let b = t.bump
-                let q = t.coefficient * b.evaluate(x, column: j)
-                s += q
-                for (c, i) in b.coordinates.enumerated() {
-                    grad[i] -= q * (Double(x[i + j * d]) - b.center[c]) / b.variance[c]
+        grad.withUnsafeMutableBufferPointer { grad in
+            for j in 0..<n {
+                for i in 0..<d { grad[i] = 0 }
+                var s = 0.0
+                flat.forEachTerm(x, column: j, dimension: d) { q, entries, co, ce, va in
+                    s += q
+                    for e in entries {
+                        let i = co[e]
+                        grad[i] -= q * (Double(x[i + j * d]) - ce[e]) / va[e]
+                    }
                 }
+                value[j] = T(s)
+                for i in 0..<d { gradient[i + j * d] = T(grad[i]) }
             }
-            value[j] = T(s)
-            for i in 0..<d { gradient[i + j * d] = T(grad[i]) }
         }
     }
 

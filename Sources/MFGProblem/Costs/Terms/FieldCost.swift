@@ -3,12 +3,21 @@ import MFGMath
 /// A fixed field q(x) of ℝᵈ that a cost term integrates against the density: evaluated in
 /// batches, with its gradient. `Preference` (a bump, a sum of bumps, a quadratic) and
 /// `ShapedObstacles` (boxes, disks, capsules) are such fields.
+///
+/// The requirements are per precision, not generic over `Scalar`: a term calls them through
+/// the protocol, and a generic requirement would run the conformer's unspecialised generic body
+/// (every `Double(x)` a dynamic conversion) on every point of every stage. With concrete
+/// requirements the witnesses, compiled in the conformer's module, call its generic methods at
+/// a known precision, which the compiler specialises.
 public protocol PointField: Sendable {
     /// q at n points x (d × n) into `out` (n values).
-    func value<T: Scalar>(_ x: UnsafeBufferPointer<T>, count n: Int, into out: UnsafeMutableBufferPointer<T>)
+    func value(_ x: UnsafeBufferPointer<Double>, count n: Int, into out: UnsafeMutableBufferPointer<Double>)
+    func value(_ x: UnsafeBufferPointer<Float>, count n: Int, into out: UnsafeMutableBufferPointer<Float>)
     /// q and ∇q at n points; `gradient` is d × n.
-    func valueAndGradient<T: Scalar>(_ x: UnsafeBufferPointer<T>, count n: Int,
-                                     value: UnsafeMutableBufferPointer<T>, gradient: UnsafeMutableBufferPointer<T>)
+    func valueAndGradient(_ x: UnsafeBufferPointer<Double>, count n: Int,
+                          value: UnsafeMutableBufferPointer<Double>, gradient: UnsafeMutableBufferPointer<Double>)
+    func valueAndGradient(_ x: UnsafeBufferPointer<Float>, count n: Int,
+                          value: UnsafeMutableBufferPointer<Float>, gradient: UnsafeMutableBufferPointer<Float>)
 }
 
 extension Preference: PointField {}
@@ -37,15 +46,23 @@ public struct FieldCost<Field: PointField>: LocalCost {
         return GridCellForm(linear: { x, n, out in field.value(x, count: n, into: out) }, entropy: 0)
     }
 
-    public func evaluate(_ input: LocalCostInput<Double>, _ output: LocalCostOutput<Double>) { compute(input, output) }
-    public func evaluate(_ input: LocalCostInput<Float>, _ output: LocalCostOutput<Float>) { compute(input, output) }
+    public func evaluate(_ input: LocalCostInput<Double>, _ output: LocalCostOutput<Double>) {
+        let (x, value, gradient) = Self.buffers(input, output)
+        field.valueAndGradient(x, count: input.count, value: value, gradient: gradient)
+        output.derivative.update(from: output.value, count: input.count)
+    }
+    public func evaluate(_ input: LocalCostInput<Float>, _ output: LocalCostOutput<Float>) {
+        let (x, value, gradient) = Self.buffers(input, output)
+        field.valueAndGradient(x, count: input.count, value: value, gradient: gradient)
+        output.derivative.update(from: output.value, count: input.count)
+    }
 
-    private func compute<T: Scalar>(_ input: LocalCostInput<T>, _ output: LocalCostOutput<T>) {
+    /// The points (d × n), values (n) and gradients (d × n) of a batch as buffers.
+    private static func buffers<T: Scalar>(_ input: LocalCostInput<T>, _ output: LocalCostOutput<T>)
+        -> (UnsafeBufferPointer<T>, UnsafeMutableBufferPointer<T>, UnsafeMutableBufferPointer<T>) {
         let d = input.dimension, n = input.count
-        field.valueAndGradient(UnsafeBufferPointer(start: input.points, count: d * n), count: n,
-                               value: UnsafeMutableBufferPointer(start: output.value, count: n),
-                               gradient: UnsafeMutableBufferPointer(start: output.valueGradient, count: d * n))
-        output.derivative.update(from: output.value, count: n)
+        return (UnsafeBufferPointer(start: input.points, count: d * n), UnsafeMutableBufferPointer(start: output.value, count: n),
+                UnsafeMutableBufferPointer(start: output.valueGradient, count: d * n))
     }
 }
 
