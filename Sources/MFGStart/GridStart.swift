@@ -132,7 +132,7 @@ public enum GridStart {
         let fit: PotentialFit
         do {
             fit = try PotentialFit(network: network, points: samples.points, gradients: samples.gradients,
-                                   values: samples.values, iterations: settings.fitIterations)
+                                   values: samples.values, iterations: settings.fitIterations, threads: threads)
         } catch { throw .fit(file: problem.file, error) }
         let fitSeconds = Double(DispatchTime.now().uptimeNanoseconds - fitClock) * 1e-9
         let costs = GridCostBreakdown.sum(solved.map { ($0.solution.costs, $0.entry.multiplicity) })

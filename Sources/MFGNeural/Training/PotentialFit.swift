@@ -1,3 +1,4 @@
+import Foundation
 import MFGMath
 
 /// A least-squares fit of the potential network to given values of Φ and ∇ₓΦ at points of
@@ -17,6 +18,8 @@ public struct PotentialFit: Sendable {
     /// dominates, and the ∂ₜΦ carried by the values is still fitted).
     public static let valueWeight = 0.1
     static let blockSize = 128
+    /// Blocks whose gradients are held at once (64 θ-sized vectors at most).
+    static let groupBlocks = 64
 
     /// The fitted parameters (layout of the network's θ).
     public let parameters: [Double]
@@ -29,49 +32,77 @@ public struct PotentialFit: Sendable {
     /// Fits `network` (its parameters are the starting point) to `count` targets: `points`
     /// count × (d + 1) (x, then t), `gradients` count × d, `values` count.
     public init(network: PotentialNetwork<Double>, points: [Double], gradients: [Double], values: [Double],
-                iterations: Int, memory: Int = 20) throws(NetworkError) {
+                iterations: Int, memory: Int = 20, threads: Int = 1) throws(NetworkError) {
         let shape = network.shape
         let d = shape.dimension, n = values.count
         guard n > 0, points.count == n * (d + 1), gradients.count == n * d else {
             throw .batchMismatch(expected: "\(n) points of \(d + 1) and gradients of \(d) numbers",
                                  got: "\(points.count) and \(gradients.count) numbers")
         }
-        let ws = try PotentialWorkspace<Double>(shape: shape, capacity: Self.blockSize)
         let gamma = Self.valueWeight
-        var gradientBar = [Double](repeating: 0, count: (d + 1) * Self.blockSize)
-        var phiBar = [Double](repeating: 0, count: Self.blockSize)
+        let blockSize = Self.blockSize, p = network.layout.count
+        let part = BlockPartition(count: n, blockSize: blockSize, threads: threads)
+        var workspaces: [PotentialWorkspace<Double>] = []
+        for _ in 0..<part.workers { workspaces.append(try PotentialWorkspace<Double>(shape: shape, capacity: blockSize)) }
+        let arena = ScratchArena()
+        let gradientBars: [UnsafeMutablePointer<Double>] = (0..<part.workers).map { _ in arena.allocate((d + 1) * blockSize) }
+        let phiBars: [UnsafeMutablePointer<Double>] = (0..<part.workers).map { _ in arena.allocate(blockSize) }
+        // Per sample: its term of ℒ·n and its |∇Φ − g|², summed in sample order afterwards.
+        let sampleLoss: UnsafeMutablePointer<Double> = arena.allocate(n)
+        let sampleSquares: UnsafeMutablePointer<Double> = arena.allocate(n)
+        let groupBlocks = min(Self.groupBlocks, part.blockCount)
+        let blockGradients: UnsafeMutablePointer<Double> = arena.allocate(groupBlocks * p)
 
-        /// ℒ and ∂ℒ/∂θ at θ; also Σ|∇Φ − g|² for the misfit.
+        /// ℒ and ∂ℒ/∂θ at θ; also Σ|∇Φ − g|² for the misfit. The blocks of `blockSize` points run
+        /// on `threads` workers, `groupBlocks` at a time (what bounds the memory of the per-block
+        /// gradients); each block's gradient is kept apart and the blocks are summed in order,
+        /// the per-point terms in point order, so the result does not depend on the thread count.
         func loss(_ theta: [Double]) throws(NetworkError) -> (Double, [Double], Double) {
             var net = network
             net.parameters = theta
-            var grad = [Double](repeating: 0, count: theta.count)
-            var total = 0.0, gradientSquares = 0.0
-            var start = 0
-            while start < n {
-                let c = min(Self.blockSize, n - start)
-                try points.withUnsafeBufferPointer { p throws(NetworkError) in
-                    try net.forward(p.baseAddress! + (d + 1) * start, count: c, workspace: ws)
-                }
-                for s in 0..<c {
-                    var sq = 0.0
-                    for a in 0..<d {
-                        let e = ws.gradient[(d + 1) * s + a] - gradients[d * (start + s) + a]
-                        sq += e * e
-                        gradientBar[(d + 1) * s + a] = 2 * e / Double(n)
+            var grad = [Double](repeating: 0, count: p)
+            var failure: NetworkError?
+            let failureLock = NSLock()
+            var first = 0
+            while first < part.blockCount {
+                let last = min(part.blockCount, first + groupBlocks), offset = first * blockSize
+                blockGradients.update(repeating: 0, count: (last - first) * p)
+                let group = BlockPartition(count: min(n, last * blockSize) - offset, blockSize: blockSize, threads: threads)
+                let net = net
+                group.runDynamic { w, b, range in
+                    let ws = workspaces[w], gradientBar = gradientBars[w], phiBar = phiBars[w]
+                    let start = offset + range.lowerBound, c = range.count
+                    do throws(NetworkError) {
+                        try points.withUnsafeBufferPointer { p throws(NetworkError) in
+                            try net.forward(p.baseAddress! + (d + 1) * start, count: c, workspace: ws)
+                        }
+                    } catch {
+                        failureLock.lock(); failure = failure ?? error; failureLock.unlock()
+                        return
                     }
-                    gradientBar[(d + 1) * s + d] = 0
-                    let ev = ws.phi[s] - values[start + s]
-                    total += sq + gamma * ev * ev
-                    gradientSquares += sq
-                    phiBar[s] = 2 * gamma * ev / Double(n)
+                    for s in 0..<c {
+                        var sq = 0.0
+                        for a in 0..<d {
+                            let e = ws.gradient[(d + 1) * s + a] - gradients[d * (start + s) + a]
+                            sq += e * e
+                            gradientBar[(d + 1) * s + a] = 2 * e / Double(n)
+                        }
+                        gradientBar[(d + 1) * s + d] = 0
+                        let ev = ws.phi[s] - values[start + s]
+                        sampleLoss[start + s] = sq + gamma * ev * ev
+                        sampleSquares[start + s] = sq
+                        phiBar[s] = 2 * gamma * ev / Double(n)
+                    }
+                    net.backward(phiBar: phiBar, gradientBar: gradientBar,
+                                 laplacianBar: nil, workspace: ws,
+                                 parameterGradient: blockGradients + b * p, inputGradient: nil)
                 }
-                grad.withUnsafeMutableBufferPointer { gp in
-                    net.backward(phiBar: phiBar, gradientBar: gradientBar, laplacianBar: nil, workspace: ws,
-                                 parameterGradient: gp.baseAddress!, inputGradient: nil)
-                }
-                start += c
+                if let failure { throw failure }
+                for b in 0..<(last - first) { for i in 0..<p { grad[i] += blockGradients[b * p + i] } }
+                first = last
             }
+            var total = 0.0, gradientSquares = 0.0
+            for s in 0..<n { total += sampleLoss[s]; gradientSquares += sampleSquares[s] }
             return (total / Double(n), grad, gradientSquares)
         }
 
