@@ -55,7 +55,7 @@ for name in "${problems[@]}"; do
       --threads "$THREADS" "${PNG[@]}"
     if [[ "${REFERENCE:-0}" == 1 ]]; then
       echo "== $name: grid reference"
-      "$MFG" reference "$file" --out "$dir" --threads "$THREADS" ${REFERENCE_FLAGS:-} || true
+      "$MFG" reference "$file" --out "$dir" --force --threads "$THREADS" ${REFERENCE_FLAGS:-} || true
     fi
     if [[ -f "$dir/reference.h5" ]]; then
       echo "== $name: compare with the grid"

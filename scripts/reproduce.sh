@@ -102,7 +102,7 @@ for entry in "${selected[@]}"; do
         else
             grid=(); [ -n "$extra" ] && grid=(--grid "$extra")
             start=$(date +%s)
-            "$MFG" reference "$file" "${grid[@]}" --tolerance "$TOLERANCE" --out "$ref" --threads "$THREADS" \
+            "$MFG" reference "$file" "${grid[@]}" --tolerance "$TOLERANCE" --out "$ref" --force --threads "$THREADS" \
                 > "$OUT/checks/$name.reference.log" 2>&1 || { s=$?; [ $s -eq 7 ] || { echo "   reference failed (exit $s)"; continue; }; }
             echo "$(( $(date +%s) - start ))" > "$ref/wall_seconds"
         fi

@@ -4,7 +4,7 @@ import Foundation
 /// Exit codes of `mfg` (documented in README.md).
 enum ExitCodes {
     /// A problem file, checkpoint or flag is wrong, `mfg solve`'s output folder holds another run's
-    /// checkpoint (no `--force`), or `mfg plot --out` is not an SVG file in an existing folder;
+    /// checkpoint or `mfg reference`'s a reference.h5 (no `--force`), or `mfg plot --out` is not an SVG file in an existing folder;
     /// nothing was written.
     static let badInput: Int32 = 2
     /// Training diverged (NaN or blow-up); the last good checkpoint is kept.

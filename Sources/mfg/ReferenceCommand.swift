@@ -39,6 +39,8 @@ struct ReferenceCommand: ParsableCommand {
     @Option(help: "Coarser grids solved first, each warm-starting the next (0…4; each halves nx, ny, nt).")
     var coarseLevels = 2
     @Option(help: "Threads for BLAS and for the proximal step (1…64).") var threads = 2
+    @Flag(help: "Replace the reference.h5 the output directory already holds (without it, such a directory is refused).")
+    var force = false
 
     func validate() throws {
         if let maxIterations, !(1...10_000_000).contains(maxIterations) { throw ValidationError("--max-iterations must be in 1…10000000") }
@@ -109,9 +111,13 @@ struct ReferenceCommand: ParsableCommand {
         }
 
         let dir = out ?? "runs/\(problem.name)"
+        let path = dir + "/reference.h5"
+        // A finished reference can be hours of grid solving: it is replaced only when asked.
+        if FileManager.default.fileExists(atPath: path) && !force {
+            fail("\(path) already exists; pass --force to replace it or choose another --out", code: ExitCodes.badInput)
+        }
         do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         catch { fail("cannot create \(dir): \(error.localizedDescription)", code: ExitCodes.badInput) }
-        let path = dir + "/reference.h5"
         print(header(problem, plan))
         BLASThreads.set(threads)
         let tolerance = effectiveTolerance(problem).value

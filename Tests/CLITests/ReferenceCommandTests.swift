@@ -42,7 +42,21 @@ struct ReferenceCommandTests {
                              "--max-iterations", "5", "--out", dir.path])
         #expect(r.status == 7)
         #expect(r.stdout.contains("NOT CONVERGED"))
-        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("reference.h5").path))
+        let result = dir.appendingPathComponent("reference.h5").path
+        #expect(FileManager.default.fileExists(atPath: result))
+        // The folder now holds a reference: another solve into it is refused (exit 2, one line,
+        // the file untouched) unless --force replaces it.
+        let before = try Data(contentsOf: URL(fileURLWithPath: result))
+        let again = try CLI.run(["reference", file.path, "--grid", "16x16x8", "--domain=-4:5,-4:4",
+                                 "--max-iterations", "3", "--out", dir.path])
+        #expect(again.status == 2)
+        #expect(again.stderr == "mfg: \(dir.path)/reference.h5 already exists; pass --force to replace it or choose another --out\n",
+                "\(again.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: result)) == before)
+        let forced = try CLI.run(["reference", file.path, "--grid", "16x16x8", "--domain=-4:5,-4:4",
+                                  "--max-iterations", "3", "--out", dir.path, "--force"])
+        #expect(forced.status == 7, "\(forced.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: result)) != before)
     }
 
     /// The file's `reference.max_iterations` and `reference.tolerance` are the defaults of the
