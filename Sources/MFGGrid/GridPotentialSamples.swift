@@ -1,7 +1,7 @@
 import MFGMath
 
 /// Points of space-time drawn from a grid solution's densities, with the solution's potential
-/// Φ and its gradient ∇ₓΦ there: what the network is fitted to when training starts from a
+/// Φ, its gradient ∇ₓΦ and its Laplacian ΔₓΦ there: what the network is fitted to when training starts from a
 /// grid (`training.start: grid`, module MFGStart).
 ///
 /// **Where.** Sample i has time tᵢ = ℓᵢT/L with ℓᵢ = 1 + (i mod L) cycling over the L = max nt
@@ -14,9 +14,12 @@ import MFGMath
 ///
 /// **What.** The grid's Φ at level k is `GridSolution.potential` entry k − 1 (Φ at t = kΔt); its
 /// gradient at a cell is the centred difference (Φᵢ₊₁ − Φᵢ₋₁)/(2Δx), one-sided in a boundary
-/// cell. For a block-separable problem Φ is the sum of the blocks' potentials (each block's
-/// HJB equation involves only its own coordinates) and ∇ₓΦ their concatenation. Φ on the grid
-/// is only meaningful where ρ > 0, which is where the points are.
+/// cell. Its Laplacian is the sum over the grid's axes of the second differences
+/// (Φᵢ₊₁ − 2Φᵢ + Φᵢ₋₁)/Δx², taken at the nearest interior cell in a boundary cell (the
+/// second-difference analogue of the one-sided gradient; 0 along an axis of fewer than 3
+/// cells). For a block-separable problem Φ is the sum of the blocks' potentials (each block's
+/// HJB equation involves only its own coordinates), ∇ₓΦ their concatenation and ΔₓΦ the sum of
+/// their Laplacians. Φ on the grid is only meaningful where ρ > 0, which is where the points are.
 public struct GridPotentialSamples: Sendable {
     /// Spatial dimension d of the whole problem.
     public let dimension: Int
@@ -26,6 +29,8 @@ public struct GridPotentialSamples: Sendable {
     public var gradients: [Double]
     /// Φ at the points.
     public var values: [Double]
+    /// ΔₓΦ at the points (the fit's optional Laplacian term, `PotentialFit`).
+    public var laplacians: [Double]
 
     public var count: Int { values.count }
 
@@ -60,10 +65,11 @@ public struct GridPotentialSamples: Sendable {
         points = [Double](repeating: 0, count: count * (d + 1))
         gradients = [Double](repeating: 0, count: count * d)
         values = [Double](repeating: 0, count: count)
+        laplacians = [Double](repeating: 0, count: count)
         for s in 0..<count {
             let t = Double(1 + s % levels) * horizon / Double(levels)
             points[s * (d + 1) + d] = t
-            var phi = 0.0
+            var phi = 0.0, laplacian = 0.0
             for (bi, b) in blocks.enumerated() {
                 let g = b.solution.geometry
                 let k = min(g.nt, max(1, Int((t / g.dt).rounded())))
@@ -73,8 +79,9 @@ public struct GridPotentialSamples: Sendable {
                     let cell = Self.draw(cum, &rng)
                     let i = cell % g.nx, j = cell / g.nx
                     let (x1, x2) = g.centre(i, j)
-                    let (p, g1, g2) = Self.potential(b.solution, level: k, i: i, j: j)
+                    let (p, g1, g2, lap) = Self.potential(b.solution, level: k, i: i, j: j)
                     phi += p
+                    laplacian += lap
                     points[s * (d + 1) + o[0]] = x1
                     gradients[s * d + o[0]] = g1
                     if o.count == 2 {
@@ -84,6 +91,7 @@ public struct GridPotentialSamples: Sendable {
                 }
             }
             values[s] = phi
+            laplacians[s] = laplacian
         }
     }
 
@@ -107,9 +115,10 @@ public struct GridPotentialSamples: Sendable {
         return lo
     }
 
-    /// Φ at cell (i, j) of level k (1…nt) and its centred-difference gradient (one-sided at the
-    /// boundary; 0 along x₂ on a one-dimensional grid).
-    static func potential(_ s: GridSolution, level k: Int, i: Int, j: Int) -> (Double, Double, Double) {
+    /// Φ at cell (i, j) of level k (1…nt), its centred-difference gradient (one-sided at the
+    /// boundary; 0 along x₂ on a one-dimensional grid) and its Laplacian (the sum of the axes'
+    /// second differences, centred at the nearest interior cell in a boundary cell).
+    static func potential(_ s: GridSolution, level k: Int, i: Int, j: Int) -> (Double, Double, Double, Double) {
         let g = s.geometry
         let base = (k - 1) * g.cellsPerLevel
         func phi(_ a: Int, _ b: Int) -> Double { s.potential[base + a + g.nx * b] }
@@ -118,8 +127,15 @@ public struct GridPotentialSamples: Sendable {
             let lo = max(0, at - 1), hi = min(n - 1, at + 1)
             return (f(hi) - f(lo)) / (Double(hi - lo) * h)
         }
+        func second(_ at: Int, _ n: Int, _ h: Double, _ f: (Int) -> Double) -> Double {
+            guard n > 2 else { return 0 }
+            let c = min(n - 2, max(1, at))
+            return (f(c + 1) - 2 * f(c) + f(c - 1)) / (h * h)
+        }
         let g1 = difference(i, g.nx, g.dx) { phi($0, j) }
         let g2 = g.isOneDimensional ? 0 : difference(j, g.ny, g.dy) { phi(i, $0) }
-        return (phi(i, j), g1, g2)
+        let l1 = second(i, g.nx, g.dx) { phi($0, j) }
+        let l2 = g.isOneDimensional ? 0 : second(j, g.ny, g.dy) { phi(i, $0) }
+        return (phi(i, j), g1, g2, l1 + l2)
     }
 }

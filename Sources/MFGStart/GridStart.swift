@@ -35,8 +35,9 @@ public enum GridStartError: Error, CustomStringConvertible, Sendable {
 /// halvings of the reference grids, to a loose tolerance: seconds in d = 2); a problem of any
 /// other dimension goes by its independent blocks (`Problem.separableBlocks`), each distinct
 /// block once, as `mfg reference` does. (2) Points are drawn from the grid densities at every time
-/// level with Φ and ∇ₓΦ there (`GridPotentialSamples`). (3) The network, initialised from the
-/// problem's seed as usual, is fitted to them by least squares (`PotentialFit`). Training then
+/// level with Φ, ∇ₓΦ and ΔₓΦ there (`GridPotentialSamples`). (3) The network, initialised from the
+/// problem's seed as usual, is fitted to them by least squares (`PotentialFit`; ΔₓΦ enters the
+/// loss only with `GridStartSettings.fitLaplacianWeight` > 0, its misfit is reported always). Training then
 /// starts from the fitted parameters. Everything is deterministic for a problem file and thread
 /// count, so a resumed run reproduces an uninterrupted one.
 public enum GridStart {
@@ -132,7 +133,9 @@ public enum GridStart {
         let fit: PotentialFit
         do {
             fit = try PotentialFit(network: network, points: samples.points, gradients: samples.gradients,
-                                   values: samples.values, iterations: settings.fitIterations, threads: threads)
+                                   values: samples.values, laplacians: samples.laplacians,
+                                   laplacianWeight: settings.fitLaplacianWeight,
+                                   iterations: settings.fitIterations, threads: threads)
         } catch { throw .fit(file: problem.file, error) }
         let fitSeconds = Double(DispatchTime.now().uptimeNanoseconds - fitClock) * 1e-9
         let costs = GridCostBreakdown.sum(solved.map { ($0.solution.costs, $0.entry.multiplicity) })

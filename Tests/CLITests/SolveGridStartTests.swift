@@ -22,11 +22,26 @@ struct SolveGridStartTests {
         #expect(solve.status == 0, "\(solve.stderr)")
         #expect(solve.stdout.contains("start: solving on grids first (training.start: grid, tolerance 0.001): 16×16×8"), "\(solve.stdout)")
         #expect(solve.stdout.contains("fitted Φ to 512 points in 100 L-BFGS iterations"), "\(solve.stdout)")
-        #expect(solve.stdout.contains("∇Φ misfit"))
+        #expect(solve.stdout.contains("∇Φ misfit") && solve.stdout.contains("ΔΦ misfit"))
+        #expect(!solve.stdout.contains("; terms ∇Φ"), "\(solve.stdout)")
         let checkpoint = out.appendingPathComponent("checkpoint.h5").path
         let again = try CLI.run(["solve", file.path, "--out", out.path, "--resume", checkpoint, "--threads", "1", "--paths", "0"])
         #expect(again.status == 0, "\(again.stderr)")
         #expect(!again.stdout.contains("start: solving on grids first"), "\(again.stdout)")
+    }
+
+    /// With a Laplacian weight the fit's line also gives the loss's three terms and β.
+    @Test func laplacianWeightIsReported() throws {
+        let dir = CLI.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("g.yaml")
+        try Self.problem(start: "{from: grid, grid: {nx: 16, ny: 16, nt: 8}, tolerance: 1e-3, fit_iterations: 20, fit_points: 256, fit_laplacian_weight: 0.5}")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("run")
+        let solve = try CLI.run(["solve", file.path, "--out", out.path, "--threads", "1", "--paths", "0"])
+        #expect(solve.status == 0, "\(solve.stderr)")
+        #expect(solve.stdout.contains("ΔΦ misfit") && solve.stdout.contains("; terms ∇Φ") && solve.stdout.contains("(β 0.5)"),
+                "\(solve.stdout)")
     }
 
     /// A start whose grids cannot be set up is refused before anything is written.

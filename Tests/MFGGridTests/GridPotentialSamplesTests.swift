@@ -85,6 +85,49 @@ struct GridPotentialSamplesTests {
         #expect(differentDraws > n / 2)
     }
 
+    /// Φ(x, y, t) = 0.2x³ − 0.1y³ + 0.7x² − 0.3xy + 1.1y + 2tx: second differences are exact for
+    /// cubics, so ΔₓΦ = 1.2x + 1.4 − 0.6y at every drawn point; a product of a 2-D and a 1-D block
+    /// (the 1-D block's Φ = 0.3x³ − ½tx² + t: Δ = 1.8x − t) sums the blocks' Laplacians.
+    static func cubic2(_ x: Double, _ y: Double, _ t: Double) -> Double {
+        0.2 * x * x * x - 0.1 * y * y * y + 0.7 * x * x - 0.3 * x * y + 1.1 * y + 2 * t * x
+    }
+
+    @Test func laplaciansAreTheSecondDifferencesSummedOverBlocks() {
+        let two = Self.solution(nx: 32, ny: 24, nt: 4, centre: { 0.2 * Double($0) - 0.4 }, phi: Self.cubic2)
+        let one = Self.solution(nx: 40, ny: 1, nt: 4, centre: { _ in 0.5 },
+                                phi: { x, _, t in 0.3 * x * x * x - 0.5 * t * x * x + t })
+        let n = 1000
+        let single = GridPotentialSamples(blocks: [.init(solution: two, occurrences: [[0, 1]])], dimension: 2,
+                                          count: n, seed: 3)
+        #expect(single.laplacians.count == n)
+        for i in 0..<n {
+            let x = single.points[3 * i], y = single.points[3 * i + 1]
+            #expect(abs(single.laplacians[i] - (1.2 * x + 1.4 - 0.6 * y)) < 1e-9)
+        }
+        // d = 4: the 2-D block on (x1, x3), the 1-D block at x2 and x4.
+        let s = GridPotentialSamples(blocks: [.init(solution: two, occurrences: [[0, 2]]),
+                                              .init(solution: one, occurrences: [[1], [3]])],
+                                     dimension: 4, count: n, seed: 4)
+        for i in 0..<n {
+            let p = Array(s.points[(5 * i)..<(5 * i + 5)]), t = p[4]
+            let expected = (1.2 * p[0] + 1.4 - 0.6 * p[2]) + (1.8 * p[1] - t) + (1.8 * p[3] - t)
+            #expect(abs(s.laplacians[i] - expected) < 1e-9)
+        }
+    }
+
+    /// In a boundary cell the second difference is the nearest interior cell's (exact for a
+    /// quadratic, whose second difference is the same everywhere); an axis of fewer than 3
+    /// cells adds 0.
+    @Test func laplacianAtTheBoundary() {
+        let s = Self.solution(nx: 8, ny: 8, nt: 2, centre: { _ in 0 }, phi: { x, y, _ in 0.7 * x * x - 0.4 * y * y + x * y })
+        for (i, j) in [(0, 0), (7, 3), (2, 7), (7, 7)] {
+            let (_, _, _, lap) = GridPotentialSamples.potential(s, level: 2, i: i, j: j)
+            #expect(abs(lap - (1.4 - 0.8)) < 1e-12)
+        }
+        let narrow = Self.solution(nx: 8, ny: 2, nt: 2, centre: { _ in 0 }, phi: { x, y, _ in 0.7 * x * x + 5 * y * y })
+        #expect(abs(GridPotentialSamples.potential(narrow, level: 1, i: 3, j: 1).3 - 1.4) < 1e-12)
+    }
+
     @Test func seededAndDeterministic() {
         let s = Self.solution(nx: 16, ny: 16, nt: 4, centre: { _ in 0 }, phi: Self.phi2)
         let a = GridPotentialSamples(blocks: [.init(solution: s, occurrences: [[0, 1]])], dimension: 2, count: 100, seed: 1)

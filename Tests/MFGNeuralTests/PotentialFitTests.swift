@@ -54,6 +54,68 @@ struct PotentialFitTests {
         #expect(fit.parameters == net.parameters && fit.initialLoss == fit.finalLoss)
     }
 
+    /// Laplacian targets for `targets(n:)`: the exact ΔₓΦ = tr M = 0.6 plus noise of size 0.5
+    /// (so that the Laplacian term's residual is not small anywhere).
+    static func laplacianTargets(n: Int) -> [Double] {
+        var rng = RandomSource(seed: 12)
+        let noise: [Double] = rng.gaussians(n)
+        return noise.map { 0.6 + 0.5 * $0 }
+    }
+
+    /// ℒ with the Laplacian term (β = 0.3) has the parameter gradient `PotentialFit.Loss`
+    /// returns: slope 2 at every step of the Taylor sequence, in every block of θ but the
+    /// constant b, for a network with every part the bimodal problems use (ResNet, diagonal
+    /// quadratic, separable units) over 300 points (three blocks, the last one partial), on one
+    /// thread and on two (the same numbers, bit for bit).
+    @Test func laplacianTermGradientTaylor() throws {
+        let parts = OptionalParts(quadratic: .diagonal, timeDegree: 4, separableWidth: 4)
+        let net = randomNetwork(Double.self, d: 2, m: 6, layers: 2, seed: 31, parts: parts)
+        let n = 300
+        let (p, g, v) = Self.targets(n: n)
+        let lap = Self.laplacianTargets(n: n)
+        let loss = try PotentialFit.Loss(network: net, points: p, gradients: g, values: v, laplacians: lap,
+                                         laplacianWeight: 0.3, threads: 1)
+        let base = try loss.evaluate(net.parameters)
+        #expect(base.terms.laplacian > 0.01 * base.loss)
+        #expect(abs(base.terms.gradient + base.terms.value + base.terms.laplacian - base.loss) <= 1e-12 * base.loss)
+        var rng = RandomSource(seed: 32)
+        expectSecondOrderInEveryBlock(net, gradient: base.gradient, eps0: 0.02, rng: &rng, everyStep: true) {
+            try! loss.evaluate($0.parameters).loss
+        }
+        let two = try PotentialFit.Loss(network: net, points: p, gradients: g, values: v, laplacians: lap,
+                                        laplacianWeight: 0.3, threads: 2).evaluate(net.parameters)
+        #expect(two.loss == base.loss && two.gradient == base.gradient)
+    }
+
+    /// β = 0 is the two-term fit bit for bit, with or without Laplacian targets; the targets
+    /// then only give the misfit. β > 0 lowers the Laplacian misfit of the same fit.
+    @Test func zeroLaplacianWeightIsTheTwoTermFit() throws {
+        let shape = try NetworkShape(dimension: 2, width: 8, residualLayers: 1, quadratic: .full, timeDegree: 2)
+        var rng = RandomSource(seed: 1)
+        let net = PotentialNetwork<Double>.initialized(shape: shape, rng: &rng)
+        let (p, g, v) = Self.targets(n: 300)
+        // Targets the network can meet: ΔₓΦ = tr M, with 10 % noise it cannot.
+        let lap = Self.laplacianTargets(n: 300).map { 0.6 + 0.2 * ($0 - 0.6) }
+        let plain = try PotentialFit(network: net, points: p, gradients: g, values: v, iterations: 40, threads: 2)
+        let zero = try PotentialFit(network: net, points: p, gradients: g, values: v, laplacians: lap,
+                                    laplacianWeight: 0, iterations: 40, threads: 2)
+        #expect(plain.parameters == zero.parameters && plain.finalLoss == zero.finalLoss)
+        #expect(plain.relativeLaplacianMisfit == nil && zero.relativeLaplacianMisfit != nil)
+        #expect(zero.finalTerms.laplacian == 0)
+        let weighted = try PotentialFit(network: net, points: p, gradients: g, values: v, laplacians: lap,
+                                        laplacianWeight: 1, iterations: 40, threads: 2)
+        #expect(weighted.relativeLaplacianMisfit! < zero.relativeLaplacianMisfit!)
+        #expect(weighted.finalTerms.laplacian > 0)
+        // A positive weight without targets, or a negative one, is refused.
+        #expect(throws: NetworkError.self) {
+            try PotentialFit(network: net, points: p, gradients: g, values: v, laplacianWeight: 1, iterations: 1)
+        }
+        #expect(throws: NetworkError.self) {
+            try PotentialFit(network: net, points: p, gradients: g, values: v, laplacians: lap,
+                             laplacianWeight: -1, iterations: 1)
+        }
+    }
+
     @Test func mismatchedSizesThrow() throws {
         let shape = try NetworkShape(dimension: 2, width: 4, residualLayers: 1)
         var rng = RandomSource(seed: 1)

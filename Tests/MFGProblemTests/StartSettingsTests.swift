@@ -31,6 +31,10 @@ struct StartSettingsTests {
                                                             fitIterations: 20, fitPoints: 64)))
         let g = try problem("start: {from: grid, grid: {nx: 32, ny: 40, nt: 16}}")
         #expect(g.training.start == .grid(GridStartSettings(grid: .init(nx: 32, ny: 40, nt: 16))))
+        #expect(GridStartSettings.defaults.fitLaplacianWeight == 0)
+        let l = try problem("start: {from: grid, fit_laplacian_weight: 0.01}")
+        #expect(l.training.start == .grid(GridStartSettings(fitLaplacianWeight: 0.01)))
+        #expect(try problem("start: {from: grid, fit_laplacian_weight: 0}").training.start == .grid(.defaults))
     }
 
     @Test func badSettingsNameTheField() {
@@ -40,6 +44,13 @@ struct StartSettingsTests {
         #expect(message("start: {from: grid, coarsen: 5}").hasPrefix("problems/x.yaml: training.start.coarsen:"))
         #expect(message("start: {from: grid, tolerance: 1}").hasPrefix("problems/x.yaml: training.start.tolerance:"))
         #expect(message("start: {from: grid, fit_points: 3}").hasPrefix("problems/x.yaml: training.start.fit_points:"))
+        #expect(message("start: {from: grid, fit_laplacian_weight: -0.1}")
+                == "problems/x.yaml: training.start.fit_laplacian_weight: -0.1 is out of range (allowed: >= 0)")
+        #expect(message("start: {from: grid, fit_laplacian_weight: 2000}")
+                == "problems/x.yaml: training.start.fit_laplacian_weight: 2000 is out of range (allowed: 0 ... 1000)")
+        #expect(message("start: {from: grid, fit_laplacian_weight: many}").hasPrefix("problems/x.yaml: training.start.fit_laplacian_weight:"))
+        #expect(message("start: {from: random, fit_laplacian_weight: 0.1}")
+                == "problems/x.yaml: training.start.fit_laplacian_weight: only a start from a grid has settings ('from: random' takes none)")
         #expect(message("start: {from: grid, grid: {nx: 32, ny: 40, nt: 16}, coarsen: 1}")
                 == "problems/x.yaml: training.start.grid: give either grid or coarsen, not both")
         #expect(message("start: {coarsen: 1}").hasPrefix("problems/x.yaml: training.start.from:"))

@@ -1,18 +1,29 @@
 import Foundation
 import MFGMath
 
-/// A least-squares fit of the potential network to given values of Φ and ∇ₓΦ at points of
-/// space-time: how training is started from a grid solution (`training.start: grid`).
+/// A least-squares fit of the potential network to given values of Φ, ∇ₓΦ and (optionally)
+/// ΔₓΦ at points of space-time: how training is started from a grid solution
+/// (`training.start: grid`).
 ///
 /// The loss is
 ///
-///     ℒ(θ) = (1/n) Σᵢ |∇ₓΦ(xᵢ, tᵢ; θ) − gᵢ|²  +  γ (1/n) Σᵢ (Φ(xᵢ, tᵢ; θ) − vᵢ)²,
+///     ℒ(θ) = (1/n) Σᵢ |∇ₓΦ(xᵢ, tᵢ; θ) − gᵢ|²  +  γ (1/n) Σᵢ (Φ(xᵢ, tᵢ; θ) − vᵢ)²
+///                                              +  β (1/n) Σᵢ (ΔₓΦ(xᵢ, tᵢ; θ) − Lᵢ)²,
 ///
-/// with γ = `valueWeight`. The gradient term carries what the flow needs (v = −∇ₓΦ/α_L); the
-/// value term ties the time levels together, so that ∂ₜΦ — which the HJB residual sees — is
-/// fitted too (Φ's additive constant is the network's own bias). ℒ is minimised by the same
-/// L-BFGS as training, its parameter gradient from `PotentialNetwork.backward` (exact), in
-/// Double, one thread, in blocks of `blockSize` points. The result is deterministic.
+/// with γ = `valueWeight` and β = `laplacianWeight` (`training.start.fit_laplacian_weight`,
+/// default 0). The gradient term carries what the flow needs (v = −∇ₓΦ/α_L); the value term
+/// ties the time levels together, so that ∂ₜΦ — which the HJB residual sees — is fitted too
+/// (Φ's additive constant is the network's own bias). The Laplacian term fits what drives the
+/// density along a path, d log ρ/dt = −div v = ΔₓΦ/α_L: a ∇Φ that is close in the mean can
+/// still have the wrong divergence where fronts of mass meet. ΔₓΦ is the network's exact
+/// Laplacian (the unweighted trace, from `forward`) and its parameter gradient comes through
+/// `backward`'s Δ̄. With β = 0 the term is left out of the arithmetic entirely (no Δ̄, the same
+/// sums as without targets), so the fit is bit for bit the two-term one.
+///
+/// ℒ is minimised by the same L-BFGS as training, its parameter gradient from
+/// `PotentialNetwork.backward` (exact), in Double, in blocks of `blockSize` points run on
+/// `threads` workers; the blocks' gradients are summed in block order and the per-point terms
+/// in point order, so the result is deterministic and does not depend on the thread count.
 public struct PotentialFit: Sendable {
     /// Weight γ of the value term; 0.1 measured on crowd-motion-d2 (the gradient term then
     /// dominates, and the ∂ₜΦ carried by the values is still fitted).
@@ -21,43 +32,148 @@ public struct PotentialFit: Sendable {
     /// Blocks whose gradients are held at once (64 θ-sized vectors at most).
     static let groupBlocks = 64
 
+    /// The three terms of ℒ, each with its weight: (1/n)Σ|∇Φ − g|², γ(1/n)Σ(Φ − v)²,
+    /// β(1/n)Σ(ΔΦ − L)² (0 when β = 0).
+    public struct Terms: Sendable, Equatable {
+        public let gradient: Double, value: Double, laplacian: Double
+    }
+
     /// The fitted parameters (layout of the network's θ).
     public let parameters: [Double]
     /// ℒ before and after the iterations.
     public let initialLoss: Double, finalLoss: Double
+    /// ℒ's terms before and after the iterations.
+    public let initialTerms: Terms, finalTerms: Terms
     /// √(Σ|∇ₓΦ − g|² / Σ|g|²) at the fitted parameters: the relative RMS misfit of the gradient.
     public let relativeGradientMisfit: Double
+    /// √(Σ(ΔₓΦ − L)² / ΣL²) at the fitted parameters when Laplacian targets were given
+    /// (whatever β, so that a fit without the term shows what it leaves), else nil.
+    public let relativeLaplacianMisfit: Double?
+    /// Weight β of the Laplacian term.
+    public let laplacianWeight: Double
     public let iterations: Int
 
     /// Fits `network` (its parameters are the starting point) to `count` targets: `points`
-    /// count × (d + 1) (x, then t), `gradients` count × d, `values` count.
+    /// count × (d + 1) (x, then t), `gradients` count × d, `values` count, `laplacians` count
+    /// (optional; used in ℒ when `laplacianWeight` β > 0, which needs them).
     public init(network: PotentialNetwork<Double>, points: [Double], gradients: [Double], values: [Double],
+                laplacians: [Double]? = nil, laplacianWeight: Double = 0,
                 iterations: Int, memory: Int = 20, threads: Int = 1) throws(NetworkError) {
-        let shape = network.shape
-        let d = shape.dimension, n = values.count
-        guard n > 0, points.count == n * (d + 1), gradients.count == n * d else {
-            throw .batchMismatch(expected: "\(n) points of \(d + 1) and gradients of \(d) numbers",
-                                 got: "\(points.count) and \(gradients.count) numbers")
+        let objective = try Loss(network: network, points: points, gradients: gradients, values: values,
+                                 laplacians: laplacians, laplacianWeight: laplacianWeight, threads: threads)
+        var theta = network.parameters
+        let start = try objective.evaluate(theta)
+        var f = start.loss, g = start.gradient
+        initialLoss = f
+        initialTerms = start.terms
+        var lbfgs = LBFGS(parameterCount: theta.count, memory: memory)
+        var failure: NetworkError?
+        for _ in 0..<iterations {
+            let before = theta
+            (f, g) = lbfgs.step(&theta, value: f, gradient: g, learningRate: 0.1) { t in
+                do throws(NetworkError) { let e = try objective.evaluate(t); return (e.loss, e.gradient) }
+                catch { failure = error; return (.infinity, t.map { _ in 0 }) }
+            }
+            if let failure { throw failure }
+            if !f.isFinite { theta = before; break }
         }
-        let gamma = Self.valueWeight
-        let blockSize = Self.blockSize, p = network.layout.count
-        let part = BlockPartition(count: n, blockSize: blockSize, threads: threads)
-        var workspaces: [PotentialWorkspace<Double>] = []
-        for _ in 0..<part.workers { workspaces.append(try PotentialWorkspace<Double>(shape: shape, capacity: blockSize)) }
-        let arena = ScratchArena()
-        let gradientBars: [UnsafeMutablePointer<Double>] = (0..<part.workers).map { _ in arena.allocate((d + 1) * blockSize) }
-        let phiBars: [UnsafeMutablePointer<Double>] = (0..<part.workers).map { _ in arena.allocate(blockSize) }
-        // Per sample: its term of ℒ·n and its |∇Φ − g|², summed in sample order afterwards.
-        let sampleLoss: UnsafeMutablePointer<Double> = arena.allocate(n)
-        let sampleSquares: UnsafeMutablePointer<Double> = arena.allocate(n)
-        let groupBlocks = min(Self.groupBlocks, part.blockCount)
-        let blockGradients: UnsafeMutablePointer<Double> = arena.allocate(groupBlocks * p)
+        let final = try objective.evaluate(theta)
+        var norm = 0.0
+        for v in gradients { norm += v * v }
+        parameters = theta
+        finalLoss = final.loss
+        finalTerms = final.terms
+        let squares = final.gradientSquares
+        relativeGradientMisfit = norm > 0 ? (squares / norm).squareRoot() : squares.squareRoot()
+        if let laplacians {
+            var lapNorm = 0.0
+            for v in laplacians { lapNorm += v * v }
+            let lapSquares = final.laplacianSquares
+            relativeLaplacianMisfit = lapNorm > 0 ? (lapSquares / lapNorm).squareRoot() : lapSquares.squareRoot()
+        } else {
+            relativeLaplacianMisfit = nil
+        }
+        self.laplacianWeight = laplacianWeight
+        self.iterations = iterations
+    }
 
-        /// ℒ and ∂ℒ/∂θ at θ; also Σ|∇Φ − g|² for the misfit. The blocks of `blockSize` points run
-        /// on `threads` workers, `groupBlocks` at a time (what bounds the memory of the per-block
-        /// gradients); each block's gradient is kept apart and the blocks are summed in order,
-        /// the per-point terms in point order, so the result does not depend on the thread count.
-        func loss(_ theta: [Double]) throws(NetworkError) -> (Double, [Double], Double) {
+    /// ℒ and ∂ℒ/∂θ at any θ, with the buffers it needs (one per fit; internal so that tests can
+    /// check the gradient).
+    final class Loss {
+        struct Evaluation {
+            let loss: Double
+            let gradient: [Double]
+            /// Σ|∇Φ − g|², Σ(Φ − v)², Σ(ΔΦ − L)² (0 without Laplacian targets).
+            let gradientSquares: Double, valueSquares: Double, laplacianSquares: Double
+            let terms: Terms
+        }
+
+        let network: PotentialNetwork<Double>
+        let points: [Double], gradients: [Double], values: [Double], laplacians: [Double]?
+        let gamma: Double, beta: Double
+        let n: Int, d: Int, p: Int
+        let part: BlockPartition
+        let threads: Int
+        private var workspaces: [PotentialWorkspace<Double>] = []
+        private let arena = ScratchArena()
+        private let gradientBars: [UnsafeMutablePointer<Double>]
+        private let phiBars: [UnsafeMutablePointer<Double>]
+        private let laplacianBars: [UnsafeMutablePointer<Double>]
+        /// Per sample: its term of ℒ·n, |∇Φ − g|², (Φ − v)² and (ΔΦ − L)², summed in sample order.
+        private let sampleLoss: UnsafeMutablePointer<Double>, sampleSquares: UnsafeMutablePointer<Double>
+        private let sampleValueSquares: UnsafeMutablePointer<Double>
+        private let sampleLaplacianSquares: UnsafeMutablePointer<Double>
+        private let groupBlocks: Int
+        private let blockGradients: UnsafeMutablePointer<Double>
+
+        init(network: PotentialNetwork<Double>, points: [Double], gradients: [Double], values: [Double],
+             laplacians: [Double]?, laplacianWeight: Double, threads: Int) throws(NetworkError) {
+            let shape = network.shape
+            let d = shape.dimension, n = values.count
+            guard n > 0, points.count == n * (d + 1), gradients.count == n * d else {
+                throw .batchMismatch(expected: "\(n) points of \(d + 1) and gradients of \(d) numbers",
+                                     got: "\(points.count) and \(gradients.count) numbers")
+            }
+            if let laplacians, laplacians.count != n {
+                throw .batchMismatch(expected: "\(n) Laplacians", got: "\(laplacians.count)")
+            }
+            guard laplacianWeight >= 0, laplacianWeight.isFinite, laplacianWeight == 0 || laplacians != nil else {
+                throw .batchMismatch(expected: "a finite Laplacian weight ≥ 0, with Laplacian targets when > 0",
+                                     got: "\(laplacianWeight)\(laplacians == nil ? " without targets" : "")")
+            }
+            self.network = network
+            self.points = points; self.gradients = gradients; self.values = values; self.laplacians = laplacians
+            gamma = PotentialFit.valueWeight; beta = laplacianWeight
+            self.n = n; self.d = d; p = network.layout.count
+            self.threads = threads
+            let blockSize = PotentialFit.blockSize
+            part = BlockPartition(count: n, blockSize: blockSize, threads: threads)
+            for _ in 0..<part.workers { workspaces.append(try PotentialWorkspace<Double>(shape: shape, capacity: blockSize)) }
+            let arena = self.arena
+            gradientBars = (0..<part.workers).map { _ in arena.allocate((d + 1) * blockSize) }
+            phiBars = (0..<part.workers).map { _ in arena.allocate(blockSize) }
+            laplacianBars = (0..<part.workers).map { _ in arena.allocate(blockSize) }
+            sampleLoss = arena.allocate(n)
+            sampleSquares = arena.allocate(n)
+            sampleValueSquares = arena.allocate(n)
+            sampleLaplacianSquares = arena.allocate(n)
+            groupBlocks = min(PotentialFit.groupBlocks, part.blockCount)
+            blockGradients = arena.allocate(groupBlocks * p)
+        }
+
+        /// ℒ and ∂ℒ/∂θ at θ, with the sums of squares of the misfits. The blocks of
+        /// `blockSize` points run on `threads` workers, `groupBlocks` at a time (what bounds
+        /// the memory of the per-block gradients); each block's gradient is kept apart and the
+        /// blocks are summed in order, the per-point terms in point order, so the result does
+        /// not depend on the thread count.
+        func evaluate(_ theta: [Double]) throws(NetworkError) -> Evaluation {
+            let d = self.d, n = self.n, p = self.p, gamma = self.gamma, beta = self.beta
+            let blockSize = PotentialFit.blockSize
+            let points = self.points, gradients = self.gradients, values = self.values, laplacians = self.laplacians
+            let workspaces = self.workspaces, gradientBars = self.gradientBars, phiBars = self.phiBars
+            let laplacianBars = self.laplacianBars, blockGradients = self.blockGradients
+            let sampleLoss = self.sampleLoss, sampleSquares = self.sampleSquares
+            let sampleValueSquares = self.sampleValueSquares, sampleLaplacianSquares = self.sampleLaplacianSquares
             var net = network
             net.parameters = theta
             var grad = [Double](repeating: 0, count: p)
@@ -71,6 +187,7 @@ public struct PotentialFit: Sendable {
                 let net = net
                 group.runDynamic { w, b, range in
                     let ws = workspaces[w], gradientBar = gradientBars[w], phiBar = phiBars[w]
+                    let laplacianBar = laplacianBars[w]
                     let start = offset + range.lowerBound, c = range.count
                     do throws(NetworkError) {
                         try points.withUnsafeBufferPointer { p throws(NetworkError) in
@@ -89,43 +206,36 @@ public struct PotentialFit: Sendable {
                         }
                         gradientBar[(d + 1) * s + d] = 0
                         let ev = ws.phi[s] - values[start + s]
-                        sampleLoss[start + s] = sq + gamma * ev * ev
                         sampleSquares[start + s] = sq
+                        sampleValueSquares[start + s] = ev * ev
                         phiBar[s] = 2 * gamma * ev / Double(n)
+                        if let laplacians {
+                            let el = ws.laplacian[s] - laplacians[start + s]
+                            sampleLaplacianSquares[start + s] = el * el
+                            if beta > 0 {
+                                sampleLoss[start + s] = sq + gamma * ev * ev + beta * el * el
+                                laplacianBar[s] = 2 * beta * el / Double(n)
+                                continue
+                            }
+                        }
+                        sampleLoss[start + s] = sq + gamma * ev * ev
                     }
                     net.backward(phiBar: phiBar, gradientBar: gradientBar,
-                                 laplacianBar: nil, workspace: ws,
+                                 laplacianBar: beta > 0 ? UnsafePointer(laplacianBar) : nil, workspace: ws,
                                  parameterGradient: blockGradients + b * p, inputGradient: nil)
                 }
                 if let failure { throw failure }
                 for b in 0..<(last - first) { for i in 0..<p { grad[i] += blockGradients[b * p + i] } }
                 first = last
             }
-            var total = 0.0, gradientSquares = 0.0
+            var total = 0.0, gradientSquares = 0.0, valueSquares = 0.0, laplacianSquares = 0.0
             for s in 0..<n { total += sampleLoss[s]; gradientSquares += sampleSquares[s] }
-            return (total / Double(n), grad, gradientSquares)
+            for s in 0..<n { valueSquares += sampleValueSquares[s] }
+            if laplacians != nil { for s in 0..<n { laplacianSquares += sampleLaplacianSquares[s] } }
+            let terms = Terms(gradient: gradientSquares / Double(n), value: gamma * valueSquares / Double(n),
+                              laplacian: beta > 0 ? beta * laplacianSquares / Double(n) : 0)
+            return Evaluation(loss: total / Double(n), gradient: grad, gradientSquares: gradientSquares,
+                              valueSquares: valueSquares, laplacianSquares: laplacianSquares, terms: terms)
         }
-
-        var theta = network.parameters
-        var (f, g, _) = try loss(theta)
-        initialLoss = f
-        var lbfgs = LBFGS(parameterCount: theta.count, memory: memory)
-        var failure: NetworkError?
-        for _ in 0..<iterations {
-            let before = theta
-            (f, g) = lbfgs.step(&theta, value: f, gradient: g, learningRate: 0.1) { t in
-                do throws(NetworkError) { let (v, gr, _) = try loss(t); return (v, gr) }
-                catch { failure = error; return (.infinity, t.map { _ in 0 }) }
-            }
-            if let failure { throw failure }
-            if !f.isFinite { theta = before; break }
-        }
-        let (final, _, squares) = try loss(theta)
-        var norm = 0.0
-        for v in gradients { norm += v * v }
-        parameters = theta
-        finalLoss = final
-        relativeGradientMisfit = norm > 0 ? (squares / norm).squareRoot() : squares.squareRoot()
-        self.iterations = iterations
     }
 }

@@ -141,7 +141,7 @@ enum SettingsReader {
     }
 
     /// `start: random | grid`, or `start: {from: grid, coarsen, tolerance, max_iterations,
-    /// fit_iterations, fit_points}`.
+    /// fit_iterations, fit_points, grid, fit_laplacian_weight}`.
     static func start(_ f: YAMLField, dimension d: Int) throws(ProblemError) -> TrainingSettings.Start {
         enum From: String, CaseIterable { case random, grid }
         if case .scalar = f.node {
@@ -150,7 +150,7 @@ enum SettingsReader {
             case .grid: return .grid(.defaults)
             }
         }
-        let keys = ["coarsen", "tolerance", "max_iterations", "fit_iterations", "fit_points", "grid"]
+        let keys = ["coarsen", "tolerance", "max_iterations", "fit_iterations", "fit_points", "grid", "fit_laplacian_weight"]
         let m = try f.mapping(allowed: ["from"] + keys)
         let from = try m.required("from").keyword(From.self)
         if from == .random {
@@ -172,7 +172,18 @@ enum SettingsReader {
             maxIterations: try m.optional("max_iterations")?.integer(in: GridStartSettings.maxIterationsRange) ?? defaults.maxIterations,
             fitIterations: try m.optional("fit_iterations")?.integer(in: GridStartSettings.fitIterationsRange) ?? defaults.fitIterations,
             fitPoints: try m.optional("fit_points")?.integer(in: GridStartSettings.fitPointsRange) ?? defaults.fitPoints,
-            grid: size))
+            grid: size,
+            fitLaplacianWeight: try m.optional("fit_laplacian_weight").map(fitLaplacianWeight) ?? defaults.fitLaplacianWeight))
+    }
+
+    /// `training.start.fit_laplacian_weight`: 0, or a number in `GridStartSettings.fitLaplacianWeightRange`.
+    private static func fitLaplacianWeight(_ f: YAMLField) throws(ProblemError) -> Double {
+        let range = GridStartSettings.fitLaplacianWeightRange
+        let v = try f.nonNegative()
+        guard range.contains(v) else {
+            throw f.fail(.outOfRange(value: YAMLField.format(v), allowed: "\(YAMLField.format(range.lowerBound)) ... \(YAMLField.format(range.upperBound))"))
+        }
+        return v
     }
 
     /// The `reference:` section: `domain` and `grid` when d = 2, `blocks` otherwise.

@@ -188,8 +188,9 @@ public struct TrainingSettings: Sendable, Equatable {
 /// A start from a grid solution (`training.start: grid`): the problem is solved on space-time
 /// grids coarser than its reference (the file's `reference` grids, or the automatic ones of a
 /// block-separable problem, each halved `coarsen` times), to a loose `tolerance`; the network is
-/// then fitted by least squares to that solution's ∇ₓΦ and Φ at points drawn from its densities
-/// (docs/validation.md, "Leaving the rigid-translation minimum"), and training starts there.
+/// then fitted by least squares to that solution's ∇ₓΦ and Φ (and, with `fitLaplacianWeight`
+/// > 0, its ΔₓΦ) at points drawn from its densities (docs/validation.md, "Leaving the
+/// rigid-translation minimum"), and training starts there.
 public struct GridStartSettings: Sendable, Equatable {
     /// Times the reference grid is halved in every axis and in time (0: the reference grid itself).
     public var coarsen: Int
@@ -204,11 +205,15 @@ public struct GridStartSettings: Sendable, Equatable {
     /// The grid of the two-coordinate blocks (the whole problem when d = 2) instead of a
     /// halving of the reference's; one-coordinate blocks then keep their reference grids.
     public var grid: ReferenceSettings.Grid?
+    /// Weight β of the fit's Laplacian term β(1/n)Σ(ΔₓΦ − Lᵢ)² (`PotentialFit`); 0 leaves it out.
+    public var fitLaplacianWeight: Double
 
     public init(coarsen: Int = 1, tolerance: Double = 1e-4, maxIterations: Int = 20000,
-                fitIterations: Int = 1500, fitPoints: Int = 8192, grid: ReferenceSettings.Grid? = nil) {
+                fitIterations: Int = 1500, fitPoints: Int = 8192, grid: ReferenceSettings.Grid? = nil,
+                fitLaplacianWeight: Double = 0) {
         self.coarsen = coarsen; self.tolerance = tolerance; self.maxIterations = maxIterations
         self.fitIterations = fitIterations; self.fitPoints = fitPoints; self.grid = grid
+        self.fitLaplacianWeight = fitLaplacianWeight
     }
 
     public static let defaults = GridStartSettings()
@@ -217,4 +222,5 @@ public struct GridStartSettings: Sendable, Equatable {
     public static let fitIterationsRange = 0...100_000
     public static let fitPointsRange = 16...1_000_000
     public static let maxIterationsRange = 1...10_000_000
+    public static let fitLaplacianWeightRange = 0.0...1000.0
 }
