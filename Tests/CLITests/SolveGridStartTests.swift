@@ -9,16 +9,21 @@ struct SolveGridStartTests {
             + "reference: \(reference)\n"
     }
 
+    /// Writes the tiny problem with `start` into `dir` and solves it into `dir`/run (1 thread).
+    static func solve(start: String, in dir: URL) throws -> (run: CLIRun, file: URL, out: URL) {
+        let file = dir.appendingPathComponent("g.yaml")
+        try problem(start: start).write(to: file, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("run")
+        return (try CLI.run(["solve", file.path, "--out", out.path, "--threads", "1", "--paths", "0"]), file, out)
+    }
+
     /// The grid solve and the fit are reported before training (that training starts from the
     /// fit is GridStartTests' and the Trainer's business); a resume does not redo the start.
     @Test func startIsReportedAndUsed() throws {
         let dir = CLI.tempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let file = dir.appendingPathComponent("g.yaml")
-        try Self.problem(start: "{from: grid, grid: {nx: 16, ny: 16, nt: 8}, tolerance: 1e-3, fit_iterations: 100, fit_points: 512}")
-            .write(to: file, atomically: true, encoding: .utf8)
-        let out = dir.appendingPathComponent("run")
-        let solve = try CLI.run(["solve", file.path, "--out", out.path, "--threads", "1", "--paths", "0"])
+        let (solve, file, out) = try Self.solve(
+            start: "{from: grid, grid: {nx: 16, ny: 16, nt: 8}, tolerance: 1e-3, fit_iterations: 100, fit_points: 512}", in: dir)
         #expect(solve.status == 0, "\(solve.stderr)")
         #expect(solve.stdout.contains("start: solving on grids first (training.start: grid, tolerance 0.001): 16×16×8"), "\(solve.stdout)")
         #expect(solve.stdout.contains("fitted Φ to 512 points in 100 L-BFGS iterations"), "\(solve.stdout)")
@@ -34,11 +39,9 @@ struct SolveGridStartTests {
     @Test func laplacianWeightIsReported() throws {
         let dir = CLI.tempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let file = dir.appendingPathComponent("g.yaml")
-        try Self.problem(start: "{from: grid, grid: {nx: 16, ny: 16, nt: 8}, tolerance: 1e-3, fit_iterations: 20, fit_points: 256, fit_laplacian_weight: 0.5}")
-            .write(to: file, atomically: true, encoding: .utf8)
-        let out = dir.appendingPathComponent("run")
-        let solve = try CLI.run(["solve", file.path, "--out", out.path, "--threads", "1", "--paths", "0"])
+        let solve = try Self.solve(
+            start: "{from: grid, grid: {nx: 16, ny: 16, nt: 8}, tolerance: 1e-3, fit_iterations: 20, fit_points: 256, fit_laplacian_weight: 0.5}",
+            in: dir).run
         #expect(solve.status == 0, "\(solve.stderr)")
         #expect(solve.stdout.contains("ΔΦ misfit") && solve.stdout.contains("; terms ∇Φ") && solve.stdout.contains("(β 0.5)"),
                 "\(solve.stdout)")

@@ -78,23 +78,20 @@ public struct PotentialFit: Sendable {
             if !f.isFinite { theta = before; break }
         }
         let final = try objective.evaluate(theta)
-        var norm = 0.0
-        for v in gradients { norm += v * v }
         parameters = theta
         finalLoss = final.loss
         finalTerms = final.terms
-        let squares = final.gradientSquares
-        relativeGradientMisfit = norm > 0 ? (squares / norm).squareRoot() : squares.squareRoot()
-        if let laplacians {
-            var lapNorm = 0.0
-            for v in laplacians { lapNorm += v * v }
-            let lapSquares = final.laplacianSquares
-            relativeLaplacianMisfit = lapNorm > 0 ? (lapSquares / lapNorm).squareRoot() : lapSquares.squareRoot()
-        } else {
-            relativeLaplacianMisfit = nil
-        }
+        relativeGradientMisfit = Self.relativeRMS(squares: final.gradientSquares, targets: gradients)
+        relativeLaplacianMisfit = laplacians.map { Self.relativeRMS(squares: final.laplacianSquares, targets: $0) }
         self.laplacianWeight = laplacianWeight
         self.iterations = iterations
+    }
+
+    /// √(squares / Σ targets²): a misfit's relative RMS (its plain RMS when the targets are all 0).
+    private static func relativeRMS(squares: Double, targets: [Double]) -> Double {
+        var norm = 0.0
+        for v in targets { norm += v * v }
+        return norm > 0 ? (squares / norm).squareRoot() : squares.squareRoot()
     }
 
     /// ℒ and ∂ℒ/∂θ at any θ, with the buffers it needs (one per fit; internal so that tests can
@@ -209,16 +206,16 @@ public struct PotentialFit: Sendable {
                         sampleSquares[start + s] = sq
                         sampleValueSquares[start + s] = ev * ev
                         phiBar[s] = 2 * gamma * ev / Double(n)
+                        var term = sq + gamma * ev * ev
                         if let laplacians {
                             let el = ws.laplacian[s] - laplacians[start + s]
                             sampleLaplacianSquares[start + s] = el * el
                             if beta > 0 {
-                                sampleLoss[start + s] = sq + gamma * ev * ev + beta * el * el
+                                term += beta * el * el
                                 laplacianBar[s] = 2 * beta * el / Double(n)
-                                continue
                             }
                         }
-                        sampleLoss[start + s] = sq + gamma * ev * ev
+                        sampleLoss[start + s] = term
                     }
                     net.backward(phiBar: phiBar, gradientBar: gradientBar,
                                  laplacianBar: beta > 0 ? UnsafePointer(laplacianBar) : nil, workspace: ws,
