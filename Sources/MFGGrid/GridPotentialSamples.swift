@@ -1,8 +1,8 @@
 import MFGMath
 
 /// Points of space-time drawn from a grid solution's densities, with the solution's potential
-/// Φ, its gradient ∇ₓΦ and its Laplacian ΔₓΦ there: what the network is fitted to when training starts from a
-/// grid (`training.start: grid`, module MFGStart).
+/// Φ, its gradient ∇ₓΦ and the diagonal of its Hessian ∂²Φ/∂xᵢ² there: what the network is
+/// fitted to when training starts from a grid (`training.start: grid`, module MFGStart).
 ///
 /// **Where.** Sample i has time tᵢ = ℓᵢT/L with ℓᵢ = 1 + (i mod L) cycling over the L = max nt
 /// levels of the blocks, so every time level gets the same number of points. A block solved
@@ -14,12 +14,13 @@ import MFGMath
 ///
 /// **What.** The grid's Φ at level k is `GridSolution.potential` entry k − 1 (Φ at t = kΔt); its
 /// gradient at a cell is the centred difference (Φᵢ₊₁ − Φᵢ₋₁)/(2Δx), one-sided in a boundary
-/// cell. Its Laplacian is the sum over the grid's axes of the second differences
-/// (Φᵢ₊₁ − 2Φᵢ + Φᵢ₋₁)/Δx², taken at the nearest interior cell in a boundary cell (the
-/// second-difference analogue of the one-sided gradient; 0 along an axis of fewer than 3
-/// cells). For a block-separable problem Φ is the sum of the blocks' potentials (each block's
-/// HJB equation involves only its own coordinates), ∇ₓΦ their concatenation and ΔₓΦ the sum of
-/// their Laplacians. Φ on the grid is only meaningful where ρ > 0, which is where the points are.
+/// cell. ∂²Φ/∂xᵢ² along an axis is the second difference (Φᵢ₊₁ − 2Φᵢ + Φᵢ₋₁)/Δx², taken at
+/// the nearest interior cell in a boundary cell (the second-difference analogue of the
+/// one-sided gradient; 0 along an axis of fewer than 3 cells), and ΔₓΦ is their sum. For a
+/// block-separable problem Φ is the sum of the blocks' potentials (each block's HJB equation
+/// involves only its own coordinates), so ∇ₓΦ and the Hessian diagonal are the blocks'
+/// concatenated and ΔₓΦ the sum of their Laplacians. Φ on the grid is only meaningful where
+/// ρ > 0, which is where the points are.
 public struct GridPotentialSamples: Sendable {
     /// Spatial dimension d of the whole problem.
     public let dimension: Int
@@ -29,7 +30,9 @@ public struct GridPotentialSamples: Sendable {
     public var gradients: [Double]
     /// Φ at the points.
     public var values: [Double]
-    /// ΔₓΦ at the points (the fit's optional Laplacian term, `PotentialFit`).
+    /// count × d: ∂²Φ/∂xᵢ² at the points (the fit's optional Laplacian term, `PotentialFit`).
+    public var hessianDiagonals: [Double]
+    /// ΔₓΦ at the points: the rows of `hessianDiagonals` summed.
     public var laplacians: [Double]
 
     public var count: Int { values.count }
@@ -65,6 +68,7 @@ public struct GridPotentialSamples: Sendable {
         points = [Double](repeating: 0, count: count * (d + 1))
         gradients = [Double](repeating: 0, count: count * d)
         values = [Double](repeating: 0, count: count)
+        hessianDiagonals = [Double](repeating: 0, count: count * d)
         laplacians = [Double](repeating: 0, count: count)
         for s in 0..<count {
             let t = Double(1 + s % levels) * horizon / Double(levels)
@@ -79,14 +83,16 @@ public struct GridPotentialSamples: Sendable {
                     let cell = Self.draw(cum, &rng)
                     let i = cell % g.nx, j = cell / g.nx
                     let (x1, x2) = g.centre(i, j)
-                    let (p, g1, g2, lap) = Self.potential(b.solution, level: k, i: i, j: j)
+                    let (p, g1, g2, h1, h2) = Self.potential(b.solution, level: k, i: i, j: j)
                     phi += p
-                    laplacian += lap
+                    laplacian += h1 + h2
                     points[s * (d + 1) + o[0]] = x1
                     gradients[s * d + o[0]] = g1
+                    hessianDiagonals[s * d + o[0]] = h1
                     if o.count == 2 {
                         points[s * (d + 1) + o[1]] = x2
                         gradients[s * d + o[1]] = g2
+                        hessianDiagonals[s * d + o[1]] = h2
                     }
                 }
             }
@@ -116,9 +122,10 @@ public struct GridPotentialSamples: Sendable {
     }
 
     /// Φ at cell (i, j) of level k (1…nt), its centred-difference gradient (one-sided at the
-    /// boundary; 0 along x₂ on a one-dimensional grid) and its Laplacian (the sum of the axes'
-    /// second differences, centred at the nearest interior cell in a boundary cell).
-    static func potential(_ s: GridSolution, level k: Int, i: Int, j: Int) -> (Double, Double, Double, Double) {
+    /// boundary; 0 along x₂ on a one-dimensional grid) and its second differences along x₁ and
+    /// x₂ (centred at the nearest interior cell in a boundary cell; 0 along x₂ on a
+    /// one-dimensional grid).
+    static func potential(_ s: GridSolution, level k: Int, i: Int, j: Int) -> (Double, Double, Double, Double, Double) {
         let g = s.geometry
         let base = (k - 1) * g.cellsPerLevel
         func phi(_ a: Int, _ b: Int) -> Double { s.potential[base + a + g.nx * b] }
@@ -136,6 +143,6 @@ public struct GridPotentialSamples: Sendable {
         let g2 = g.isOneDimensional ? 0 : difference(j, g.ny, g.dy) { phi(i, $0) }
         let l1 = second(i, g.nx, g.dx) { phi($0, j) }
         let l2 = g.isOneDimensional ? 0 : second(j, g.ny, g.dy) { phi(i, $0) }
-        return (phi(i, j), g1, g2, l1 + l2)
+        return (phi(i, j), g1, g2, l1, l2)
     }
 }

@@ -35,9 +35,10 @@ public enum GridStartError: Error, CustomStringConvertible, Sendable {
 /// halvings of the reference grids, to a loose tolerance: seconds in d = 2); a problem of any
 /// other dimension goes by its independent blocks (`Problem.separableBlocks`), each distinct
 /// block once, as `mfg reference` does. (2) Points are drawn from the grid densities at every time
-/// level with Φ, ∇ₓΦ and ΔₓΦ there (`GridPotentialSamples`). (3) The network, initialised from the
-/// problem's seed as usual, is fitted to them by least squares (`PotentialFit`; ΔₓΦ enters the
-/// loss only with `GridStartSettings.fitLaplacianWeight` > 0, its misfit is reported always). Training then
+/// level with Φ, ∇ₓΦ and the Hessian diagonal ∂ᵢᵢΦ there (`GridPotentialSamples`). (3) The
+/// network, initialised from the problem's seed as usual, is fitted to them by least squares
+/// (`PotentialFit`; ∂ᵢᵢΦ enters the loss only with `GridStartSettings.fitLaplacianWeight` > 0,
+/// the misfit of ΔₓΦ is reported always). Training then
 /// starts from the fitted parameters. Everything is deterministic for a problem file and thread
 /// count, so a resumed run reproduces an uninterrupted one.
 public enum GridStart {
@@ -133,7 +134,7 @@ public enum GridStart {
         let fit: PotentialFit
         do {
             fit = try PotentialFit(network: network, points: samples.points, gradients: samples.gradients,
-                                   values: samples.values, laplacians: samples.laplacians,
+                                   values: samples.values, hessianDiagonals: samples.hessianDiagonals,
                                    laplacianWeight: settings.fitLaplacianWeight,
                                    iterations: settings.fitIterations, threads: threads)
         } catch { throw .fit(file: problem.file, error) }

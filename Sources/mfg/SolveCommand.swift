@@ -222,7 +222,8 @@ extension SolveCommand {
         print("  grid J \(r.gridCost.short) in \(duration(r.gridSeconds)); fitted Φ to \(r.fitPoints) points in "
               + "\(r.fit.iterations) L-BFGS iterations (\(duration(r.fitSeconds))): loss \(r.fit.initialLoss.short) → "
               + "\(r.fit.finalLoss.short), ∇Φ misfit \(r.fit.relativeGradientMisfit.percent)"
-              + (r.fit.relativeLaplacianMisfit.map { ", ΔΦ misfit \($0.percent)" } ?? "") + " (relative RMS)"
+              + (r.fit.relativeLaplacianMisfit.map { ", ΔΦ misfit \($0.percent)" } ?? "")
+              + (r.fit.relativeDiagonalMisfit.map { ", ∂ᵢᵢΦ misfit \($0.percent)" } ?? "") + " (relative RMS)"
               + (r.fit.laplacianWeight > 0
                  ? "; terms ∇Φ \(r.fit.finalTerms.gradient.short), Φ \(r.fit.finalTerms.value.short), "
                    + "ΔΦ \(r.fit.finalTerms.laplacian.short) (β \(r.fit.laplacianWeight))" : ""))

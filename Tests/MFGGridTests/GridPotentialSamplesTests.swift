@@ -92,6 +92,8 @@ struct GridPotentialSamplesTests {
         0.2 * x * x * x - 0.1 * y * y * y + 0.7 * x * x - 0.3 * x * y + 1.1 * y + 2 * t * x
     }
 
+    /// Each coordinate's ∂²Φ/∂xᵢ² is its own block's second difference along that axis (exact
+    /// for a cubic: the centred second difference of x³ is 6x), and ΔₓΦ their sum.
     @Test func laplaciansAreTheSecondDifferencesSummedOverBlocks() {
         let two = Self.solution(nx: 32, ny: 24, nt: 4, centre: { 0.2 * Double($0) - 0.4 }, phi: Self.cubic2)
         let one = Self.solution(nx: 40, ny: 1, nt: 4, centre: { _ in 0.5 },
@@ -103,6 +105,8 @@ struct GridPotentialSamplesTests {
         for i in 0..<n {
             let x = single.points[3 * i], y = single.points[3 * i + 1]
             #expect(abs(single.laplacians[i] - (1.2 * x + 1.4 - 0.6 * y)) < 1e-9)
+            #expect(abs(single.hessianDiagonals[2 * i] - (1.2 * x + 1.4)) < 1e-9)
+            #expect(abs(single.hessianDiagonals[2 * i + 1] + 0.6 * y) < 1e-9)
         }
         // d = 4: the 2-D block on (x1, x3), the 1-D block at x2 and x4.
         let s = GridPotentialSamples(blocks: [.init(solution: two, occurrences: [[0, 2]]),
@@ -112,6 +116,8 @@ struct GridPotentialSamplesTests {
             let p = Array(s.points[(5 * i)..<(5 * i + 5)]), t = p[4]
             let expected = (1.2 * p[0] + 1.4 - 0.6 * p[2]) + (1.8 * p[1] - t) + (1.8 * p[3] - t)
             #expect(abs(s.laplacians[i] - expected) < 1e-9)
+            let diagonal = [1.2 * p[0] + 1.4, 1.8 * p[1] - t, -0.6 * p[2], 1.8 * p[3] - t]
+            for a in 0..<4 { #expect(abs(s.hessianDiagonals[4 * i + a] - diagonal[a]) < 1e-9) }
         }
     }
 
@@ -121,11 +127,12 @@ struct GridPotentialSamplesTests {
     @Test func laplacianAtTheBoundary() {
         let s = Self.solution(nx: 8, ny: 8, nt: 2, centre: { _ in 0 }, phi: { x, y, _ in 0.7 * x * x - 0.4 * y * y + x * y })
         for (i, j) in [(0, 0), (7, 3), (2, 7), (7, 7)] {
-            let (_, _, _, lap) = GridPotentialSamples.potential(s, level: 2, i: i, j: j)
-            #expect(abs(lap - (1.4 - 0.8)) < 1e-12)
+            let (_, _, _, h1, h2) = GridPotentialSamples.potential(s, level: 2, i: i, j: j)
+            #expect(abs(h1 - 1.4) < 1e-12 && abs(h2 + 0.8) < 1e-12)
         }
         let narrow = Self.solution(nx: 8, ny: 2, nt: 2, centre: { _ in 0 }, phi: { x, y, _ in 0.7 * x * x + 5 * y * y })
-        #expect(abs(GridPotentialSamples.potential(narrow, level: 1, i: 3, j: 1).3 - 1.4) < 1e-12)
+        let (_, _, _, h1, h2) = GridPotentialSamples.potential(narrow, level: 1, i: 3, j: 1)
+        #expect(abs(h1 - 1.4) < 1e-12 && h2 == 0)
     }
 
     @Test func seededAndDeterministic() {

@@ -73,6 +73,9 @@ struct ProblemFilesTests {
         #expect(s.count == 3000 && s.dimension == 2 && s.bandwidth == 0.35)
         #expect(s.mean.allSatisfy { abs($0) < 1e-12 })
         #expect(p.reference?.nx == 128)
+        // Both moons files fit the grid's per-coordinate curvature in their start (β = 1).
+        guard case .grid(let start) = p.training.start else { Issue.record("no grid start"); return }
+        #expect(start.fitLaplacianWeight == 1)
         // d = 10: the same sample density as the (x1, x2) block of a product, eight idle
         // coordinates; block-separable, so the block reference is moons-d2's grid plus 1-D blocks.
         let q = try Problem.load(path: problemsDirectory + "/moons-d10.yaml")
@@ -82,6 +85,8 @@ struct ProblemFilesTests {
         let pair = try #require(blocks.first { $0.problem.dimension == 2 })
         guard case .samples(let t) = pair.problem.initialDensity else { Issue.record("(x1, x2) block not samples"); return }
         #expect(t.count == 3000 && t.bandwidth == 0.35)
+        guard case .grid(let start10) = q.training.start else { Issue.record("no grid start"); return }
+        #expect(start10.fitLaplacianWeight == 1 && start10.fitIterations == 1500)
     }
 
     /// The stochastic crowd: noise, a density-free terminal cost (σ > 0 refuses KL and entropy),

@@ -189,7 +189,7 @@ public struct TrainingSettings: Sendable, Equatable {
 /// grids coarser than its reference (the file's `reference` grids, or the automatic ones of a
 /// block-separable problem, each halved `coarsen` times), to a loose `tolerance`; the network is
 /// then fitted by least squares to that solution's ∇ₓΦ and Φ (and, with `fitLaplacianWeight`
-/// > 0, its ΔₓΦ) at points drawn from its densities (docs/validation.md, "Leaving the
+/// > 0, the diagonal of its spatial Hessian) at points drawn from its densities (docs/validation.md, "Leaving the
 /// rigid-translation minimum"), and training starts there.
 public struct GridStartSettings: Sendable, Equatable {
     /// Times the reference grid is halved in every axis and in time (0: the reference grid itself).
@@ -205,7 +205,9 @@ public struct GridStartSettings: Sendable, Equatable {
     /// The grid of the two-coordinate blocks (the whole problem when d = 2) instead of a
     /// halving of the reference's; one-coordinate blocks then keep their reference grids.
     public var grid: ReferenceSettings.Grid?
-    /// Weight β of the fit's Laplacian term β(1/n)Σ(ΔₓΦ − Lᵢ)² (`PotentialFit`); 0 leaves it out.
+    /// Weight β of the fit's curvature term (`PotentialFit`): in d = 1 β(1/n)Σ(ΔₓΦ − Lₛ)², in
+    /// d > 1 an estimate of β(1/n)ΣₛΣᵢ(∂ᵢᵢΦ − Hₛᵢ)² from a few coordinates per block of points;
+    /// 0 leaves it out.
     public var fitLaplacianWeight: Double
 
     public init(coarsen: Int = 1, tolerance: Double = 1e-4, maxIterations: Int = 20000,
