@@ -13,6 +13,8 @@ public enum GridStartError: Error, CustomStringConvertible, Sendable {
     case setup(file: String, ReferenceSetupError)
     /// The network cannot be evaluated on the fit's points.
     case fit(file: String, NetworkError)
+    /// `fit_by: block` on a problem that has a block of more than one coordinate.
+    case fitByBlock(file: String, reason: String)
 
     public var description: String {
         switch self {
@@ -21,6 +23,7 @@ public enum GridStartError: Error, CustomStringConvertible, Sendable {
                 + "1 or 2 coordinates), but \(e.field): \(e.reason)"
         case let .setup(file, e): return "\(file): training.start: grid: \(e.detail)"
         case let .fit(file, e): return "\(file): training.start: grid: the fit failed: \(e)"
+        case let .fitByBlock(file, reason): return "\(file): training.start.fit_by: block needs one-coordinate blocks: \(reason)"
         }
     }
 }
@@ -58,7 +61,11 @@ public enum GridStart {
         /// J of the grid solution (sum over the blocks' copies).
         public let gridCost: Double
         public let gridSeconds: Double
+        /// The fit of the whole network; with `fit_by: block` an evaluation (no iterations) of
+        /// the copied fits on the whole problem's points.
         public let fit: PotentialFit
+        /// With `fit_by: block`, each distinct block's own fit (in `blocks` order); else empty.
+        public let blockFits: [PotentialFit]
         public let fitPoints: Int
         public let fitSeconds: Double
     }
@@ -81,7 +88,11 @@ public enum GridStart {
                 ? try BlockGridPlan(wholeProblem: problem, overrides: overrides)
                 : try BlockGridPlan(blocks: blocks, file: problem.file, settings: problem.reference, overrides: overrides)
         } catch { throw .setup(file: problem.file, error) }
-        return settings.grid == nil ? plan.coarsened(settings.coarsen) : plan
+        let result = settings.grid == nil ? plan.coarsened(settings.coarsen) : plan
+        if settings.fitBy == .block, let reason = BlockFit.refusal(plan: result) {
+            throw .fitByBlock(file: problem.file, reason: reason)
+        }
+        return result
     }
 
     /// Bytes the grid solves of `plan` need at most (one block at a time).
@@ -129,14 +140,21 @@ public enum GridStart {
         let shape: NetworkShape
         do { shape = try NetworkShape(problem: problem) } catch { throw .fit(file: problem.file, error) }
         var rng = RandomSource(seed: problem.training.seed)
-        let network = PotentialNetwork<Double>.initialized(shape: shape, rng: &rng)
+        var network = PotentialNetwork<Double>.initialized(shape: shape, rng: &rng)
         let fitClock = DispatchTime.now().uptimeNanoseconds
         let fit: PotentialFit
+        var blockFits: [PotentialFit] = []
         do {
+            if settings.fitBy == .block {
+                let copied = try BlockFit.parameters(problem: problem, network: network, solved: solved,
+                                                     settings: settings, threads: threads)
+                network.parameters = copied.parameters
+                blockFits = copied.fits
+            }
             fit = try PotentialFit(network: network, points: samples.points, gradients: samples.gradients,
                                    values: samples.values, hessianDiagonals: samples.hessianDiagonals,
                                    laplacianWeight: settings.fitLaplacianWeight,
-                                   iterations: settings.fitIterations, threads: threads)
+                                   iterations: settings.fitBy == .block ? 0 : settings.fitIterations, threads: threads)
         } catch { throw .fit(file: problem.file, error) }
         let fitSeconds = Double(DispatchTime.now().uptimeNanoseconds - fitClock) * 1e-9
         let costs = GridCostBreakdown.sum(solved.map { ($0.solution.costs, $0.entry.multiplicity) })
@@ -145,6 +163,6 @@ public enum GridStart {
                          costs: $0.solution.costs, iterations: $0.solution.iterations, converged: $0.solution.converged)
         }
         return (fit.parameters, Report(blocks: blocks, gridCost: costs.total, gridSeconds: gridSeconds, fit: fit,
-                                       fitPoints: samples.count, fitSeconds: fitSeconds))
+                                       blockFits: blockFits, fitPoints: samples.count, fitSeconds: fitSeconds))
     }
 }

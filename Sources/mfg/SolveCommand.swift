@@ -219,8 +219,15 @@ extension SolveCommand {
             print("  \(name(b))grid \(block.size): J \(block.costs.total.short) per copy after \(block.iterations) iterations"
                   + (block.converged ? "" : " (not converged to \(settings.tolerance): a start only)"))
         }
-        print("  grid J \(r.gridCost.short) in \(duration(r.gridSeconds)); fitted Φ to \(r.fitPoints) points in "
-              + "\(r.fit.iterations) L-BFGS iterations (\(duration(r.fitSeconds))): loss \(r.fit.initialLoss.short) → "
+        for (b, fit) in r.blockFits.enumerated() {
+            print("  \(name(b))fitted alone (fit_by: block) to \(r.fitPoints) points in \(fit.iterations) L-BFGS iterations: "
+                  + "loss \(fit.initialLoss.short) → \(fit.finalLoss.short), ∇Φ misfit \(fit.relativeGradientMisfit.percent)"
+                  + (fit.relativeLaplacianMisfit.map { ", ΔΦ misfit \($0.percent)" } ?? ""))
+        }
+        print("  grid J \(r.gridCost.short) in \(duration(r.gridSeconds)); "
+              + (r.blockFits.isEmpty ? "fitted Φ to \(r.fitPoints) points in \(r.fit.iterations) L-BFGS iterations"
+                                     : "the blocks' fits copied into Φ, on \(r.fitPoints) points of the whole")
+              + " (\(duration(r.fitSeconds))): loss \(r.fit.initialLoss.short) → "
               + "\(r.fit.finalLoss.short), ∇Φ misfit \(r.fit.relativeGradientMisfit.percent)"
               + (r.fit.relativeLaplacianMisfit.map { ", ΔΦ misfit \($0.percent)" } ?? "")
               + (r.fit.relativeDiagonalMisfit.map { ", ∂ᵢᵢΦ misfit \($0.percent)" } ?? "") + " (relative RMS)"

@@ -61,4 +61,15 @@ struct SolveGridStartTests {
                 "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
+
+    /// `fit_by: block` on a problem solved as one 2-D grid: one line, exit 2, nothing written.
+    @Test func fitByBlockNeedsOneCoordinateBlocks() throws {
+        let dir = CLI.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (r, _, out) = try Self.solve(start: "{from: grid, fit_by: block}", in: dir)
+        #expect(r.status == 2, "\(r.status) \(r.stdout) \(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.contains("g.yaml: training.start.fit_by: block needs one-coordinate blocks"),
+                "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
 }

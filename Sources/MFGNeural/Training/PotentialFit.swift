@@ -73,14 +73,15 @@ public struct PotentialFit: Sendable {
     /// Fits `network` (its parameters are the starting point) to `count` targets: `points`
     /// count × (d + 1) (x, then t), `gradients` count × d, `values` count, `hessianDiagonals`
     /// count × d (∂²Φ/∂xᵢ²; optional, used in ℒ when `laplacianWeight` β > 0, which needs them).
+    /// The parameters in `frozen` keep their starting values.
     public init(network: PotentialNetwork<Double>, points: [Double], gradients: [Double], values: [Double],
                 hessianDiagonals: [Double]? = nil, laplacianWeight: Double = 0,
-                iterations: Int, memory: Int = 20, threads: Int = 1) throws(NetworkError) {
+                iterations: Int, memory: Int = 20, threads: Int = 1, frozen: [Range<Int>] = []) throws(NetworkError) {
         let objective = try Loss(network: network, points: points, gradients: gradients, values: values,
                                  hessianDiagonals: hessianDiagonals, laplacianWeight: laplacianWeight, threads: threads)
         var theta = network.parameters
         let start = try objective.evaluate(theta)
-        var f = start.loss, g = start.gradient
+        var f = start.loss, g = Self.freeze(start.gradient, frozen)
         initialLoss = f
         initialTerms = start.terms
         var lbfgs = LBFGS(parameterCount: theta.count, memory: memory)
@@ -88,7 +89,7 @@ public struct PotentialFit: Sendable {
         for _ in 0..<iterations {
             let before = theta
             (f, g) = lbfgs.step(&theta, value: f, gradient: g, learningRate: 0.1) { t in
-                do throws(NetworkError) { let e = try objective.evaluate(t); return (e.loss, e.gradient) }
+                do throws(NetworkError) { let e = try objective.evaluate(t); return (e.loss, Self.freeze(e.gradient, frozen)) }
                 catch { failure = error; return (.infinity, t.map { _ in 0 }) }
             }
             if let failure { throw failure }
@@ -112,6 +113,16 @@ public struct PotentialFit: Sendable {
             ? (final.laplacianSquares / objective.checkedNorm).squareRoot() : nil
         self.laplacianWeight = laplacianWeight
         self.iterations = iterations
+    }
+
+    /// `gradient` with the entries in `frozen` set to 0: L-BFGS then never moves them (its first
+    /// direction is −g, and every later one combines steps and gradient differences that are 0
+    /// there).
+    private static func freeze(_ gradient: [Double], _ frozen: [Range<Int>]) -> [Double] {
+        guard !frozen.isEmpty else { return gradient }
+        var g = gradient
+        for r in frozen { for i in r { g[i] = 0 } }
+        return g
     }
 
     /// √(squares / Σ targets²): a misfit's relative RMS (its plain RMS when the targets are all 0).

@@ -141,7 +141,7 @@ enum SettingsReader {
     }
 
     /// `start: random | grid`, or `start: {from: grid, coarsen, tolerance, max_iterations,
-    /// fit_iterations, fit_points, grid, fit_laplacian_weight}`.
+    /// fit_iterations, fit_points, grid, fit_laplacian_weight, fit_by}`.
     static func start(_ f: YAMLField, dimension d: Int) throws(ProblemError) -> TrainingSettings.Start {
         enum From: String, CaseIterable { case random, grid }
         if case .scalar = f.node {
@@ -150,7 +150,8 @@ enum SettingsReader {
             case .grid: return .grid(.defaults)
             }
         }
-        let keys = ["coarsen", "tolerance", "max_iterations", "fit_iterations", "fit_points", "grid", "fit_laplacian_weight"]
+        let keys = ["coarsen", "tolerance", "max_iterations", "fit_iterations", "fit_points", "grid", "fit_laplacian_weight",
+                    "fit_by"]
         let m = try f.mapping(allowed: ["from"] + keys)
         let from = try m.required("from").keyword(From.self)
         if from == .random {
@@ -173,7 +174,8 @@ enum SettingsReader {
             fitIterations: try m.optional("fit_iterations")?.integer(in: GridStartSettings.fitIterationsRange) ?? defaults.fitIterations,
             fitPoints: try m.optional("fit_points")?.integer(in: GridStartSettings.fitPointsRange) ?? defaults.fitPoints,
             grid: size,
-            fitLaplacianWeight: try m.optional("fit_laplacian_weight").map(fitLaplacianWeight) ?? defaults.fitLaplacianWeight))
+            fitLaplacianWeight: try m.optional("fit_laplacian_weight").map(fitLaplacianWeight) ?? defaults.fitLaplacianWeight,
+            fitBy: try m.optional("fit_by")?.keyword(GridStartSettings.FitScope.self) ?? defaults.fitBy))
     }
 
     /// `training.start.fit_laplacian_weight`: 0, or a number in `GridStartSettings.fitLaplacianWeightRange`.

@@ -209,13 +209,24 @@ public struct GridStartSettings: Sendable, Equatable {
     /// d > 1 an estimate of β(1/n)ΣₛΣᵢ(∂ᵢᵢΦ − Hₛᵢ)² from a few coordinates per block of points;
     /// 0 leaves it out.
     public var fitLaplacianWeight: Double
+    /// Whether the network is fitted as a whole or one block at a time (`fit_by`).
+    public var fitBy: FitScope
+
+    /// How the fit treats a block-separable problem's copies of a block.
+    public enum FitScope: String, CaseIterable, Sendable {
+        /// One least-squares fit of the whole d-dimensional network.
+        case joint
+        /// Each distinct one-coordinate block fitted once on a one-coordinate network and
+        /// copied into its coordinates (every block must have one coordinate).
+        case block
+    }
 
     public init(coarsen: Int = 1, tolerance: Double = 1e-4, maxIterations: Int = 20000,
                 fitIterations: Int = 1500, fitPoints: Int = 8192, grid: ReferenceSettings.Grid? = nil,
-                fitLaplacianWeight: Double = 0) {
+                fitLaplacianWeight: Double = 0, fitBy: FitScope = .joint) {
         self.coarsen = coarsen; self.tolerance = tolerance; self.maxIterations = maxIterations
         self.fitIterations = fitIterations; self.fitPoints = fitPoints; self.grid = grid
-        self.fitLaplacianWeight = fitLaplacianWeight
+        self.fitLaplacianWeight = fitLaplacianWeight; self.fitBy = fitBy
     }
 
     public static let defaults = GridStartSettings()
