@@ -68,6 +68,9 @@ enum BlockFit {
         var theta = network.parameters
         func range(_ l: ParameterLayout, _ name: String) -> Range<Int> { l.block(name)!.range }
         for i in range(layout, "w") { theta[i] = 0 }
+        // c = (c_x, c_t) and the bias b, in the d-dimensional and the one-coordinate layouts.
+        let c = range(layout, "c").lowerBound, b = range(layout, "b").lowerBound
+        let c1 = range(oneLayout, "c").lowerBound, b1 = range(oneLayout, "b").lowerBound
         let copies = solved.map(\.entry.multiplicity).reduce(0, +)
         var fits: [PotentialFit] = []
         for (index, block) in solved.enumerated() {
@@ -86,10 +89,9 @@ enum BlockFit {
                                        threads: threads, frozen: frozenRanges(oneLayout, residualLayers: shape.residualLayers))
             fits.append(fit)
             let phi = fit.parameters
-            let c1 = range(oneLayout, "c").lowerBound
             for occurrence in block.entry.occurrences {
                 let i = occurrence[0]
-                theta[range(layout, "c").lowerBound + i] = phi[c1]
+                theta[c + i] = phi[c1]
                 for (k, offset) in layout.quadraticMatrixOffsets.enumerated() {
                     // Diagonal storage: entry i; full (lower-triangle, column-major d × d): (i, i).
                     theta[offset + (shape.quadratic == .full ? i + i * d : i)] = phi[oneLayout.quadraticMatrixOffsets[k]]
@@ -107,8 +109,8 @@ enum BlockFit {
             }
             // Parts of time alone, once per copy.
             let m = Double(block.entry.multiplicity)
-            theta[range(layout, "c").lowerBound + d] += m * phi[c1 + 1]
-            theta[range(layout, "b").lowerBound] += m * phi[range(oneLayout, "b").lowerBound]
+            theta[c + d] += m * phi[c1 + 1]
+            theta[b] += m * phi[b1]
             if let to = layout.timeTermOffset, let from = oneLayout.timeTermOffset {
                 for k in 0..<shape.timeBasisCount { theta[to + k] += m * phi[from + k] }
             }
@@ -116,8 +118,8 @@ enum BlockFit {
         // ψ(t) = ψ(0) + ψ′t, linear in t.
         let psi0 = GridStart.constantCorrection(problem, blocks: copies, t: 0)
         let psiT = GridStart.constantCorrection(problem, blocks: copies, t: problem.horizon)
-        theta[range(layout, "b").lowerBound] += psi0
-        theta[range(layout, "c").lowerBound + d] += (psiT - psi0) / problem.horizon
+        theta[b] += psi0
+        theta[c + d] += (psiT - psi0) / problem.horizon
         return (theta, fits)
     }
 }

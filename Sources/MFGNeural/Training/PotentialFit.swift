@@ -95,7 +95,8 @@ public struct PotentialFit: Sendable {
             if let failure { throw failure }
             if !f.isFinite { theta = before; break }
         }
-        let final = try objective.evaluate(theta)
+        // Without iterations θ is the start, already evaluated (`fit_by: block` reports its copy so).
+        let final = iterations == 0 ? start : try objective.evaluate(theta)
         parameters = theta
         finalLoss = final.loss
         finalTerms = final.terms
