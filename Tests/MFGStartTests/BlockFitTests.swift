@@ -109,12 +109,13 @@ struct BlockFitTests {
     /// `fit_restarts: 3`: every block (and the joint fit) is fitted from three draws, the
     /// first of them the draws of `fit_restarts: 1` (same final loss, bit for bit); each
     /// candidate is scored by the training objective on the validation set, and the start kept
-    /// is the lowest-scoring one, whose score is its parameters' objective; deterministic.
+    /// is the lowest-scoring one, whose score is its parameters' objective; deterministic
+    /// (checked for the block scope, to keep the test short).
     @Test func restartsKeepTheLowestObjective() throws {
         for scope in ["block", "joint"] {
             let p = try Self.problem(fitBy: scope)
             guard case .grid(var settings) = p.training.start else { Issue.record("start not parsed"); return }
-            settings.fitIterations = 30
+            settings.fitIterations = 30; settings.fitPoints = 256
             let plan = try GridStart.plan(problem: p, settings: settings)
             let once = try GridStart.parameters(problem: p, plan: plan, settings: settings, threads: 1)
             #expect(once.report.restartScores.isEmpty)
@@ -133,8 +134,10 @@ struct BlockFitTests {
             let kept = try solver.validationTerms(parameters: thrice.parameters).total
             #expect(kept == scores.min()!, "\(scope): kept \(kept), scores \(scores)")
             #expect(try solver.validationTerms(parameters: once.parameters).total == scores[0], "\(scope)")
-            let again = try GridStart.parameters(problem: p, plan: plan, settings: settings, threads: 1)
-            #expect(again.parameters == thrice.parameters, "\(scope)")
+            if scope == "block" {
+                let again = try GridStart.parameters(problem: p, plan: plan, settings: settings, threads: 1)
+                #expect(again.parameters == thrice.parameters)
+            }
         }
     }
 
