@@ -57,9 +57,10 @@ enum BlockFit {
     }
 
     /// Fits every block of `solved` on its own and copies the fits into `network`'s parameters
-    /// (`network` holds the seed's draws). Returns the d-dimensional θ and each block's fit.
+    /// (`network` holds the seed's draws). `restart` > 0 draws the blocks' networks anew
+    /// (`fit_restarts`; the fit points stay). Returns the d-dimensional θ and each block's fit.
     static func parameters(problem: Problem, network: PotentialNetwork<Double>, solved: [SolvedBlock],
-                           settings: GridStartSettings, threads: Int) throws(NetworkError)
+                           settings: GridStartSettings, restart: Int = 0, threads: Int) throws(NetworkError)
         -> (parameters: [Double], fits: [PotentialFit]) {
         let shape = network.shape, d = shape.dimension
         let layout = ParameterLayout(shape)
@@ -74,10 +75,11 @@ enum BlockFit {
         let copies = solved.map(\.entry.multiplicity).reduce(0, +)
         var fits: [PotentialFit] = []
         for (index, block) in solved.enumerated() {
-            // The block's network: the problem's seed, one more mixing per block, w = A = 0.
-            var rng = RandomSource(seed: problem.training.seed &+ 0x424C_4F43_4B00 &+ UInt64(index))
-            let drawn = PotentialNetwork<Double>.initialized(shape: one, rng: &rng)
-            var start = drawn.parameters
+            // The block's network: the problem's seed, one more mixing per block (and per
+            // restart after the first), w = A = 0.
+            var rng = RandomSource(seed: problem.training.seed &+ 0x424C_4F43_4B00 &+ UInt64(index)
+                                   &+ GridStart.restartMixing(restart))
+            var start = PotentialNetwork<Double>.initialized(shape: one, rng: &rng).parameters
             for name in ["w", "A"] { for i in range(oneLayout, name) { start[i] = 0 } }
             let samples = GridPotentialSamples(
                 blocks: [GridPotentialSamples.Block(solution: block.solution, occurrences: [[0]])],

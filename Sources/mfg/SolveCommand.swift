@@ -219,10 +219,15 @@ extension SolveCommand {
             print("  \(name(b))grid \(block.size): J \(block.costs.total.short) per copy after \(block.iterations) iterations"
                   + (block.converged ? "" : " (not converged to \(settings.tolerance): a start only)"))
         }
+        /// "; final losses of the 4 draws a, b, c, d" when the fit was restarted.
+        func restarts(_ losses: [Double]) -> String {
+            losses.count > 1 ? "; final losses of the \(losses.count) draws \(losses.map(\.short).joined(separator: ", "))" : ""
+        }
         for (b, fit) in r.blockFits.enumerated() {
             print("  \(name(b))fitted alone (fit_by: block) to \(r.fitPoints) points in \(fit.iterations) L-BFGS iterations: "
                   + "loss \(fit.initialLoss.short) → \(fit.finalLoss.short), ∇Φ misfit \(fit.relativeGradientMisfit.percent)"
-                  + (fit.relativeLaplacianMisfit.map { ", ΔΦ misfit \($0.percent)" } ?? ""))
+                  + (fit.relativeLaplacianMisfit.map { ", ΔΦ misfit \($0.percent)" } ?? "")
+                  + restarts(r.restartLosses[b]))
         }
         print("  grid J \(r.gridCost.short) in \(duration(r.gridSeconds)); "
               + (r.blockFits.isEmpty ? "fitted Φ to \(r.fitPoints) points in \(r.fit.iterations) L-BFGS iterations"
@@ -233,7 +238,12 @@ extension SolveCommand {
               + (r.fit.relativeDiagonalMisfit.map { ", ∂ᵢᵢΦ misfit \($0.percent)" } ?? "") + " (relative RMS)"
               + (r.fit.laplacianWeight > 0
                  ? "; terms ∇Φ \(r.fit.finalTerms.gradient.short), Φ \(r.fit.finalTerms.value.short), "
-                   + "ΔΦ \(r.fit.finalTerms.laplacian.short) (β \(r.fit.laplacianWeight))" : ""))
+                   + "ΔΦ \(r.fit.finalTerms.laplacian.short) (β \(r.fit.laplacianWeight))" : "")
+              + (r.blockFits.isEmpty ? restarts(r.restartLosses.first ?? []) : ""))
+        if let kept = r.restartScores.indices.min(by: { r.restartScores[$0] < r.restartScores[$1] }) {
+            print("  kept draw \(kept + 1) of \(r.restartScores.count) (fit_restarts), by the training objective on the "
+                  + "validation set: \(r.restartScores.map(\.short).joined(separator: ", "))")
+        }
         return result.parameters
     }
 }

@@ -35,15 +35,19 @@ struct SolveGridStartTests {
         #expect(!again.stdout.contains("start: solving on grids first"), "\(again.stdout)")
     }
 
-    /// With a Laplacian weight the fit's line also gives the loss's three terms and β.
-    @Test func laplacianWeightIsReported() throws {
+    /// With a Laplacian weight the fit's line also gives the loss's three terms and β; with
+    /// restarts, every draw's final loss and score, and which draw was kept.
+    @Test func laplacianWeightAndRestartsAreReported() throws {
         let dir = CLI.tempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let solve = try Self.solve(
-            start: "{from: grid, grid: {nx: 16, ny: 16, nt: 8}, tolerance: 1e-3, fit_iterations: 20, fit_points: 256, fit_laplacian_weight: 0.5}",
+            start: "{from: grid, grid: {nx: 16, ny: 16, nt: 8}, tolerance: 1e-3, fit_iterations: 20, fit_points: 256, "
+                + "fit_laplacian_weight: 0.5, fit_restarts: 2}",
             in: dir).run
         #expect(solve.status == 0, "\(solve.stderr)")
         #expect(solve.stdout.contains("ΔΦ misfit") && solve.stdout.contains("; terms ∇Φ") && solve.stdout.contains("(β 0.5)"),
+                "\(solve.stdout)")
+        #expect(solve.stdout.contains("; final losses of the 2 draws ") && solve.stdout.contains(" of 2 (fit_restarts), by the training objective"),
                 "\(solve.stdout)")
     }
 

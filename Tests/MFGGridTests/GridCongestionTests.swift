@@ -57,7 +57,6 @@ struct GridCongestionTests {
                                                              beta: beta, q: q, gamma: gamma, exponent: p, guess: 1)
             most = max(most, steps)
             #expect(steps < CellCost.congestedStepLimit)
-            let w = flux.map { $0 * rho / (rho + 0.25 * tau) }
             func objective(_ r: Double) -> Double {
                 let ww = flux.map { $0 * r / (r + 0.25 * tau) }
                 var d = (r - rhoBar) * (r - rhoBar)

@@ -91,7 +91,8 @@ struct ProblemFilesTests {
 
     /// The bimodal files start from the 1-D block's grid solution: d = 10 by the joint fit of
     /// 6000 iterations, d = 50 and 100 by one block's fit copied into every coordinate
-    /// (docs/validation.md, "Fitting by blocks"), which needs every block to have one coordinate.
+    /// (docs/validation.md, "Fitting by blocks"), which needs every block to have one coordinate,
+    /// from four draws (`fit_restarts`, "Restarting the fit").
     @Test func bimodalStarts() throws {
         let p10 = try Problem.load(path: problemsDirectory + "/bimodal-d10.yaml")
         guard case .grid(let s10) = p10.training.start else { Issue.record("no grid start"); return }
@@ -100,6 +101,7 @@ struct ProblemFilesTests {
             let p = try Problem.load(path: problemsDirectory + "/bimodal-d\(d).yaml")
             guard case .grid(let s) = p.training.start else { Issue.record("no grid start at d = \(d)"); return }
             #expect(s.fitBy == .block && s.fitIterations == 6000 && s.coarsen == 0 && s.tolerance == 1e-6)
+            #expect(s.fitRestarts == 4, "d = \(d)")
             #expect(try p.separableBlocks().allSatisfy { $0.problem.dimension == 1 })
         }
     }

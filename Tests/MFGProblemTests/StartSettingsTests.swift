@@ -35,6 +35,8 @@ struct StartSettingsTests {
         let l = try problem("start: {from: grid, fit_laplacian_weight: 0.01}")
         #expect(l.training.start == .grid(GridStartSettings(fitLaplacianWeight: 0.01)))
         #expect(try problem("start: {from: grid, fit_laplacian_weight: 0}").training.start == .grid(.defaults))
+        #expect(GridStartSettings.defaults.fitRestarts == 1)
+        #expect(try problem("start: {from: grid, fit_restarts: 4}").training.start == .grid(GridStartSettings(fitRestarts: 4)))
     }
 
     @Test func badSettingsNameTheField() {
@@ -48,6 +50,8 @@ struct StartSettingsTests {
                 == "problems/x.yaml: training.start.fit_laplacian_weight: -0.1 is out of range (allowed: >= 0)")
         #expect(message("start: {from: grid, fit_laplacian_weight: 2000}")
                 == "problems/x.yaml: training.start.fit_laplacian_weight: 2000 is out of range (allowed: 0 ... 1000)")
+        #expect(message("start: {from: grid, fit_restarts: 0}")
+                == "problems/x.yaml: training.start.fit_restarts: 0 is out of range (allowed: 1...64)")
         #expect(message("start: {from: grid, fit_laplacian_weight: many}").hasPrefix("problems/x.yaml: training.start.fit_laplacian_weight:"))
         #expect(message("start: {from: random, fit_laplacian_weight: 0.1}")
                 == "problems/x.yaml: training.start.fit_laplacian_weight: only a start from a grid has settings ('from: random' takes none)")

@@ -106,6 +106,41 @@ struct BlockFitTests {
         #expect(jointReport.blockFits.isEmpty && jointReport.fit.iterations == 200)
     }
 
+    /// `fit_restarts: 3`: every block (and the joint fit) is fitted from three draws, the
+    /// first of them the draws of `fit_restarts: 1` (same final loss, bit for bit); each
+    /// candidate is scored by the training objective on the validation set, and the start kept
+    /// is the lowest-scoring one, whose score is its parameters' objective; deterministic
+    /// (checked for the block scope, to keep the test short).
+    @Test func restartsKeepTheLowestObjective() throws {
+        for scope in ["block", "joint"] {
+            let p = try Self.problem(fitBy: scope)
+            guard case .grid(var settings) = p.training.start else { Issue.record("start not parsed"); return }
+            settings.fitIterations = 30; settings.fitPoints = 256
+            let plan = try GridStart.plan(problem: p, settings: settings)
+            let once = try GridStart.parameters(problem: p, plan: plan, settings: settings, threads: 1)
+            #expect(once.report.restartScores.isEmpty)
+            settings.fitRestarts = 3
+            let thrice = try GridStart.parameters(problem: p, plan: plan, settings: settings, threads: 1)
+            let r1 = once.report.restartLosses, r3 = thrice.report.restartLosses
+            #expect(r1.count == (scope == "block" ? 2 : 1) && r3.count == r1.count, "\(scope)")
+            for (l1, l3) in zip(r1, r3) {
+                #expect(l1.count == 1 && l3.count == 3 && l3[0] == l1[0], "\(scope): \(l1) \(l3)")
+                // Different draws end at different losses (a restart is not a copy of the first).
+                #expect(Set(l3).count == 3, "\(scope): \(l3)")
+            }
+            let scores = thrice.report.restartScores
+            #expect(scores.count == 3 && Set(scores).count == 3 && scores.allSatisfy(\.isFinite), "\(scope): \(scores)")
+            let solver = try Solver(problem: p, threads: 1)
+            let kept = try solver.validationTerms(parameters: thrice.parameters).total
+            #expect(kept == scores.min()!, "\(scope): kept \(kept), scores \(scores)")
+            #expect(try solver.validationTerms(parameters: once.parameters).total == scores[0], "\(scope)")
+            if scope == "block" {
+                let again = try GridStart.parameters(problem: p, plan: plan, settings: settings, threads: 1)
+                #expect(again.parameters == thrice.parameters)
+            }
+        }
+    }
+
     /// PotentialFit's frozen parameters keep their values exactly.
     @Test func frozenParametersStay() throws {
         let shape = try NetworkShape(dimension: 1, width: 4, residualLayers: 1, quadratic: .diagonal, separableWidth: 2)

@@ -141,7 +141,7 @@ enum SettingsReader {
     }
 
     /// `start: random | grid`, or `start: {from: grid, coarsen, tolerance, max_iterations,
-    /// fit_iterations, fit_points, grid, fit_laplacian_weight, fit_by}`.
+    /// fit_iterations, fit_points, grid, fit_laplacian_weight, fit_by, fit_restarts}`.
     static func start(_ f: YAMLField, dimension d: Int) throws(ProblemError) -> TrainingSettings.Start {
         enum From: String, CaseIterable { case random, grid }
         if case .scalar = f.node {
@@ -151,7 +151,7 @@ enum SettingsReader {
             }
         }
         let keys = ["coarsen", "tolerance", "max_iterations", "fit_iterations", "fit_points", "grid", "fit_laplacian_weight",
-                    "fit_by"]
+                    "fit_by", "fit_restarts"]
         let m = try f.mapping(allowed: ["from"] + keys)
         let from = try m.required("from").keyword(From.self)
         if from == .random {
@@ -175,7 +175,8 @@ enum SettingsReader {
             fitPoints: try m.optional("fit_points")?.integer(in: GridStartSettings.fitPointsRange) ?? defaults.fitPoints,
             grid: size,
             fitLaplacianWeight: try m.optional("fit_laplacian_weight").map(fitLaplacianWeight) ?? defaults.fitLaplacianWeight,
-            fitBy: try m.optional("fit_by")?.keyword(GridStartSettings.FitScope.self) ?? defaults.fitBy))
+            fitBy: try m.optional("fit_by")?.keyword(GridStartSettings.FitScope.self) ?? defaults.fitBy,
+            fitRestarts: try m.optional("fit_restarts")?.integer(in: GridStartSettings.fitRestartsRange) ?? defaults.fitRestarts))
     }
 
     /// `training.start.fit_laplacian_weight`: 0, or a number in `GridStartSettings.fitLaplacianWeightRange`.

@@ -211,6 +211,9 @@ public struct GridStartSettings: Sendable, Equatable {
     public var fitLaplacianWeight: Double
     /// Whether the network is fitted as a whole or one block at a time (`fit_by`).
     public var fitBy: FitScope
+    /// Fits from this many draws of the network's parameters (`fit_restarts`); the one with
+    /// the lowest final loss is kept. The first draw is the seed's usual one, so 1 changes nothing.
+    public var fitRestarts: Int
 
     /// How the fit treats a block-separable problem's copies of a block.
     public enum FitScope: String, CaseIterable, Sendable {
@@ -223,10 +226,10 @@ public struct GridStartSettings: Sendable, Equatable {
 
     public init(coarsen: Int = 1, tolerance: Double = 1e-4, maxIterations: Int = 20000,
                 fitIterations: Int = 1500, fitPoints: Int = 8192, grid: ReferenceSettings.Grid? = nil,
-                fitLaplacianWeight: Double = 0, fitBy: FitScope = .joint) {
+                fitLaplacianWeight: Double = 0, fitBy: FitScope = .joint, fitRestarts: Int = 1) {
         self.coarsen = coarsen; self.tolerance = tolerance; self.maxIterations = maxIterations
         self.fitIterations = fitIterations; self.fitPoints = fitPoints; self.grid = grid
-        self.fitLaplacianWeight = fitLaplacianWeight; self.fitBy = fitBy
+        self.fitLaplacianWeight = fitLaplacianWeight; self.fitBy = fitBy; self.fitRestarts = fitRestarts
     }
 
     public static let defaults = GridStartSettings()
@@ -236,4 +239,5 @@ public struct GridStartSettings: Sendable, Equatable {
     public static let fitPointsRange = 16...1_000_000
     public static let maxIterationsRange = 1...10_000_000
     public static let fitLaplacianWeightRange = 0.0...1000.0
+    public static let fitRestartsRange = 1...64
 }
