@@ -167,44 +167,63 @@ public enum GridStart {
         let scorer: Solver?
         do { scorer = settings.fitRestarts > 1 ? try Solver(problem: problem, threads: threads) : nil }
         catch { throw .scoring(file: problem.file, error) }
-        var best: (fit: PotentialFit, blockFits: [PotentialFit], score: Double)?
+        // fit_by: block keeps the d-dimensional network's draws (its ResNet and A) for every
+        // restart; only the blocks' one-coordinate networks are drawn anew.
+        var drawn: PotentialNetwork<Double>?
+        if settings.fitBy == .block {
+            var rng = RandomSource(seed: problem.training.seed)
+            drawn = PotentialNetwork<Double>.initialized(shape: shape, rng: &rng)
+        }
+        // The joint fit is the candidate itself; a block candidate is its copied parameters, of
+        // which only the kept one is evaluated on the whole problem's points.
+        var best: (parameters: [Double], joint: PotentialFit?, blockFits: [PotentialFit], score: Double)?
         var restartLosses = Array(repeating: [Double](), count: settings.fitBy == .block ? solved.count : 1)
         var scores: [Double] = []
         for restart in 0..<settings.fitRestarts {
-            let candidate: PotentialFit
+            let parameters: [Double]
+            var joint: PotentialFit?
             var candidateBlocks: [PotentialFit] = []
             do {
-                if settings.fitBy == .block {
-                    var rng = RandomSource(seed: problem.training.seed)
-                    var network = PotentialNetwork<Double>.initialized(shape: shape, rng: &rng)
-                    let copied = try BlockFit.parameters(problem: problem, network: network, solved: solved,
+                if let drawn {
+                    let copied = try BlockFit.parameters(problem: problem, network: drawn, solved: solved,
                                                          settings: settings, restart: restart, threads: threads)
-                    network.parameters = copied.parameters
+                    parameters = copied.parameters
                     candidateBlocks = copied.fits
                     for (b, f) in copied.fits.enumerated() { restartLosses[b].append(f.finalLoss) }
-                    candidate = try PotentialFit(network: network, points: samples.points, gradients: samples.gradients,
-                                                 values: samples.values, hessianDiagonals: samples.hessianDiagonals,
-                                                 laplacianWeight: settings.fitLaplacianWeight, iterations: 0, threads: threads)
                 } else {
                     var rng = RandomSource(seed: problem.training.seed &+ restartMixing(restart))
                     let network = PotentialNetwork<Double>.initialized(shape: shape, rng: &rng)
-                    candidate = try PotentialFit(network: network, points: samples.points, gradients: samples.gradients,
-                                                 values: samples.values, hessianDiagonals: samples.hessianDiagonals,
-                                                 laplacianWeight: settings.fitLaplacianWeight,
-                                                 iterations: settings.fitIterations, threads: threads)
-                    restartLosses[0].append(candidate.finalLoss)
+                    let fit = try PotentialFit(network: network, points: samples.points, gradients: samples.gradients,
+                                               values: samples.values, hessianDiagonals: samples.hessianDiagonals,
+                                               laplacianWeight: settings.fitLaplacianWeight,
+                                               iterations: settings.fitIterations, threads: threads)
+                    restartLosses[0].append(fit.finalLoss)
+                    parameters = fit.parameters
+                    joint = fit
                 }
             } catch { throw .fit(file: problem.file, error) }
             var score = 0.0
             if let scorer {
-                do { score = try scorer.validationTerms(parameters: candidate.parameters).total }
+                do { score = try scorer.validationTerms(parameters: parameters).total }
                 catch { throw .scoring(file: problem.file, error) }
                 if !score.isFinite { score = .infinity }
                 scores.append(score)
             }
-            if best.map({ score < $0.score }) ?? true { best = (candidate, candidateBlocks, score) }
+            if best.map({ score < $0.score }) ?? true { best = (parameters, joint, candidateBlocks, score) }
         }
-        let fitted = best!.fit, blockFits = best!.blockFits
+        let kept = best!
+        let fitted: PotentialFit
+        if let joint = kept.joint {
+            fitted = joint
+        } else {
+            do {
+                fitted = try PotentialFit(network: try PotentialNetwork(shape: shape, parameters: kept.parameters),
+                                          points: samples.points, gradients: samples.gradients,
+                                          values: samples.values, hessianDiagonals: samples.hessianDiagonals,
+                                          laplacianWeight: settings.fitLaplacianWeight, iterations: 0, threads: threads)
+            } catch { throw .fit(file: problem.file, error) }
+        }
+        let blockFits = kept.blockFits
         let fitSeconds = Double(DispatchTime.now().uptimeNanoseconds - fitClock) * 1e-9
         let costs = GridCostBreakdown.sum(solved.map { ($0.solution.costs, $0.entry.multiplicity) })
         let blocks = solved.map {

@@ -211,8 +211,9 @@ public struct GridStartSettings: Sendable, Equatable {
     public var fitLaplacianWeight: Double
     /// Whether the network is fitted as a whole or one block at a time (`fit_by`).
     public var fitBy: FitScope
-    /// Fits from this many draws of the network's parameters (`fit_restarts`); the one with
-    /// the lowest final loss is kept. The first draw is the seed's usual one, so 1 changes nothing.
+    /// Fits from this many draws of the network's parameters (`fit_restarts`); the start of the
+    /// lowest training objective on the validation set is kept. The first draw is the seed's
+    /// usual one, so 1 changes nothing.
     public var fitRestarts: Int
 
     /// How the fit treats a block-separable problem's copies of a block.
