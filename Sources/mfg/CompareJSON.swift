@@ -21,6 +21,8 @@ struct CompareJSON: JSONReport {
         /// F and G of the neural solution term by term ("obstacle", "entropy", "kl", …).
         let neuralRunningByTerm: [String: Double?]
         let neuralTerminalByTerm: [String: Double?]
+        /// G and J with the density ratio as control variate (a KL terminal cost, σ = 0; else null).
+        let ratioControl: RatioControlJSON?
     }
     struct Pair: Encodable { let neural: Double?, grid: Double? }
     struct Range: Encodable { let min: Double?, max: Double? }
@@ -86,7 +88,8 @@ struct CompareJSON: JSONReport {
                       grid: Terms(l: v(c.kinetic), f: v(c.running), g: v(c.terminal), j: v(c.total)),
                       relativeDifferenceJ: v(report.costDifference),
                       neuralRunningByTerm: Dictionary(t.runningByTerm.map { ($0.name, v($0.value)) }) { a, _ in a },
-                      neuralTerminalByTerm: Dictionary(t.terminalByTerm.map { ($0.name, v($0.value)) }) { a, _ in a })
+                      neuralTerminalByTerm: Dictionary(t.terminalByTerm.map { ($0.name, v($0.value)) }) { a, _ in a },
+                      ratioControl: report.ratioControl.map(RatioControlJSON.init))
         let single = ref.isSingleBlock
         blocks = zip(report.blocks, ref.blocks).map { b, s in
             let carriedRows = single ? b.copies[0].rows : []

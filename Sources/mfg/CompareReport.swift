@@ -10,6 +10,8 @@ import MFGStore
 /// `TimeResolvedComparison`, `DensityDistance`).
 struct CompareReport {
     let costs: SampleCosts
+    /// G and J with the density ratio as control variate (a KL terminal cost, σ = 0), else nil.
+    let ratioControl: KLRatioControl?
     let reference: ReferenceCosts
     /// One per distinct block of the reference, in its order.
     let blocks: [BlockComparison]
@@ -20,6 +22,7 @@ struct CompareReport {
         precondition(blocks.count == schedules.count && !blocks.isEmpty, "CompareReport: one schedule per block")
         let solver = try Solver(problem: problem, threads: threads, resume: state)
         costs = try solver.sampleCosts(parameters: parameters, count: samples, seed: seed)
+        ratioControl = KLRatioControl(problem: problem, costs: costs)
         // The paths at the compared grid levels: the run's own steps, or more (every block's
         // schedule has the same integratorSteps: `ComparisonSchedule.shared`).
         let schedule = schedules[0]
@@ -81,12 +84,27 @@ struct CompareReport {
             return name.padding(toLength: 18, withPad: " ", startingAt: 0)
                 + a.short.leftPadded(12) + ("± " + se.short).leftPadded(12) + b.short.leftPadded(12) + rel.percent.leftPadded(11)
         }
-        return ["term".padding(toLength: 18, withPad: " ", startingAt: 0) + cell("neural", 12) + cell("(s.e.)", 12)
-                + cell("grid", 12) + cell("rel. diff", 11),
-                row("L (kinetic)", t.kinetic, e.kinetic, c.kinetic),
-                row("F (interaction)", t.interaction, e.interaction, c.running),
-                row("G (terminal)", t.terminal, e.terminal, c.terminal),
-                row("J = L + F + G", t.cost, e.cost, c.total)]
+        var lines = ["term".padding(toLength: 18, withPad: " ", startingAt: 0) + cell("neural", 12) + cell("(s.e.)", 12)
+                     + cell("grid", 12) + cell("rel. diff", 11),
+                     row("L (kinetic)", t.kinetic, e.kinetic, c.kinetic),
+                     row("F (interaction)", t.interaction, e.interaction, c.running),
+                     row("G (terminal)", t.terminal, e.terminal, c.terminal),
+                     row("J = L + F + G", t.cost, e.cost, c.total)]
+        if let r = ratioControl {
+            lines += [row("G, ratio control", r.terminal.estimate, r.terminal.standardError, c.terminal),
+                      row("J, ratio control", r.cost, r.costStandardError, c.total)]
+            lines.append(Self.ratioNote(r))
+        }
+        return lines
+    }
+
+    /// What the two "ratio control" rows are, and the check of the carried density they come with.
+    static func ratioNote(_ r: KLRatioControl) -> String {
+        let off = abs(r.ratioMean - 1) > 4 * r.ratioStandardError
+        return "ratio control: G with ρ₁/ρ_N − 1 as control variate (mean 0 when the carried density ρ_N is the agents' "
+            + "density; coefficient \(r.terminal.coefficient.short)); mean ρ₁/ρ_N − 1 = \((r.ratioMean - 1).short) ± \(r.ratioStandardError.short)"
+            + (off ? " — more than 4 standard errors from 1: the carried density is not the agents' density, and neither "
+                     + "estimate of G can be trusted (try more integrator steps)" : "")
     }
 
     /// How the paths reached the compared times.

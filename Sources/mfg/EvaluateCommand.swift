@@ -60,7 +60,8 @@ struct EvaluateCommand: ParsableCommand {
         do {
             let costs = try solver.sampleCosts(parameters: theta, count: samples, seed: seed)
             let t = costs.terms
-            report.record(costs: costs, withErrors: samples > 1)
+            let ratioControl = KLRatioControl(problem: problem, costs: costs)
+            report.record(costs: costs, withErrors: samples > 1, ratioControl: ratioControl)
             if !json {
                 print("\(problem.name): \(parameters) parameters (iteration \(iteration)), \(samples) samples"
                       + stored.reintegrationNote(steps: steps))
@@ -79,6 +80,10 @@ struct EvaluateCommand: ParsableCommand {
                 let e = costs.standardErrors
                 print("  standard errors (Monte Carlo): L \(e.kinetic.short)  F \(e.interaction.short)  "
                       + "G \(e.terminal.short)  J \(e.cost.short)")
+                if let r = ratioControl {
+                    print("  G \(r.terminal.estimate.short) ± \(r.terminal.standardError.short), J \(r.cost.short) ± "
+                          + "\(r.costStandardError.short) by the " + CompareReport.ratioNote(r))
+                }
             }
             if case .kl(let weight) = problem.terminal, !json, costs.x0.count == samples * problem.dimension {
                 // The flow as a density model for ρ₀ (FlowLikelihood): NLL = −log ρ₁(z_T) − ℓ_T.

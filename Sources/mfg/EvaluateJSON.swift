@@ -22,6 +22,8 @@ struct EvaluateJSON: JSONReport {
     var terminalByTerm: [String: Double?] = [:]
     /// Monte Carlo standard errors of the terms (absent for one sample).
     var standardErrors: Terms?
+    /// G and J with the density ratio as control variate (a KL terminal cost, σ = 0, ≥ 3 samples).
+    var ratioControl: RatioControlJSON?
     /// Fraction of (at most 4096) agents whose paths enter {Q > Q_max/2} (problems with an obstacle).
     var obstacleCrossing: Double?
     /// Fraction of (at most 4096) agents whose paths enter a shaped obstacle (signed distance < 0).
@@ -35,7 +37,7 @@ struct EvaluateJSON: JSONReport {
         self.samples = samples; self.integratorSteps = integratorSteps
     }
 
-    mutating func record(costs: SampleCosts, withErrors: Bool) {
+    mutating func record(costs: SampleCosts, withErrors: Bool, ratioControl control: KLRatioControl?) {
         let t = costs.terms, v = { (x: Double) in Self.finite(x) }
         terms = Terms(l: v(t.kinetic), f: v(t.interaction), g: v(t.terminal), j: v(t.cost))
         hjb = v(t.hjb); terminalHjb = v(t.terminalHJB); objective = v(t.total)
@@ -45,5 +47,6 @@ struct EvaluateJSON: JSONReport {
             let e = costs.standardErrors
             standardErrors = Terms(l: v(e.kinetic), f: v(e.interaction), g: v(e.terminal), j: v(e.cost))
         }
+        ratioControl = control.map(RatioControlJSON.init)
     }
 }

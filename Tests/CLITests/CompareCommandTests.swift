@@ -72,7 +72,10 @@ struct CompareCommandTests {
         let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         for text in ["J = L + F + G", "densities at 5 times (paths integrated again with 4 rk4 steps (the run used 2)",
                      "L1 carried (± s.e.)", "L1 histogram (floor)", "Φ rel. RMS", "per-coordinate moments, neural / grid:",
-                     "mean x1", "std x2", "largest density L1 distance: "] {
+                     "mean x1", "std x2", "largest density L1 distance: ",
+                     // the KL terminal cost's second estimate (KLRatioControl) and its check
+                     "G, ratio control", "J, ratio control", "ratio control: G with ρ₁/ρ_N − 1 as control variate",
+                     "mean ρ₁/ρ_N − 1 = "] {
             #expect(r.stdout.contains(text), "missing '\(text)' in \(r.stdout)")
         }
         let header = try #require(lines.firstIndex { $0.contains("L1 carried (± s.e.)") })
@@ -131,6 +134,9 @@ struct CompareCommandTests {
         let costs = try #require(doc["costs"] as? [String: Any])
         let rel = try #require(costs["relative_difference_j"] as? Double)
         #expect(abs(rel - m.cost) <= 5e-5, "\(rel) vs text \(m.cost)")
+        let control = try #require(costs["ratio_control"] as? [String: Double], "\(costs)")
+        #expect(["g", "g_standard_error", "j", "j_standard_error", "coefficient", "ratio_mean", "ratio_standard_error"]
+            .allSatisfy { control[$0] != nil }, "\(control)")
         let times = try #require((doc["blocks"] as? [[String: Any]])?.first?["times"] as? [[String: Any]])
         #expect(times.count == 5 && times.allSatisfy { ($0["l1_carried"] as? [String: Any])?["value"] is Double })
     }

@@ -23,6 +23,7 @@ struct EvaluateJSONTests {
         let (l, f, g, j) = (terms["l"] ?? .nan, terms["f"] ?? .nan, terms["g"] ?? .nan, terms["j"] ?? .nan)
         #expect(abs(j - (l + f + g)) <= 1e-12 * max(1, abs(j)))
         #expect((doc["standard_errors"] as? [String: Double])?["j"] != nil)
+        #expect((doc["ratio_control"] as? [String: Double])?["g_standard_error"] != nil)   // a KL terminal cost
         #expect(doc["problem"] as? String == "cli-tiny" && doc["samples"] as? Int == 256)
         #expect((doc["terminal_by_term"] as? [String: Double])?["kl"] == g)
 

@@ -76,6 +76,9 @@ struct ProblemFilesTests {
         // Both moons files fit the grid's per-coordinate curvature in their start (β = 1).
         guard case .grid(let start) = p.training.start else { Issue.record("no grid start"); return }
         #expect(start.fitLaplacianWeight == 1)
+        // moons-d2 (since session 17): the fit in 2000 iterations, and the separable units with a
+        // diagonal time-varying quadratic (J +0.3 … +0.8 % from the grid, against +2.2 … +3.0 %).
+        #expect(start.fitIterations == 2000 && p.network.separableWidth == 16 && p.network.quadratic == .diagonal)
         // d = 10: the same sample density as the (x1, x2) block of a product, eight idle
         // coordinates; block-separable, so the block reference is moons-d2's grid plus 1-D blocks.
         let q = try Problem.load(path: problemsDirectory + "/moons-d10.yaml")
