@@ -81,6 +81,8 @@ public enum GridStart {
         /// With more than one restart, each candidate's training objective on the validation
         /// set; the start kept is the smallest's. Empty for one.
         public let restartScores: [Double]
+        /// The draw kept (0-based; 0 with one draw): the first of the smallest `restartScores`.
+        public let keptRestart: Int
         public let fitPoints: Int
         public let fitSeconds: Double
     }
@@ -176,7 +178,7 @@ public enum GridStart {
         }
         // The joint fit is the candidate itself; a block candidate is its copied parameters, of
         // which only the kept one is evaluated on the whole problem's points.
-        var best: (parameters: [Double], joint: PotentialFit?, blockFits: [PotentialFit], score: Double)?
+        var best: (parameters: [Double], joint: PotentialFit?, blockFits: [PotentialFit], score: Double, restart: Int)?
         var restartLosses = Array(repeating: [Double](), count: settings.fitBy == .block ? solved.count : 1)
         var scores: [Double] = []
         for restart in 0..<settings.fitRestarts {
@@ -209,7 +211,7 @@ public enum GridStart {
                 if !score.isFinite { score = .infinity }
                 scores.append(score)
             }
-            if best.map({ score < $0.score }) ?? true { best = (parameters, joint, candidateBlocks, score) }
+            if best.map({ score < $0.score }) ?? true { best = (parameters, joint, candidateBlocks, score, restart) }
         }
         let kept = best!
         let fitted: PotentialFit
@@ -232,6 +234,6 @@ public enum GridStart {
         }
         return (fitted.parameters, Report(blocks: blocks, gridCost: costs.total, gridSeconds: gridSeconds, fit: fitted,
                                           blockFits: blockFits, restartLosses: restartLosses, restartScores: scores,
-                                          fitPoints: samples.count, fitSeconds: fitSeconds))
+                                          keptRestart: kept.restart, fitPoints: samples.count, fitSeconds: fitSeconds))
     }
 }

@@ -240,8 +240,8 @@ extension SolveCommand {
                  ? "; terms ∇Φ \(r.fit.finalTerms.gradient.short), Φ \(r.fit.finalTerms.value.short), "
                    + "ΔΦ \(r.fit.finalTerms.laplacian.short) (β \(r.fit.laplacianWeight))" : "")
               + (r.blockFits.isEmpty ? restarts(r.restartLosses.first ?? []) : ""))
-        if let kept = r.restartScores.indices.min(by: { r.restartScores[$0] < r.restartScores[$1] }) {
-            print("  kept draw \(kept + 1) of \(r.restartScores.count) (fit_restarts), by the training objective on the "
+        if !r.restartScores.isEmpty {
+            print("  kept draw \(r.keptRestart + 1) of \(r.restartScores.count) (fit_restarts), by the training objective on the "
                   + "validation set: \(r.restartScores.map(\.short).joined(separator: ", "))")
         }
         return result.parameters

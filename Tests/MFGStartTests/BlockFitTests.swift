@@ -109,7 +109,8 @@ struct BlockFitTests {
     /// `fit_restarts: 3`: every block (and the joint fit) is fitted from three draws, the
     /// first of them the draws of `fit_restarts: 1` (same final loss, bit for bit); each
     /// candidate is scored by the training objective on the validation set, and the start kept
-    /// is the lowest-scoring one, whose score is its parameters' objective; deterministic
+    /// is the lowest-scoring one, whose score is its parameters' objective, and the report names
+    /// it (`keptRestart`); deterministic
     /// (checked for the block scope, to keep the test short).
     @Test func restartsKeepTheLowestObjective() throws {
         for scope in ["block", "joint"] {
@@ -118,7 +119,7 @@ struct BlockFitTests {
             settings.fitIterations = 30; settings.fitPoints = 256
             let plan = try GridStart.plan(problem: p, settings: settings)
             let once = try GridStart.parameters(problem: p, plan: plan, settings: settings, threads: 1)
-            #expect(once.report.restartScores.isEmpty)
+            #expect(once.report.restartScores.isEmpty && once.report.keptRestart == 0)
             settings.fitRestarts = 3
             let thrice = try GridStart.parameters(problem: p, plan: plan, settings: settings, threads: 1)
             let r1 = once.report.restartLosses, r3 = thrice.report.restartLosses
@@ -133,6 +134,8 @@ struct BlockFitTests {
             let solver = try Solver(problem: p, threads: 1)
             let kept = try solver.validationTerms(parameters: thrice.parameters).total
             #expect(kept == scores.min()!, "\(scope): kept \(kept), scores \(scores)")
+            // The report names the kept draw: the (first) index of the smallest score.
+            #expect(scores[thrice.report.keptRestart] == scores.min()!, "\(scope): \(thrice.report.keptRestart) \(scores)")
             #expect(try solver.validationTerms(parameters: once.parameters).total == scores[0], "\(scope)")
             if scope == "block" {
                 let again = try GridStart.parameters(problem: p, plan: plan, settings: settings, threads: 1)
