@@ -19,7 +19,7 @@ import MFGProblem
 /// about λ_G · mean(rᵢ − 1 − log rᵢ): terms that are each ≥ 0 and of second order in log r, where
 /// the plain mean averages first-order terms of both signs. The standard error falls accordingly:
 /// measured on moons-d2 (262 144 samples) from 8.0·10⁻⁴ to 1.0·10⁻⁴ (G ≈ 0.016), on bimodal-d10
-/// (65 536 samples) from 6.9·10⁻³ to 1.9·10⁻³ (G ≈ 0.31) (docs/validation.md, "A control
+/// (65 536 samples) from 6.9·10⁻³ to 1.8·10⁻³ (G ≈ 0.31) (docs/validation.md, "A control
 /// variate for the KL estimate"). Far from ρ₁ (large d, where log r has a spread of order one)
 /// r is heavy-tailed and the fitted β, hence the gain, falls towards 0.
 ///
