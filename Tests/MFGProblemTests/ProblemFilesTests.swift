@@ -65,6 +65,15 @@ struct ProblemFilesTests {
         #expect(p.dimension != 2 || p.reference != nil)   // d = 2 files carry their reference grid
     }
 
+    /// interaction-crowd-d2's start is fitted in 3000 iterations (since session 17: density L1 at
+    /// mid-time 0.05-0.08 for seeds 1-3 against 0.09-0.14 with 1500; docs/validation.md,
+    /// "Nonlocal interaction").
+    @Test func interactionCrowdFitsItsStartLonger() throws {
+        let p = try Problem.load(path: problemsDirectory + "/interaction-crowd-d2.yaml")
+        guard case .grid(let start) = p.training.start else { Issue.record("no grid start"); return }
+        #expect(start.fitIterations == 3000 && p.training.iterations == 600)
+    }
+
     /// The two-moons crowd: ρ₀ is the KDE of the shipped data file (3000 rows, h = 0.35), whose
     /// checksum the file states; the KDE's mean is the rows' mean (centred by the script).
     @Test func moonsReadTheirSamples() throws {
