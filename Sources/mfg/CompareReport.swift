@@ -100,10 +100,9 @@ struct CompareReport {
 
     /// What the two "ratio control" rows are, and the check of the carried density they come with.
     static func ratioNote(_ r: KLRatioControl) -> String {
-        let off = abs(r.ratioMean - 1) > 4 * r.ratioStandardError
         return "ratio control: G with ρ₁/ρ_N − 1 as control variate (mean 0 when the carried density ρ_N is the agents' "
             + "density; coefficient \(r.terminal.coefficient.short)); mean ρ₁/ρ_N − 1 = \((r.ratioMean - 1).short) ± \(r.ratioStandardError.short)"
-            + (off ? " — more than 4 standard errors from 1: the carried density is not the agents' density, and neither "
+            + (r.carriedDensityDisagrees ? " — more than \(Int(KLRatioControl.ratioTolerance)) standard errors from 1: the carried density is not the agents' density, and neither "
                      + "estimate of G can be trusted (try more integrator steps)" : "")
     }
 

@@ -43,6 +43,7 @@ struct KLRatioControlTests {
         #expect(g.standardError < 0.2 * g.plainStandardError, "\(g)")
         #expect(abs(g.coefficient + weight) < 0.25 * weight, "\(g)")
         #expect(abs(r.ratioMean - 1) < 5 * r.ratioStandardError, "\(r.ratioMean) ± \(r.ratioStandardError)")
+        #expect(!r.carriedDensityDisagrees, "\(r.ratioMean) ± \(r.ratioStandardError)")
         #expect(abs(r.cost - g.estimate) < 1e-15)     // L = F = 0 here
     }
 
@@ -66,6 +67,7 @@ struct KLRatioControlTests {
                                             weight: 5))
         #expect(abs(r.ratioMean - Foundation.exp(-0.05)) < 5 * r.ratioStandardError)
         #expect(abs(r.ratioMean - 1) > 20 * r.ratioStandardError)
+        #expect(r.carriedDensityDisagrees)
     }
 
     /// No estimate without a positive weight, with fewer than 3 samples, or with a ratio that

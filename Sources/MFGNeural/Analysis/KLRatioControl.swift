@@ -42,6 +42,14 @@ public struct KLRatioControl: Sendable {
     /// Its standard error.
     public let ratioStandardError: Double
 
+    /// How many standard errors from 1 the mean ratio may be before the carried density is
+    /// called inconsistent with the agents' (`carriedDensityDisagrees`).
+    public static let ratioTolerance = 4.0
+
+    /// The check failed: the mean ratio is more than `ratioTolerance` standard errors from 1, so
+    /// the carried density is not the agents' density and neither estimate of G can be trusted.
+    public var carriedDensityDisagrees: Bool { abs(ratioMean - 1) > Self.ratioTolerance * ratioStandardError }
+
     /// For a problem's own samples: nil unless its terminal cost is a KL and it has no noise
     /// (with σ > 0 the paths carry no density, `SampleCosts.terminal` is not log ρ_N − log ρ₁).
     public init?(problem: Problem, costs: SampleCosts) {
@@ -55,13 +63,14 @@ public struct KLRatioControl: Sendable {
     public init?(costs: SampleCosts, weight: Double) {
         let f = costs.terminal, n = f.count
         guard weight > 0, n >= 3, costs.kinetic.count == n, costs.interactionInfluence.count == n else { return nil }
-        let u = f.map { Foundation.exp(-$0 / weight) - 1 }
-        guard u.allSatisfy(\.isFinite), f.allSatisfy(\.isFinite) else { return nil }
+        let r = f.map { Foundation.exp(-$0 / weight) }
+        guard r.allSatisfy(\.isFinite), f.allSatisfy(\.isFinite) else { return nil }
+        let u = r.map { $0 - 1 }
         let g = RegressionEstimate(values: f, controls: u, controlMean: 0)
         terminal = g
         cost = costs.terms.kinetic + costs.terms.interaction + g.estimate
         let total = (0..<n).map { costs.kinetic[$0] + costs.interactionInfluence[$0] + f[$0] - g.coefficient * u[$0] }
         costStandardError = PairedEstimate.meanAndStandardError(total).1
-        (ratioMean, ratioStandardError) = PairedEstimate.meanAndStandardError(u.map { $0 + 1 })
+        (ratioMean, ratioStandardError) = PairedEstimate.meanAndStandardError(r)
     }
 }
