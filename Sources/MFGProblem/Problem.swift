@@ -135,6 +135,11 @@ public struct Problem: Sendable {
     /// The same game solved with other network and training settings (a block of a grid start
     /// trained alone, `GridStart`).
     public func solved(with network: NetworkSettings, training: TrainingSettings) -> Problem {
+        replacing(network: network, training: training, closedForm: closedForm)
+    }
+
+    /// The same game with these settings and closed-form declaration.
+    func replacing(network: NetworkSettings, training: TrainingSettings, closedForm: ClosedFormKind?) -> Problem {
         Problem(name: name, summary: summary, file: file, sourceText: sourceText, dimension: dimension,
                 horizon: horizon, kineticWeight: kineticWeight, initialDensity: initialDensity,
                 targetDensity: targetDensity, obstacles: obstacles, obstacleWeight: obstacleWeight,

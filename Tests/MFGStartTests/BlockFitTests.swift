@@ -34,6 +34,27 @@ struct BlockFitTests {
         return (ws.phi[0], (0..<x.count).map { ws.gradient[$0] }, ws.laplacian[0])
     }
 
+    /// At `points` random (x, t): the d = 3 network `net` (coordinates x₁ | x₂, x₃ in blocks 0 | 1)
+    /// is Σᵢ blocks[block of i](xᵢ, t) + ψ(t) in Φ, ∇ₓΦ and ΔₓΦ, to 1e-12 relative.
+    static func expectSumOfBlocks(_ p: Problem, _ net: PotentialNetwork<Double>, _ blocks: [PotentialNetwork<Double>],
+                                  seed: UInt64, points: Int) throws {
+        let blockOf = [0, 1, 1]
+        var sample = RandomSource(seed: seed)
+        for _ in 0..<points {
+            let x = sample.gaussians(3).map { 1.5 * $0 }
+            let t = 1.5 * sample.uniformOpen()
+            let (phi, grad, lap) = try evaluate(net, x, t)
+            var sumPhi = GridStart.constantCorrection(p, blocks: 3, t: t), sumLap = 0.0
+            for i in 0..<3 {
+                let (f, g, l) = try evaluate(blocks[blockOf[i]], [x[i]], t)
+                sumPhi += f; sumLap += l
+                #expect(abs(grad[i] - g[0]) <= 1e-12 * (1 + abs(g[0])), "∂Φ/∂x\(i + 1): \(grad[i]) against \(g[0])")
+            }
+            #expect(abs(phi - sumPhi) <= 1e-12 * (1 + abs(sumPhi)), "Φ \(phi) against \(sumPhi)")
+            #expect(abs(lap - sumLap) <= 1e-12 * (1 + abs(sumLap)), "ΔΦ \(lap) against \(sumLap)")
+        }
+    }
+
     /// The copied network is the sum of the blocks' one-coordinate potentials plus ψ(t), in Φ,
     /// ∇ₓΦ and ΔₓΦ, to rounding (1e-12 relative), once its A (kept at the seed's draws so that
     /// training can move it) is set to 0 as in the blocks' fits.
@@ -68,21 +89,7 @@ struct BlockFitTests {
         for i in try #require(layout.block("A")).range { withoutA[i] = 0 }
         let net = try PotentialNetwork<Double>(shape: shape, parameters: withoutA)
         let blocks = try fits.map { try PotentialNetwork<Double>(shape: one, parameters: $0.parameters) }
-        let blockOf = [0, 1, 1]
-        var sample = RandomSource(seed: 11)
-        for _ in 0..<20 {
-            let x = sample.gaussians(3).map { 1.5 * $0 }
-            let t = 1.5 * sample.uniformOpen()
-            let (phi, grad, lap) = try Self.evaluate(net, x, t)
-            var sumPhi = GridStart.constantCorrection(p, blocks: 3, t: t), sumLap = 0.0
-            for i in 0..<3 {
-                let (f, g, l) = try Self.evaluate(blocks[blockOf[i]], [x[i]], t)
-                sumPhi += f; sumLap += l
-                #expect(abs(grad[i] - g[0]) <= 1e-12 * (1 + abs(g[0])), "∂Φ/∂x\(i + 1): \(grad[i]) against \(g[0])")
-            }
-            #expect(abs(phi - sumPhi) <= 1e-12 * (1 + abs(sumPhi)), "Φ \(phi) against \(sumPhi)")
-            #expect(abs(lap - sumLap) <= 1e-12 * (1 + abs(sumLap)), "ΔΦ \(lap) against \(sumLap)")
-        }
+        try Self.expectSumOfBlocks(p, net, blocks, seed: 11, points: 20)
     }
 
     /// End to end: the fit by blocks points the flow right before any training (against the
@@ -200,21 +207,7 @@ struct BlockFitTests {
         for i in try #require(ParameterLayout(shape).block("A")).range { copied[i] = 0 }
         let net = try PotentialNetwork<Double>(shape: shape, parameters: copied)
         let blocks = try alone.map { try PotentialNetwork<Double>(shape: one, parameters: $0.parameters) }
-        let blockOf = [0, 1, 1]
-        var sample = RandomSource(seed: 12)
-        for _ in 0..<10 {
-            let x = sample.gaussians(3).map { 1.5 * $0 }
-            let t = 1.5 * sample.uniformOpen()
-            let (phi, grad, lap) = try Self.evaluate(net, x, t)
-            var sumPhi = GridStart.constantCorrection(p, blocks: 3, t: t), sumLap = 0.0
-            for i in 0..<3 {
-                let (f, g, l) = try Self.evaluate(blocks[blockOf[i]], [x[i]], t)
-                sumPhi += f; sumLap += l
-                #expect(abs(grad[i] - g[0]) <= 1e-12 * (1 + abs(g[0])), "∂Φ/∂x\(i + 1): \(grad[i]) against \(g[0])")
-            }
-            #expect(abs(phi - sumPhi) <= 1e-12 * (1 + abs(sumPhi)), "Φ \(phi) against \(sumPhi)")
-            #expect(abs(lap - sumLap) <= 1e-12 * (1 + abs(sumLap)), "ΔΦ \(lap) against \(sumLap)")
-        }
+        try Self.expectSumOfBlocks(p, net, blocks, seed: 12, points: 10)
     }
 
     /// PotentialFit's frozen parameters keep their values exactly.
