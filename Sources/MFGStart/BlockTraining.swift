@@ -41,7 +41,8 @@ enum BlockTraining {
         return entry.problem.solved(with: network, training: training)
     }
 
-    /// The block's validation set: the parent's size times the block's copies, up to 65 536.
+    /// The block's validation set: the parent's size times the block's copies, up to 65 536 (or the
+    /// parent's size if that is larger).
     /// The parent's validation objective sums the copies, so its noise relative to J is that of
     /// one copy with `copies` times the samples; the block's kept iterate (by its validation
     /// objective) is chosen on as many one-coordinate samples as that, within a cost of a few
