@@ -132,6 +132,23 @@ public struct Problem: Sendable {
                   reference: reference, closedForm: closedForm, sigma: sigma)
     }
 
+    /// The same game solved with other network and training settings (a block of a grid start
+    /// trained alone, `GridStart`).
+    public func solved(with network: NetworkSettings, training: TrainingSettings) -> Problem {
+        replacing(network: network, training: training, closedForm: closedForm)
+    }
+
+    /// The same game with these settings and closed-form declaration.
+    func replacing(network: NetworkSettings, training: TrainingSettings, closedForm: ClosedFormKind?) -> Problem {
+        Problem(name: name, summary: summary, file: file, sourceText: sourceText, dimension: dimension,
+                horizon: horizon, kineticWeight: kineticWeight, initialDensity: initialDensity,
+                targetDensity: targetDensity, obstacles: obstacles, obstacleWeight: obstacleWeight,
+                entropyWeight: entropyWeight, congestion: congestion, shapedObstacles: shapedObstacles, interaction: interaction,
+                terminal: terminal, penalties: penalties, network: network,
+                integrator: integrator, training: training, reference: reference, closedForm: closedForm, sigma: sigma,
+                kineticWeights: kineticWeights, sigmas: sigmas)
+    }
+
     /// The obstacle when Q is a single bump (coefficient 1), as in most problems: for diagnostics
     /// and figures that need its centre and shape (nil when Q is a sum of several bumps).
     public var obstacle: Bump? { obstacles?.single }

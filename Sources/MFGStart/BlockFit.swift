@@ -62,17 +62,10 @@ enum BlockFit {
     static func parameters(problem: Problem, network: PotentialNetwork<Double>, solved: [SolvedBlock],
                            settings: GridStartSettings, restart: Int = 0, threads: Int) throws(NetworkError)
         -> (parameters: [Double], fits: [PotentialFit]) {
-        let shape = network.shape, d = shape.dimension
-        let layout = ParameterLayout(shape)
+        let shape = network.shape
         let one = try blockShape(shape)
         let oneLayout = ParameterLayout(one)
-        var theta = network.parameters
         func range(_ l: ParameterLayout, _ name: String) -> Range<Int> { l.block(name)!.range }
-        for i in range(layout, "w") { theta[i] = 0 }
-        // c = (c_x, c_t) and the bias b, in the d-dimensional and the one-coordinate layouts.
-        let c = range(layout, "c").lowerBound, b = range(layout, "b").lowerBound
-        let c1 = range(oneLayout, "c").lowerBound, b1 = range(oneLayout, "b").lowerBound
-        let copies = solved.map(\.entry.multiplicity).reduce(0, +)
         var fits: [PotentialFit] = []
         for (index, block) in solved.enumerated() {
             // The block's network: the problem's seed, one more mixing per block (and per
@@ -84,14 +77,34 @@ enum BlockFit {
             let samples = GridPotentialSamples(
                 blocks: [GridPotentialSamples.Block(solution: block.solution, occurrences: [[0]])],
                 dimension: 1, count: settings.fitPoints, seed: problem.training.seed &+ UInt64(index))
-            let fit = try PotentialFit(network: try PotentialNetwork(shape: one, parameters: start),
-                                       points: samples.points, gradients: samples.gradients, values: samples.values,
-                                       hessianDiagonals: samples.hessianDiagonals,
-                                       laplacianWeight: settings.fitLaplacianWeight, iterations: settings.fitIterations,
-                                       threads: threads, frozen: frozenRanges(oneLayout, residualLayers: shape.residualLayers))
-            fits.append(fit)
-            let phi = fit.parameters
-            for occurrence in block.entry.occurrences {
+            fits.append(try PotentialFit(network: try PotentialNetwork(shape: one, parameters: start),
+                                         points: samples.points, gradients: samples.gradients, values: samples.values,
+                                         hessianDiagonals: samples.hessianDiagonals,
+                                         laplacianWeight: settings.fitLaplacianWeight, iterations: settings.fitIterations,
+                                         threads: threads, frozen: frozenRanges(oneLayout, residualLayers: shape.residualLayers)))
+        }
+        return (try copied(problem: problem, network: network, blocks: solved.map(\.entry), parameters: fits.map(\.parameters)),
+                fits)
+    }
+
+    /// `network`'s parameters with each block's one-coordinate parameters φ (`parameters`, in
+    /// `blocks` order, the layout of `blockShape`) copied into every coordinate it occupies, the
+    /// parts of time alone summed over the copies, the ResNet's w set to 0 and the correction
+    /// ψ(t) added (type doc).
+    static func copied(problem: Problem, network: PotentialNetwork<Double>, blocks: [BlockGridPlan.Entry],
+                       parameters: [[Double]]) throws(NetworkError) -> [Double] {
+        let shape = network.shape, d = shape.dimension
+        let layout = ParameterLayout(shape)
+        let oneLayout = ParameterLayout(try blockShape(shape))
+        var theta = network.parameters
+        func range(_ l: ParameterLayout, _ name: String) -> Range<Int> { l.block(name)!.range }
+        for i in range(layout, "w") { theta[i] = 0 }
+        // c = (c_x, c_t) and the bias b, in the d-dimensional and the one-coordinate layouts.
+        let c = range(layout, "c").lowerBound, b = range(layout, "b").lowerBound
+        let c1 = range(oneLayout, "c").lowerBound, b1 = range(oneLayout, "b").lowerBound
+        let copies = blocks.map(\.multiplicity).reduce(0, +)
+        for (block, phi) in zip(blocks, parameters) {
+            for occurrence in block.occurrences {
                 let i = occurrence[0]
                 theta[c + i] = phi[c1]
                 for (k, offset) in layout.quadraticMatrixOffsets.enumerated() {
@@ -110,7 +123,7 @@ enum BlockFit {
                 }
             }
             // Parts of time alone, once per copy.
-            let m = Double(block.entry.multiplicity)
+            let m = Double(block.multiplicity)
             theta[c + d] += m * phi[c1 + 1]
             theta[b] += m * phi[b1]
             if let to = layout.timeTermOffset, let from = oneLayout.timeTermOffset {
@@ -122,6 +135,6 @@ enum BlockFit {
         let psiT = GridStart.constantCorrection(problem, blocks: copies, t: problem.horizon)
         theta[b] += psi0
         theta[c + d] += (psiT - psi0) / problem.horizon
-        return (theta, fits)
+        return theta
     }
 }

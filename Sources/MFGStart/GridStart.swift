@@ -17,6 +17,8 @@ public enum GridStartError: Error, CustomStringConvertible, Sendable {
     case fitByBlock(file: String, reason: String)
     /// The restarts' candidates could not be evaluated on the validation set.
     case scoring(file: String, TrainingError)
+    /// A block trained alone (`block_iterations`) failed.
+    case blockTraining(file: String, TrainingError)
 
     public var description: String {
         switch self {
@@ -27,6 +29,7 @@ public enum GridStartError: Error, CustomStringConvertible, Sendable {
         case let .fit(file, e): return "\(file): training.start: grid: the fit failed: \(e)"
         case let .fitByBlock(file, reason): return "\(file): training.start.fit_by: block needs one-coordinate blocks: \(reason)"
         case let .scoring(file, e): return "\(file): training.start.fit_restarts: the fitted starts could not be evaluated: \(e)"
+        case let .blockTraining(file, e): return "\(file): training.start.block_iterations: a block trained alone failed: \(e)"
         }
     }
 }
@@ -71,7 +74,7 @@ public enum GridStart {
         public let gridCost: Double
         public let gridSeconds: Double
         /// The fit of the whole network; with `fit_by: block` an evaluation (no iterations) of
-        /// the copied fits on the whole problem's points.
+        /// the copied fits (trained, with `block_iterations`) on the whole problem's points.
         public let fit: PotentialFit
         /// With `fit_by: block`, each distinct block's own fit (in `blocks` order); else empty.
         public let blockFits: [PotentialFit]
@@ -84,7 +87,23 @@ public enum GridStart {
         /// The draw kept (0-based; 0 with one draw): the first of the smallest `restartScores`.
         public let keptRestart: Int
         public let fitPoints: Int
+        /// Seconds of the fits and their scoring (the blocks' training alone not included).
         public let fitSeconds: Double
+        /// A block trained alone before the copy (`block_iterations`): iterations run, the kept
+        /// iterate's (0: the fit, no logged iterate was lower), and the block's training
+        /// objective on its validation set before and after.
+        public struct BlockTraining: Sendable {
+            public let iterations: Int
+            public let bestIteration: Int
+            public let before: ObjectiveTerms
+            public let after: ObjectiveTerms
+            public let seconds: Double
+        }
+        /// Each distinct block's training alone (in `blocks` order); empty without `block_iterations`.
+        public let blockTrainings: [BlockTraining]
+        /// With `block_iterations`, the whole network's training objective on the validation set
+        /// after the trained blocks are copied (the kept draw's before is in `restartScores`).
+        public let trainedScore: Double?
     }
 
     /// The coarse grids the start will solve, every input checked (cheap; nothing is solved):
@@ -213,7 +232,25 @@ public enum GridStart {
             }
             if best.map({ score < $0.score }) ?? true { best = (parameters, joint, candidateBlocks, score, restart) }
         }
-        let kept = best!
+        var kept = best!
+        // block_iterations: each block trained alone from the kept draw's fit, then copied.
+        var blockTrainings: [Report.BlockTraining] = []
+        var trainedScore: Double?
+        if settings.blockIterations > 0, let drawn, !kept.blockFits.isEmpty {
+            let trained = try BlockTraining.train(parent: problem, blocks: solved.map(\.entry),
+                                                  fits: kept.blockFits.map(\.parameters),
+                                                  iterations: settings.blockIterations, threads: threads)
+            blockTrainings = trained.map(\.report)
+            do {
+                kept.parameters = try BlockFit.copied(problem: problem, network: drawn, blocks: solved.map(\.entry),
+                                                      parameters: trained.map(\.parameters))
+            } catch { throw .fit(file: problem.file, error) }
+            do throws(TrainingError) {
+                let s: Solver
+                if let scorer { s = scorer } else { s = try Solver(problem: problem, threads: threads) }
+                trainedScore = try s.validationTerms(parameters: kept.parameters).total
+            } catch { throw .scoring(file: problem.file, error) }
+        }
         let fitted: PotentialFit
         if let joint = kept.joint {
             fitted = joint
@@ -227,6 +264,7 @@ public enum GridStart {
         }
         let blockFits = kept.blockFits
         let fitSeconds = Double(DispatchTime.now().uptimeNanoseconds - fitClock) * 1e-9
+            - blockTrainings.map(\.seconds).reduce(0, +)
         let costs = GridCostBreakdown.sum(solved.map { ($0.solution.costs, $0.entry.multiplicity) })
         let blocks = solved.map {
             Report.Block(occurrences: $0.entry.occurrences, size: $0.entry.size, gridSource: $0.entry.gridSource,
@@ -234,6 +272,7 @@ public enum GridStart {
         }
         return (fitted.parameters, Report(blocks: blocks, gridCost: costs.total, gridSeconds: gridSeconds, fit: fitted,
                                           blockFits: blockFits, restartLosses: restartLosses, restartScores: scores,
-                                          keptRestart: kept.restart, fitPoints: samples.count, fitSeconds: fitSeconds))
+                                          keptRestart: kept.restart, fitPoints: samples.count, fitSeconds: fitSeconds,
+                                          blockTrainings: blockTrainings, trainedScore: trainedScore))
     }
 }

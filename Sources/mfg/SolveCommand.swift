@@ -244,6 +244,14 @@ extension SolveCommand {
             print("  kept draw \(r.keptRestart + 1) of \(r.restartScores.count) (fit_restarts), by the training objective on the "
                   + "validation set: \(r.restartScores.map(\.short).joined(separator: ", "))")
         }
+        for (b, t) in r.blockTrainings.enumerated() {
+            print("  \(name(b))trained alone (block_iterations) \(t.iterations) iterations, best \(t.bestIteration) "
+                  + "(\(duration(t.seconds))): J of one copy \(t.before.cost.short) → \(t.after.cost.short), "
+                  + "training objective \(t.before.total.short) → \(t.after.total.short)")
+        }
+        if let s = r.trainedScore {
+            print("  the trained blocks copied: training objective \(s.short) on the validation set")
+        }
         return result.parameters
     }
 }

@@ -66,6 +66,48 @@ struct SolveGridStartTests {
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
+    /// `block_iterations`: each block's training alone is reported (iterations, J of one copy and
+    /// the objective before → after), then the whole network's objective after the copy; without
+    /// `fit_by: block` the setting is refused in one line, exit 2, nothing written.
+    @Test func blockTrainingIsReported() throws {
+        let dir = CLI.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func problem(_ start: String) -> String {
+            """
+            name: b3
+            dimension: 3
+            horizon: 1
+            kinetic_weight: 1
+            initial_density: {type: gaussian, mean: [-1, 0, 0], variance: 0.3}
+            target_density: {type: gaussian, mean: [1, 0, 0], variance: 0.5}
+            terminal_cost: {type: kl, weight: 5}
+            penalties: {hjb: 1, terminal_hjb: 1}
+            network: {width: 8, residual_layers: 1, quadratic: diagonal, separable_width: 2}
+            training: {optimizer: lbfgs, iterations: 2, batch_size: 128, validation_size: 128, seed: 2, start: \(start)}
+
+            """
+        }
+        let file = dir.appendingPathComponent("b3.yaml")
+        try problem("{from: grid, tolerance: 1e-3, fit_iterations: 20, fit_points: 256, fit_by: block, block_iterations: 3}")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("run")
+        let r = try CLI.run(["solve", file.path, "--out", out.path, "--threads", "1", "--paths", "0"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("block x1 trained alone (block_iterations) 3 iterations, best ")
+                && r.stdout.contains("block x2 … x3 trained alone (block_iterations) 3 iterations"), "\(r.stdout)")
+        #expect(r.stdout.contains("J of one copy ") && r.stdout.contains("the trained blocks copied: training objective "),
+                "\(r.stdout)")
+        let bad = dir.appendingPathComponent("joint.yaml")
+        try problem("{from: grid, block_iterations: 3}").write(to: bad, atomically: true, encoding: .utf8)
+        let badOut = dir.appendingPathComponent("badrun")
+        let refused = try CLI.run(["solve", bad.path, "--out", badOut.path, "--threads", "1"])
+        #expect(refused.status == 2, "\(refused.status) \(refused.stdout) \(refused.stderr)")
+        #expect(refused.stderr.split(separator: "\n").count == 1
+                && refused.stderr.contains("joint.yaml: training.start.block_iterations: a block is trained alone only when the fit goes by blocks"),
+                "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: badOut.path))
+    }
+
     /// `fit_by: block` on a problem solved as one 2-D grid: one line, exit 2, nothing written.
     @Test func fitByBlockNeedsOneCoordinateBlocks() throws {
         let dir = CLI.tempDirectory()

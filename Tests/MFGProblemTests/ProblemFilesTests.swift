@@ -104,13 +104,17 @@ struct ProblemFilesTests {
     /// The bimodal files start from the 1-D block's grid solution: one block's fit copied into
     /// every coordinate
     /// (docs/validation.md, "Fitting by blocks"), which needs every block to have one coordinate,
-    /// from four draws (`fit_restarts`, "Restarting the fit").
+    /// from four draws (`fit_restarts`, "Restarting the fit"); at d = 100 the kept block is
+    /// trained alone for 300 iterations before the copy, and the whole network 100
+    /// (`block_iterations`, "Training the block alone").
     @Test func bimodalStarts() throws {
         for d in [10, 50, 100] {
             let p = try Problem.load(path: problemsDirectory + "/bimodal-d\(d).yaml")
             guard case .grid(let s) = p.training.start else { Issue.record("no grid start at d = \(d)"); return }
             #expect(s.fitBy == .block && s.fitIterations == 6000 && s.coarsen == 0 && s.tolerance == 1e-6)
             #expect(s.fitRestarts == 4, "d = \(d)")
+            #expect(s.blockIterations == (d == 100 ? 300 : 0), "d = \(d)")
+            if d == 100 { #expect(p.training.iterations == 100) }
             #expect(try p.separableBlocks().allSatisfy { $0.problem.dimension == 1 })
         }
     }

@@ -37,6 +37,9 @@ struct StartSettingsTests {
         #expect(try problem("start: {from: grid, fit_laplacian_weight: 0}").training.start == .grid(.defaults))
         #expect(GridStartSettings.defaults.fitRestarts == 1)
         #expect(try problem("start: {from: grid, fit_restarts: 4}").training.start == .grid(GridStartSettings(fitRestarts: 4)))
+        #expect(GridStartSettings.defaults.blockIterations == 0)
+        #expect(try problem("start: {from: grid, fit_by: block, block_iterations: 40}").training.start
+                == .grid(GridStartSettings(fitBy: .block, blockIterations: 40)))
     }
 
     @Test func badSettingsNameTheField() {
@@ -52,6 +55,11 @@ struct StartSettingsTests {
                 == "problems/x.yaml: training.start.fit_laplacian_weight: 2000 is out of range (allowed: 0 ... 1000)")
         #expect(message("start: {from: grid, fit_restarts: 0}")
                 == "problems/x.yaml: training.start.fit_restarts: 0 is out of range (allowed: 1...64)")
+        #expect(message("start: {from: grid, block_iterations: 40}")
+                == "problems/x.yaml: training.start.block_iterations: a block is trained alone only when the fit goes by blocks (fit_by: block)")
+        #expect(message("start: {from: grid, fit_by: block, block_iterations: -1}").hasPrefix("problems/x.yaml: training.start.block_iterations:"))
+        #expect(message("start: {from: random, block_iterations: 40}")
+                == "problems/x.yaml: training.start.block_iterations: only a start from a grid has settings ('from: random' takes none)")
         #expect(message("start: {from: grid, fit_laplacian_weight: many}").hasPrefix("problems/x.yaml: training.start.fit_laplacian_weight:"))
         #expect(message("start: {from: random, fit_laplacian_weight: 0.1}")
                 == "problems/x.yaml: training.start.fit_laplacian_weight: only a start from a grid has settings ('from: random' takes none)")

@@ -34,6 +34,27 @@ struct BlockFitTests {
         return (ws.phi[0], (0..<x.count).map { ws.gradient[$0] }, ws.laplacian[0])
     }
 
+    /// At `points` random (x, t): the d = 3 network `net` (coordinates x₁ | x₂, x₃ in blocks 0 | 1)
+    /// is Σᵢ blocks[block of i](xᵢ, t) + ψ(t) in Φ, ∇ₓΦ and ΔₓΦ, to 1e-12 relative.
+    static func expectSumOfBlocks(_ p: Problem, _ net: PotentialNetwork<Double>, _ blocks: [PotentialNetwork<Double>],
+                                  seed: UInt64, points: Int) throws {
+        let blockOf = [0, 1, 1]
+        var sample = RandomSource(seed: seed)
+        for _ in 0..<points {
+            let x = sample.gaussians(3).map { 1.5 * $0 }
+            let t = 1.5 * sample.uniformOpen()
+            let (phi, grad, lap) = try evaluate(net, x, t)
+            var sumPhi = GridStart.constantCorrection(p, blocks: 3, t: t), sumLap = 0.0
+            for i in 0..<3 {
+                let (f, g, l) = try evaluate(blocks[blockOf[i]], [x[i]], t)
+                sumPhi += f; sumLap += l
+                #expect(abs(grad[i] - g[0]) <= 1e-12 * (1 + abs(g[0])), "∂Φ/∂x\(i + 1): \(grad[i]) against \(g[0])")
+            }
+            #expect(abs(phi - sumPhi) <= 1e-12 * (1 + abs(sumPhi)), "Φ \(phi) against \(sumPhi)")
+            #expect(abs(lap - sumLap) <= 1e-12 * (1 + abs(sumLap)), "ΔΦ \(lap) against \(sumLap)")
+        }
+    }
+
     /// The copied network is the sum of the blocks' one-coordinate potentials plus ψ(t), in Φ,
     /// ∇ₓΦ and ΔₓΦ, to rounding (1e-12 relative), once its A (kept at the seed's draws so that
     /// training can move it) is set to 0 as in the blocks' fits.
@@ -68,21 +89,7 @@ struct BlockFitTests {
         for i in try #require(layout.block("A")).range { withoutA[i] = 0 }
         let net = try PotentialNetwork<Double>(shape: shape, parameters: withoutA)
         let blocks = try fits.map { try PotentialNetwork<Double>(shape: one, parameters: $0.parameters) }
-        let blockOf = [0, 1, 1]
-        var sample = RandomSource(seed: 11)
-        for _ in 0..<20 {
-            let x = sample.gaussians(3).map { 1.5 * $0 }
-            let t = 1.5 * sample.uniformOpen()
-            let (phi, grad, lap) = try Self.evaluate(net, x, t)
-            var sumPhi = GridStart.constantCorrection(p, blocks: 3, t: t), sumLap = 0.0
-            for i in 0..<3 {
-                let (f, g, l) = try Self.evaluate(blocks[blockOf[i]], [x[i]], t)
-                sumPhi += f; sumLap += l
-                #expect(abs(grad[i] - g[0]) <= 1e-12 * (1 + abs(g[0])), "∂Φ/∂x\(i + 1): \(grad[i]) against \(g[0])")
-            }
-            #expect(abs(phi - sumPhi) <= 1e-12 * (1 + abs(sumPhi)), "Φ \(phi) against \(sumPhi)")
-            #expect(abs(lap - sumLap) <= 1e-12 * (1 + abs(sumLap)), "ΔΦ \(lap) against \(sumLap)")
-        }
+        try Self.expectSumOfBlocks(p, net, blocks, seed: 11, points: 20)
     }
 
     /// End to end: the fit by blocks points the flow right before any training (against the
@@ -142,6 +149,65 @@ struct BlockFitTests {
                 #expect(again.parameters == thrice.parameters)
             }
         }
+    }
+
+    /// `block_iterations`: each block trained alone from its fit lowers (or keeps) its own
+    /// validation objective, keeps the ResNet's w and A at exactly 0 (the trainer's frozen
+    /// ranges), so the copy is still the sum of the blocks' potentials (checked at points to
+    /// 1e-12 as above); the whole network's objective after the copy is below the untrained
+    /// copy's, and the start is deterministic.
+    @Test func blocksTrainedAloneStillCopy() throws {
+        let p = try Self.problem()
+        guard case .grid(var settings) = p.training.start else { Issue.record("start not parsed"); return }
+        settings.fitIterations = 60; settings.fitPoints = 512
+        let plan = try GridStart.plan(problem: p, settings: settings)
+        let untrained = try GridStart.parameters(problem: p, plan: plan, settings: settings, threads: 1)
+        #expect(untrained.report.blockTrainings.isEmpty && untrained.report.trainedScore == nil)
+        settings.blockIterations = 8
+        let trained = try GridStart.parameters(problem: p, plan: plan, settings: settings, threads: 1)
+        let reports = trained.report.blockTrainings
+        #expect(reports.count == 2)
+        for r in reports {
+            #expect(r.iterations == 8 && r.after.total <= r.before.total, "\(r.before.total) → \(r.after.total)")
+        }
+        #expect(reports.contains { $0.after.total < $0.before.total && $0.bestIteration > 0 })
+        let solver = try Solver(problem: p, threads: 1)
+        let score = try #require(trained.report.trainedScore)
+        #expect(try solver.validationTerms(parameters: trained.parameters).total == score)
+        let before = try solver.validationTerms(parameters: untrained.parameters).total
+        #expect(score < before, "copied after training \(score), before \(before)")
+        let again = try GridStart.parameters(problem: p, plan: plan, settings: settings, threads: 1)
+        #expect(again.parameters == trained.parameters)
+
+        // The trained blocks themselves: w and A still 0, so the copy is their sum.
+        let shape = try NetworkShape(problem: p)
+        let one = try BlockFit.blockShape(shape), oneLayout = ParameterLayout(one)
+        var rng = RandomSource(seed: p.training.seed)
+        let drawn = PotentialNetwork<Double>.initialized(shape: shape, rng: &rng)
+        let gridSettings = GridSettings(nx: 8, ny: 8, nt: 4, maxIterations: settings.maxIterations, tolerance: settings.tolerance,
+                                        primalStep: nil, adaptiveSteps: true, checkEvery: 20, relaxation: 1.9, proxThreads: 1)
+        let solved = try plan.solve(settings: gridSettings, coarseLevels: 2, progress: nil)
+        let fits = try BlockFit.parameters(problem: p, network: drawn, solved: solved, settings: settings, threads: 1).fits
+        let alone = try BlockTraining.train(parent: p, blocks: solved.map(\.entry), fits: fits.map(\.parameters),
+                                            iterations: 8, threads: 1)
+        for (t, fit) in zip(alone, fits) {
+            #expect(t.parameters != fit.parameters)
+            for name in ["w", "A"] {
+                #expect(t.parameters[try #require(oneLayout.block(name)).range].allSatisfy { $0 == 0 }, "\(name)")
+            }
+            for k in 0...1 {
+                for name in ["K\(k)", "b\(k)"] {
+                    let r = try #require(oneLayout.block(name)).range
+                    #expect(Array(t.parameters[r]) == Array(fit.parameters[r]), "\(name)")
+                }
+            }
+        }
+        var copied = try BlockFit.copied(problem: p, network: drawn, blocks: solved.map(\.entry), parameters: alone.map(\.parameters))
+        #expect(copied == trained.parameters)
+        for i in try #require(ParameterLayout(shape).block("A")).range { copied[i] = 0 }
+        let net = try PotentialNetwork<Double>(shape: shape, parameters: copied)
+        let blocks = try alone.map { try PotentialNetwork<Double>(shape: one, parameters: $0.parameters) }
+        try Self.expectSumOfBlocks(p, net, blocks, seed: 12, points: 10)
     }
 
     /// PotentialFit's frozen parameters keep their values exactly.

@@ -20,16 +20,19 @@ public final class Solver {
     /// `initialParameters`: a start fitted to a grid solution, module MFGStart) or resuming.
     /// `blockSize` nil picks one from the network shape and precision
     /// (`CharacteristicsObjective.suggestedBlockSize`).
+    /// `frozen` ranges of θ (in the layout of the problem's network) are held at their starting
+    /// values throughout.
     public init(problem: Problem, threads: Int = 2, blockSize: Int? = nil,
-                resume: TrainingState? = nil, initialParameters: [Double]? = nil) throws(TrainingError) {
+                resume: TrainingState? = nil, initialParameters: [Double]? = nil,
+                frozen: [Range<Int>] = []) throws(TrainingError) {
         self.problem = problem
         self.threads = threads
         self.blockSize = blockSize
         switch problem.training.precision {
         case .float32: core = .float32(try Trainer<Float>(problem: problem, threads: threads, blockSize: blockSize, resume: resume,
-                                                              initialParameters: initialParameters))
+                                                              initialParameters: initialParameters, frozen: frozen))
         case .float64: core = .float64(try Trainer<Double>(problem: problem, threads: threads, blockSize: blockSize, resume: resume,
-                                                                initialParameters: initialParameters))
+                                                                initialParameters: initialParameters, frozen: frozen))
         }
     }
 

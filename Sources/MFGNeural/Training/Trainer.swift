@@ -21,13 +21,19 @@ final class Trainer<T: Scalar> {
     private var lbfgs: LBFGS?
     private var validationSet: Samples?
     private var batch: (epoch: Int, size: Int, samples: Samples)?
+    /// Parameter ranges held at their starting values in every stage (`frozen` of `init`).
+    let frozen: [Range<Int>]
 
     /// `blockSize` nil: `CharacteristicsObjective.suggestedBlockSize` for the problem's network.
     /// A fresh start (`resume` nil) uses `initialParameters` when given (a start from a grid
     /// solution, `PotentialFit`), else the network initialised from the problem's seed.
+    /// `frozen` ranges of θ are never trained (their gradient is zeroed, as for a second stage's
+    /// mask): the block training of a grid start (`GridStart`) keeps a one-coordinate network's
+    /// ResNet output weights and A at 0 so that it can be copied.
     init(problem: Problem, threads: Int, blockSize: Int?, resume: TrainingState?,
-         initialParameters: [Double]? = nil) throws(TrainingError) {
+         initialParameters: [Double]? = nil, frozen: [Range<Int>] = []) throws(TrainingError) {
         self.problem = problem
+        self.frozen = frozen
         do {
             shape = try NetworkShape(problem: problem)
             objective = try CharacteristicsObjective(costs: CostModel<T>(problem: problem),
@@ -181,8 +187,28 @@ final class Trainer<T: Scalar> {
         return (s, starts)
     }
 
-    /// The ranges of θ that stage `stage` trains, or nil for all of θ (`TrainingSettings.Trained`).
+    /// The ranges of θ that stage `stage` trains, or nil for all of θ (`TrainingSettings.Trained`),
+    /// without the `frozen` ones.
     func trainedMask(stage: Int) -> [Range<Int>]? {
+        let stageMask = stageRanges(stage: stage)
+        guard !frozen.isEmpty else { return stageMask }
+        var trained = [Bool](repeating: stageMask == nil, count: network.parameters.count)
+        for r in stageMask ?? [] { for i in r { trained[i] = true } }
+        for r in frozen { for i in r { trained[i] = false } }
+        var ranges: [Range<Int>] = []
+        var i = 0
+        while i < trained.count {
+            guard trained[i] else { i += 1; continue }
+            var j = i
+            while j < trained.count && trained[j] { j += 1 }
+            ranges.append(i..<j)
+            i = j
+        }
+        return ranges
+    }
+
+    /// The ranges of θ that stage `stage` trains by the schedule, or nil for all of θ.
+    private func stageRanges(stage: Int) -> [Range<Int>]? {
         guard stage == 2, let s2 = problem.training.stage2, s2.trains.needsQuadratic else { return nil }
         let layout = objective.shape.hasQuadratic ? ParameterLayout(objective.shape) : nil
         let output = s2.trains == .quadraticAndOutput

@@ -141,7 +141,7 @@ enum SettingsReader {
     }
 
     /// `start: random | grid`, or `start: {from: grid, coarsen, tolerance, max_iterations,
-    /// fit_iterations, fit_points, grid, fit_laplacian_weight, fit_by, fit_restarts}`.
+    /// fit_iterations, fit_points, grid, fit_laplacian_weight, fit_by, fit_restarts, block_iterations}`.
     static func start(_ f: YAMLField, dimension d: Int) throws(ProblemError) -> TrainingSettings.Start {
         enum From: String, CaseIterable { case random, grid }
         if case .scalar = f.node {
@@ -151,7 +151,7 @@ enum SettingsReader {
             }
         }
         let keys = ["coarsen", "tolerance", "max_iterations", "fit_iterations", "fit_points", "grid", "fit_laplacian_weight",
-                    "fit_by", "fit_restarts"]
+                    "fit_by", "fit_restarts", "block_iterations"]
         let m = try f.mapping(allowed: ["from"] + keys)
         let from = try m.required("from").keyword(From.self)
         if from == .random {
@@ -167,6 +167,12 @@ enum SettingsReader {
             if m.has("coarsen") { throw g.fail(.inconsistent("give either grid or coarsen, not both")) }
             size = try grid(g, size: 2)
         }
+        let fitBy = try m.optional("fit_by")?.keyword(GridStartSettings.FitScope.self) ?? defaults.fitBy
+        let blockIterations = try m.optional("block_iterations")?.integer(in: GridStartSettings.blockIterationsRange)
+            ?? defaults.blockIterations
+        if blockIterations > 0 && fitBy != .block {
+            throw m.optional("block_iterations")!.fail(.inconsistent("a block is trained alone only when the fit goes by blocks (fit_by: block)"))
+        }
         return .grid(GridStartSettings(
             coarsen: try m.optional("coarsen")?.integer(in: GridStartSettings.coarsenRange) ?? defaults.coarsen,
             tolerance: tolerance,
@@ -175,8 +181,9 @@ enum SettingsReader {
             fitPoints: try m.optional("fit_points")?.integer(in: GridStartSettings.fitPointsRange) ?? defaults.fitPoints,
             grid: size,
             fitLaplacianWeight: try m.optional("fit_laplacian_weight").map(fitLaplacianWeight) ?? defaults.fitLaplacianWeight,
-            fitBy: try m.optional("fit_by")?.keyword(GridStartSettings.FitScope.self) ?? defaults.fitBy,
-            fitRestarts: try m.optional("fit_restarts")?.integer(in: GridStartSettings.fitRestartsRange) ?? defaults.fitRestarts))
+            fitBy: fitBy,
+            fitRestarts: try m.optional("fit_restarts")?.integer(in: GridStartSettings.fitRestartsRange) ?? defaults.fitRestarts,
+            blockIterations: blockIterations))
     }
 
     /// `training.start.fit_laplacian_weight`: 0, or a number in `GridStartSettings.fitLaplacianWeightRange`.

@@ -106,13 +106,7 @@ extension Problem {
 
     /// The same problem declaring `closedForm`.
     func declaring(closedForm: ClosedFormKind) -> Problem {
-        Problem(name: name, summary: summary, file: file, sourceText: sourceText, dimension: dimension,
-                horizon: horizon, kineticWeight: kineticWeight, initialDensity: initialDensity,
-                targetDensity: targetDensity, obstacles: obstacles, obstacleWeight: obstacleWeight,
-                entropyWeight: entropyWeight, congestion: congestion, shapedObstacles: shapedObstacles, interaction: interaction,
-                terminal: terminal, penalties: penalties, network: network,
-                integrator: integrator, training: training, reference: reference, closedForm: closedForm, sigma: sigma,
-                kineticWeights: kineticWeights, sigmas: sigmas)
+        replacing(network: network, training: training, closedForm: closedForm)
     }
 }
 

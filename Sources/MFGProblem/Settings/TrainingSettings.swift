@@ -215,6 +215,10 @@ public struct GridStartSettings: Sendable, Equatable {
     /// lowest training objective on the validation set is kept. The first draw is the seed's
     /// usual one, so 1 changes nothing.
     public var fitRestarts: Int
+    /// With `fit_by: block`, iterations of training each distinct block alone (`block_iterations`):
+    /// the block's own one-coordinate game, solved by the run's optimizer, batch, integrator and
+    /// penalties from its kept fit, before the copy; 0 copies the fit itself.
+    public var blockIterations: Int
 
     /// How the fit treats a block-separable problem's copies of a block.
     public enum FitScope: String, CaseIterable, Sendable {
@@ -227,10 +231,11 @@ public struct GridStartSettings: Sendable, Equatable {
 
     public init(coarsen: Int = 1, tolerance: Double = 1e-4, maxIterations: Int = 20000,
                 fitIterations: Int = 1500, fitPoints: Int = 8192, grid: ReferenceSettings.Grid? = nil,
-                fitLaplacianWeight: Double = 0, fitBy: FitScope = .joint, fitRestarts: Int = 1) {
+                fitLaplacianWeight: Double = 0, fitBy: FitScope = .joint, fitRestarts: Int = 1, blockIterations: Int = 0) {
         self.coarsen = coarsen; self.tolerance = tolerance; self.maxIterations = maxIterations
         self.fitIterations = fitIterations; self.fitPoints = fitPoints; self.grid = grid
         self.fitLaplacianWeight = fitLaplacianWeight; self.fitBy = fitBy; self.fitRestarts = fitRestarts
+        self.blockIterations = blockIterations
     }
 
     public static let defaults = GridStartSettings()
@@ -241,4 +246,5 @@ public struct GridStartSettings: Sendable, Equatable {
     public static let maxIterationsRange = 1...10_000_000
     public static let fitLaplacianWeightRange = 0.0...1000.0
     public static let fitRestartsRange = 1...64
+    public static let blockIterationsRange = 0...100_000
 }
