@@ -25,13 +25,15 @@ import MFGProblem
 /// own validation objective (or the fit, if none is lower) is copied (`BlockFit.copied`); the d-dimensional training then
 /// starts from the sum of the trained copies, its ResNet free to grow.
 enum BlockTraining {
-    /// The block problem of `entry` as a run with the network of `BlockFit.blockShape` and the
-    /// parent's training settings, `iterations` of them, from the fit (no stage 2, no checkpoints).
-    static func problem(_ entry: BlockGridPlan.Entry, parent: Problem, iterations: Int) -> Problem {
-        let n = parent.network, t = parent.training
-        let network = NetworkSettings(width: n.width, residualLayers: n.residualLayers, rank: 1, step: n.step,
-                                      quadratic: n.quadratic, timeDegree: n.timeDegree, separableWidth: n.separableWidth,
-                                      timeTerm: n.timeTerm, separableForm: n.separableForm)
+    /// The block problem of `entry` as a run on the one-coordinate network `one`
+    /// (`BlockFit.blockShape` of the parent's, so that the fits' parameters are in its layout)
+    /// with the parent's training settings, `iterations` of them, from the fit (no stage 2, no
+    /// checkpoints).
+    static func problem(_ entry: BlockGridPlan.Entry, parent: Problem, network one: NetworkShape, iterations: Int) -> Problem {
+        let t = parent.training
+        let network = NetworkSettings(width: one.width, residualLayers: one.residualLayers, rank: one.rank, step: one.step,
+                                      quadratic: one.quadratic, timeDegree: one.timeDegree, separableWidth: one.separableWidth,
+                                      timeTerm: one.timeTerm ? .polynomial : .none, separableForm: one.separableForm)
         let training = TrainingSettings(optimizer: t.optimizer, iterations: iterations, batchSize: t.batchSize,
                                         resampleEvery: t.resampleEvery, learningRate: t.learningRate, schedule: t.schedule,
                                         validationSize: validationSize(parent: t.validationSize, copies: entry.multiplicity),
@@ -58,13 +60,14 @@ enum BlockTraining {
     /// (the fit itself when no logged iterate is lower), with a report.
     static func train(parent: Problem, blocks: [BlockGridPlan.Entry], fits: [[Double]], iterations: Int,
                       threads: Int) throws(GridStartError) -> [(parameters: [Double], report: GridStart.Report.BlockTraining)] {
+        let one: NetworkShape
+        do { one = try BlockFit.blockShape(NetworkShape(problem: parent)) }
+        catch { throw .blockTraining(file: parent.file, .network(error)) }
+        let frozen = BlockFit.frozenRanges(ParameterLayout(one), residualLayers: one.residualLayers)
         var trained: [(parameters: [Double], report: GridStart.Report.BlockTraining)] = []
         for (entry, start) in zip(blocks, fits) {
             let clock = DispatchTime.now().uptimeNanoseconds
-            let sub = problem(entry, parent: parent, iterations: iterations)
-            let shape: NetworkShape
-            do { shape = try NetworkShape(problem: sub) } catch { throw .blockTraining(file: parent.file, .network(error)) }
-            let frozen = BlockFit.frozenRanges(ParameterLayout(shape), residualLayers: shape.residualLayers)
+            let sub = problem(entry, parent: parent, network: one, iterations: iterations)
             do throws(TrainingError) {
                 let solver = try Solver(problem: sub, threads: threads, initialParameters: start, frozen: frozen)
                 let before = try solver.validationTerms(parameters: start)

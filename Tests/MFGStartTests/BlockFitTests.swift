@@ -188,6 +188,10 @@ struct BlockFitTests {
                                         primalStep: nil, adaptiveSteps: true, checkEvery: 20, relaxation: 1.9, proxThreads: 1)
         let solved = try plan.solve(settings: gridSettings, coarseLevels: 2, progress: nil)
         let fits = try BlockFit.parameters(problem: p, network: drawn, solved: solved, settings: settings, threads: 1).fits
+        // The block's run builds exactly the one-coordinate network the fits were made on.
+        for block in solved {
+            #expect(try NetworkShape(problem: BlockTraining.problem(block.entry, parent: p, network: one, iterations: 8)) == one)
+        }
         let alone = try BlockTraining.train(parent: p, blocks: solved.map(\.entry), fits: fits.map(\.parameters),
                                             iterations: 8, threads: 1)
         for (t, fit) in zip(alone, fits) {
