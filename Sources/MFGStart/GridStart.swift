@@ -237,12 +237,12 @@ public enum GridStart {
         var blockTrainings: [Report.BlockTraining] = []
         var trainedScore: Double?
         if settings.blockIterations > 0, let drawn, !kept.blockFits.isEmpty {
-            let trained = try BlockTraining.train(parent: problem, blocks: solved.map(\.entry),
-                                                  fits: kept.blockFits.map(\.parameters),
+            let entries = solved.map(\.entry)
+            let trained = try BlockTraining.train(parent: problem, blocks: entries, fits: kept.blockFits.map(\.parameters),
                                                   iterations: settings.blockIterations, threads: threads)
             blockTrainings = trained.map(\.report)
             do {
-                kept.parameters = try BlockFit.copied(problem: problem, network: drawn, blocks: solved.map(\.entry),
+                kept.parameters = try BlockFit.copied(problem: problem, network: drawn, blocks: entries,
                                                       parameters: trained.map(\.parameters))
             } catch { throw .fit(file: problem.file, error) }
             do throws(TrainingError) {
