@@ -18,6 +18,9 @@ struct OptionalParts: Sendable {
     var alone = false
     /// The form of the separable units (time-scaled: block sep_e, drawn like every other).
     var separableForm: SeparableForm = .fixed
+    /// The knots' interval of the spline form (narrow, so that test points fall in several
+    /// intervals and past both ends).
+    var splineRange: ClosedRange<Double> = -1.5...1.2
     static let none = OptionalParts()
 }
 
@@ -30,7 +33,8 @@ func randomNetwork<T: Scalar>(_: T.Type, d: Int, m: Int, layers: Int, seed: UInt
     let shape = try! NetworkShape(dimension: d, width: m, residualLayers: layers, rank: min(3, d + 1),
                                   quadratic: parts.quadratic, timeDegree: parts.timeDegree,
                                   separableWidth: parts.separableWidth, timeTerm: parts.timeTerm,
-                                  timeScale: parts.timeScale, separableForm: parts.separableForm)
+                                  timeScale: parts.timeScale, separableForm: parts.separableForm,
+                                  splineRange: parts.splineRange)
     var rng = RandomSource(seed: seed)
     var theta: [Double] = rng.gaussians(ParameterLayout(shape).count)
     if parts.alone {

@@ -54,6 +54,7 @@ extension PotentialNetwork {
     @inline(__always)
     func separableForward(_ theta: UnsafePointer<T>, _ ws: PotentialWorkspace<T>, _ nb: Int, _ valueOnly: Bool,
                           value: Bool) {
+        if shape.hasSplineSeparable { splineForward(theta, ws, nb, valueOnly, value: value); return }
         guard let off = layout.separableOffsets else { return }
         if let eOff = off.e {
             timeScaledForward(theta, eOff, off, ws, nb, valueOnly, value: value)
@@ -82,6 +83,10 @@ extension PotentialNetwork {
     func separableBackward(_ theta: UnsafePointer<T>, _ phiBar: UnsafePointer<T>?, _ gBar: UnsafePointer<T>?,
                            _ lapBar: UnsafePointer<T>?, _ ws: PotentialWorkspace<T>,
                            _ grad: UnsafeMutablePointer<T>, _ sBar: UnsafeMutablePointer<T>?, timeAdjoint: Bool) {
+        if shape.hasSplineSeparable {
+            splineBackward(theta, phiBar, gBar, lapBar, ws, grad, sBar, timeAdjoint: timeAdjoint)
+            return
+        }
         guard let off = layout.separableOffsets, phiBar != nil || gBar != nil || lapBar != nil else { return }
         if let eOff = off.e {
             SeparableKernels.timeScaledReverse(
