@@ -158,7 +158,8 @@ struct OptionalPartTests {
     /// of floating-point sums differs: gemm over many columns against one).
     @Test(arguments: [OptionalParts(quadratic: .full, timeDegree: 3, separableWidth: 2, timeScale: 1.4),
                       OptionalParts(quadratic: .diagonal, timeDegree: 2, separableWidth: 1),
-                      OptionalParts(separableWidth: 3, timeScale: 1.2, separableForm: .timeScaled)])
+                      OptionalParts(separableWidth: 3, timeScale: 1.2, separableForm: .timeScaled),
+                      OptionalParts(timeDegree: 3, separableWidth: 4, timeScale: 1.2, separableForm: .spline)])
     func mixedTimesMatchPerSampleEvaluation(_ parts: OptionalParts) throws {
         let d = 6, n = 9
         let net = randomNetwork(Double.self, d: d, m: 5, layers: 2, seed: 47, parts: parts)

@@ -58,6 +58,49 @@ struct SplineSeparableTests {
         }
     }
 
+    /// The characteristics objective (RK4: every block one run of equal t, so the tables' path)
+    /// differentiates through the spline exactly: every block, sep_spline included, slope 2 at
+    /// every step.
+    @Test func objectiveGradientTaylor() throws {
+        let d = 3, n = 6
+        let net = randomNetwork(Double.self, d: d, m: 4, layers: 2, seed: 95,
+                                parts: OptionalParts(quadratic: .diagonal, timeDegree: 2, separableWidth: 5,
+                                                     timeScale: 1.5, separableForm: .spline))
+        let costs = testCosts(Double.self, d: d, obstacle: true, entropy: 0.3, kl: true)
+        let obj = try CharacteristicsObjective(costs: costs, stepper: .rk4, steps: 2, shape: net.shape, blockSize: 4)
+        var rng = RandomSource(seed: 96)
+        let x0: [Double] = rng.gaussians(d * n)
+        let logRho0: [Double] = rng.gaussians(n)
+        let base = try obj.evaluate(net, x0: x0, logRho0: logRho0, gradient: true)
+        expectSecondOrderInEveryBlock(net, gradient: base.gradient!, eps0: 1e-3, steps: 5, rng: &rng, everyStep: true) {
+            try! obj.evaluate($0, x0: x0, logRho0: logRho0, gradient: false).terms.total
+        }
+    }
+
+    /// The tables a workspace keeps (c, c′, c″ at one τ) follow τ and θ: one workspace evaluating
+    /// blocks at alternating times and after a change of θ gives a fresh workspace's values bit for bit.
+    @Test func keptTablesFollowTimeAndParameters() throws {
+        var net = randomNetwork(Double.self, d: 4, m: 6, layers: 2, seed: 93,
+                                parts: OptionalParts(timeDegree: 2, separableWidth: 5, timeScale: 1.5, separableForm: .spline))
+        let ws = try PotentialWorkspace<Double>(shape: net.shape, capacity: 3)
+        func values(_ t: Double, _ ws: PotentialWorkspace<Double>) throws -> [UInt64] {
+            var pts = randomPoints(Double.self, d: 4, n: 3, seed: 94)
+            for s in 0..<3 { pts[4, s] = t }
+            try pts.storage.withUnsafeBufferPointer { try net.forward($0.baseAddress!, count: 3, workspace: ws) }
+            return (Array(UnsafeBufferPointer(start: ws.phi, count: 3))
+                    + Array(UnsafeBufferPointer(start: ws.gradient, count: 15))
+                    + Array(UnsafeBufferPointer(start: ws.laplacian, count: 3))).map(\.bitPattern)
+        }
+        func fresh() throws -> PotentialWorkspace<Double> { try PotentialWorkspace<Double>(shape: net.shape, capacity: 3) }
+        let at1 = try values(0.2, ws)
+        #expect(try values(1.1, ws) == values(1.1, fresh()))
+        #expect(try values(0.2, ws) == at1)
+        net.parameters[net.layout.block("sep_spline")!.offset + 1 + 4 * 5] += 0.25   // coordinate 2, B₅ (covers x in [−1.5, 1.7])
+        let changed = try values(0.2, ws)
+        #expect(changed != at1)
+        #expect(changed == (try values(0.2, fresh())))
+    }
+
     /// The B-splines sum to 1 on the knots' interval: with every coefficient of φ₀ equal to 1
     /// (and all others 0) the part is d there, with zero gradient and Laplacian (to rounding).
     @Test func basisIsAPartitionOfUnity() throws {

@@ -25,6 +25,8 @@ import MFGMath
 /// (CKernels/Spline.c) then does, per sample and coordinate, the six basis values and their
 /// derivatives and a few six-term dot products. Reverse mode accumulates the tables' adjoints
 /// c̄, c̄′ over a run of equal t (the kernel), then θ̄ᵢₘₖ += φₖ c̄ᵢₘ + φₖ′/T c̄′ᵢₘ once per run.
+/// Blocks whose samples do not share times (fits, evaluations at given points) skip the tables:
+/// each sample forms its six coefficients per coordinate from θ and its own time basis.
 extension PotentialNetwork {
     /// Row length of a spline table: q + 5 coefficients and five zeros either side.
     static func splineTableRow(_ shape: NetworkShape) -> Int { shape.splineBasisCount + 10 }
@@ -61,6 +63,18 @@ extension PotentialNetwork {
         ws.splineKey = (revision, tau, second)
     }
 
+    /// Whether the block's samples share one t or come in runs of equal t long enough for tables (on average 8
+    /// samples or more: a table costs (q + 5)(p + 1) per coordinate, a sample's own coefficients
+    /// 6(p + 1)); otherwise each sample forms its own (fits to grid values, evaluations at given
+    /// points). In training every block is one run.
+    @inline(__always)
+    private func sharesTimes(_ ws: PotentialWorkspace<T>, _ nb: Int) -> Bool {
+        let d = shape.dimension, dd = d + 1
+        var runs = 1
+        for s in 1..<max(nb, 1) where ws.input[s * dd + d] != ws.input[(s - 1) * dd + d] { runs += 1 }
+        return runs == 1 || nb >= 8 * runs
+    }
+
     /// The runs of equal t in the block held in `ws` (in training one run per block).
     @inline(__always)
     private func forEachTimeRun(_ ws: PotentialWorkspace<T>, _ nb: Int, _ body: (Int, Int, Double) -> Void) {
@@ -84,6 +98,13 @@ extension PotentialNetwork {
         let d = shape.dimension, dd = d + 1, L = Self.splineTableRow(shape), K = shape.separableWidth
         let (lo, invh) = splineScale
         let tw: UnsafePointer<T>? = ws.traceWeights != nil ? UnsafePointer(ws.traceWeight) : nil
+        if !sharesTimes(ws, nb) {
+            SplineKernels.mixedForward(nb: nb, d: d, K: K, p: shape.timeDegree, x: ws.input, lo: lo, invh: invh,
+                                       invT: T(1 / shape.timeScale), theta: theta + layout.splineOffset!,
+                                       traceWeights: tw, value: value || valueOnly, valueOnly: valueOnly, phi: ws.phi,
+                                       gradient: ws.gradient, laplacian: ws.laplacian, scratch: ws.splineScratch)
+            return
+        }
         forEachTimeRun(ws, nb) { start, end, tau in
             splineTables(theta, ws, tau: tau, second: false)
             let c0 = UnsafePointer(ws.splineTables), c1 = c0 + d * L
@@ -108,6 +129,13 @@ extension PotentialNetwork {
         let timeRow = timeAdjoint && sBar != nil
         let gBlock = grad + layout.splineOffset!
         let invT = 1 / shape.timeScale
+        if !sharesTimes(ws, ws.count) {
+            SplineKernels.mixedReverse(nb: ws.count, d: d, K: K, p: p, x: ws.input, lo: lo, invh: invh, invT: T(invT),
+                                       theta: theta + layout.splineOffset!, traceWeights: tw, phiBar: phiBar,
+                                       gBar: gBar, lapBar: lapBar, gTheta: gBlock, sBar: sBar, timeRow: timeRow,
+                                       scratch: ws.splineScratch)
+            return
+        }
         forEachTimeRun(ws, ws.count) { start, end, tau in
             splineTables(theta, ws, tau: tau, second: timeRow)
             let c0 = UnsafePointer(ws.splineTables), c1 = c0 + d * L, c2 = c1 + d * L
