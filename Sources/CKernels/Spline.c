@@ -13,7 +13,7 @@
 ///
 /// Per sample, with C₀ the coefficients at τ, C₁ their t-derivative and C₂ the second:
 ///   forward: Φ += C₀·β (only with `value`), ∂ₓᵢΦ += C₀·β′/h, ∂ₜΦ += C₁·β, ΔΦ += wᵢ C₀·β″/h²;
-///   reverse: the table adjoints C̄₀ += Φ̄β + ḡᵢβ′/h + wᵢΔ̄β″/h², C̄₁ += ḡₜβ, and the input
+///   reverse: the table adjoints (transposed: entry m + 5 of coordinate i at (m + 5)·d + i) C̄₀ += Φ̄β + ḡᵢβ′/h + wᵢΔ̄β″/h², C̄₁ += ḡₜβ, and the input
 ///            adjoint x̄ᵢ += Φ̄C₀·β′/h + ḡᵢC₀·β″/h² + ḡₜC₁·β′/h + wᵢΔ̄C₀·β‴/h³,
 ///            t̄ += Φ̄C₁·β + ḡᵢC₁·β′/h + ḡₜC₂·β + wᵢΔ̄C₁·β″/h² (only with timeRow).
 /// The caller turns the table adjoints into the parameters' (their time basis).
@@ -122,11 +122,11 @@
             for (size_t i = 0; i < d; i++) {                                                        \
                 SPLINE_WINDOW(T)                                                                    \
                 T gi = gx ? gx[i] * invh : 0, li = (tw ? tw[i] * lb : lb) * invh2;                  \
-                T *a0 = c0Bar + i * L + jw, *a1 = c1Bar + i * L + jw;                               \
+                T *a0 = c0Bar + jw * d + i, *a1 = c1Bar + jw * d + i;                               \
                 for (int r = 0; r < 6; r++) {                                                       \
                     T v0 = bas[r * d + i];                                                          \
-                    a0[r] += pb * v0 + gi * bas[(6 + r) * d + i] + li * bas[(12 + r) * d + i];      \
-                    a1[r] += gt * v0;                                                               \
+                    a0[r * d] += pb * v0 + gi * bas[(6 + r) * d + i] + li * bas[(12 + r) * d + i];  \
+                    a1[r * d] += gt * v0;                                                           \
                 }                                                                                   \
                 if (!sb) continue;                                                                  \
                 const T *r0 = c0 + i * L + jw, *r1 = c1 + i * L + jw;                               \

@@ -198,7 +198,7 @@ void mfg_spline_forward_f32(int level, size_t nb, size_t d, size_t K, const floa
                             const float *c0, const float *c1, const float *traceWeights, int value,
                             int valueOnly, float *phi, float *grad, float *lap, float *scratch);
 /// Reverse for the adjoints Φ̄ (nb), Ḡ ((d + 1) × nb), Δ̄ (nb), each NULL for zero: adds to the
-/// table adjoints c0Bar, c1Bar (the tables' layout) and, when sBar is not NULL, to the input
+/// table adjoints c0Bar, c1Bar (the tables' layout transposed: entry (i, e) at e·d + i) and, when sBar is not NULL, to the input
 /// adjoint (its t row only with timeRow; c2 is read only then).
 void mfg_spline_reverse_f64(int level, size_t nb, size_t d, size_t K, const double *x, double lo, double invh,
                             const double *c0, const double *c1, const double *c2, const double *traceWeights,

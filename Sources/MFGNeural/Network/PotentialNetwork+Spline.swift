@@ -24,6 +24,7 @@ import MFGMath
 /// zeros either side, so a point's six coefficients are six consecutive entries); the C kernel
 /// (CKernels/Spline.c) then does, per sample and coordinate, the six basis values and their
 /// derivatives and a few six-term dot products. Reverse mode accumulates the tables' adjoints
+/// (stored transposed, coordinate fastest)
 /// c̄, c̄′ over a run of equal t (the kernel), then θ̄ᵢₘₖ += φₖ c̄ᵢₘ + φₖ′/T c̄′ᵢₘ once per run.
 /// Blocks whose samples do not share times (fits, evaluations at given points) skip the tables:
 /// each sample forms its six coefficients per coordinate from θ and its own time basis.
@@ -147,11 +148,13 @@ extension PotentialNetwork {
                                   c0Bar: b0, c1Bar: b1, sBar: sBar.map { $0 + start * dd }, timeRow: timeRow,
                                   scratch: ws.splineScratch)
             let basis = TimeBasis(degree: p, at: tau)
+            // The adjoints are transposed (entry m + 5 of coordinate i at (m + 5)·d + i), so that
+            // each column of sep_spline's gradient is one contiguous update.
             for k in 0...p {
                 let f0 = T(basis.value[k]), f1 = T(basis.first[k] * invT)
                 for m in 0..<nq {
-                    let col = gBlock + d * (m + nq * k)
-                    for i in 0..<d { col[i] += f0 * b0[i * L + m + 5] + f1 * b1[i * L + m + 5] }
+                    let col = gBlock + d * (m + nq * k), a0 = b0 + (m + 5) * d, a1 = b1 + (m + 5) * d
+                    for i in 0..<d { col[i] += f0 * a0[i] + f1 * a1[i] }
                 }
             }
         }
