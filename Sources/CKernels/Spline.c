@@ -1,8 +1,8 @@
 /// The spline form of the separable part (MFGNeural/Network/PotentialNetwork+Spline.swift has
 /// the formulas): per coordinate i a quintic B-spline in xᵢ on K uniform intervals of [lo, hi],
-/// whose Q = K + 5 coefficients are given at one τ as tables. A table has d rows of L = Q + 10
-/// entries, row i holding coordinate i's coefficients at positions 5…Q + 4 and zeros in the five
-/// places on either side, so that the six coefficients a point needs are always six consecutive
+/// whose Q = K + 5 coefficients are given at one τ as tables. A table has d rows of L = Q + 12
+/// entries, row i holding coordinate i's coefficients at positions 5…Q + 4, five zeros before
+/// and seven after, so that the six coefficients a point needs are always six consecutive
 /// entries of its row, without a test at the ends.
 ///
 /// With u = (xᵢ − lo)/h, j = ⌊u⌋ and f = u − j, the basis functions that do not vanish at u are
@@ -13,7 +13,7 @@
 ///
 /// Per sample, with C₀ the coefficients at τ, C₁ their t-derivative and C₂ the second:
 ///   forward: Φ += C₀·β (only with `value`), ∂ₓᵢΦ += C₀·β′/h, ∂ₜΦ += C₁·β, ΔΦ += wᵢ C₀·β″/h²;
-///   reverse: the table adjoints (transposed: entry m + 5 of coordinate i at (m + 5)·d + i) C̄₀ += Φ̄β + ḡᵢβ′/h + wᵢΔ̄β″/h², C̄₁ += ḡₜβ, and the input
+///   reverse: the table adjoints (the tables' layout) C̄₀ += Φ̄β + ḡᵢβ′/h + wᵢΔ̄β″/h², C̄₁ += ḡₜβ, and the input
 ///            adjoint x̄ᵢ += Φ̄C₀·β′/h + ḡᵢC₀·β″/h² + ḡₜC₁·β′/h + wᵢΔ̄C₀·β‴/h³,
 ///            t̄ += Φ̄C₁·β + ḡᵢC₁·β′/h + ḡₜC₂·β + wᵢΔ̄C₁·β″/h² (only with timeRow).
 /// The caller turns the table adjoints into the parameters' (their time basis).
@@ -32,36 +32,36 @@
 /// a coordinate outside −5 ≤ u < K + 5, where every basis function vanishes. Phase two reads them
 /// with the coordinate's six coefficients, entries jw…jw + 5 of its table row.
 #define SPLINE_BASIS_ORDERS(T, ORDERS) \
-        bas[(0 * 6 + 0) * d + i] = w * ((T)(1.0 / 120) + f * ((T)(-1.0 / 24) + f * ((T)(1.0 / 12) + f * ((T)(-1.0 / 12) + f * ((T)(1.0 / 24) + f * ((T)(-1.0 / 120))))))); \
-        bas[(0 * 6 + 1) * d + i] = w * ((T)(13.0 / 60) + f * ((T)(-5.0 / 12) + f * ((T)(1.0 / 6) + f * ((T)(1.0 / 6) + f * ((T)(-1.0 / 6) + f * ((T)(1.0 / 24))))))); \
-        bas[(0 * 6 + 2) * d + i] = w * ((T)(11.0 / 20) + f * (f * ((T)(-1.0 / 2) + f * (f * ((T)(1.0 / 4) + f * ((T)(-1.0 / 12))))))); \
-        bas[(0 * 6 + 3) * d + i] = w * ((T)(13.0 / 60) + f * ((T)(5.0 / 12) + f * ((T)(1.0 / 6) + f * ((T)(-1.0 / 6) + f * ((T)(-1.0 / 6) + f * ((T)(1.0 / 12))))))); \
-        bas[(0 * 6 + 4) * d + i] = w * ((T)(1.0 / 120) + f * ((T)(1.0 / 24) + f * ((T)(1.0 / 12) + f * ((T)(1.0 / 12) + f * ((T)(1.0 / 24) + f * ((T)(-1.0 / 24))))))); \
-        bas[(0 * 6 + 5) * d + i] = w * (f * (f * (f * (f * (f * ((T)(1.0 / 120))))))); \
-        bas[(1 * 6 + 0) * d + i] = w * ((T)(-1.0 / 24) + f * ((T)(1.0 / 6) + f * ((T)(-1.0 / 4) + f * ((T)(1.0 / 6) + f * ((T)(-1.0 / 24)))))); \
-        bas[(1 * 6 + 1) * d + i] = w * ((T)(-5.0 / 12) + f * ((T)(1.0 / 3) + f * ((T)(1.0 / 2) + f * ((T)(-2.0 / 3) + f * ((T)(5.0 / 24)))))); \
-        bas[(1 * 6 + 2) * d + i] = w * (f * ((T)-1 + f * (f * ((T)1 + f * ((T)(-5.0 / 12)))))); \
-        bas[(1 * 6 + 3) * d + i] = w * ((T)(5.0 / 12) + f * ((T)(1.0 / 3) + f * ((T)(-1.0 / 2) + f * ((T)(-2.0 / 3) + f * ((T)(5.0 / 12)))))); \
-        bas[(1 * 6 + 4) * d + i] = w * ((T)(1.0 / 24) + f * ((T)(1.0 / 6) + f * ((T)(1.0 / 4) + f * ((T)(1.0 / 6) + f * ((T)(-5.0 / 24)))))); \
-        bas[(1 * 6 + 5) * d + i] = w * (f * (f * (f * (f * ((T)(1.0 / 24)))))); \
-        bas[(2 * 6 + 0) * d + i] = w * ((T)(1.0 / 6) + f * ((T)(-1.0 / 2) + f * ((T)(1.0 / 2) + f * ((T)(-1.0 / 6))))); \
-        bas[(2 * 6 + 1) * d + i] = w * ((T)(1.0 / 3) + f * ((T)1 + f * ((T)-2 + f * ((T)(5.0 / 6))))); \
-        bas[(2 * 6 + 2) * d + i] = w * ((T)-1 + f * (f * ((T)3 + f * ((T)(-5.0 / 3))))); \
-        bas[(2 * 6 + 3) * d + i] = w * ((T)(1.0 / 3) + f * ((T)-1 + f * ((T)-2 + f * ((T)(5.0 / 3))))); \
-        bas[(2 * 6 + 4) * d + i] = w * ((T)(1.0 / 6) + f * ((T)(1.0 / 2) + f * ((T)(1.0 / 2) + f * ((T)(-5.0 / 6))))); \
-        bas[(2 * 6 + 5) * d + i] = w * (f * (f * (f * ((T)(1.0 / 6))))); \
+        bas[(0 * 6 + 0) * bs + (i - i0)] = w * ((T)(1.0 / 120) + f * ((T)(-1.0 / 24) + f * ((T)(1.0 / 12) + f * ((T)(-1.0 / 12) + f * ((T)(1.0 / 24) + f * ((T)(-1.0 / 120))))))); \
+        bas[(0 * 6 + 1) * bs + (i - i0)] = w * ((T)(13.0 / 60) + f * ((T)(-5.0 / 12) + f * ((T)(1.0 / 6) + f * ((T)(1.0 / 6) + f * ((T)(-1.0 / 6) + f * ((T)(1.0 / 24))))))); \
+        bas[(0 * 6 + 2) * bs + (i - i0)] = w * ((T)(11.0 / 20) + f * (f * ((T)(-1.0 / 2) + f * (f * ((T)(1.0 / 4) + f * ((T)(-1.0 / 12))))))); \
+        bas[(0 * 6 + 3) * bs + (i - i0)] = w * ((T)(13.0 / 60) + f * ((T)(5.0 / 12) + f * ((T)(1.0 / 6) + f * ((T)(-1.0 / 6) + f * ((T)(-1.0 / 6) + f * ((T)(1.0 / 12))))))); \
+        bas[(0 * 6 + 4) * bs + (i - i0)] = w * ((T)(1.0 / 120) + f * ((T)(1.0 / 24) + f * ((T)(1.0 / 12) + f * ((T)(1.0 / 12) + f * ((T)(1.0 / 24) + f * ((T)(-1.0 / 24))))))); \
+        bas[(0 * 6 + 5) * bs + (i - i0)] = w * (f * (f * (f * (f * (f * ((T)(1.0 / 120))))))); \
+        bas[(1 * 6 + 0) * bs + (i - i0)] = w * ((T)(-1.0 / 24) + f * ((T)(1.0 / 6) + f * ((T)(-1.0 / 4) + f * ((T)(1.0 / 6) + f * ((T)(-1.0 / 24)))))); \
+        bas[(1 * 6 + 1) * bs + (i - i0)] = w * ((T)(-5.0 / 12) + f * ((T)(1.0 / 3) + f * ((T)(1.0 / 2) + f * ((T)(-2.0 / 3) + f * ((T)(5.0 / 24)))))); \
+        bas[(1 * 6 + 2) * bs + (i - i0)] = w * (f * ((T)-1 + f * (f * ((T)1 + f * ((T)(-5.0 / 12)))))); \
+        bas[(1 * 6 + 3) * bs + (i - i0)] = w * ((T)(5.0 / 12) + f * ((T)(1.0 / 3) + f * ((T)(-1.0 / 2) + f * ((T)(-2.0 / 3) + f * ((T)(5.0 / 12)))))); \
+        bas[(1 * 6 + 4) * bs + (i - i0)] = w * ((T)(1.0 / 24) + f * ((T)(1.0 / 6) + f * ((T)(1.0 / 4) + f * ((T)(1.0 / 6) + f * ((T)(-5.0 / 24)))))); \
+        bas[(1 * 6 + 5) * bs + (i - i0)] = w * (f * (f * (f * (f * ((T)(1.0 / 24)))))); \
+        bas[(2 * 6 + 0) * bs + (i - i0)] = w * ((T)(1.0 / 6) + f * ((T)(-1.0 / 2) + f * ((T)(1.0 / 2) + f * ((T)(-1.0 / 6))))); \
+        bas[(2 * 6 + 1) * bs + (i - i0)] = w * ((T)(1.0 / 3) + f * ((T)1 + f * ((T)-2 + f * ((T)(5.0 / 6))))); \
+        bas[(2 * 6 + 2) * bs + (i - i0)] = w * ((T)-1 + f * (f * ((T)3 + f * ((T)(-5.0 / 3))))); \
+        bas[(2 * 6 + 3) * bs + (i - i0)] = w * ((T)(1.0 / 3) + f * ((T)-1 + f * ((T)-2 + f * ((T)(5.0 / 3))))); \
+        bas[(2 * 6 + 4) * bs + (i - i0)] = w * ((T)(1.0 / 6) + f * ((T)(1.0 / 2) + f * ((T)(1.0 / 2) + f * ((T)(-5.0 / 6))))); \
+        bas[(2 * 6 + 5) * bs + (i - i0)] = w * (f * (f * (f * ((T)(1.0 / 6))))); \
         if (ORDERS > 3) { \
-            bas[(3 * 6 + 0) * d + i] = w * ((T)(-1.0 / 2) + f * ((T)1 + f * ((T)(-1.0 / 2)))); \
-            bas[(3 * 6 + 1) * d + i] = w * ((T)1 + f * ((T)-4 + f * ((T)(5.0 / 2)))); \
-            bas[(3 * 6 + 2) * d + i] = w * (f * ((T)6 + f * ((T)-5))); \
-            bas[(3 * 6 + 3) * d + i] = w * ((T)-1 + f * ((T)-4 + f * ((T)5))); \
-            bas[(3 * 6 + 4) * d + i] = w * ((T)(1.0 / 2) + f * ((T)1 + f * ((T)(-5.0 / 2)))); \
-            bas[(3 * 6 + 5) * d + i] = w * (f * (f * ((T)(1.0 / 2)))); \
+            bas[(3 * 6 + 0) * bs + (i - i0)] = w * ((T)(-1.0 / 2) + f * ((T)1 + f * ((T)(-1.0 / 2)))); \
+            bas[(3 * 6 + 1) * bs + (i - i0)] = w * ((T)1 + f * ((T)-4 + f * ((T)(5.0 / 2)))); \
+            bas[(3 * 6 + 2) * bs + (i - i0)] = w * (f * ((T)6 + f * ((T)-5))); \
+            bas[(3 * 6 + 3) * bs + (i - i0)] = w * ((T)-1 + f * ((T)-4 + f * ((T)5))); \
+            bas[(3 * 6 + 4) * bs + (i - i0)] = w * ((T)(1.0 / 2) + f * ((T)1 + f * ((T)(-5.0 / 2)))); \
+            bas[(3 * 6 + 5) * bs + (i - i0)] = w * (f * (f * ((T)(1.0 / 2)))); \
         }
 
 #define SPLINE_PHASE_ONE(T, ORDERS)                                                                 \
     _Pragma("clang loop vectorize(assume_safety)")                                                  \
-    for (size_t i = 0; i < d; i++) {                                                                \
+    for (size_t i = i0; i < i1; i++) {                                                                \
         T u = (xs[i] - lo) * invh;                                                                  \
         T inside = (u >= -5 && u < (T)(K + 5)) ? (T)1 : (T)0;                                       \
         T uc = inside != 0 ? u : 0;                                                                 \
@@ -74,33 +74,92 @@
     T u = (xs[i] - lo) * invh;                                                                      \
     long jw = (u >= -5 && u < (T)(K + 5)) ? (long)__builtin_floor(u) + 5 : 0;
 
-#define SPLINE_DOT(c, a) (((c)[0] * bas[(6 * (a) + 0) * d + i] + (c)[1] * bas[(6 * (a) + 1) * d + i])       \
-                          + ((c)[2] * bas[(6 * (a) + 2) * d + i] + (c)[3] * bas[(6 * (a) + 3) * d + i]) \
-                          + ((c)[4] * bas[(6 * (a) + 4) * d + i] + (c)[5] * bas[(6 * (a) + 5) * d + i]))
+#define SPLINE_DOT(c, a) (((c)[0] * bas[(6 * (a) + 0) * bs + (i - i0)] + (c)[1] * bas[(6 * (a) + 1) * bs + (i - i0)])       \
+                          + ((c)[2] * bas[(6 * (a) + 2) * bs + (i - i0)] + (c)[3] * bas[(6 * (a) + 3) * bs + (i - i0)]) \
+                          + ((c)[4] * bas[(6 * (a) + 4) * bs + (i - i0)] + (c)[5] * bas[(6 * (a) + 5) * bs + (i - i0)]))
+
+/// The table kernels work per coordinate in vectors of four: the six basis values of an order
+/// in two of them (lanes r = 0…3 and r = 4, 5, 0, 0), each by Horner's rule on constant vectors
+/// (row r of the pieces of N₆ and its derivatives), the coordinate's window as two unaligned
+/// loads of four (entries jw…jw + 7: the rows end in seven zeros, so the last two lanes read
+/// zeros or the next row, and meet basis lanes that are 0), and four dot products reduced
+/// together. Contraction allowed; Float64 and Float32 share the code (four lanes of either).
+typedef double v4_f64 __attribute__((vector_size(32)));
+typedef float v4_f32 __attribute__((vector_size(16)));
+
+#define V4C(a, b, c, d) ((V4){(SplineScalar)(a), (SplineScalar)(b), (SplineScalar)(c), (SplineScalar)(d)})
+
+/// β^(a) for a = 0…3 (b<a>lo, b<a>hi) at F = f in every lane.
+#define SPLINE_BASIS_V4 \
+    V4 b0lo = (((((V4C(-1.0 / 120, 1.0 / 24, -1.0 / 12, 1.0 / 12)) * F + V4C(1.0 / 24, -1.0 / 6, 1.0 / 4, -1.0 / 6)) * F + V4C(-1.0 / 12, 1.0 / 6, 0, -1.0 / 6)) * F + V4C(1.0 / 12, 1.0 / 6, -1.0 / 2, 1.0 / 6)) * F + V4C(-1.0 / 24, -5.0 / 12, 0, 5.0 / 12)) * F + V4C(1.0 / 120, 13.0 / 60, 11.0 / 20, 13.0 / 60); \
+    V4 b0hi = (((((V4C(-1.0 / 24, 1.0 / 120, 0, 0)) * F + V4C(1.0 / 24, 0, 0, 0)) * F + V4C(1.0 / 12, 0, 0, 0)) * F + V4C(1.0 / 12, 0, 0, 0)) * F + V4C(1.0 / 24, 0, 0, 0)) * F + V4C(1.0 / 120, 0, 0, 0); \
+    V4 b1lo = ((((V4C(-1.0 / 24, 5.0 / 24, -5.0 / 12, 5.0 / 12)) * F + V4C(1.0 / 6, -2.0 / 3, 1, -2.0 / 3)) * F + V4C(-1.0 / 4, 1.0 / 2, 0, -1.0 / 2)) * F + V4C(1.0 / 6, 1.0 / 3, -1, 1.0 / 3)) * F + V4C(-1.0 / 24, -5.0 / 12, 0, 5.0 / 12); \
+    V4 b1hi = ((((V4C(-5.0 / 24, 1.0 / 24, 0, 0)) * F + V4C(1.0 / 6, 0, 0, 0)) * F + V4C(1.0 / 4, 0, 0, 0)) * F + V4C(1.0 / 6, 0, 0, 0)) * F + V4C(1.0 / 24, 0, 0, 0); \
+    V4 b2lo = (((V4C(-1.0 / 6, 5.0 / 6, -5.0 / 3, 5.0 / 3)) * F + V4C(1.0 / 2, -2, 3, -2)) * F + V4C(-1.0 / 2, 1, 0, -1)) * F + V4C(1.0 / 6, 1.0 / 3, -1, 1.0 / 3); \
+    V4 b2hi = (((V4C(-5.0 / 6, 1.0 / 6, 0, 0)) * F + V4C(1.0 / 2, 0, 0, 0)) * F + V4C(1.0 / 2, 0, 0, 0)) * F + V4C(1.0 / 6, 0, 0, 0); \
+    V4 b3lo = ((V4C(-1.0 / 2, 5.0 / 2, -5, 5)) * F + V4C(1, -4, 6, -4)) * F + V4C(-1.0 / 2, 1, 0, -1); \
+    V4 b3hi = ((V4C(-5.0 / 2, 1.0 / 2, 0, 0)) * F + V4C(1, 0, 0, 0)) * F + V4C(1.0 / 2, 0, 0, 0); \
+
+/// The four lane sums of A, B, C, D as the lanes of OUT.
+#define SPLINE_HSUM4(V4, A, B, C, D, OUT)                                                           \
+    {                                                                                               \
+        V4 ab = __builtin_shufflevector(A, B, 0, 4, 2, 6) + __builtin_shufflevector(A, B, 1, 5, 3, 7); \
+        V4 cd = __builtin_shufflevector(C, D, 0, 4, 2, 6) + __builtin_shufflevector(C, D, 1, 5, 3, 7); \
+        OUT = __builtin_shufflevector(ab, cd, 0, 1, 4, 5) + __builtin_shufflevector(ab, cd, 2, 3, 6, 7); \
+    }
+
+#define SPLINE_LOAD4(V4, p) ({ V4 v_; __builtin_memcpy(&v_, (p), sizeof v_); v_; })
+#define SPLINE_STORE4(V4, p, v) { V4 v_ = (v); __builtin_memcpy((p), &v_, sizeof v_); }
+
+/// Coordinates per chunk: the block's samples are swept once per chunk, so that the chunk's rows
+/// of the tables and of their adjoints stay in the first-level cache.
+#define SPLINE_CHUNK 16
+
+/// Where coordinate i's point falls: the window's first table index jw = j + 5 and F = f in
+/// every lane; `continue` outside −5 ≤ u < K + 5, where every basis function vanishes.
+#define SPLINE_LOCATE_V4(T, V4)                                                                     \
+    T u = (xs[i] - lo) * invh;                                                                      \
+    if (!(u >= -5 && u < (T)(K + 5))) continue;                                                     \
+    T fl = __builtin_floor(u);                                                                      \
+    size_t jw = (size_t)((long)fl + 5);                                                             \
+    T f = u - fl;                                                                                   \
+    V4 F = {f, f, f, f};
 
 #define SPLINE_FORWARD(T, S, NAME, ATTR)                                                            \
     ATTR static void NAME(size_t nb, size_t d, size_t K, const T *x, T lo, T invh, const T *c0,     \
                           const T *c1, const T *tw, int value, int valueOnly, T *phi, T *grad,      \
                           T *lap, T *restrict bas) {                                                \
-        size_t L = K + 15, dd = d + 1;                                                              \
+        typedef v4_##S V4; typedef T SplineScalar;                                                  \
+        (void)bas;                                                                                  \
+        size_t L = K + 17, dd = d + 1;                                                              \
         T invh2 = invh * invh;                                                                      \
-        for (size_t s = 0; s < nb; s++) {                                                           \
-            const T *xs = x + s * dd;                                                               \
-            T *g = grad + s * dd;                                                                   \
-            SPLINE_PHASE_ONE(T, 3)                                                                  \
-            T v = 0, dt = 0, trace = 0;                                                             \
-            for (size_t i = 0; i < d; i++) {                                                        \
-                SPLINE_WINDOW(T)                                                                    \
-                const T *r0 = c0 + i * L + jw;                                                      \
-                if (value) v += SPLINE_DOT(r0, 0);                                                  \
-                if (valueOnly) continue;                                                            \
-                g[i] += SPLINE_DOT(r0, 1) * invh;                                                   \
-                dt += SPLINE_DOT(c1 + i * L + jw, 0);                                               \
-                T t2 = SPLINE_DOT(r0, 2) * invh2;                                                   \
-                trace += tw ? tw[i] * t2 : t2;                                                      \
+        for (size_t i0 = 0; i0 < d; i0 += SPLINE_CHUNK) {                                           \
+            size_t i1 = i0 + SPLINE_CHUNK < d ? i0 + SPLINE_CHUNK : d;                              \
+            for (size_t s = 0; s < nb; s++) {                                                       \
+                const T *xs = x + s * dd;                                                           \
+                T *g = grad + s * dd;                                                               \
+                T v = 0, dt = 0, trace = 0;                                                         \
+                for (size_t i = i0; i < i1; i++) {                                                  \
+                    SPLINE_LOCATE_V4(T, V4)                                                         \
+                    SPLINE_BASIS_V4                                                                 \
+                    (void)b3lo; (void)b3hi;                                                         \
+                    const T *r0 = c0 + i * L + jw, *r1 = c1 + i * L + jw;                           \
+                    V4 w0 = SPLINE_LOAD4(V4, r0), w1 = SPLINE_LOAD4(V4, r0 + 4);                    \
+                    V4 z0 = SPLINE_LOAD4(V4, r1), z1 = SPLINE_LOAD4(V4, r1 + 4);                    \
+                    V4 pv = w0 * b0lo + w1 * b0hi, pg = w0 * b1lo + w1 * b1hi;                      \
+                    V4 pl = w0 * b2lo + w1 * b2hi, pt = z0 * b0lo + z1 * b0hi;                      \
+                    V4 sums;                                                                        \
+                    SPLINE_HSUM4(V4, pv, pg, pl, pt, sums)                                          \
+                    v += sums[0];                                                                   \
+                    if (valueOnly) continue;                                                        \
+                    g[i] += sums[1] * invh;                                                         \
+                    dt += sums[3];                                                                  \
+                    T t2 = sums[2] * invh2;                                                         \
+                    trace += tw ? tw[i] * t2 : t2;                                                  \
+                }                                                                                   \
+                if (value) phi[s] += v;                                                             \
+                if (!valueOnly) { g[d] += dt; lap[s] += trace; }                                    \
             }                                                                                       \
-            if (value) phi[s] += v;                                                                 \
-            if (!valueOnly) { g[d] += dt; lap[s] += trace; }                                        \
         }                                                                                           \
     }
 
@@ -109,39 +168,55 @@
                           const T *c1, const T *c2, const T *tw, const T *phiBar, const T *gBar,    \
                           const T *lapBar, T *restrict c0Bar, T *restrict c1Bar, T *sBar,           \
                           int timeRow, T *restrict bas) {                                           \
-        size_t L = K + 15, dd = d + 1;                                                              \
+        typedef v4_##S V4; typedef T SplineScalar;                                                  \
+        (void)bas;                                                                                  \
+        size_t L = K + 17, dd = d + 1;                                                              \
         T invh2 = invh * invh;                                                                      \
-        for (size_t s = 0; s < nb; s++) {                                                           \
-            const T *xs = x + s * dd;                                                               \
-            T pb = phiBar ? phiBar[s] : 0, lb = lapBar ? lapBar[s] : 0;                              \
-            T gt = gBar ? gBar[s * dd + d] : 0;                                                     \
-            const T *gx = gBar ? gBar + s * dd : NULL;                                              \
-            T *sb = sBar ? sBar + s * dd : NULL;                                                    \
-            if (sb) { SPLINE_PHASE_ONE(T, 4) } else { SPLINE_PHASE_ONE(T, 3) }                      \
-            T tbar = 0;                                                                             \
-            for (size_t i = 0; i < d; i++) {                                                        \
-                SPLINE_WINDOW(T)                                                                    \
-                T gi = gx ? gx[i] * invh : 0, li = (tw ? tw[i] * lb : lb) * invh2;                  \
-                T *a0 = c0Bar + jw * d + i, *a1 = c1Bar + jw * d + i;                               \
-                for (int r = 0; r < 6; r++) {                                                       \
-                    T v0 = bas[r * d + i];                                                          \
-                    a0[r * d] += pb * v0 + gi * bas[(6 + r) * d + i] + li * bas[(12 + r) * d + i];  \
-                    a1[r * d] += gt * v0;                                                           \
+        for (size_t i0 = 0; i0 < d; i0 += SPLINE_CHUNK) {                                           \
+            size_t i1 = i0 + SPLINE_CHUNK < d ? i0 + SPLINE_CHUNK : d;                              \
+            for (size_t s = 0; s < nb; s++) {                                                       \
+                const T *xs = x + s * dd;                                                           \
+                T pb = phiBar ? phiBar[s] : 0, lb = lapBar ? lapBar[s] : 0;                          \
+                T gt = gBar ? gBar[s * dd + d] : 0;                                                 \
+                const T *gx = gBar ? gBar + s * dd : NULL;                                          \
+                T *sb = sBar ? sBar + s * dd : NULL;                                                \
+                V4 PB = {pb, pb, pb, pb}, GT = {gt, gt, gt, gt};                                    \
+                T tbar = 0;                                                                         \
+                for (size_t i = i0; i < i1; i++) {                                                  \
+                    SPLINE_LOCATE_V4(T, V4)                                                         \
+                    SPLINE_BASIS_V4                                                                 \
+                    T gi = gx ? gx[i] * invh : 0, li = (tw ? tw[i] * lb : lb) * invh2;              \
+                    V4 GI = {gi, gi, gi, gi}, LI = {li, li, li, li};                                \
+                    /* Table adjoints: c̄ += Φ̄β + ḡᵢβ′/h + wᵢΔ̄β″/h², c̄′ += ḡₜβ. */                  \
+                    V4 a0 = PB * b0lo + GI * b1lo + LI * b2lo, a1 = PB * b0hi + GI * b1hi + LI * b2hi; \
+                    T *q0 = c0Bar + i * L + jw, *q1 = c1Bar + i * L + jw;                           \
+                    SPLINE_STORE4(V4, q0, SPLINE_LOAD4(V4, q0) + a0)                                \
+                    SPLINE_STORE4(V4, q0 + 4, SPLINE_LOAD4(V4, q0 + 4) + a1)                        \
+                    SPLINE_STORE4(V4, q1, SPLINE_LOAD4(V4, q1) + GT * b0lo)                         \
+                    SPLINE_STORE4(V4, q1 + 4, SPLINE_LOAD4(V4, q1 + 4) + GT * b0hi)                 \
+                    if (!sb) continue;                                                              \
+                    const T *r0 = c0 + i * L + jw, *r1 = c1 + i * L + jw;                           \
+                    V4 w0 = SPLINE_LOAD4(V4, r0), w1 = SPLINE_LOAD4(V4, r0 + 4);                    \
+                    V4 z0 = SPLINE_LOAD4(V4, r1), z1 = SPLINE_LOAD4(V4, r1 + 4);                    \
+                    /* x̄ᵢ/ (1/h) = C₀·(Φ̄β′ + ḡᵢβ″/h + wᵢΔ̄β‴/h²) + ḡₜC₁·β′ */                        \
+                    V4 px = w0 * (PB * b1lo + GI * b2lo + LI * b3lo) + w1 * (PB * b1hi + GI * b2hi + LI * b3hi) \
+                            + GT * (z0 * b1lo + z1 * b1hi);                                         \
+                    V4 pt = {0, 0, 0, 0};                                                           \
+                    if (timeRow) {                                                                  \
+                        /* t̄ = C₁·(Φ̄β + ḡᵢβ′/h + wᵢΔ̄β″/h²) + ḡₜC₂·β */                               \
+                        const T *r2 = c2 + i * L + jw;                                              \
+                        pt = z0 * a0 + z1 * a1                                                      \
+                             + GT * (SPLINE_LOAD4(V4, r2) * b0lo + SPLINE_LOAD4(V4, r2 + 4) * b0hi);  \
+                    }                                                                               \
+                    V4 sums, zero = {0, 0, 0, 0};                                                   \
+                    SPLINE_HSUM4(V4, px, pt, zero, zero, sums)                                      \
+                    sb[i] += invh * sums[0];                                                        \
+                    tbar += sums[1];                                                                \
                 }                                                                                   \
-                if (!sb) continue;                                                                  \
-                const T *r0 = c0 + i * L + jw, *r1 = c1 + i * L + jw;                               \
-                T d11 = SPLINE_DOT(r1, 1);                                                          \
-                sb[i] += invh * (pb * SPLINE_DOT(r0, 1) + gi * SPLINE_DOT(r0, 2) + gt * d11           \
-                                 + li * SPLINE_DOT(r0, 3));                                         \
-                if (timeRow) {                                                                      \
-                    tbar += pb * SPLINE_DOT(r1, 0) + gi * d11 + gt * SPLINE_DOT(c2 + i * L + jw, 0)  \
-                            + li * SPLINE_DOT(r1, 2);                                               \
-                }                                                                                   \
+                if (sb && timeRow) sb[d] += tbar;                                                   \
             }                                                                                       \
-            if (sb && timeRow) sb[d] += tbar;                                                       \
         }                                                                                           \
     }
-
 
 /* ---- Samples at mixed times ------------------------------------------------------------------
  * Where a block's samples do not share t (a fit to grid values, an evaluation at given points),
@@ -192,7 +267,7 @@ INLINE void spline_time_basis(int p, double tau, double invT, double *v, double 
     ATTR static void NAME(size_t nb, size_t d, size_t K, int p, const T *x, T lo, T invh, T invT,   \
                           const T *theta, const T *tw, int value, int valueOnly, T *phi, T *grad,   \
                           T *lap, T *restrict bas) {                                                \
-        size_t nq = K + 5, dd = d + 1;                                                              \
+        size_t nq = K + 5, dd = d + 1, i0 = 0, i1 = d, bs = d;                                      \
         T invh2 = invh * invh;                                                                      \
         for (size_t s = 0; s < nb; s++) {                                                           \
             const T *xs = x + s * dd;                                                               \
@@ -222,7 +297,7 @@ INLINE void spline_time_basis(int p, double tau, double invT, double *v, double 
                           const T *theta, const T *tw, const T *phiBar, const T *gBar,              \
                           const T *lapBar, T *restrict gTheta, T *sBar, int timeRow,                \
                           T *restrict bas) {                                                        \
-        size_t nq = K + 5, dd = d + 1;                                                              \
+        size_t nq = K + 5, dd = d + 1, i0 = 0, i1 = d, bs = d;                                      \
         T invh2 = invh * invh;                                                                      \
         for (size_t s = 0; s < nb; s++) {                                                           \
             const T *xs = x + s * dd;                                                               \
@@ -240,8 +315,8 @@ INLINE void spline_time_basis(int p, double tau, double invT, double *v, double 
                 for (int r = 0; r < 6; r++) {                                                       \
                     long m = m0 + r;                                                                \
                     if (m < 0 || m >= (long)nq) continue;                                           \
-                    T v0 = bas[r * d + i];                                                          \
-                    T a0 = pb * v0 + gi * bas[(6 + r) * d + i] + li * bas[(12 + r) * d + i];        \
+                    T v0 = bas[r * bs + (i - i0)];                                                          \
+                    T a0 = pb * v0 + gi * bas[(6 + r) * bs + (i - i0)] + li * bas[(12 + r) * bs + (i - i0)];        \
                     T a1 = gt * v0;                                                                 \
                     T *gth = gTheta + i + d * (size_t)m;                                            \
                     for (int k = 0; k <= p; k++) gth[d * nq * (size_t)k] += tb[k] * a0 + tb1[k] * a1; \

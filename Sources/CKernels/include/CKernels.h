@@ -187,10 +187,10 @@ void mfg_grid_prox_f64(int level, size_t count, double tau, double tauRho, doubl
 
 /// The spline form of the separable part (Spline.c): per coordinate a quintic B-spline on K
 /// uniform intervals of [lo, hi] (invh = K/(hi − lo)), its coefficients at one τ given as tables
-/// of d rows of K + 15 entries (row i: five zeros, the K + 5 coefficients, five zeros): c0 the
+/// of d rows of K + 17 entries (row i: five zeros, the K + 5 coefficients, seven zeros): c0 the
 /// coefficients, c1 their t-derivative, c2 the second. Inputs x are (d + 1) × nb (time last).
 /// Forward adds Φ (only with value), and unless valueOnly ∇ₛΦ and ΔΦ (Σᵢ wᵢ∂ᵢᵢ with
-/// traceWeights, NULL for all 1). scratch: 24·d values the kernels work in.
+/// traceWeights, NULL for all 1). scratch: 24·max(d, 16) values the kernels work in.
 void mfg_spline_forward_f64(int level, size_t nb, size_t d, size_t K, const double *x, double lo, double invh,
                             const double *c0, const double *c1, const double *traceWeights, int value,
                             int valueOnly, double *phi, double *grad, double *lap, double *scratch);
@@ -198,7 +198,7 @@ void mfg_spline_forward_f32(int level, size_t nb, size_t d, size_t K, const floa
                             const float *c0, const float *c1, const float *traceWeights, int value,
                             int valueOnly, float *phi, float *grad, float *lap, float *scratch);
 /// Reverse for the adjoints Φ̄ (nb), Ḡ ((d + 1) × nb), Δ̄ (nb), each NULL for zero: adds to the
-/// table adjoints c0Bar, c1Bar (the tables' layout transposed: entry (i, e) at e·d + i) and, when sBar is not NULL, to the input
+/// table adjoints c0Bar, c1Bar (the tables' layout) and, when sBar is not NULL, to the input
 /// adjoint (its t row only with timeRow; c2 is read only then).
 void mfg_spline_reverse_f64(int level, size_t nb, size_t d, size_t K, const double *x, double lo, double invh,
                             const double *c0, const double *c1, const double *c2, const double *traceWeights,

@@ -20,17 +20,17 @@ import MFGMath
 ///     ∂Φ_B/∂xᵢ = Σₘ cᵢₘ Bₘ′(xᵢ),  ∂ₜΦ_B = Σᵢₘ cᵢₘ′ Bₘ(xᵢ),  ΔₓΦ_B = Σᵢₘ cᵢₘ Bₘ″(xᵢ).
 ///
 /// At one τ (a Runge–Kutta stage: every sample of a block at the same t) the coefficients
-/// c(τ), c′(τ) (and c″ for the time adjoint) are formed once as tables, d rows of q + 15 (five
-/// zeros either side, so a point's six coefficients are six consecutive entries); the C kernel
+/// c(τ), c′(τ) (and c″ for the time adjoint) are formed once as tables, d rows of q + 17 (five
+/// zeros before, seven after, so a point's six coefficients are six consecutive entries); the C kernel
 /// (CKernels/Spline.c) then does, per sample and coordinate, the six basis values and their
 /// derivatives and a few six-term dot products. Reverse mode accumulates the tables' adjoints
-/// (stored transposed, coordinate fastest)
 /// c̄, c̄′ over a run of equal t (the kernel), then θ̄ᵢₘₖ += φₖ c̄ᵢₘ + φₖ′/T c̄′ᵢₘ once per run.
 /// Blocks whose samples do not share times (fits, evaluations at given points) skip the tables:
 /// each sample forms its six coefficients per coordinate from θ and its own time basis.
 extension PotentialNetwork {
-    /// Row length of a spline table: q + 5 coefficients and five zeros either side.
-    static func splineTableRow(_ shape: NetworkShape) -> Int { shape.splineBasisCount + 10 }
+    /// Row length of a spline table: five zeros, the q + 5 coefficients, seven zeros (the kernels
+    /// read a coordinate's six coefficients as eight, the last two multiplied by 0).
+    static func splineTableRow(_ shape: NetworkShape) -> Int { shape.splineBasisCount + 12 }
 
     /// The knots' origin lo and 1/h.
     private var splineScale: (lo: T, invh: T) {
@@ -140,20 +140,27 @@ extension PotentialNetwork {
         forEachTimeRun(ws, ws.count) { start, end, tau in
             splineTables(theta, ws, tau: tau, second: timeRow)
             let c0 = UnsafePointer(ws.splineTables), c1 = c0 + d * L, c2 = c1 + d * L
+            // The adjoint tables are zero here (from the workspace's allocation, then from the
+            // transposition below, which zeroes each row it reads).
             let b0 = ws.splineTableBars, b1 = b0 + d * L
-            b0.update(repeating: 0, count: 2 * d * L)
             SplineKernels.reverse(nb: end - start, d: d, K: K, x: ws.input + start * dd, lo: lo, invh: invh,
                                   c0: c0, c1: c1, c2: c2, traceWeights: tw, phiBar: phiBar.map { $0 + start },
                                   gBar: gBar.map { $0 + start * dd }, lapBar: lapBar.map { $0 + start },
                                   c0Bar: b0, c1Bar: b1, sBar: sBar.map { $0 + start * dd }, timeRow: timeRow,
                                   scratch: ws.splineScratch)
+            // Coordinate-fastest copies (nq × d), so that each column of sep_spline's gradient is
+            // one contiguous update.
+            let t0 = b1 + d * L, t1 = t0 + d * L
+            for i in 0..<d {
+                let r0 = b0 + i * L, r1 = b1 + i * L
+                for m in 0..<nq { t0[m * d + i] = r0[m + 5]; t1[m * d + i] = r1[m + 5] }
+                r0.update(repeating: 0, count: L); r1.update(repeating: 0, count: L)
+            }
             let basis = TimeBasis(degree: p, at: tau)
-            // The adjoints are transposed (entry m + 5 of coordinate i at (m + 5)·d + i), so that
-            // each column of sep_spline's gradient is one contiguous update.
             for k in 0...p {
                 let f0 = T(basis.value[k]), f1 = T(basis.first[k] * invT)
                 for m in 0..<nq {
-                    let col = gBlock + d * (m + nq * k), a0 = b0 + (m + 5) * d, a1 = b1 + (m + 5) * d
+                    let col = gBlock + d * (m + nq * k), a0 = t0 + m * d, a1 = t1 + m * d
                     for i in 0..<d { col[i] += f0 * a0[i] + f1 * a1[i] }
                 }
             }

@@ -5,7 +5,7 @@ import MFGMath
 /// `PotentialNetwork+Spline.swift`), at the best instruction set the CPU has.
 enum SplineKernels {
     /// Adds Φ (with `value`), and unless `valueOnly` ∇ₛΦ and ΔΦ, of nb samples sharing the tables'
-    /// τ: c0 = c(τ), c1 = c′(τ) (d rows of K + 15). `scratch`: 24·d values.
+    /// τ: c0 = c(τ), c1 = c′(τ) (d rows of K + 15). `scratch`: 24·max(d, 16) values.
     @inline(__always)
     static func forward<T: Scalar>(nb: Int, d: Int, K: Int, x: UnsafePointer<T>, lo: T, invh: T,
                                    c0: UnsafePointer<T>, c1: UnsafePointer<T>, traceWeights: UnsafePointer<T>?,
@@ -26,7 +26,7 @@ enum SplineKernels {
     }
 
     /// Adds to the table adjoints c̄ (c0Bar), c̄′ (c1Bar) and, when `sBar` is given, to the input
-    /// adjoint (its t row only with `timeRow`, which reads c2 = c″(τ)). `scratch`: 24·d values.
+    /// adjoint (its t row only with `timeRow`, which reads c2 = c″(τ)). `scratch`: 24·max(d, 16) values.
     @inline(__always)
     static func reverse<T: Scalar>(nb: Int, d: Int, K: Int, x: UnsafePointer<T>, lo: T, invh: T,
                                    c0: UnsafePointer<T>, c1: UnsafePointer<T>, c2: UnsafePointer<T>,
