@@ -62,19 +62,8 @@ struct SplineSeparableTests {
     /// differentiates through the spline exactly: every block, sep_spline included, slope 2 at
     /// every step.
     @Test func objectiveGradientTaylor() throws {
-        let d = 3, n = 6
-        let net = randomNetwork(Double.self, d: d, m: 4, layers: 2, seed: 95,
-                                parts: OptionalParts(quadratic: .diagonal, timeDegree: 2, separableWidth: 5,
-                                                     timeScale: 1.5, separableForm: .spline))
-        let costs = testCosts(Double.self, d: d, obstacle: true, entropy: 0.3, kl: true)
-        let obj = try CharacteristicsObjective(costs: costs, stepper: .rk4, steps: 2, shape: net.shape, blockSize: 4)
-        var rng = RandomSource(seed: 96)
-        let x0: [Double] = rng.gaussians(d * n)
-        let logRho0: [Double] = rng.gaussians(n)
-        let base = try obj.evaluate(net, x0: x0, logRho0: logRho0, gradient: true)
-        expectSecondOrderInEveryBlock(net, gradient: base.gradient!, eps0: 1e-3, steps: 5, rng: &rng, everyStep: true) {
-            try! obj.evaluate($0, x0: x0, logRho0: logRho0, gradient: false).terms.total
-        }
+        try expectObjectiveGradientTaylor(parts: OptionalParts(quadratic: .diagonal, timeDegree: 2, separableWidth: 5,
+                                                               timeScale: 1.5, separableForm: .spline), seed: 95)
     }
 
     /// The tables a workspace keeps (c, c′, c″ at one τ) follow τ and θ: one workspace evaluating

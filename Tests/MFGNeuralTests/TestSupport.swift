@@ -212,3 +212,20 @@ func stoppedAtFiveAndResumed(_ problem: Problem, iterations: Int) throws -> (str
     #expect(resumed.state.history.training["total"] == straight.state.history.training["total"])
     return (straight, resumed)
 }
+
+/// The characteristics objective (RK4, two steps, blocks of 4 at equal t through the reverse
+/// stages; obstacle, entropy and KL terms) of a d = 3 network with `parts` differentiates
+/// exactly: every parameter block, slope 2 at every step of the sequence.
+func expectObjectiveGradientTaylor(parts: OptionalParts, seed: UInt64) throws {
+    let d = 3, n = 6
+    let net = randomNetwork(Double.self, d: d, m: 4, layers: 2, seed: seed, parts: parts)
+    let costs = testCosts(Double.self, d: d, obstacle: true, entropy: 0.3, kl: true)
+    let obj = try CharacteristicsObjective(costs: costs, stepper: .rk4, steps: 2, shape: net.shape, blockSize: 4)
+    var rng = RandomSource(seed: seed + 1)
+    let x0: [Double] = rng.gaussians(d * n)
+    let logRho0: [Double] = rng.gaussians(n)
+    let base = try obj.evaluate(net, x0: x0, logRho0: logRho0, gradient: true)
+    expectSecondOrderInEveryBlock(net, gradient: base.gradient!, eps0: 1e-3, steps: 5, rng: &rng, everyStep: true) {
+        try! obj.evaluate($0, x0: x0, logRho0: logRho0, gradient: false).terms.total
+    }
+}

@@ -76,21 +76,6 @@ extension PotentialNetwork {
         return runs == 1 || nb >= 8 * runs
     }
 
-    /// The runs of equal t in the block held in `ws` (in training one run per block).
-    @inline(__always)
-    private func forEachTimeRun(_ ws: PotentialWorkspace<T>, _ nb: Int, _ body: (Int, Int, Double) -> Void) {
-        let d = shape.dimension, dd = d + 1
-        let x = UnsafePointer(ws.input)
-        var start = 0
-        while start < nb {
-            let t = x[start * dd + d]
-            var end = start + 1
-            while end < nb, x[end * dd + d] == t { end += 1 }
-            body(start, end, Double(t) / shape.timeScale)
-            start = end
-        }
-    }
-
     /// Adds Φ_B (with `value` or `valueOnly`), ∇ₛΦ_B and ΔΦ_B (weighted by the trace weights) to
     /// the block held in `ws`.
     @inline(__always)
@@ -106,7 +91,8 @@ extension PotentialNetwork {
                                        gradient: ws.gradient, laplacian: ws.laplacian, scratch: ws.splineScratch)
             return
         }
-        forEachTimeRun(ws, nb) { start, end, tau in
+        forEachTimeRun(ws.input, count: nb) { start, end in
+            let tau = self.tau(ws, column: start)
             splineTables(theta, ws, tau: tau, second: false)
             let c0 = UnsafePointer(ws.splineTables), c1 = c0 + d * L
             SplineKernels.forward(nb: end - start, d: d, K: K, x: ws.input + start * dd, lo: lo, invh: invh,
@@ -137,7 +123,8 @@ extension PotentialNetwork {
                                        scratch: ws.splineScratch)
             return
         }
-        forEachTimeRun(ws, ws.count) { start, end, tau in
+        forEachTimeRun(ws.input, count: ws.count) { start, end in
+            let tau = self.tau(ws, column: start)
             splineTables(theta, ws, tau: tau, second: timeRow)
             let c0 = UnsafePointer(ws.splineTables), c1 = c0 + d * L, c2 = c1 + d * L
             // The adjoint tables are zero here (from the workspace's allocation, then from the
