@@ -73,12 +73,7 @@ struct SplineSeparableTests {
                                 parts: OptionalParts(timeDegree: 2, separableWidth: 5, timeScale: 1.5, separableForm: .spline))
         let ws = try PotentialWorkspace<Double>(shape: net.shape, capacity: 3)
         func values(_ t: Double, _ ws: PotentialWorkspace<Double>) throws -> [UInt64] {
-            var pts = randomPoints(Double.self, d: 4, n: 3, seed: 94)
-            for s in 0..<3 { pts[4, s] = t }
-            try pts.storage.withUnsafeBufferPointer { try net.forward($0.baseAddress!, count: 3, workspace: ws) }
-            return (Array(UnsafeBufferPointer(start: ws.phi, count: 3))
-                    + Array(UnsafeBufferPointer(start: ws.gradient, count: 15))
-                    + Array(UnsafeBufferPointer(start: ws.laplacian, count: 3))).map(\.bitPattern)
+            try forwardBits(net, ws, t: t, seed: 94)
         }
         func fresh() throws -> PotentialWorkspace<Double> { try PotentialWorkspace<Double>(shape: net.shape, capacity: 3) }
         let at1 = try values(0.2, ws)

@@ -229,3 +229,14 @@ func expectObjectiveGradientTaylor(parts: OptionalParts, seed: UInt64) throws {
         try! obj.evaluate($0, x0: x0, logRho0: logRho0, gradient: false).terms.total
     }
 }
+
+/// The bits of Φ, ∇ₛΦ and ΔΦ that `ws` holds after a forward pass of `net` at three random
+/// points (d = 4) all at time t: for tests of what a workspace keeps between passes.
+func forwardBits(_ net: PotentialNetwork<Double>, _ ws: PotentialWorkspace<Double>, t: Double, seed: UInt64) throws -> [UInt64] {
+    var pts = randomPoints(Double.self, d: 4, n: 3, seed: seed)
+    for s in 0..<3 { pts[4, s] = t }
+    try pts.storage.withUnsafeBufferPointer { try net.forward($0.baseAddress!, count: 3, workspace: ws) }
+    return (Array(UnsafeBufferPointer(start: ws.phi, count: 3))
+            + Array(UnsafeBufferPointer(start: ws.gradient, count: 15))
+            + Array(UnsafeBufferPointer(start: ws.laplacian, count: 3))).map(\.bitPattern)
+}
