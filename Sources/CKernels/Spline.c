@@ -7,8 +7,8 @@
 ///
 /// With u = (xᵢ − lo)/h, j = ⌊u⌋ and f = u − j, the basis functions that do not vanish at u are
 /// m = j…j + 5 (those with 0 ≤ m < Q), and m = j + r takes the value βᵣ(f), the piece 5 − r of
-/// the cardinal quintic B-spline N₆ (supported on [0, 6]): row r of SPLINE_P holds the
-/// coefficients of f⁰…f⁵. Outside −5 ≤ u < K + 5 every basis function vanishes and the point adds
+/// the cardinal quintic B-spline N₆ (supported on [0, 6]), evaluated with its derivatives by
+/// Horner's rule on constant vectors (SPLINE_BASIS_V4). Outside −5 ≤ u < K + 5 every basis function vanishes and the point adds
 /// nothing. Derivatives in x are f-derivatives times 1/h.
 ///
 /// Per sample, with C₀ the coefficients at τ, C₁ their t-derivative and C₂ the second:
@@ -26,64 +26,12 @@
 
 #define INLINE static inline __attribute__((always_inline))
 
-/// Phase one of a sample, vectorized over its coordinates: the basis values βᵣ^(a)(f) of every
-/// coordinate into bas[(6a + r)·d + i], a = 0…ORDERS − 1 (βᵣ = N₆(f + 5 − r), the piece 5 − r of
-/// the cardinal quintic B-spline on [0, 6], in Horner form; a the derivative in f), times 0 for
-/// a coordinate outside −5 ≤ u < K + 5, where every basis function vanishes. Phase two reads them
-/// with the coordinate's six coefficients, entries jw…jw + 5 of its table row.
-#define SPLINE_BASIS_ORDERS(T, ORDERS) \
-        bas[(0 * 6 + 0) * bs + (i - i0)] = w * ((T)(1.0 / 120) + f * ((T)(-1.0 / 24) + f * ((T)(1.0 / 12) + f * ((T)(-1.0 / 12) + f * ((T)(1.0 / 24) + f * ((T)(-1.0 / 120))))))); \
-        bas[(0 * 6 + 1) * bs + (i - i0)] = w * ((T)(13.0 / 60) + f * ((T)(-5.0 / 12) + f * ((T)(1.0 / 6) + f * ((T)(1.0 / 6) + f * ((T)(-1.0 / 6) + f * ((T)(1.0 / 24))))))); \
-        bas[(0 * 6 + 2) * bs + (i - i0)] = w * ((T)(11.0 / 20) + f * (f * ((T)(-1.0 / 2) + f * (f * ((T)(1.0 / 4) + f * ((T)(-1.0 / 12))))))); \
-        bas[(0 * 6 + 3) * bs + (i - i0)] = w * ((T)(13.0 / 60) + f * ((T)(5.0 / 12) + f * ((T)(1.0 / 6) + f * ((T)(-1.0 / 6) + f * ((T)(-1.0 / 6) + f * ((T)(1.0 / 12))))))); \
-        bas[(0 * 6 + 4) * bs + (i - i0)] = w * ((T)(1.0 / 120) + f * ((T)(1.0 / 24) + f * ((T)(1.0 / 12) + f * ((T)(1.0 / 12) + f * ((T)(1.0 / 24) + f * ((T)(-1.0 / 24))))))); \
-        bas[(0 * 6 + 5) * bs + (i - i0)] = w * (f * (f * (f * (f * (f * ((T)(1.0 / 120))))))); \
-        bas[(1 * 6 + 0) * bs + (i - i0)] = w * ((T)(-1.0 / 24) + f * ((T)(1.0 / 6) + f * ((T)(-1.0 / 4) + f * ((T)(1.0 / 6) + f * ((T)(-1.0 / 24)))))); \
-        bas[(1 * 6 + 1) * bs + (i - i0)] = w * ((T)(-5.0 / 12) + f * ((T)(1.0 / 3) + f * ((T)(1.0 / 2) + f * ((T)(-2.0 / 3) + f * ((T)(5.0 / 24)))))); \
-        bas[(1 * 6 + 2) * bs + (i - i0)] = w * (f * ((T)-1 + f * (f * ((T)1 + f * ((T)(-5.0 / 12)))))); \
-        bas[(1 * 6 + 3) * bs + (i - i0)] = w * ((T)(5.0 / 12) + f * ((T)(1.0 / 3) + f * ((T)(-1.0 / 2) + f * ((T)(-2.0 / 3) + f * ((T)(5.0 / 12)))))); \
-        bas[(1 * 6 + 4) * bs + (i - i0)] = w * ((T)(1.0 / 24) + f * ((T)(1.0 / 6) + f * ((T)(1.0 / 4) + f * ((T)(1.0 / 6) + f * ((T)(-5.0 / 24)))))); \
-        bas[(1 * 6 + 5) * bs + (i - i0)] = w * (f * (f * (f * (f * ((T)(1.0 / 24)))))); \
-        bas[(2 * 6 + 0) * bs + (i - i0)] = w * ((T)(1.0 / 6) + f * ((T)(-1.0 / 2) + f * ((T)(1.0 / 2) + f * ((T)(-1.0 / 6))))); \
-        bas[(2 * 6 + 1) * bs + (i - i0)] = w * ((T)(1.0 / 3) + f * ((T)1 + f * ((T)-2 + f * ((T)(5.0 / 6))))); \
-        bas[(2 * 6 + 2) * bs + (i - i0)] = w * ((T)-1 + f * (f * ((T)3 + f * ((T)(-5.0 / 3))))); \
-        bas[(2 * 6 + 3) * bs + (i - i0)] = w * ((T)(1.0 / 3) + f * ((T)-1 + f * ((T)-2 + f * ((T)(5.0 / 3))))); \
-        bas[(2 * 6 + 4) * bs + (i - i0)] = w * ((T)(1.0 / 6) + f * ((T)(1.0 / 2) + f * ((T)(1.0 / 2) + f * ((T)(-5.0 / 6))))); \
-        bas[(2 * 6 + 5) * bs + (i - i0)] = w * (f * (f * (f * ((T)(1.0 / 6))))); \
-        if (ORDERS > 3) { \
-            bas[(3 * 6 + 0) * bs + (i - i0)] = w * ((T)(-1.0 / 2) + f * ((T)1 + f * ((T)(-1.0 / 2)))); \
-            bas[(3 * 6 + 1) * bs + (i - i0)] = w * ((T)1 + f * ((T)-4 + f * ((T)(5.0 / 2)))); \
-            bas[(3 * 6 + 2) * bs + (i - i0)] = w * (f * ((T)6 + f * ((T)-5))); \
-            bas[(3 * 6 + 3) * bs + (i - i0)] = w * ((T)-1 + f * ((T)-4 + f * ((T)5))); \
-            bas[(3 * 6 + 4) * bs + (i - i0)] = w * ((T)(1.0 / 2) + f * ((T)1 + f * ((T)(-5.0 / 2)))); \
-            bas[(3 * 6 + 5) * bs + (i - i0)] = w * (f * (f * ((T)(1.0 / 2)))); \
-        }
-
-#define SPLINE_PHASE_ONE(T, ORDERS)                                                                 \
-    _Pragma("clang loop vectorize(assume_safety)")                                                  \
-    for (size_t i = i0; i < i1; i++) {                                                                \
-        T u = (xs[i] - lo) * invh;                                                                  \
-        T inside = (u >= -5 && u < (T)(K + 5)) ? (T)1 : (T)0;                                       \
-        T uc = inside != 0 ? u : 0;                                                                 \
-        T f = uc - __builtin_floor(uc), w = inside;                                                 \
-        SPLINE_BASIS_ORDERS(T, ORDERS)                                                              \
-    }
-
-/// The window of coordinate i: its first table index j + 5 (0 outside, where the basis is 0).
-#define SPLINE_WINDOW(T)                                                                            \
-    T u = (xs[i] - lo) * invh;                                                                      \
-    long jw = (u >= -5 && u < (T)(K + 5)) ? (long)__builtin_floor(u) + 5 : 0;
-
-#define SPLINE_DOT(c, a) (((c)[0] * bas[(6 * (a) + 0) * bs + (i - i0)] + (c)[1] * bas[(6 * (a) + 1) * bs + (i - i0)])       \
-                          + ((c)[2] * bas[(6 * (a) + 2) * bs + (i - i0)] + (c)[3] * bas[(6 * (a) + 3) * bs + (i - i0)]) \
-                          + ((c)[4] * bas[(6 * (a) + 4) * bs + (i - i0)] + (c)[5] * bas[(6 * (a) + 5) * bs + (i - i0)]))
-
-/// The table kernels work per coordinate in vectors of four: the six basis values of an order
-/// in two of them (lanes r = 0…3 and r = 4, 5, 0, 0), each by Horner's rule on constant vectors
-/// (row r of the pieces of N₆ and its derivatives), the coordinate's window as two unaligned
-/// loads of four (entries jw…jw + 7: the rows end in seven zeros, so the last two lanes read
-/// zeros or the next row, and meet basis lanes that are 0), and four dot products reduced
-/// together. Contraction allowed; Float64 and Float32 share the code (four lanes of either).
+/// The kernels work per coordinate in vectors of four: the six basis values of a derivative
+/// order in two of them (lanes r = 0…3 and r = 4, 5, 0, 0), each by Horner's rule on constant
+/// vectors; the coordinate's coefficients as two unaligned loads of four (entries jw…jw + 7: a
+/// table row ends in seven zeros, so the last two lanes read zeros or the next row, and meet
+/// basis lanes that are 0); the dot products reduced together. Contraction allowed; Float64 and
+/// Float32 share the code (four lanes of either).
 typedef double v4_f64 __attribute__((vector_size(32)));
 typedef float v4_f32 __attribute__((vector_size(16)));
 
@@ -111,8 +59,8 @@ typedef float v4_f32 __attribute__((vector_size(16)));
 #define SPLINE_LOAD4(V4, p) ({ V4 v_; __builtin_memcpy(&v_, (p), sizeof v_); v_; })
 #define SPLINE_STORE4(V4, p, v) { V4 v_ = (v); __builtin_memcpy((p), &v_, sizeof v_); }
 
-/// Coordinates per chunk: the block's samples are swept once per chunk, so that the chunk's rows
-/// of the tables and of their adjoints stay in the first-level cache.
+/// Coordinates per chunk of the table kernels: the block's samples are swept once per chunk, so
+/// that the chunk's rows of the tables and of their adjoints stay in the first-level cache.
 #define SPLINE_CHUNK 16
 
 /// Where coordinate i's point falls: the window's first table index jw = j + 5 and F = f in
@@ -125,12 +73,62 @@ typedef float v4_f32 __attribute__((vector_size(16)));
     T f = u - fl;                                                                                   \
     V4 F = {f, f, f, f};
 
+/// The forward sums of coordinate i from its windows R0 (c) and R1 (c′), eight readable entries
+/// each: Φ (v), ∂ₓᵢΦ (g[i]), ∂ₜΦ (dt), the weighted trace.
+#define SPLINE_FORWARD_COORD(V4, R0, R1)                                                            \
+    {                                                                                               \
+        V4 w0 = SPLINE_LOAD4(V4, R0), w1 = SPLINE_LOAD4(V4, (R0) + 4);                              \
+        V4 z0 = SPLINE_LOAD4(V4, R1), z1 = SPLINE_LOAD4(V4, (R1) + 4);                              \
+        V4 pv = w0 * b0lo + w1 * b0hi, pg = w0 * b1lo + w1 * b1hi;                                  \
+        V4 pl = w0 * b2lo + w1 * b2hi, pt = z0 * b0lo + z1 * b0hi;                                  \
+        V4 sums;                                                                                    \
+        SPLINE_HSUM4(V4, pv, pg, pl, pt, sums)                                                      \
+        v += sums[0];                                                                               \
+        if (!valueOnly) {                                                                           \
+            g[i] += sums[1] * invh;                                                                 \
+            dt += sums[3];                                                                          \
+            SplineScalar t2 = sums[2] * invh2;                                                      \
+            trace += tw ? tw[i] * t2 : t2;                                                          \
+        }                                                                                           \
+    }
+
+/// The per-sample adjoint weights of the reverse kernels and, per coordinate, the coefficient
+/// adjoints c̄ = Φ̄β + ḡᵢβ′/h + wᵢΔ̄β″/h² (cbLo, cbHi) and c̄′ = ḡₜβ (GT·b0).
+#define SPLINE_SAMPLE_ADJOINTS(T, V4)                                                               \
+    T pb = phiBar ? phiBar[s] : 0, lb = lapBar ? lapBar[s] : 0;                                      \
+    T gt = gBar ? gBar[s * dd + d] : 0;                                                             \
+    const T *gx = gBar ? gBar + s * dd : NULL;                                                      \
+    T *sb = sBar ? sBar + s * dd : NULL;                                                            \
+    V4 PB = {pb, pb, pb, pb}, GT = {gt, gt, gt, gt};                                                \
+    T tbar = 0;
+#define SPLINE_COEFFICIENT_ADJOINTS(T, V4)                                                          \
+    T gi = gx ? gx[i] * invh : 0, li = (tw ? tw[i] * lb : lb) * invh2;                              \
+    V4 GI = {gi, gi, gi, gi}, LI = {li, li, li, li};                                                \
+    V4 cbLo = PB * b0lo + GI * b1lo + LI * b2lo, cbHi = PB * b0hi + GI * b1hi + LI * b2hi;
+
+/// The input adjoint of coordinate i from its windows R0 (c), R1 (c′), R2 (c″, read only with
+/// timeRow): x̄ᵢ += C₀·(Φ̄β′ + ḡᵢβ″/h + wᵢΔ̄β‴/h²)/h + ḡₜC₁·β′/h and t̄ += C₁·c̄ + ḡₜC₂·β.
+#define SPLINE_INPUT_ADJOINT(V4, R0, R1, R2)                                                        \
+    {                                                                                               \
+        V4 w0 = SPLINE_LOAD4(V4, R0), w1 = SPLINE_LOAD4(V4, (R0) + 4);                              \
+        V4 z0 = SPLINE_LOAD4(V4, R1), z1 = SPLINE_LOAD4(V4, (R1) + 4);                              \
+        V4 px = w0 * (PB * b1lo + GI * b2lo + LI * b3lo) + w1 * (PB * b1hi + GI * b2hi + LI * b3hi) \
+                + GT * (z0 * b1lo + z1 * b1hi);                                                     \
+        V4 pt = {0, 0, 0, 0}, zero = {0, 0, 0, 0}, sums;                                            \
+        if (timeRow) {                                                                              \
+            pt = z0 * cbLo + z1 * cbHi                                                              \
+                 + GT * (SPLINE_LOAD4(V4, R2) * b0lo + SPLINE_LOAD4(V4, (R2) + 4) * b0hi);          \
+        }                                                                                           \
+        SPLINE_HSUM4(V4, px, pt, zero, zero, sums)                                                  \
+        sb[i] += invh * sums[0];                                                                    \
+        tbar += sums[1];                                                                            \
+    }
+
 #define SPLINE_FORWARD(T, S, NAME, ATTR)                                                            \
     ATTR static void NAME(size_t nb, size_t d, size_t K, const T *x, T lo, T invh, const T *c0,     \
                           const T *c1, const T *tw, int value, int valueOnly, T *phi, T *grad,      \
-                          T *lap, T *restrict bas) {                                                \
+                          T *lap) {                                                                 \
         typedef v4_##S V4; typedef T SplineScalar;                                                  \
-        (void)bas;                                                                                  \
         size_t L = K + 17, dd = d + 1;                                                              \
         T invh2 = invh * invh;                                                                      \
         for (size_t i0 = 0; i0 < d; i0 += SPLINE_CHUNK) {                                           \
@@ -143,19 +141,7 @@ typedef float v4_f32 __attribute__((vector_size(16)));
                     SPLINE_LOCATE_V4(T, V4)                                                         \
                     SPLINE_BASIS_V4                                                                 \
                     (void)b3lo; (void)b3hi;                                                         \
-                    const T *r0 = c0 + i * L + jw, *r1 = c1 + i * L + jw;                           \
-                    V4 w0 = SPLINE_LOAD4(V4, r0), w1 = SPLINE_LOAD4(V4, r0 + 4);                    \
-                    V4 z0 = SPLINE_LOAD4(V4, r1), z1 = SPLINE_LOAD4(V4, r1 + 4);                    \
-                    V4 pv = w0 * b0lo + w1 * b0hi, pg = w0 * b1lo + w1 * b1hi;                      \
-                    V4 pl = w0 * b2lo + w1 * b2hi, pt = z0 * b0lo + z1 * b0hi;                      \
-                    V4 sums;                                                                        \
-                    SPLINE_HSUM4(V4, pv, pg, pl, pt, sums)                                          \
-                    v += sums[0];                                                                   \
-                    if (valueOnly) continue;                                                        \
-                    g[i] += sums[1] * invh;                                                         \
-                    dt += sums[3];                                                                  \
-                    T t2 = sums[2] * invh2;                                                         \
-                    trace += tw ? tw[i] * t2 : t2;                                                  \
+                    SPLINE_FORWARD_COORD(V4, c0 + i * L + jw, c1 + i * L + jw)                      \
                 }                                                                                   \
                 if (value) phi[s] += v;                                                             \
                 if (!valueOnly) { g[d] += dt; lap[s] += trace; }                                    \
@@ -167,51 +153,25 @@ typedef float v4_f32 __attribute__((vector_size(16)));
     ATTR static void NAME(size_t nb, size_t d, size_t K, const T *x, T lo, T invh, const T *c0,     \
                           const T *c1, const T *c2, const T *tw, const T *phiBar, const T *gBar,    \
                           const T *lapBar, T *restrict c0Bar, T *restrict c1Bar, T *sBar,           \
-                          int timeRow, T *restrict bas) {                                           \
+                          int timeRow) {                                                            \
         typedef v4_##S V4; typedef T SplineScalar;                                                  \
-        (void)bas;                                                                                  \
         size_t L = K + 17, dd = d + 1;                                                              \
         T invh2 = invh * invh;                                                                      \
         for (size_t i0 = 0; i0 < d; i0 += SPLINE_CHUNK) {                                           \
             size_t i1 = i0 + SPLINE_CHUNK < d ? i0 + SPLINE_CHUNK : d;                              \
             for (size_t s = 0; s < nb; s++) {                                                       \
                 const T *xs = x + s * dd;                                                           \
-                T pb = phiBar ? phiBar[s] : 0, lb = lapBar ? lapBar[s] : 0;                          \
-                T gt = gBar ? gBar[s * dd + d] : 0;                                                 \
-                const T *gx = gBar ? gBar + s * dd : NULL;                                          \
-                T *sb = sBar ? sBar + s * dd : NULL;                                                \
-                V4 PB = {pb, pb, pb, pb}, GT = {gt, gt, gt, gt};                                    \
-                T tbar = 0;                                                                         \
+                SPLINE_SAMPLE_ADJOINTS(T, V4)                                                       \
                 for (size_t i = i0; i < i1; i++) {                                                  \
                     SPLINE_LOCATE_V4(T, V4)                                                         \
                     SPLINE_BASIS_V4                                                                 \
-                    T gi = gx ? gx[i] * invh : 0, li = (tw ? tw[i] * lb : lb) * invh2;              \
-                    V4 GI = {gi, gi, gi, gi}, LI = {li, li, li, li};                                \
-                    /* Table adjoints: c̄ += Φ̄β + ḡᵢβ′/h + wᵢΔ̄β″/h², c̄′ += ḡₜβ. */                  \
-                    V4 a0 = PB * b0lo + GI * b1lo + LI * b2lo, a1 = PB * b0hi + GI * b1hi + LI * b2hi; \
+                    SPLINE_COEFFICIENT_ADJOINTS(T, V4)                                              \
                     T *q0 = c0Bar + i * L + jw, *q1 = c1Bar + i * L + jw;                           \
-                    SPLINE_STORE4(V4, q0, SPLINE_LOAD4(V4, q0) + a0)                                \
-                    SPLINE_STORE4(V4, q0 + 4, SPLINE_LOAD4(V4, q0 + 4) + a1)                        \
+                    SPLINE_STORE4(V4, q0, SPLINE_LOAD4(V4, q0) + cbLo)                              \
+                    SPLINE_STORE4(V4, q0 + 4, SPLINE_LOAD4(V4, q0 + 4) + cbHi)                      \
                     SPLINE_STORE4(V4, q1, SPLINE_LOAD4(V4, q1) + GT * b0lo)                         \
                     SPLINE_STORE4(V4, q1 + 4, SPLINE_LOAD4(V4, q1 + 4) + GT * b0hi)                 \
-                    if (!sb) continue;                                                              \
-                    const T *r0 = c0 + i * L + jw, *r1 = c1 + i * L + jw;                           \
-                    V4 w0 = SPLINE_LOAD4(V4, r0), w1 = SPLINE_LOAD4(V4, r0 + 4);                    \
-                    V4 z0 = SPLINE_LOAD4(V4, r1), z1 = SPLINE_LOAD4(V4, r1 + 4);                    \
-                    /* x̄ᵢ/ (1/h) = C₀·(Φ̄β′ + ḡᵢβ″/h + wᵢΔ̄β‴/h²) + ḡₜC₁·β′ */                        \
-                    V4 px = w0 * (PB * b1lo + GI * b2lo + LI * b3lo) + w1 * (PB * b1hi + GI * b2hi + LI * b3hi) \
-                            + GT * (z0 * b1lo + z1 * b1hi);                                         \
-                    V4 pt = {0, 0, 0, 0};                                                           \
-                    if (timeRow) {                                                                  \
-                        /* t̄ = C₁·(Φ̄β + ḡᵢβ′/h + wᵢΔ̄β″/h²) + ḡₜC₂·β */                               \
-                        const T *r2 = c2 + i * L + jw;                                              \
-                        pt = z0 * a0 + z1 * a1                                                      \
-                             + GT * (SPLINE_LOAD4(V4, r2) * b0lo + SPLINE_LOAD4(V4, r2 + 4) * b0hi);  \
-                    }                                                                               \
-                    V4 sums, zero = {0, 0, 0, 0};                                                   \
-                    SPLINE_HSUM4(V4, px, pt, zero, zero, sums)                                      \
-                    sb[i] += invh * sums[0];                                                        \
-                    tbar += sums[1];                                                                \
+                    if (sb) SPLINE_INPUT_ADJOINT(V4, c0 + i * L + jw, c1 + i * L + jw, c2 + i * L + jw) \
                 }                                                                                   \
                 if (sb && timeRow) sb[d] += tbar;                                                   \
             }                                                                                       \
@@ -222,7 +182,8 @@ typedef float v4_f32 __attribute__((vector_size(16)));
  * Where a block's samples do not share t (a fit to grid values, an evaluation at given points),
  * tables per τ would cost (q + 5)(p + 1) per sample and coordinate; instead each sample forms
  * the six coefficients it needs from θ (block sep_spline, d × (q + 5)(p + 1) column-major:
- * coordinate i, function m, polynomial k at i + d(m + (q + 5)k)) and its own time basis. */
+ * coordinate i, function m, polynomial k at i + d(m + (q + 5)k)) and its own time basis, into
+ * windows of eight (the last two 0), and the per-coordinate code above runs on them. */
 
 /// φₖ(τ), φₖ′(τ)/T and φₖ″(τ)/T², k = 0…p (p ≤ 7): the shifted Legendre polynomials Pₖ(2τ − 1) by
 /// Bonnet's recurrence, as MFGNeural's TimeBasis.
@@ -239,53 +200,46 @@ INLINE void spline_time_basis(int p, double tau, double invT, double *v, double 
     for (int k = 0; k <= p; k++) { d1[k] *= 2 * invT; d2[k] *= 4 * invT * invT; }
 }
 
-/// The six coefficients c(τ), c′(τ) (and c″ with C2) of coordinate i's window into w0, w1, w2
-/// (zero for functions m outside 0…nq − 1).
-#define SPLINE_GATHER(T, C2)                                                                        \
-    long m0 = jw - 5;                                                                               \
-    for (int r = 0; r < 6; r++) {                                                                   \
-        long m = m0 + r;                                                                            \
-        T v0 = 0, v1 = 0, v2 = 0;                                                                   \
-        if (m >= 0 && m < (long)nq) {                                                               \
-            const T *th = theta + i + d * (size_t)m;                                                \
-            for (int k = 0; k <= p; k++) {                                                          \
-                T c = th[d * nq * (size_t)k];                                                       \
-                v0 += tb[k] * c; v1 += tb1[k] * c;                                                  \
-                if (C2) v2 += tb2[k] * c;                                                           \
-            }                                                                                       \
-        }                                                                                           \
-        w0[r] = v0; w1[r] = v1; w2[r] = v2;                                                         \
-    }
-
 #define SPLINE_SAMPLE_TIME(T)                                                                       \
     double pv[8], p1[8], p2[8];                                                                     \
     spline_time_basis(p, (double)xs[d] * (double)invT, (double)invT, pv, p1, p2);                   \
     T tb[8], tb1[8], tb2[8];                                                                        \
     for (int k = 0; k <= p; k++) { tb[k] = (T)pv[k]; tb1[k] = (T)p1[k]; tb2[k] = (T)p2[k]; }
 
+/// The windows c(τ), c′(τ) (and c″ with C2) of coordinate i from θ, in W0, W1, W2 (eight each,
+/// zero for functions m outside 0…nq − 1 and in the last two places).
+#define SPLINE_GATHER(T, C2)                                                                        \
+    T W0[8] = {0}, W1[8] = {0}, W2[8] = {0};                                                        \
+    for (int r = 0; r < 6; r++) {                                                                   \
+        long m = (long)jw - 5 + r;                                                                  \
+        if (m < 0 || m >= (long)nq) continue;                                                       \
+        const T *th = theta + i + d * (size_t)m;                                                    \
+        for (int k = 0; k <= p; k++) {                                                              \
+            T c = th[d * nq * (size_t)k];                                                           \
+            W0[r] += tb[k] * c; W1[r] += tb1[k] * c;                                                \
+            if (C2) W2[r] += tb2[k] * c;                                                            \
+        }                                                                                           \
+    }
+
 #define SPLINE_FORWARD_MIXED(T, S, NAME, ATTR)                                                      \
     ATTR static void NAME(size_t nb, size_t d, size_t K, int p, const T *x, T lo, T invh, T invT,   \
                           const T *theta, const T *tw, int value, int valueOnly, T *phi, T *grad,   \
-                          T *lap, T *restrict bas) {                                                \
-        size_t nq = K + 5, dd = d + 1, i0 = 0, i1 = d, bs = d;                                      \
+                          T *lap) {                                                                 \
+        typedef v4_##S V4; typedef T SplineScalar;                                                  \
+        size_t nq = K + 5, dd = d + 1;                                                              \
         T invh2 = invh * invh;                                                                      \
         for (size_t s = 0; s < nb; s++) {                                                           \
             const T *xs = x + s * dd;                                                               \
             T *g = grad + s * dd;                                                                   \
             SPLINE_SAMPLE_TIME(T)                                                                   \
-            SPLINE_PHASE_ONE(T, 3)                                                                  \
             T v = 0, dt = 0, trace = 0;                                                             \
             for (size_t i = 0; i < d; i++) {                                                        \
-                SPLINE_WINDOW(T)                                                                    \
-                T w0[6], w1[6], w2[6];                                                              \
+                SPLINE_LOCATE_V4(T, V4)                                                             \
+                SPLINE_BASIS_V4                                                                     \
+                (void)b3lo; (void)b3hi;                                                             \
                 SPLINE_GATHER(T, 0)                                                                 \
-                (void)w2;                                                                           \
-                if (value) v += SPLINE_DOT(w0, 0);                                                  \
-                if (valueOnly) continue;                                                            \
-                g[i] += SPLINE_DOT(w0, 1) * invh;                                                   \
-                dt += SPLINE_DOT(w1, 0);                                                            \
-                T t2 = SPLINE_DOT(w0, 2) * invh2;                                                   \
-                trace += tw ? tw[i] * t2 : t2;                                                      \
+                (void)W2;                                                                           \
+                SPLINE_FORWARD_COORD(V4, W0, W1)                                                    \
             }                                                                                       \
             if (value) phi[s] += v;                                                                 \
             if (!valueOnly) { g[d] += dt; lap[s] += trace; }                                        \
@@ -295,42 +249,31 @@ INLINE void spline_time_basis(int p, double tau, double invT, double *v, double 
 #define SPLINE_REVERSE_MIXED(T, S, NAME, ATTR)                                                      \
     ATTR static void NAME(size_t nb, size_t d, size_t K, int p, const T *x, T lo, T invh, T invT,   \
                           const T *theta, const T *tw, const T *phiBar, const T *gBar,              \
-                          const T *lapBar, T *restrict gTheta, T *sBar, int timeRow,                \
-                          T *restrict bas) {                                                        \
-        size_t nq = K + 5, dd = d + 1, i0 = 0, i1 = d, bs = d;                                      \
+                          const T *lapBar, T *restrict gTheta, T *sBar, int timeRow) {              \
+        typedef v4_##S V4; typedef T SplineScalar;                                                  \
+        size_t nq = K + 5, dd = d + 1;                                                              \
         T invh2 = invh * invh;                                                                      \
         for (size_t s = 0; s < nb; s++) {                                                           \
             const T *xs = x + s * dd;                                                               \
-            T pb = phiBar ? phiBar[s] : 0, lb = lapBar ? lapBar[s] : 0;                              \
-            T gt = gBar ? gBar[s * dd + d] : 0;                                                     \
-            const T *gx = gBar ? gBar + s * dd : NULL;                                              \
-            T *sb = sBar ? sBar + s * dd : NULL;                                                    \
             SPLINE_SAMPLE_TIME(T)                                                                   \
-            if (sb) { SPLINE_PHASE_ONE(T, 4) } else { SPLINE_PHASE_ONE(T, 3) }                      \
-            T tbar = 0;                                                                             \
+            SPLINE_SAMPLE_ADJOINTS(T, V4)                                                           \
             for (size_t i = 0; i < d; i++) {                                                        \
-                SPLINE_WINDOW(T)                                                                    \
-                T gi = gx ? gx[i] * invh : 0, li = (tw ? tw[i] * lb : lb) * invh2;                  \
-                long m0 = jw - 5;                                                                   \
+                SPLINE_LOCATE_V4(T, V4)                                                             \
+                SPLINE_BASIS_V4                                                                     \
+                SPLINE_COEFFICIENT_ADJOINTS(T, V4)                                                  \
+                /* θ̄ᵢₘₖ += φₖ c̄ + φₖ′/T c̄′ for the six functions m that exist. */                 \
+                T A0[8], A1[8];                                                                     \
+                SPLINE_STORE4(V4, A0, cbLo) SPLINE_STORE4(V4, A0 + 4, cbHi)                         \
+                SPLINE_STORE4(V4, A1, GT * b0lo) SPLINE_STORE4(V4, A1 + 4, GT * b0hi)               \
                 for (int r = 0; r < 6; r++) {                                                       \
-                    long m = m0 + r;                                                                \
+                    long m = (long)jw - 5 + r;                                                      \
                     if (m < 0 || m >= (long)nq) continue;                                           \
-                    T v0 = bas[r * bs + (i - i0)];                                                          \
-                    T a0 = pb * v0 + gi * bas[(6 + r) * bs + (i - i0)] + li * bas[(12 + r) * bs + (i - i0)];        \
-                    T a1 = gt * v0;                                                                 \
                     T *gth = gTheta + i + d * (size_t)m;                                            \
-                    for (int k = 0; k <= p; k++) gth[d * nq * (size_t)k] += tb[k] * a0 + tb1[k] * a1; \
+                    for (int k = 0; k <= p; k++) gth[d * nq * (size_t)k] += tb[k] * A0[r] + tb1[k] * A1[r]; \
                 }                                                                                   \
                 if (!sb) continue;                                                                  \
-                T w0[6], w1[6], w2[6];                                                              \
-                if (timeRow) { SPLINE_GATHER(T, 1) } else { SPLINE_GATHER(T, 0) }                   \
-                T d11 = SPLINE_DOT(w1, 1);                                                          \
-                sb[i] += invh * (pb * SPLINE_DOT(w0, 1) + gi * SPLINE_DOT(w0, 2) + gt * d11           \
-                                 + li * SPLINE_DOT(w0, 3));                                         \
-                if (timeRow) {                                                                      \
-                    tbar += pb * SPLINE_DOT(w1, 0) + gi * d11 + gt * SPLINE_DOT(w2, 0)              \
-                            + li * SPLINE_DOT(w1, 2);                                               \
-                }                                                                                   \
+                SPLINE_GATHER(T, timeRow)                                                           \
+                SPLINE_INPUT_ADJOINT(V4, W0, W1, W2)                                                \
             }                                                                                       \
             if (sb && timeRow) sb[d] += tbar;                                                       \
         }                                                                                           \
@@ -347,53 +290,51 @@ MFG_VARIANTS(SPLINE_REVERSE_MIXED, spline_reverse_mixed_f32, float, f32)
 
 void mfg_spline_forward_f64(int level, size_t nb, size_t d, size_t K, const double *x, double lo, double invh,
                             const double *c0, const double *c1, const double *traceWeights, int value,
-                            int valueOnly, double *phi, double *grad, double *lap, double *scratch) {
+                            int valueOnly, double *phi, double *grad, double *lap) {
     PICK(spline_forward_f64, clamp_level(level))(nb, d, K, x, lo, invh, c0, c1, traceWeights, value, valueOnly,
-                                                 phi, grad, lap, scratch);
+                                                 phi, grad, lap);
 }
 void mfg_spline_forward_f32(int level, size_t nb, size_t d, size_t K, const float *x, float lo, float invh,
                             const float *c0, const float *c1, const float *traceWeights, int value,
-                            int valueOnly, float *phi, float *grad, float *lap, float *scratch) {
+                            int valueOnly, float *phi, float *grad, float *lap) {
     PICK(spline_forward_f32, clamp_level(level))(nb, d, K, x, lo, invh, c0, c1, traceWeights, value, valueOnly,
-                                                 phi, grad, lap, scratch);
+                                                 phi, grad, lap);
 }
 void mfg_spline_reverse_f64(int level, size_t nb, size_t d, size_t K, const double *x, double lo, double invh,
                             const double *c0, const double *c1, const double *c2, const double *traceWeights,
                             const double *phiBar, const double *gBar, const double *lapBar, double *c0Bar,
-                            double *c1Bar, double *sBar, int timeRow, double *scratch) {
+                            double *c1Bar, double *sBar, int timeRow) {
     PICK(spline_reverse_f64, clamp_level(level))(nb, d, K, x, lo, invh, c0, c1, c2, traceWeights, phiBar, gBar,
-                                                 lapBar, c0Bar, c1Bar, sBar, timeRow, scratch);
+                                                 lapBar, c0Bar, c1Bar, sBar, timeRow);
 }
 void mfg_spline_reverse_f32(int level, size_t nb, size_t d, size_t K, const float *x, float lo, float invh,
                             const float *c0, const float *c1, const float *c2, const float *traceWeights,
                             const float *phiBar, const float *gBar, const float *lapBar, float *c0Bar,
-                            float *c1Bar, float *sBar, int timeRow, float *scratch) {
+                            float *c1Bar, float *sBar, int timeRow) {
     PICK(spline_reverse_f32, clamp_level(level))(nb, d, K, x, lo, invh, c0, c1, c2, traceWeights, phiBar, gBar,
-                                                 lapBar, c0Bar, c1Bar, sBar, timeRow, scratch);
+                                                 lapBar, c0Bar, c1Bar, sBar, timeRow);
 }
 void mfg_spline_forward_mixed_f64(int level, size_t nb, size_t d, size_t K, int p, const double *x, double lo, double invh,
                                   double invT, const double *theta, const double *traceWeights, int value, int valueOnly,
-                                  double *phi, double *grad, double *lap, double *scratch) {
+                                  double *phi, double *grad, double *lap) {
     PICK(spline_forward_mixed_f64, clamp_level(level))(nb, d, K, p, x, lo, invh, invT, theta, traceWeights, value,
-                                                       valueOnly, phi, grad, lap, scratch);
+                                                       valueOnly, phi, grad, lap);
 }
 void mfg_spline_reverse_mixed_f64(int level, size_t nb, size_t d, size_t K, int p, const double *x, double lo, double invh,
                                   double invT, const double *theta, const double *traceWeights, const double *phiBar,
-                                  const double *gBar, const double *lapBar, double *gTheta, double *sBar, int timeRow,
-                                  double *scratch) {
+                                  const double *gBar, const double *lapBar, double *gTheta, double *sBar, int timeRow) {
     PICK(spline_reverse_mixed_f64, clamp_level(level))(nb, d, K, p, x, lo, invh, invT, theta, traceWeights, phiBar,
-                                                       gBar, lapBar, gTheta, sBar, timeRow, scratch);
+                                                       gBar, lapBar, gTheta, sBar, timeRow);
 }
 void mfg_spline_forward_mixed_f32(int level, size_t nb, size_t d, size_t K, int p, const float *x, float lo, float invh,
                                   float invT, const float *theta, const float *traceWeights, int value, int valueOnly,
-                                  float *phi, float *grad, float *lap, float *scratch) {
+                                  float *phi, float *grad, float *lap) {
     PICK(spline_forward_mixed_f32, clamp_level(level))(nb, d, K, p, x, lo, invh, invT, theta, traceWeights, value,
-                                                       valueOnly, phi, grad, lap, scratch);
+                                                       valueOnly, phi, grad, lap);
 }
 void mfg_spline_reverse_mixed_f32(int level, size_t nb, size_t d, size_t K, int p, const float *x, float lo, float invh,
                                   float invT, const float *theta, const float *traceWeights, const float *phiBar,
-                                  const float *gBar, const float *lapBar, float *gTheta, float *sBar, int timeRow,
-                                  float *scratch) {
+                                  const float *gBar, const float *lapBar, float *gTheta, float *sBar, int timeRow) {
     PICK(spline_reverse_mixed_f32, clamp_level(level))(nb, d, K, p, x, lo, invh, invT, theta, traceWeights, phiBar,
-                                                       gBar, lapBar, gTheta, sBar, timeRow, scratch);
+                                                       gBar, lapBar, gTheta, sBar, timeRow);
 }

@@ -88,7 +88,7 @@ extension PotentialNetwork {
             SplineKernels.mixedForward(nb: nb, d: d, K: K, p: shape.timeDegree, x: ws.input, lo: lo, invh: invh,
                                        invT: T(1 / shape.timeScale), theta: theta + layout.splineOffset!,
                                        traceWeights: tw, value: value || valueOnly, valueOnly: valueOnly, phi: ws.phi,
-                                       gradient: ws.gradient, laplacian: ws.laplacian, scratch: ws.splineScratch)
+                                       gradient: ws.gradient, laplacian: ws.laplacian)
             return
         }
         forEachTimeRun(ws.input, count: nb) { start, end in
@@ -98,7 +98,7 @@ extension PotentialNetwork {
             SplineKernels.forward(nb: end - start, d: d, K: K, x: ws.input + start * dd, lo: lo, invh: invh,
                                   c0: c0, c1: c1, traceWeights: tw, value: value || valueOnly, valueOnly: valueOnly,
                                   phi: ws.phi + start, gradient: ws.gradient + start * dd,
-                                  laplacian: ws.laplacian + start, scratch: ws.splineScratch)
+                                  laplacian: ws.laplacian + start)
         }
     }
 
@@ -119,8 +119,7 @@ extension PotentialNetwork {
         if !sharesTimes(ws, ws.count) {
             SplineKernels.mixedReverse(nb: ws.count, d: d, K: K, p: p, x: ws.input, lo: lo, invh: invh, invT: T(invT),
                                        theta: theta + layout.splineOffset!, traceWeights: tw, phiBar: phiBar,
-                                       gBar: gBar, lapBar: lapBar, gTheta: gBlock, sBar: sBar, timeRow: timeRow,
-                                       scratch: ws.splineScratch)
+                                       gBar: gBar, lapBar: lapBar, gTheta: gBlock, sBar: sBar, timeRow: timeRow)
             return
         }
         forEachTimeRun(ws.input, count: ws.count) { start, end in
@@ -133,8 +132,7 @@ extension PotentialNetwork {
             SplineKernels.reverse(nb: end - start, d: d, K: K, x: ws.input + start * dd, lo: lo, invh: invh,
                                   c0: c0, c1: c1, c2: c2, traceWeights: tw, phiBar: phiBar.map { $0 + start },
                                   gBar: gBar.map { $0 + start * dd }, lapBar: lapBar.map { $0 + start },
-                                  c0Bar: b0, c1Bar: b1, sBar: sBar.map { $0 + start * dd }, timeRow: timeRow,
-                                  scratch: ws.splineScratch)
+                                  c0Bar: b0, c1Bar: b1, sBar: sBar.map { $0 + start * dd }, timeRow: timeRow)
             // Coordinate-fastest copies (nq × d), so that each column of sep_spline's gradient is
             // one contiguous update.
             let t0 = b1 + d * L, t1 = t0 + d * L

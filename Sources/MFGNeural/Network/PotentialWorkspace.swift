@@ -107,14 +107,12 @@ public final class PotentialWorkspace<T: Scalar> {
     /// block has the same τ, so a workspace kept per stage forms them once per optimizer step.
     var sepCoefTau: T = 0
 
-    // Spline form: tables of d rows of q + 15 (PotentialNetwork+Spline.swift).
+    // Spline form: tables of d rows of q + 17 (PotentialNetwork+Spline.swift).
     /// c(τ), c′(τ), c″(τ) of the spline coefficients at the key's τ (three tables).
     let splineTables: UnsafeMutablePointer<T>
     /// The table adjoints c̄, c̄′ of the run being reversed (two tables, zero between runs), then
     /// room for their coordinate-fastest copies (two more).
     let splineTableBars: UnsafeMutablePointer<T>
-    /// The basis values of one sample's coordinates (24·max(d, 16): four derivatives, six functions, for a chunk of 16 coordinates or all d).
-    let splineScratch: UnsafeMutablePointer<T>
     /// The (θ revision, τ) `splineTables` hold, and whether c″ is among them.
     var splineKey: (revision: UInt64, tau: Double, second: Bool)?
 
@@ -172,7 +170,6 @@ public final class PotentialWorkspace<T: Scalar> {
         sepCoef = alloc(Self.separableCoefficientRows(shape) * units)
         let table = Self.splineTableSize(shape)
         splineTables = alloc(3 * table); splineTableBars = alloc(4 * table)
-        splineScratch = alloc(shape.hasSplineSeparable ? 24 * max(d, 16) : 0)
         traceRoot = alloc(1); traceWeight = alloc(1)
         weightedK0 = alloc(1); weightedK0Bar = alloc(1)
         self.owned = owned
@@ -231,12 +228,12 @@ public final class PotentialWorkspace<T: Scalar> {
         let qs = quadraticSizes(shape: shape, capacity: nb)
         let quadratic = shape.hasQuadratic ? qs.coef + qs.vec + 2 * qs.perSample + qs.gram + qs.acc : 0
         let dq = shape.dimension * shape.separableWidth
-        let separable = shape.hasSplineSeparable ? 7 * splineTableSize(shape) + 24 * max(d, 16)
+        let separable = shape.hasSplineSeparable ? 7 * splineTableSize(shape)
             : shape.hasSeparable ? 3 * dq * nb + (1 + separableCoefficientRows(shape)) * dq : 0
         return (values + quadratic + separable) * MemoryLayout<T>.stride
     }
 
-    /// Values of one spline table, d rows of q + 15 (0 without the spline form).
+    /// Values of one spline table, d rows of q + 17 (0 without the spline form).
     static func splineTableSize(_ shape: NetworkShape) -> Int {
         shape.hasSplineSeparable ? shape.dimension * PotentialNetwork<T>.splineTableRow(shape) : 0
     }
