@@ -45,7 +45,7 @@ enum BlockFit {
         try NetworkShape(dimension: 1, width: shape.width, residualLayers: shape.residualLayers, rank: 1,
                          step: shape.step, quadratic: shape.quadratic, timeDegree: shape.timeDegree,
                          separableWidth: shape.separableWidth, timeTerm: shape.timeTerm, timeScale: shape.timeScale,
-                         separableForm: shape.separableForm)
+                         separableForm: shape.separableForm, splineRange: shape.splineRange)
     }
 
     /// The parameter ranges a block's fit holds fixed: the ResNet (K₀…K_R, b₀…b_R), its output
@@ -120,6 +120,10 @@ enum BlockFit {
                     for (t, f) in pairs {
                         for j in 0..<shape.separableWidth { theta[t + i + d * j] = phi[f + j] }
                     }
+                }
+                if let to = layout.splineOffset, let from = oneLayout.splineOffset {
+                    // Column j of sep_spline (d × (q + 5)(p + 1)) holds one coefficient per coordinate.
+                    for j in 0..<layout.block("sep_spline")!.cols { theta[to + i + d * j] = phi[from + j] }
                 }
             }
             // Parts of time alone, once per copy.

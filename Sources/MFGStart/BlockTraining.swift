@@ -33,7 +33,8 @@ enum BlockTraining {
         let t = parent.training
         let network = NetworkSettings(width: one.width, residualLayers: one.residualLayers, rank: one.rank, step: one.step,
                                       quadratic: one.quadratic, timeDegree: one.timeDegree, separableWidth: one.separableWidth,
-                                      timeTerm: one.timeTerm ? .polynomial : .none, separableForm: one.separableForm)
+                                      timeTerm: one.timeTerm ? .polynomial : .none, separableForm: one.separableForm,
+                                      splineRange: one.splineRange)
         let training = TrainingSettings(optimizer: t.optimizer, iterations: iterations, batchSize: t.batchSize,
                                         resampleEvery: t.resampleEvery, learningRate: t.learningRate, schedule: t.schedule,
                                         validationSize: validationSize(parent: t.validationSize, copies: entry.multiplicity),

@@ -102,7 +102,7 @@ struct CompareReport {
     static func ratioNote(_ r: KLRatioControl) -> String {
         return "ratio control: G with ρ₁/ρ_N − 1 as control variate (mean 0 when the carried density ρ_N is the agents' "
             + "density; coefficient \(r.terminal.coefficient.short)); mean ρ₁/ρ_N − 1 = \((r.ratioMean - 1).short) ± \(r.ratioStandardError.short)"
-            + (r.carriedDensityDisagrees ? " — more than \(Int(KLRatioControl.ratioTolerance)) standard errors from 1: the carried density is not the agents' density, and neither "
+            + (r.carriedDensityDisagrees ? " — the mean ratio is more than \(Int(KLRatioControl.ratioTolerance)) standard errors from 1: the carried density is not the agents' density, and neither "
                      + "estimate of G can be trusted (try more integrator steps)" : "")
     }
 

@@ -65,6 +65,16 @@ struct OptionalPartTests {
                                       separableForm: .timeScaled)),
         PartCase(name: "time-scaled separable q=2 + ResNet, d=9 > m=4 (Gram factor)", d: 9, m: 4, layers: 2,
                  parts: OptionalParts(separableWidth: 2, timeScale: 0.8, separableForm: .timeScaled)),
+        // The spline form (block sep_spline): alone, with a quadratic and the C kernels, and with
+        // the Gram factor; its time degree is its own when there is no quadratic part.
+        PartCase(name: "spline q=5 p=3 alone", d: 4, m: 6, layers: 2,
+                 parts: OptionalParts(timeDegree: 3, separableWidth: 5, timeScale: 1.7, alone: true, separableForm: .spline)),
+        PartCase(name: "diagonal p=2 + spline q=4 + ResNet m=16", d: 3, m: 16, layers: 2,
+                 parts: OptionalParts(quadratic: .diagonal, timeDegree: 2, separableWidth: 4, timeScale: 1.3,
+                                      separableForm: .spline)),
+        PartCase(name: "spline q=3 p=4 + ResNet, d=9 > m=4 (Gram factor)", d: 9, m: 4, layers: 2,
+                 parts: OptionalParts(timeDegree: 4, separableWidth: 3, timeScale: 0.8, separableForm: .spline,
+                                      splineRange: -2...0.5)),
     ]
 
     // Taylor tests in Double, slope 2 asserted at every step of a 5-term halving sequence
@@ -148,7 +158,8 @@ struct OptionalPartTests {
     /// of floating-point sums differs: gemm over many columns against one).
     @Test(arguments: [OptionalParts(quadratic: .full, timeDegree: 3, separableWidth: 2, timeScale: 1.4),
                       OptionalParts(quadratic: .diagonal, timeDegree: 2, separableWidth: 1),
-                      OptionalParts(separableWidth: 3, timeScale: 1.2, separableForm: .timeScaled)])
+                      OptionalParts(separableWidth: 3, timeScale: 1.2, separableForm: .timeScaled),
+                      OptionalParts(timeDegree: 3, separableWidth: 4, timeScale: 1.2, separableForm: .spline)])
     func mixedTimesMatchPerSampleEvaluation(_ parts: OptionalParts) throws {
         let d = 6, n = 9
         let net = randomNetwork(Double.self, d: d, m: 5, layers: 2, seed: 47, parts: parts)

@@ -18,6 +18,9 @@ struct OptionalParts: Sendable {
     var alone = false
     /// The form of the separable units (time-scaled: block sep_e, drawn like every other).
     var separableForm: SeparableForm = .fixed
+    /// The knots' interval of the spline form (narrow, so that test points fall in several
+    /// intervals and past both ends).
+    var splineRange: ClosedRange<Double> = -1.5...1.2
     static let none = OptionalParts()
 }
 
@@ -30,7 +33,8 @@ func randomNetwork<T: Scalar>(_: T.Type, d: Int, m: Int, layers: Int, seed: UInt
     let shape = try! NetworkShape(dimension: d, width: m, residualLayers: layers, rank: min(3, d + 1),
                                   quadratic: parts.quadratic, timeDegree: parts.timeDegree,
                                   separableWidth: parts.separableWidth, timeTerm: parts.timeTerm,
-                                  timeScale: parts.timeScale, separableForm: parts.separableForm)
+                                  timeScale: parts.timeScale, separableForm: parts.separableForm,
+                                  splineRange: parts.splineRange)
     var rng = RandomSource(seed: seed)
     var theta: [Double] = rng.gaussians(ParameterLayout(shape).count)
     if parts.alone {
@@ -207,4 +211,32 @@ func stoppedAtFiveAndResumed(_ problem: Problem, iterations: Int) throws -> (str
     #expect(resumed.state.parameters == straight.state.parameters)
     #expect(resumed.state.history.training["total"] == straight.state.history.training["total"])
     return (straight, resumed)
+}
+
+/// The characteristics objective (RK4, two steps, blocks of 4 at equal t through the reverse
+/// stages; obstacle, entropy and KL terms) of a d = 3 network with `parts` differentiates
+/// exactly: every parameter block, slope 2 at every step of the sequence.
+func expectObjectiveGradientTaylor(parts: OptionalParts, seed: UInt64) throws {
+    let d = 3, n = 6
+    let net = randomNetwork(Double.self, d: d, m: 4, layers: 2, seed: seed, parts: parts)
+    let costs = testCosts(Double.self, d: d, obstacle: true, entropy: 0.3, kl: true)
+    let obj = try CharacteristicsObjective(costs: costs, stepper: .rk4, steps: 2, shape: net.shape, blockSize: 4)
+    var rng = RandomSource(seed: seed + 1)
+    let x0: [Double] = rng.gaussians(d * n)
+    let logRho0: [Double] = rng.gaussians(n)
+    let base = try obj.evaluate(net, x0: x0, logRho0: logRho0, gradient: true)
+    expectSecondOrderInEveryBlock(net, gradient: base.gradient!, eps0: 1e-3, steps: 5, rng: &rng, everyStep: true) {
+        try! obj.evaluate($0, x0: x0, logRho0: logRho0, gradient: false).terms.total
+    }
+}
+
+/// The bits of Φ, ∇ₛΦ and ΔΦ that `ws` holds after a forward pass of `net` at three random
+/// points (d = 4) all at time t: for tests of what a workspace keeps between passes.
+func forwardBits(_ net: PotentialNetwork<Double>, _ ws: PotentialWorkspace<Double>, t: Double, seed: UInt64) throws -> [UInt64] {
+    var pts = randomPoints(Double.self, d: 4, n: 3, seed: seed)
+    for s in 0..<3 { pts[4, s] = t }
+    try pts.storage.withUnsafeBufferPointer { try net.forward($0.baseAddress!, count: 3, workspace: ws) }
+    return (Array(UnsafeBufferPointer(start: ws.phi, count: 3))
+            + Array(UnsafeBufferPointer(start: ws.gradient, count: 15))
+            + Array(UnsafeBufferPointer(start: ws.laplacian, count: 3))).map(\.bitPattern)
 }

@@ -163,12 +163,7 @@ struct TimeScaledSeparableTests {
                                 parts: OptionalParts(separableWidth: 3, timeScale: 1.5, separableForm: .timeScaled))
         let ws = try PotentialWorkspace<Double>(shape: net.shape, capacity: 3)
         func values(_ t: Double, _ ws: PotentialWorkspace<Double>) throws -> [UInt64] {
-            var pts = randomPoints(Double.self, d: 4, n: 3, seed: 94)
-            for s in 0..<3 { pts[4, s] = t }
-            try pts.storage.withUnsafeBufferPointer { try net.forward($0.baseAddress!, count: 3, workspace: ws) }
-            return (Array(UnsafeBufferPointer(start: ws.phi, count: 3))
-                    + Array(UnsafeBufferPointer(start: ws.gradient, count: 15))
-                    + Array(UnsafeBufferPointer(start: ws.laplacian, count: 3))).map(\.bitPattern)
+            try forwardBits(net, ws, t: t, seed: 94)
         }
         func fresh() throws -> PotentialWorkspace<Double> { try PotentialWorkspace<Double>(shape: net.shape, capacity: 3) }
         let at1 = try values(0.2, ws)
@@ -188,19 +183,8 @@ struct TimeScaledSeparableTests {
     /// differentiates through time-scaled units exactly: every block, sep_e included, slope 2 at
     /// every step.
     @Test func objectiveGradientTaylor() throws {
-        let d = 3, n = 6
-        let net = randomNetwork(Double.self, d: d, m: 4, layers: 2, seed: 95,
-                                parts: OptionalParts(quadratic: .diagonal, timeDegree: 2, separableWidth: 2,
-                                                     timeScale: 1.5, separableForm: .timeScaled))
-        let costs = testCosts(Double.self, d: d, obstacle: true, entropy: 0.3, kl: true)
-        let obj = try CharacteristicsObjective(costs: costs, stepper: .rk4, steps: 2, shape: net.shape, blockSize: 4)
-        var rng = RandomSource(seed: 96)
-        let x0: [Double] = rng.gaussians(d * n)
-        let logRho0: [Double] = rng.gaussians(n)
-        let base = try obj.evaluate(net, x0: x0, logRho0: logRho0, gradient: true)
-        expectSecondOrderInEveryBlock(net, gradient: base.gradient!, eps0: 1e-3, steps: 5, rng: &rng, everyStep: true) {
-            try! obj.evaluate($0, x0: x0, logRho0: logRho0, gradient: false).terms.total
-        }
+        try expectObjectiveGradientTaylor(parts: OptionalParts(quadratic: .diagonal, timeDegree: 2, separableWidth: 2,
+                                                               timeScale: 1.5, separableForm: .timeScaled), seed: 95)
     }
 
     /// The weighted trace Σᵢ wᵢ ∂ᵢᵢΦ of time-scaled units against Σᵢ wᵢ times the dense

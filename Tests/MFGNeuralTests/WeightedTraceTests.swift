@@ -28,6 +28,10 @@ struct WeightedTraceTests {
              parts: OptionalParts(quadratic: .full, timeDegree: 3, alone: true)),
         Case(label: "separable", d: 4, m: 3, layers: 1, parts: OptionalParts(separableWidth: 3)),
         Case(label: "separable alone", d: 4, m: 3, layers: 1, parts: OptionalParts(separableWidth: 2, alone: true)),
+        Case(label: "spline alone", d: 4, m: 3, layers: 1,
+             parts: OptionalParts(timeDegree: 2, separableWidth: 4, timeScale: 1.3, alone: true, separableForm: .spline)),
+        Case(label: "spline + diagonal", d: 5, m: 3, layers: 1,
+             parts: OptionalParts(quadratic: .diagonal, timeDegree: 1, separableWidth: 3, separableForm: .spline)),
         Case(label: "all parts", d: 6, m: 4, layers: 2,
              parts: OptionalParts(quadratic: .diagonal, timeDegree: 1, separableWidth: 2)),
     ]

@@ -54,7 +54,7 @@ struct NetworkSettingsTests {
                 == "problems/x.yaml: network.separable_width: expected an integer, got '2.5'")
         let unknown = message(Self.yaml(network: "{separable: 4}")) ?? ""
         #expect(unknown == "problems/x.yaml: network: unknown key 'separable' (allowed: width, residual_layers, rank, "
-                + "step, quadratic, time_degree, separable_width, separable_form, time_term)", "\(unknown)")
+                + "step, quadratic, time_degree, separable_width, separable_form, time_term, spline_range)", "\(unknown)")
     }
 
     /// `separable_form` picks the separable units' form (default `fixed`); `time_scaled` needs
@@ -71,9 +71,25 @@ struct NetworkSettingsTests {
                 == "problems/x.yaml: network.separable_form: 'time_scaled' shapes the separable units: "
                 + "set network.separable_width to 1 or more")
         #expect(message(Self.yaml(network: "{separable_width: 2, separable_form: scaled}"))
-                == "problems/x.yaml: network.separable_form: unknown value 'scaled' (allowed: fixed, time_scaled)")
+                == "problems/x.yaml: network.separable_form: unknown value 'scaled' (allowed: fixed, time_scaled, spline)")
         #expect(message(Self.yaml(network: "{separable_width: 2, separable_form: 1}"))
-                == "problems/x.yaml: network.separable_form: unknown value '1' (allowed: fixed, time_scaled)")
+                == "problems/x.yaml: network.separable_form: unknown value '1' (allowed: fixed, time_scaled, spline)")
+    }
+
+    /// The spline form takes `spline_range: [low, high]` (default [−4, 4]); the range is refused
+    /// for another form, with low ≥ high, or with a count other than two.
+    @Test func splineRangeIsRead() throws {
+        let p = try Problem.parse(yaml: Self.yaml(network: "{separable_width: 12, separable_form: spline, spline_range: [-3, 2.5]}"),
+                                  file: "x.yaml")
+        #expect(p.network.separableForm == .spline && p.network.splineRange == -3...2.5)
+        let q = try Problem.parse(yaml: Self.yaml(network: "{separable_width: 12, separable_form: spline}"), file: "x.yaml")
+        #expect(q.network.splineRange == -4...4)
+        #expect(message(Self.yaml(network: "{separable_width: 2, spline_range: [-1, 1]}"))
+                == "problems/x.yaml: network.spline_range: the knots' interval is used only by network.separable_form: spline")
+        #expect(message(Self.yaml(network: "{separable_width: 2, separable_form: spline, spline_range: [1, 1]}"))
+                == "problems/x.yaml: network.spline_range: must be [low, high] with low < high, both finite; got [1.0, 1.0]")
+        #expect(message(Self.yaml(network: "{separable_width: 2, separable_form: spline, spline_range: [1]}"))?
+                    .hasPrefix("problems/x.yaml: network.spline_range: ") == true)
     }
 
     /// `time_term: polynomial` adds c(t) on the quadratic part's time basis; without a

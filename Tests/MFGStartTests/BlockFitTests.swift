@@ -11,8 +11,9 @@ import MFGProblem
 @Suite("Grid start fitted by blocks")
 struct BlockFitTests {
     /// d = 3: x₁ moves and x₂, x₃ only spread (two distinct blocks, the second twice); diagonal
-    /// quadratic, a time term and 3 separable units, so every copied part is exercised.
-    static func problem(fitBy: String = "block", entropy: Bool = true) throws -> Problem {
+    /// quadratic, a time term and 3 separable units (or `separable`), so every copied part is exercised.
+    static func problem(fitBy: String = "block", entropy: Bool = true,
+                        separable: String = "separable_width: 3") throws -> Problem {
         try Problem.parse(yaml: """
         name: b
         dimension: 3
@@ -23,7 +24,7 @@ struct BlockFitTests {
         \(entropy ? "running_cost: {entropy: {weight: 0.05}}" : "")
         terminal_cost: {type: kl, weight: 5}
         penalties: {hjb: 1, terminal_hjb: 1}
-        network: {width: 8, residual_layers: 1, quadratic: diagonal, time_degree: 2, time_term: polynomial, separable_width: 3}
+        network: {width: 8, residual_layers: 1, quadratic: diagonal, time_degree: 2, time_term: polynomial, \(separable)}
         training: {optimizer: lbfgs, iterations: 5, seed: 3, start: {from: grid, tolerance: 1e-3, fit_iterations: 200, fit_points: 1024, fit_by: \(fitBy)}}
         """, file: "b.yaml")
     }
@@ -57,9 +58,11 @@ struct BlockFitTests {
 
     /// The copied network is the sum of the blocks' one-coordinate potentials plus ψ(t), in Φ,
     /// ∇ₓΦ and ΔₓΦ, to rounding (1e-12 relative), once its A (kept at the seed's draws so that
-    /// training can move it) is set to 0 as in the blocks' fits.
-    @Test func copiesAreTheSumOfTheBlocks() throws {
-        let p = try Self.problem()
+    /// training can move it) is set to 0 as in the blocks' fits. With units and with splines
+    /// (each coordinate's column of sep_spline copied from its block's).
+    @Test(arguments: ["separable_width: 3", "separable_width: 4, separable_form: spline, spline_range: [-3, 3]"])
+    func copiesAreTheSumOfTheBlocks(separable: String) throws {
+        let p = try Self.problem(separable: separable)
         guard case .grid(let settings) = p.training.start else { Issue.record("start not parsed"); return }
         let plan = try GridStart.plan(problem: p, settings: settings)
         #expect(plan.entries.map(\.occurrences) == [[[0]], [[1], [2]]])

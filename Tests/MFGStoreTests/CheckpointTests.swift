@@ -132,6 +132,24 @@ struct CheckpointTests {
         #expect(!rf.hasAttribute("separable_form", on: "network"))
     }
 
+    /// The spline form: `separable_form` spline, its range and time degree, and sep_spline
+    /// (d × (q + 5)(p + 1)) come back.
+    @Test func roundTripWithSpline() throws {
+        let cp = try trainedCheckpoint(yaml: Self.yaml(network: "separable_width: 3, separable_form: spline, time_degree: 1, spline_range: [-2, 1.5]"))
+        #expect(cp.shape.separableForm == .spline && cp.shape.splineRange == -2...1.5 && cp.shape.timeDegree == 1)
+        let block = ParameterLayout(cp.shape).block("sep_spline")!
+        #expect(cp.state.bestParameters[block.range].contains { $0 != 0 })   // trained away from its start at 0
+        let (path, back) = try writtenAndReadBack(cp)
+        #expect(back.shape == cp.shape)
+        let r = try HDF5Reader(path: path)
+        defer { r.close() }
+        #expect(try r.stringAttribute("separable_form", on: "network") == "spline")
+        #expect(try r.doubleAttribute("spline_low", on: "network") == -2)
+        let spline = try r.readDoubles("network/best_parameters/sep_spline")
+        #expect(spline.shape == [3, 16])
+        #expect(spline.values[2 * 16 + 9] == cp.state.bestParameters[block.offset + 2 + 9 * 3])   // row-major (i, j)
+    }
+
     /// The time-only term: its attribute and its (p + 1)-vector come back; a network without it
     /// has no such attribute.
     @Test func roundTripWithTimeTerm() throws {

@@ -184,4 +184,45 @@ void mfg_grid_prox_f64(int level, size_t count, double tau, double tauRho, doubl
                        const double *flux, const double *gradFlux, double *fluxOut, size_t stride,
                        size_t next, int copies);
 
+
+/// The spline form of the separable part (Spline.c): per coordinate a quintic B-spline on K
+/// uniform intervals of [lo, hi] (invh = K/(hi − lo)), its coefficients at one τ given as tables
+/// of d rows of K + 17 entries (row i: five zeros, the K + 5 coefficients, seven zeros): c0 the
+/// coefficients, c1 their t-derivative, c2 the second. Inputs x are (d + 1) × nb (time last).
+/// Forward adds Φ (only with value), and unless valueOnly ∇ₛΦ and ΔΦ (Σᵢ wᵢ∂ᵢᵢ with
+/// traceWeights, NULL for all 1).
+void mfg_spline_forward_f64(int level, size_t nb, size_t d, size_t K, const double *x, double lo, double invh,
+                            const double *c0, const double *c1, const double *traceWeights, int value,
+                            int valueOnly, double *phi, double *grad, double *lap);
+void mfg_spline_forward_f32(int level, size_t nb, size_t d, size_t K, const float *x, float lo, float invh,
+                            const float *c0, const float *c1, const float *traceWeights, int value,
+                            int valueOnly, float *phi, float *grad, float *lap);
+/// Reverse for the adjoints Φ̄ (nb), Ḡ ((d + 1) × nb), Δ̄ (nb), each NULL for zero: adds to the
+/// table adjoints c0Bar, c1Bar (the tables' layout) and, when sBar is not NULL, to the input
+/// adjoint (its t row only with timeRow; c2 is read only then).
+void mfg_spline_reverse_f64(int level, size_t nb, size_t d, size_t K, const double *x, double lo, double invh,
+                            const double *c0, const double *c1, const double *c2, const double *traceWeights,
+                            const double *phiBar, const double *gBar, const double *lapBar, double *c0Bar,
+                            double *c1Bar, double *sBar, int timeRow);
+void mfg_spline_reverse_f32(int level, size_t nb, size_t d, size_t K, const float *x, float lo, float invh,
+                            const float *c0, const float *c1, const float *c2, const float *traceWeights,
+                            const float *phiBar, const float *gBar, const float *lapBar, float *c0Bar,
+                            float *c1Bar, float *sBar, int timeRow);
+
+/// The same for samples at mixed times: each sample forms its six coefficients per coordinate
+/// from theta (block sep_spline, d × (K + 5)(p + 1) column-major) and its own time basis
+/// (shifted Legendre, degree p ≤ 7, τ = t·invT); reverse adds to gTheta (that block's gradient).
+void mfg_spline_forward_mixed_f64(int level, size_t nb, size_t d, size_t K, int p, const double *x, double lo, double invh,
+                                  double invT, const double *theta, const double *traceWeights, int value, int valueOnly,
+                                  double *phi, double *grad, double *lap);
+void mfg_spline_reverse_mixed_f64(int level, size_t nb, size_t d, size_t K, int p, const double *x, double lo, double invh,
+                                  double invT, const double *theta, const double *traceWeights, const double *phiBar,
+                                  const double *gBar, const double *lapBar, double *gTheta, double *sBar, int timeRow);
+void mfg_spline_forward_mixed_f32(int level, size_t nb, size_t d, size_t K, int p, const float *x, float lo, float invh,
+                                  float invT, const float *theta, const float *traceWeights, int value, int valueOnly,
+                                  float *phi, float *grad, float *lap);
+void mfg_spline_reverse_mixed_f32(int level, size_t nb, size_t d, size_t K, int p, const float *x, float lo, float invh,
+                                  float invT, const float *theta, const float *traceWeights, const float *phiBar,
+                                  const float *gBar, const float *lapBar, float *gTheta, float *sBar, int timeRow);
+
 #endif

@@ -8,6 +8,8 @@ import MFGProblem
 ///                + c(t) = Σₖ φₖ(τ) cₖ                                 (`timeTerm`, with a quadratic part)
 ///                + Σᵢ Σⱼ wᵢⱼ σ(aᵢⱼ xᵢ + bᵢⱼ τ + cᵢⱼ)                    (`separableWidth` q > 0)
 ///                  [aᵢⱼ + eᵢⱼ τ in place of aᵢⱼ with `separableForm` time_scaled]
+///                  [or Σᵢ Σₘ Σₖ φₖ(τ) θᵢₘₖ Bₘ(xᵢ), quintic B-splines on q intervals of
+///                   `splineRange`, with `separableForm` spline]
 ///
 /// with s = (x, t), τ = t/T (T = `timeScale`), M(t) = Σₖ φₖ(τ) Sₖ and v(t) = Σₖ φₖ(τ) vₖ over the
 /// shifted Legendre polynomials φ₀…φ_p on [0, 1] (see `TimeBasis`), Sₖ symmetric (full or
@@ -42,6 +44,8 @@ public struct NetworkShape: Equatable, Sendable, CustomStringConvertible {
     /// The form of the separable units: `fixed` (a·xᵢ) or `timeScaled` ((a + eτ)·xᵢ, one more
     /// block sep_e). Stored as `fixed` without a separable part.
     public let separableForm: SeparableForm
+    /// The interval the spline form's knots cover (stored as the default without that form).
+    public let splineRange: ClosedRange<Double>
     /// T in τ = t/T, the time variable of the quadratic and separable parts (the problem's
     /// horizon, so τ ∈ [0, 1] on the time interval and one initialisation fits every horizon).
     public let timeScale: Double
@@ -53,7 +57,8 @@ public struct NetworkShape: Equatable, Sendable, CustomStringConvertible {
                 step: Double? = nil, quadratic: QuadraticStructure = .none,
                 timeDegree: Int = NetworkSettings.defaultTimeDegree, separableWidth: Int = 0,
                 timeTerm: Bool = false, timeScale: Double = 1,
-                separableForm: SeparableForm = .fixed) throws(NetworkError) {
+                separableForm: SeparableForm = .fixed,
+                splineRange: ClosedRange<Double> = NetworkSettings.defaultSplineRange) throws(NetworkError) {
         guard dimension >= 1 else { throw .invalidShape("dimension must be at least 1, got \(dimension)") }
         guard width >= 1 else { throw .invalidShape("width must be at least 1, got \(width)") }
         guard residualLayers >= 0 else {
@@ -86,13 +91,19 @@ public struct NetworkShape: Equatable, Sendable, CustomStringConvertible {
         // Fields a shape does not use take canonical values, so equal networks have equal
         // shapes (a problem's horizon does not make its network without parts differ).
         self.quadratic = quadratic
-        self.timeDegree = quadratic == .none ? NetworkSettings.defaultTimeDegree : timeDegree
+        let spline = separableWidth > 0 && separableForm == .spline
+        self.timeDegree = quadratic == .none && !spline ? NetworkSettings.defaultTimeDegree : timeDegree
         self.separableWidth = separableWidth
         if timeTerm && quadratic == .none {
             throw .invalidShape("a time-only term needs a quadratic part (it uses its time basis)")
         }
         self.timeTerm = timeTerm
         self.separableForm = separableWidth == 0 ? .fixed : separableForm
+        guard !spline || (splineRange.lowerBound.isFinite && splineRange.upperBound.isFinite
+                          && splineRange.lowerBound < splineRange.upperBound) else {
+            throw .invalidShape("the spline range must be finite with low < high, got \(splineRange)")
+        }
+        self.splineRange = spline ? splineRange : NetworkSettings.defaultSplineRange
         self.timeScale = quadratic == .none && separableWidth == 0 ? 1 : timeScale
     }
 
@@ -128,6 +139,12 @@ public struct NetworkShape: Equatable, Sendable, CustomStringConvertible {
     /// Whether the separable units are time-scaled (block sep_e).
     public var hasTimeScaledSeparable: Bool { hasSeparable && separableForm == .timeScaled }
 
+    /// Whether the separable part is the spline form (block sep_spline).
+    public var hasSplineSeparable: Bool { hasSeparable && separableForm == .spline }
+
+    /// Coefficients per coordinate and time polynomial of the spline form: q + 5 (0 without it).
+    public var splineBasisCount: Int { hasSplineSeparable ? separableWidth + 5 : 0 }
+
     /// Whether the shape is today's network alone (no quadratic or separable part).
     public var isLegacy: Bool { !hasQuadratic && !hasSeparable }
 
@@ -137,6 +154,10 @@ public struct NetworkShape: Equatable, Sendable, CustomStringConvertible {
         if timeTerm { text += " c(t)" }
         if hasSeparable { text += " separable=\(separableWidth)" }
         if hasTimeScaledSeparable { text += " time_scaled" }
+        if hasSplineSeparable {
+            text += " spline [\(splineRange.lowerBound), \(splineRange.upperBound)]"
+            if !hasQuadratic { text += " p=\(timeDegree)" }
+        }
         if !isLegacy { text += " T=\(timeScale)" }
         return text
     }

@@ -7,7 +7,9 @@
 /// the lower triangle is used; d when diagonal) and v0…vp (d), the time-only term's c_time
 /// (p + 1 coefficients, only with `timeTerm`), the separable part's sep_a,
 /// sep_b, sep_c, sep_w (each d × q, entry (i, j) for coordinate i and unit j) and, only for
-/// time-scaled units, sep_e (d × q) after them.
+/// time-scaled units, sep_e (d × q) after them; for the spline form instead sep_spline
+/// (d × (q + 5)(p + 1), entry (i, m + (q + 5)k) the coefficient of basis function m and time
+/// polynomial φₖ in coordinate i).
 public struct ParameterLayout: Equatable, Sendable {
     /// One named block: its shape (rows, cols) and position.
     public struct Block: Equatable, Sendable {
@@ -33,8 +35,10 @@ public struct ParameterLayout: Equatable, Sendable {
     public let quadraticMatrixOffsets: [Int], quadraticVectorOffsets: [Int]
     /// Offset of c_time, the p + 1 coefficients of c(t) (nil without a time-only term).
     public let timeTermOffset: Int?
-    /// Offsets of sep_a, sep_b, sep_c, sep_w (nil without a separable part).
+    /// Offsets of sep_a, sep_b, sep_c, sep_w (nil without a separable part or with the spline form).
     public let separableOffsets: SeparableOffsets?
+    /// Offset of sep_spline (nil without the spline form).
+    public let splineOffset: Int?
 
     public init(_ shape: NetworkShape) {
         let m = shape.width, dd = shape.inputSize
@@ -59,7 +63,12 @@ public struct ParameterLayout: Equatable, Sendable {
         } else {
             timeTermOffset = nil
         }
-        if shape.hasSeparable {
+        if shape.hasSplineSeparable {
+            splineOffset = offset
+            separableOffsets = nil
+            add("sep_spline", d, shape.splineBasisCount * (shape.timeDegree + 1))
+        } else if shape.hasSeparable {
+            splineOffset = nil
             let q = shape.separableWidth, start = offset
             for name in ["sep_a", "sep_b", "sep_c", "sep_w"] { add(name, d, q) }
             if shape.hasTimeScaledSeparable { add("sep_e", d, q) }
@@ -67,6 +76,7 @@ public struct ParameterLayout: Equatable, Sendable {
                                                 e: shape.hasTimeScaledSeparable ? start + 4 * d * q : nil)
         } else {
             separableOffsets = nil
+            splineOffset = nil
         }
         self.blocks = blocks
         self.count = offset

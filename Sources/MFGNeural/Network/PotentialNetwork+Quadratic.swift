@@ -78,7 +78,7 @@ extension PotentialNetwork {
 
     /// τ = t/T of the run starting at column `start`.
     @inline(__always)
-    private func tau(_ ws: PotentialWorkspace<T>, column start: Int) -> Double {
+    func tau(_ ws: PotentialWorkspace<T>, column start: Int) -> Double {
         Double(ws.input[start * shape.inputSize + shape.dimension]) / shape.timeScale
     }
 

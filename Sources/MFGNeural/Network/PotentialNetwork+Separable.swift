@@ -54,6 +54,7 @@ extension PotentialNetwork {
     @inline(__always)
     func separableForward(_ theta: UnsafePointer<T>, _ ws: PotentialWorkspace<T>, _ nb: Int, _ valueOnly: Bool,
                           value: Bool) {
+        if shape.hasSplineSeparable { splineForward(theta, ws, nb, valueOnly, value: value); return }
         guard let off = layout.separableOffsets else { return }
         if let eOff = off.e {
             timeScaledForward(theta, eOff, off, ws, nb, valueOnly, value: value)
@@ -82,6 +83,10 @@ extension PotentialNetwork {
     func separableBackward(_ theta: UnsafePointer<T>, _ phiBar: UnsafePointer<T>?, _ gBar: UnsafePointer<T>?,
                            _ lapBar: UnsafePointer<T>?, _ ws: PotentialWorkspace<T>,
                            _ grad: UnsafeMutablePointer<T>, _ sBar: UnsafeMutablePointer<T>?, timeAdjoint: Bool) {
+        if shape.hasSplineSeparable {
+            splineBackward(theta, phiBar, gBar, lapBar, ws, grad, sBar, timeAdjoint: timeAdjoint)
+            return
+        }
         guard let off = layout.separableOffsets, phiBar != nil || gBar != nil || lapBar != nil else { return }
         if let eOff = off.e {
             SeparableKernels.timeScaledReverse(
@@ -114,11 +119,8 @@ extension PotentialNetwork {
         let alpha = ws.sepCoef, wa = ws.sepCoef + dq, wbT = ws.sepCoef + 2 * dq, waa = ws.sepCoef + 3 * dq
         let weT = ws.sepCoef + 4 * dq
         let x = UnsafePointer(ws.input)
-        var start = 0
-        while start < nb {
+        forEachTimeRun(x, count: nb) { start, end in
             let t = x[start * dd + d]
-            var end = start + 1
-            while end < nb, x[end * dd + d] == t { end += 1 }
             // The same τ as the kernel's pre-activations (t·invT in T).
             let tau = t * invT
             if ws.sepCoefKey != revision || ws.sepCoefTau != tau {
@@ -137,7 +139,6 @@ extension PotentialNetwork {
                 w: w, wa: wa, wbT: wbT, weT: weT, waa: waa, valueOnly: valueOnly, row: ws.sepPre, act: act,
                 sp: ws.sepSp + start * dq, spp: ws.sepSpp + start * dq, phi: ws.phi + start,
                 gradient: ws.gradient + start * dd, laplacian: ws.laplacian + start)
-            start = end
         }
     }
 }

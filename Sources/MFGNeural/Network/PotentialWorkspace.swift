@@ -107,6 +107,15 @@ public final class PotentialWorkspace<T: Scalar> {
     /// block has the same τ, so a workspace kept per stage forms them once per optimizer step.
     var sepCoefTau: T = 0
 
+    // Spline form: tables of d rows of q + 17 (PotentialNetwork+Spline.swift).
+    /// c(τ), c′(τ), c″(τ) of the spline coefficients at the key's τ (three tables).
+    let splineTables: UnsafeMutablePointer<T>
+    /// The table adjoints c̄, c̄′ of the run being reversed (two tables, zero between runs), then
+    /// room for their coordinate-fastest copies (two more).
+    let splineTableBars: UnsafeMutablePointer<T>
+    /// The (θ revision, τ) `splineTables` hold, and whether c″ is among them.
+    var splineKey: (revision: UInt64, tau: Double, second: Bool)?
+
     private var owned: [UnsafeMutablePointer<T>] = []
 
     /// Workspace for blocks of up to `capacity` samples (capacity ≥ 1).
@@ -155,10 +164,12 @@ public final class PotentialWorkspace<T: Scalar> {
         let qs = Self.quadraticSizes(shape: shape, capacity: capacity)
         quadCoef = alloc(qs.coef); quadVec = alloc(qs.vec); quadY = alloc(qs.perSample); quadW = alloc(qs.perSample)
         quadG = alloc(qs.gram); quadAcc = alloc(qs.acc)
-        let sepN = shape.dimension * shape.separableWidth * capacity
-        sepPre = alloc(shape.dimension * shape.separableWidth)
-        sepAct = alloc(sepN); sepSp = alloc(sepN); sepSpp = alloc(sepN)
-        sepCoef = alloc(Self.separableCoefficientRows(shape) * shape.dimension * shape.separableWidth)
+        let units = shape.hasSplineSeparable ? 0 : shape.dimension * shape.separableWidth
+        sepPre = alloc(units)
+        sepAct = alloc(units * capacity); sepSp = alloc(units * capacity); sepSpp = alloc(units * capacity)
+        sepCoef = alloc(Self.separableCoefficientRows(shape) * units)
+        let table = Self.splineTableSize(shape)
+        splineTables = alloc(3 * table); splineTableBars = alloc(4 * table)
         traceRoot = alloc(1); traceWeight = alloc(1)
         weightedK0 = alloc(1); weightedK0Bar = alloc(1)
         self.owned = owned
@@ -217,8 +228,14 @@ public final class PotentialWorkspace<T: Scalar> {
         let qs = quadraticSizes(shape: shape, capacity: nb)
         let quadratic = shape.hasQuadratic ? qs.coef + qs.vec + 2 * qs.perSample + qs.gram + qs.acc : 0
         let dq = shape.dimension * shape.separableWidth
-        let separable = shape.hasSeparable ? 3 * dq * nb + (1 + separableCoefficientRows(shape)) * dq : 0
+        let separable = shape.hasSplineSeparable ? 7 * splineTableSize(shape)
+            : shape.hasSeparable ? 3 * dq * nb + (1 + separableCoefficientRows(shape)) * dq : 0
         return (values + quadratic + separable) * MemoryLayout<T>.stride
+    }
+
+    /// Values of one spline table, d rows of q + 17 (0 without the spline form).
+    static func splineTableSize(_ shape: NetworkShape) -> Int {
+        shape.hasSplineSeparable ? shape.dimension * PotentialNetwork<T>.splineTableRow(shape) : 0
     }
 
     /// Rows of d·q coefficients the separable part keeps (3 fixed, 5 time-scaled).

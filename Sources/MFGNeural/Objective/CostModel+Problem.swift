@@ -33,6 +33,6 @@ extension NetworkShape {
                       step: problem.network.step, quadratic: problem.network.quadratic,
                       timeDegree: problem.network.timeDegree, separableWidth: problem.network.separableWidth,
                       timeTerm: problem.network.timeTerm == .polynomial, timeScale: problem.horizon,
-                      separableForm: problem.network.separableForm)
+                      separableForm: problem.network.separableForm, splineRange: problem.network.splineRange)
     }
 }

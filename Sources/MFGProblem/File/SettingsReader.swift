@@ -4,7 +4,7 @@ enum SettingsReader {
         let defaults = NetworkSettings.defaults(dimension: d)
         guard let f else { return defaults }
         let m = try f.mapping(allowed: ["width", "residual_layers", "rank", "step", "quadratic", "time_degree",
-                                        "separable_width", "separable_form", "time_term"])
+                                        "separable_width", "separable_form", "time_term", "spline_range"])
         let width = try m.optional("width")?.integer(in: ProblemLimits.width) ?? defaults.width
         let layers = try m.optional("residual_layers")?.integer(in: ProblemLimits.residualLayers) ?? defaults.residualLayers
         let rank = try m.optional("rank")?.integer(minimum: 1, maximum: d + 1) ?? defaults.rank   // A is rank × (d + 1)
@@ -29,9 +29,22 @@ enum SettingsReader {
             throw ff.fail(.inconsistent("'\(form.rawValue)' shapes the separable units: set network.separable_width "
                                         + "to 1 or more"))
         }
+        var range = defaults.splineRange
+        if let rf = m.optional("spline_range") {
+            guard form == .spline else {
+                throw rf.fail(.inconsistent("the knots' interval is used only by network.separable_form: spline"))
+            }
+            let items = try rf.list()
+            guard items.count == 2 else { throw rf.fail(.wrongCount(got: items.count, expected: 2, of: "[low, high]")) }
+            let ends = [try items[0].number(), try items[1].number()]
+            guard ends[0].isFinite, ends[1].isFinite, ends[0] < ends[1] else {
+                throw rf.fail(.inconsistent("must be [low, high] with low < high, both finite; got [\(ends[0]), \(ends[1])]"))
+            }
+            range = ends[0]...ends[1]
+        }
         return NetworkSettings(width: width, residualLayers: layers, rank: rank, step: step, quadratic: quadratic,
                                timeDegree: degree, separableWidth: separable, timeTerm: timeTerm,
-                               separableForm: form)
+                               separableForm: form, splineRange: range)
     }
 
     static func integrator(_ f: YAMLField?) throws(ProblemError) -> IntegratorSettings {

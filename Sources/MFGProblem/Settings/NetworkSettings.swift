@@ -17,6 +17,11 @@ public enum SeparableForm: String, Sendable, Equatable, CaseIterable {
     /// unit), so a unit can sharpen (or widen) as t approaches T — for a seam where two fronts
     /// of mass meet and ∂ₓv grows like −k/(1 − kt).
     case timeScaled = "time_scaled"
+    /// A quintic B-spline in each coordinate on `separable_width` uniform intervals of
+    /// `spline_range`, its K + 5 coefficients per coordinate polynomials of degree `time_degree`
+    /// in τ: any smooth one-dimensional shape at a cost per sample and coordinate that does not
+    /// grow with K (six coefficients are nonzero at any point), where units cost q activations.
+    case spline
 }
 
 /// A time-only term c(t) of the potential (`network.time_term`).
@@ -48,10 +53,14 @@ public struct NetworkSettings: Sendable, Equatable {
     public let timeTerm: TimeTerm
     /// The form of the separable units (used only with `separableWidth` > 0).
     public let separableForm: SeparableForm
+    /// The interval of each coordinate the spline form's knots cover (used only by that form);
+    /// the spline falls smoothly to zero within five intervals outside it.
+    public let splineRange: ClosedRange<Double>
 
     public init(width: Int, residualLayers: Int, rank: Int, step: Double, quadratic: QuadraticStructure = .none,
                 timeDegree: Int = NetworkSettings.defaultTimeDegree, separableWidth: Int = 0,
-                timeTerm: TimeTerm = .none, separableForm: SeparableForm = .fixed) {
+                timeTerm: TimeTerm = .none, separableForm: SeparableForm = .fixed,
+                splineRange: ClosedRange<Double> = NetworkSettings.defaultSplineRange) {
         self.width = width
         self.residualLayers = residualLayers
         self.rank = rank
@@ -61,6 +70,7 @@ public struct NetworkSettings: Sendable, Equatable {
         self.separableWidth = separableWidth
         self.timeTerm = timeTerm
         self.separableForm = separableForm
+        self.splineRange = splineRange
     }
 
     /// The defaults for dimension d: width 16, 2 residual layers, rank min(10, d+1), step 1/2,
@@ -69,6 +79,8 @@ public struct NetworkSettings: Sendable, Equatable {
         NetworkSettings(width: 16, residualLayers: 2, rank: min(10, d + 1), step: 0.5)
     }
 
+    /// Default knot interval of the spline form, [−4, 4].
+    public static let defaultSplineRange: ClosedRange<Double> = -4...4
     /// Default degree of the time basis.
     public static let defaultTimeDegree = 2
     /// Allowed degrees of the time basis.

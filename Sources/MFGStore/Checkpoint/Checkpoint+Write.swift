@@ -41,6 +41,11 @@ extension Checkpoint {
                 if shape.hasTimeScaledSeparable {
                     try w.setAttribute("separable_form", "time_scaled", on: "network")
                 }
+                if shape.hasSplineSeparable {
+                    try w.setAttribute("separable_form", "spline", on: "network")
+                    try w.setAttribute("spline_low", shape.splineRange.lowerBound, on: "network")
+                    try w.setAttribute("spline_high", shape.splineRange.upperBound, on: "network")
+                }
             }
             try writeParameters(w, state.parameters, group: "network/parameters")
             try writeParameters(w, state.bestParameters, group: "network/best_parameters")

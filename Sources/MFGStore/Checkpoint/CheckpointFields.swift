@@ -80,11 +80,18 @@ struct CheckpointFields {
         let timeTerm = reader.hasAttribute("time_term", on: "network")
             ? TimeTerm(rawValue: try keyword("time_term", on: "network", [TimeTerm.polynomial.rawValue])) == .polynomial
             : false
-        // Only written for time-scaled units: files without it hold fixed units.
+        // Only written for time-scaled units and splines: files without it hold fixed units.
         let separableForm = reader.hasAttribute("separable_form", on: "network")
             ? SeparableForm(rawValue: try keyword("separable_form", on: "network",
-                                                  [SeparableForm.timeScaled.rawValue]))!
+                                                  [SeparableForm.timeScaled.rawValue, SeparableForm.spline.rawValue]))!
             : .fixed
+        var splineRange = NetworkSettings.defaultSplineRange
+        if separableForm == .spline {
+            let low = try number("spline_low", on: "network")
+            let high = try number("spline_high", on: "network")
+            guard low < high else { throw damaged("network spline_low \(low) is not below spline_high \(high)") }
+            splineRange = low...high
+        }
         let timeScale = reader.hasAttribute("time_scale", on: "network")
             ? try number("time_scale", on: "network", minimum: ProblemLimits.smallestPositive) : 1
         do {
@@ -92,7 +99,8 @@ struct CheckpointFields {
                                     rank: rank, step: step, quadratic: quadratic, timeDegree: degree,
                                     separableWidth: try optional("separable_width", in: NetworkSettings.separableWidthRange,
                                                                  legacy: 0),
-                                    timeTerm: timeTerm, timeScale: timeScale, separableForm: separableForm)
+                                    timeTerm: timeTerm, timeScale: timeScale, separableForm: separableForm,
+                                    splineRange: splineRange)
         } catch let e as NetworkError { throw damaged(e.description) }
     }
 

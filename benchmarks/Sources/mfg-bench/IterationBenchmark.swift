@@ -24,7 +24,7 @@ struct IterationCommand: ParsableCommand {
     @Option(help: "Timed iterations; the median is reported (1…100).") var repeats = 3
     @Option(help: "float32, float64 or both.") var precision = "both"
     @Option(help: "Directory holding the crowd-motion problem files (read only).") var problems = "problems"
-    @Option(help: "Networks, comma separated: plain (today's), or optional parts joined by '+': diagonal or full (time-varying quadratic), ct (its time-only term c(t)), sep<q> (q separable units per coordinate), tsep<q> (q time-scaled ones); e.g. full+ct; ratios are to the first.")
+    @Option(help: "Networks, comma separated: plain (today's), or optional parts joined by '+': diagonal or full (time-varying quadratic), ct (its time-only term c(t)), sep<q> (q separable units per coordinate), tsep<q> (q time-scaled ones), spline<q> (a quintic spline per coordinate on q intervals); e.g. full+ct; ratios are to the first.")
     var networks = "plain"
     @Option(help: "Degree of the quadratic part's time basis (0…4).") var timeDegree = 2
     @Option(help: "Rounds over all networks (1…20): each reported time is the median over rounds of each child's median, each ratio the median of the per-round ratios.")

@@ -6,7 +6,9 @@ import MFGProblem
 /// joined by `+`: `diagonal` or `full` (the time-varying quadratic), `ct` (its time-only term
 /// c(t), `network.time_term: polynomial`; needs a quadratic part), `sep<q>` (q separable units
 /// per coordinate), `tsep<q>` (q time-scaled separable units, `network.separable_form:
-/// time_scaled`), e.g. `plain`, `full`, `full+ct`, `sep4`, `diagonal+sep8`, `diagonal+tsep4`.
+/// time_scaled`), `spline<q>` (a quintic spline per coordinate on q intervals, `network.separable_form:
+/// spline`, default range), e.g. `plain`, `full`, `full+ct`, `sep4`, `diagonal+sep8`, `diagonal+tsep4`,
+/// `diagonal+spline24`.
 struct NetworkVariant: CustomStringConvertible {
     var quadratic: QuadraticStructure = .none
     var separableWidth = 0
@@ -24,14 +26,18 @@ struct NetworkVariant: CustomStringConvertible {
             } else if part.hasPrefix("sep"), let q = Int(part.dropFirst(3)),
                       NetworkSettings.separableWidthRange.contains(q), q > 0, separableWidth == 0 {
                 separableWidth = q
+            } else if part.hasPrefix("spline"), let q = Int(part.dropFirst(6)),
+                      NetworkSettings.separableWidthRange.contains(q), q > 0, separableWidth == 0 {
+                separableWidth = q
+                separableForm = .spline
             } else if part.hasPrefix("tsep"), let q = Int(part.dropFirst(4)),
                       NetworkSettings.separableWidthRange.contains(q), q > 0, separableWidth == 0 {
                 separableWidth = q
                 separableForm = .timeScaled
             } else {
                 throw ValidationError("--networks: '\(word)' is not a network (allowed: plain, or parts joined by '+': "
-                                      + "diagonal or full, ct, sep<q> or tsep<q> with q in 1…64; e.g. full+ct, full+sep4, "
-                                      + "diagonal+tsep4)")
+                                      + "diagonal or full, ct, sep<q>, tsep<q> or spline<q> with q in 1…64; e.g. full+ct, "
+                                      + "full+sep4, diagonal+tsep4, diagonal+spline24)")
             }
         }
         if timeTerm && quadratic == .none {
@@ -43,7 +49,10 @@ struct NetworkVariant: CustomStringConvertible {
         var parts: [String] = []
         if quadratic != .none { parts.append(quadratic.rawValue) }
         if timeTerm { parts.append("ct") }
-        if separableWidth > 0 { parts.append((separableForm == .timeScaled ? "tsep" : "sep") + "\(separableWidth)") }
+        if separableWidth > 0 {
+            let name = switch separableForm { case .fixed: "sep"; case .timeScaled: "tsep"; case .spline: "spline" }
+            parts.append(name + "\(separableWidth)")
+        }
         return parts.isEmpty ? "plain" : parts.joined(separator: "+")
     }
 

@@ -25,7 +25,7 @@ struct NetworkCommand: ParsableCommand {
     @Option(help: "Worker threads (1…64).") var threads = 2
     @Option(help: "Timed repeats; the median is reported (1…100).") var repeats = 5
     @Option(help: "float32, float64 or both.") var precision = "both"
-    @Option(help: "Networks, comma separated: plain (today's), or optional parts joined by '+': diagonal or full (time-varying quadratic), ct (its time-only term c(t)), sep<q> (q separable units per coordinate), tsep<q> (q time-scaled ones); e.g. full+ct; ratios are to the first.")
+    @Option(help: "Networks, comma separated: plain (today's), or optional parts joined by '+': diagonal or full (time-varying quadratic), ct (its time-only term c(t)), sep<q> (q separable units per coordinate), tsep<q> (q time-scaled ones), spline<q> (a quintic spline per coordinate on q intervals); e.g. full+ct; ratios are to the first.")
     var networks = "plain"
     @Option(help: "Degree of the quadratic part's time basis (0…4).") var timeDegree = 2
 
