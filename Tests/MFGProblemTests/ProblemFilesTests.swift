@@ -117,7 +117,7 @@ struct ProblemFilesTests {
             #expect(s.fitRestarts == (d == 100 ? 1 : 4), "d = \(d)")
             #expect(s.blockIterations == (d == 100 ? 300 : 0), "d = \(d)")
             if d == 100 {
-                #expect(p.training.iterations == 100 && p.training.resampleEvery == 10)
+                #expect(p.training.iterations == 200 && p.training.resampleEvery == 10)
                 #expect(p.network.separableForm == .spline && p.network.separableWidth == 48 && p.network.width == 8)
                 #expect(p.network.splineRange == -4...4)
             } else {
