@@ -24,8 +24,6 @@
 
 #pragma clang fp contract(fast)
 
-#define INLINE static inline __attribute__((always_inline))
-
 /// The kernels work per coordinate in vectors of four: the six basis values of a derivative
 /// order in two of them (lanes r = 0…3 and r = 4, 5, 0, 0), each by Horner's rule on constant
 /// vectors; the coordinate's coefficients as two unaligned loads of four (entries jw…jw + 7: a
@@ -182,29 +180,13 @@ typedef float v4_f32 __attribute__((vector_size(16)));
  * Where a block's samples do not share t (a fit to grid values, an evaluation at given points),
  * tables per τ would cost (q + 5)(p + 1) per sample and coordinate; instead each sample forms
  * the six coefficients it needs from θ (block sep_spline, d × (q + 5)(p + 1) column-major:
- * coordinate i, function m, polynomial k at i + d(m + (q + 5)k)) and its own time basis, into
- * windows of eight (the last two 0), and the per-coordinate code above runs on them. */
+ * coordinate i, function m, polynomial k at i + d(m + (q + 5)k)) and its own time basis (given
+ * by the caller), into windows of eight (the last two 0), and the per-coordinate code above runs on them. */
 
-/// φₖ(τ), φₖ′(τ)/T and φₖ″(τ)/T², k = 0…p (p ≤ 7): the shifted Legendre polynomials Pₖ(2τ − 1) by
-/// Bonnet's recurrence, as MFGNeural's TimeBasis.
-INLINE void spline_time_basis(int p, double tau, double invT, double *v, double *d1, double *d2) {
-    double x = 2 * tau - 1;
-    v[0] = 1; d1[0] = 0; d2[0] = 0;
-    if (p >= 1) { v[1] = x; d1[1] = 1; d2[1] = 0; }
-    for (int k = 1; k < p; k++) {
-        double a = 2 * k + 1, b = k, c = k + 1;
-        v[k + 1] = (a * x * v[k] - b * v[k - 1]) / c;
-        d1[k + 1] = (a * (v[k] + x * d1[k]) - b * d1[k - 1]) / c;
-        d2[k + 1] = (a * (2 * d1[k] + x * d2[k]) - b * d2[k - 1]) / c;
-    }
-    for (int k = 0; k <= p; k++) { d1[k] *= 2 * invT; d2[k] *= 4 * invT * invT; }
-}
-
+/// Sample s's time basis: timeBasis holds, per sample, φₖ(τ), φₖ′(τ)/T and φₖ″(τ)/T² for
+/// k = 0…p (3(p + 1) values, from MFGNeural's TimeBasis).
 #define SPLINE_SAMPLE_TIME(T)                                                                       \
-    double pv[8], p1[8], p2[8];                                                                     \
-    spline_time_basis(p, (double)xs[d] * (double)invT, (double)invT, pv, p1, p2);                   \
-    T tb[8], tb1[8], tb2[8];                                                                        \
-    for (int k = 0; k <= p; k++) { tb[k] = (T)pv[k]; tb1[k] = (T)p1[k]; tb2[k] = (T)p2[k]; }
+    const T *tb = timeBasis + s * 3 * (size_t)(p + 1), *tb1 = tb + p + 1, *tb2 = tb1 + p + 1;
 
 /// The windows c(τ), c′(τ) (and c″ with C2) of coordinate i from θ, in W0, W1, W2 (eight each,
 /// zero for functions m outside 0…nq − 1 and in the last two places).
@@ -222,9 +204,9 @@ INLINE void spline_time_basis(int p, double tau, double invT, double *v, double 
     }
 
 #define SPLINE_FORWARD_MIXED(T, S, NAME, ATTR)                                                      \
-    ATTR static void NAME(size_t nb, size_t d, size_t K, int p, const T *x, T lo, T invh, T invT,   \
-                          const T *theta, const T *tw, int value, int valueOnly, T *phi, T *grad,   \
-                          T *lap) {                                                                 \
+    ATTR static void NAME(size_t nb, size_t d, size_t K, int p, const T *x, T lo, T invh,           \
+                          const T *theta, const T *timeBasis, const T *tw, int value,               \
+                          int valueOnly, T *phi, T *grad, T *lap) {                                 \
         typedef v4_##S V4; typedef T SplineScalar;                                                  \
         size_t nq = K + 5, dd = d + 1;                                                              \
         T invh2 = invh * invh;                                                                      \
@@ -247,9 +229,10 @@ INLINE void spline_time_basis(int p, double tau, double invT, double *v, double 
     }
 
 #define SPLINE_REVERSE_MIXED(T, S, NAME, ATTR)                                                      \
-    ATTR static void NAME(size_t nb, size_t d, size_t K, int p, const T *x, T lo, T invh, T invT,   \
-                          const T *theta, const T *tw, const T *phiBar, const T *gBar,              \
-                          const T *lapBar, T *restrict gTheta, T *sBar, int timeRow) {              \
+    ATTR static void NAME(size_t nb, size_t d, size_t K, int p, const T *x, T lo, T invh,           \
+                          const T *theta, const T *timeBasis, const T *tw, const T *phiBar,         \
+                          const T *gBar, const T *lapBar, T *restrict gTheta, T *sBar,              \
+                          int timeRow) {                                                            \
         typedef v4_##S V4; typedef T SplineScalar;                                                  \
         size_t nq = K + 5, dd = d + 1;                                                              \
         T invh2 = invh * invh;                                                                      \
@@ -315,26 +298,26 @@ void mfg_spline_reverse_f32(int level, size_t nb, size_t d, size_t K, const floa
                                                  lapBar, c0Bar, c1Bar, sBar, timeRow);
 }
 void mfg_spline_forward_mixed_f64(int level, size_t nb, size_t d, size_t K, int p, const double *x, double lo, double invh,
-                                  double invT, const double *theta, const double *traceWeights, int value, int valueOnly,
+                                  const double *theta, const double *timeBasis, const double *traceWeights, int value, int valueOnly,
                                   double *phi, double *grad, double *lap) {
-    PICK(spline_forward_mixed_f64, clamp_level(level))(nb, d, K, p, x, lo, invh, invT, theta, traceWeights, value,
+    PICK(spline_forward_mixed_f64, clamp_level(level))(nb, d, K, p, x, lo, invh, theta, timeBasis, traceWeights, value,
                                                        valueOnly, phi, grad, lap);
 }
 void mfg_spline_reverse_mixed_f64(int level, size_t nb, size_t d, size_t K, int p, const double *x, double lo, double invh,
-                                  double invT, const double *theta, const double *traceWeights, const double *phiBar,
+                                  const double *theta, const double *timeBasis, const double *traceWeights, const double *phiBar,
                                   const double *gBar, const double *lapBar, double *gTheta, double *sBar, int timeRow) {
-    PICK(spline_reverse_mixed_f64, clamp_level(level))(nb, d, K, p, x, lo, invh, invT, theta, traceWeights, phiBar,
+    PICK(spline_reverse_mixed_f64, clamp_level(level))(nb, d, K, p, x, lo, invh, theta, timeBasis, traceWeights, phiBar,
                                                        gBar, lapBar, gTheta, sBar, timeRow);
 }
 void mfg_spline_forward_mixed_f32(int level, size_t nb, size_t d, size_t K, int p, const float *x, float lo, float invh,
-                                  float invT, const float *theta, const float *traceWeights, int value, int valueOnly,
+                                  const float *theta, const float *timeBasis, const float *traceWeights, int value, int valueOnly,
                                   float *phi, float *grad, float *lap) {
-    PICK(spline_forward_mixed_f32, clamp_level(level))(nb, d, K, p, x, lo, invh, invT, theta, traceWeights, value,
+    PICK(spline_forward_mixed_f32, clamp_level(level))(nb, d, K, p, x, lo, invh, theta, timeBasis, traceWeights, value,
                                                        valueOnly, phi, grad, lap);
 }
 void mfg_spline_reverse_mixed_f32(int level, size_t nb, size_t d, size_t K, int p, const float *x, float lo, float invh,
-                                  float invT, const float *theta, const float *traceWeights, const float *phiBar,
+                                  const float *theta, const float *timeBasis, const float *traceWeights, const float *phiBar,
                                   const float *gBar, const float *lapBar, float *gTheta, float *sBar, int timeRow) {
-    PICK(spline_reverse_mixed_f32, clamp_level(level))(nb, d, K, p, x, lo, invh, invT, theta, traceWeights, phiBar,
+    PICK(spline_reverse_mixed_f32, clamp_level(level))(nb, d, K, p, x, lo, invh, theta, timeBasis, traceWeights, phiBar,
                                                        gBar, lapBar, gTheta, sBar, timeRow);
 }

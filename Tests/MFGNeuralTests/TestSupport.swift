@@ -240,3 +240,22 @@ func forwardBits(_ net: PotentialNetwork<Double>, _ ws: PotentialWorkspace<Doubl
             + Array(UnsafeBufferPointer(start: ws.gradient, count: 15))
             + Array(UnsafeBufferPointer(start: ws.laplacian, count: 3))).map(\.bitPattern)
 }
+
+/// What a workspace keeps between passes (coefficients or tables formed at one τ per θ revision)
+/// follows τ and θ: one workspace evaluating blocks at alternating times, then after θ[changed]
+/// moves by 0.25, gives a fresh workspace's values bit for bit (and the change shows). Returns
+/// the workspace, for further checks on it.
+@discardableResult
+func expectKeptValuesFollowTimeAndParameters(_ net: inout PotentialNetwork<Double>,
+                                             changing changed: Int) throws -> PotentialWorkspace<Double> {
+    let ws = try PotentialWorkspace<Double>(shape: net.shape, capacity: 3)
+    func fresh() throws -> PotentialWorkspace<Double> { try PotentialWorkspace<Double>(shape: net.shape, capacity: 3) }
+    let at1 = try forwardBits(net, ws, t: 0.2, seed: 94)
+    #expect(try forwardBits(net, ws, t: 1.1, seed: 94) == forwardBits(net, fresh(), t: 1.1, seed: 94))
+    #expect(try forwardBits(net, ws, t: 0.2, seed: 94) == at1)
+    net.parameters[changed] += 0.25
+    let after = try forwardBits(net, ws, t: 0.2, seed: 94)
+    #expect(after != at1)
+    #expect(after == (try forwardBits(net, fresh(), t: 0.2, seed: 94)))
+    return ws
+}

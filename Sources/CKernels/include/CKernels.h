@@ -211,18 +211,19 @@ void mfg_spline_reverse_f32(int level, size_t nb, size_t d, size_t K, const floa
 
 /// The same for samples at mixed times: each sample forms its six coefficients per coordinate
 /// from theta (block sep_spline, d × (K + 5)(p + 1) column-major) and its own time basis
-/// (shifted Legendre, degree p ≤ 7, τ = t·invT); reverse adds to gTheta (that block's gradient).
+/// (timeBasis: per sample φₖ(τ), φₖ′(τ)/T, φₖ″(τ)/T², k = 0…p, 3(p + 1) values); reverse adds to
+/// gTheta (that block's gradient).
 void mfg_spline_forward_mixed_f64(int level, size_t nb, size_t d, size_t K, int p, const double *x, double lo, double invh,
-                                  double invT, const double *theta, const double *traceWeights, int value, int valueOnly,
+                                  const double *theta, const double *timeBasis, const double *traceWeights, int value, int valueOnly,
                                   double *phi, double *grad, double *lap);
 void mfg_spline_reverse_mixed_f64(int level, size_t nb, size_t d, size_t K, int p, const double *x, double lo, double invh,
-                                  double invT, const double *theta, const double *traceWeights, const double *phiBar,
+                                  const double *theta, const double *timeBasis, const double *traceWeights, const double *phiBar,
                                   const double *gBar, const double *lapBar, double *gTheta, double *sBar, int timeRow);
 void mfg_spline_forward_mixed_f32(int level, size_t nb, size_t d, size_t K, int p, const float *x, float lo, float invh,
-                                  float invT, const float *theta, const float *traceWeights, int value, int valueOnly,
+                                  const float *theta, const float *timeBasis, const float *traceWeights, int value, int valueOnly,
                                   float *phi, float *grad, float *lap);
 void mfg_spline_reverse_mixed_f32(int level, size_t nb, size_t d, size_t K, int p, const float *x, float lo, float invh,
-                                  float invT, const float *theta, const float *traceWeights, const float *phiBar,
+                                  const float *theta, const float *timeBasis, const float *traceWeights, const float *phiBar,
                                   const float *gBar, const float *lapBar, float *gTheta, float *sBar, int timeRow);
 
 #endif

@@ -38,14 +38,37 @@ extension PotentialNetwork {
         return (T(r.lowerBound), T(Double(shape.separableWidth) / (r.upperBound - r.lowerBound)))
     }
 
+    /// φₖ(τ), φₖ′(τ)/T and φₖ″(τ)/T², k = 0…p (`TimeBasis`, in T), into out[0…p],
+    /// out[p + 1…2p + 1], out[2p + 2…3p + 2]: the one layout the tables, the adjoints' expansion
+    /// and the kernels of blocks at mixed times read.
+    @inline(__always)
+    private func writeTimeBasis(at tau: Double, into out: UnsafeMutablePointer<T>) {
+        let basis = TimeBasis(degree: shape.timeDegree, at: tau)
+        let invT = 1 / shape.timeScale, n = shape.timeDegree + 1
+        for k in 0..<n {
+            out[k] = T(basis.value[k]); out[n + k] = T(basis.first[k] * invT)
+            out[2 * n + k] = T(basis.second[k] * invT * invT)
+        }
+    }
+
+    /// Each sample's time basis (`writeTimeBasis` at its own τ) into the workspace, for the
+    /// kernels of blocks at mixed times.
+    @inline(__always)
+    private func fillSampleTimeBases(_ ws: PotentialWorkspace<T>, _ nb: Int) -> UnsafePointer<T> {
+        let stride = PotentialWorkspace<T>.splineTimeBasisSize(shape)
+        for s in 0..<nb { writeTimeBasis(at: tau(ws, column: s), into: ws.splineTimeBasis + stride * s) }
+        return UnsafePointer(ws.splineTimeBasis)
+    }
+
     /// Fills the tables c(τ), c′(τ) (and c″(τ) with `second`) in the workspace unless it holds
     /// them for this θ revision and τ.
     @inline(__always)
     private func splineTables(_ theta: UnsafePointer<T>, _ ws: PotentialWorkspace<T>, tau: Double, second: Bool) {
         if let key = ws.splineKey, key.revision == revision, key.tau == tau, key.second || !second { return }
         let d = shape.dimension, nq = shape.splineBasisCount, L = Self.splineTableRow(shape)
-        let basis = TimeBasis(degree: shape.timeDegree, at: tau)
-        let invT = 1 / shape.timeScale
+        // The basis at τ in the first sample's slot (the mixed-time path refills it per block).
+        let f0 = ws.splineTimeBasis, f1 = f0 + shape.timeDegree + 1, f2 = f1 + shape.timeDegree + 1
+        writeTimeBasis(at: tau, into: f0)
         let block = theta + layout.splineOffset!
         let c0 = ws.splineTables, c1 = c0 + d * L, c2 = c1 + d * L
         for i in 0..<d {
@@ -53,9 +76,9 @@ extension PotentialNetwork {
                 var v: T = 0, v1: T = 0, v2: T = 0
                 for k in 0...shape.timeDegree {
                     let th = block[i + d * (m + nq * k)]
-                    v += T(basis.value[k]) * th
-                    v1 += T(basis.first[k] * invT) * th
-                    if second { v2 += T(basis.second[k] * invT * invT) * th }
+                    v += f0[k] * th
+                    v1 += f1[k] * th
+                    if second { v2 += f2[k] * th }
                 }
                 c0[i * L + m + 5] = v; c1[i * L + m + 5] = v1
                 if second { c2[i * L + m + 5] = v2 }
@@ -86,7 +109,7 @@ extension PotentialNetwork {
         let tw: UnsafePointer<T>? = ws.traceWeights != nil ? UnsafePointer(ws.traceWeight) : nil
         if !sharesTimes(ws, nb) {
             SplineKernels.mixedForward(nb: nb, d: d, K: K, p: shape.timeDegree, x: ws.input, lo: lo, invh: invh,
-                                       invT: T(1 / shape.timeScale), theta: theta + layout.splineOffset!,
+                                       theta: theta + layout.splineOffset!, timeBasis: fillSampleTimeBases(ws, nb),
                                        traceWeights: tw, value: value || valueOnly, valueOnly: valueOnly, phi: ws.phi,
                                        gradient: ws.gradient, laplacian: ws.laplacian)
             return
@@ -115,10 +138,10 @@ extension PotentialNetwork {
         let tw: UnsafePointer<T>? = ws.traceWeights != nil ? UnsafePointer(ws.traceWeight) : nil
         let timeRow = timeAdjoint && sBar != nil
         let gBlock = grad + layout.splineOffset!
-        let invT = 1 / shape.timeScale
         if !sharesTimes(ws, ws.count) {
-            SplineKernels.mixedReverse(nb: ws.count, d: d, K: K, p: p, x: ws.input, lo: lo, invh: invh, invT: T(invT),
-                                       theta: theta + layout.splineOffset!, traceWeights: tw, phiBar: phiBar,
+            SplineKernels.mixedReverse(nb: ws.count, d: d, K: K, p: p, x: ws.input, lo: lo, invh: invh,
+                                       theta: theta + layout.splineOffset!,
+                                       timeBasis: fillSampleTimeBases(ws, ws.count), traceWeights: tw, phiBar: phiBar,
                                        gBar: gBar, lapBar: lapBar, gTheta: gBlock, sBar: sBar, timeRow: timeRow)
             return
         }
@@ -141,12 +164,12 @@ extension PotentialNetwork {
                 for m in 0..<nq { t0[m * d + i] = r0[m + 5]; t1[m * d + i] = r1[m + 5] }
                 r0.update(repeating: 0, count: L); r1.update(repeating: 0, count: L)
             }
-            let basis = TimeBasis(degree: p, at: tau)
+            let f0 = ws.splineTimeBasis, f1 = f0 + p + 1
+            writeTimeBasis(at: tau, into: f0)
             for k in 0...p {
-                let f0 = T(basis.value[k]), f1 = T(basis.first[k] * invT)
                 for m in 0..<nq {
                     let col = gBlock + d * (m + nq * k), a0 = t0 + m * d, a1 = t1 + m * d
-                    for i in 0..<d { col[i] += f0 * a0[i] + f1 * a1[i] }
+                    for i in 0..<d { col[i] += f0[k] * a0[i] + f1[k] * a1[i] }
                 }
             }
         }

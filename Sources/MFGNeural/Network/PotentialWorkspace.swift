@@ -113,6 +113,8 @@ public final class PotentialWorkspace<T: Scalar> {
     /// The table adjoints c̄, c̄′ of the run being reversed (two tables, zero between runs), then
     /// room for their coordinate-fastest copies (two more).
     let splineTableBars: UnsafeMutablePointer<T>
+    /// Per sample φₖ(τ), φₖ′(τ)/T, φₖ″(τ)/T² (3(p + 1) values each) for blocks at mixed times.
+    let splineTimeBasis: UnsafeMutablePointer<T>
     /// The (θ revision, τ) `splineTables` hold, and whether c″ is among them.
     var splineKey: (revision: UInt64, tau: Double, second: Bool)?
 
@@ -170,6 +172,7 @@ public final class PotentialWorkspace<T: Scalar> {
         sepCoef = alloc(Self.separableCoefficientRows(shape) * units)
         let table = Self.splineTableSize(shape)
         splineTables = alloc(3 * table); splineTableBars = alloc(4 * table)
+        splineTimeBasis = alloc(Self.splineTimeBasisSize(shape) * capacity)
         traceRoot = alloc(1); traceWeight = alloc(1)
         weightedK0 = alloc(1); weightedK0Bar = alloc(1)
         self.owned = owned
@@ -228,7 +231,7 @@ public final class PotentialWorkspace<T: Scalar> {
         let qs = quadraticSizes(shape: shape, capacity: nb)
         let quadratic = shape.hasQuadratic ? qs.coef + qs.vec + 2 * qs.perSample + qs.gram + qs.acc : 0
         let dq = shape.dimension * shape.separableWidth
-        let separable = shape.hasSplineSeparable ? 7 * splineTableSize(shape)
+        let separable = shape.hasSplineSeparable ? 7 * splineTableSize(shape) + splineTimeBasisSize(shape) * nb
             : shape.hasSeparable ? 3 * dq * nb + (1 + separableCoefficientRows(shape)) * dq : 0
         return (values + quadratic + separable) * MemoryLayout<T>.stride
     }
@@ -236,6 +239,11 @@ public final class PotentialWorkspace<T: Scalar> {
     /// Values of one spline table, d rows of q + 17 (0 without the spline form).
     static func splineTableSize(_ shape: NetworkShape) -> Int {
         shape.hasSplineSeparable ? shape.dimension * PotentialNetwork<T>.splineTableRow(shape) : 0
+    }
+
+    /// Values of one sample's time basis for the spline form, 3(p + 1) (0 without it).
+    static func splineTimeBasisSize(_ shape: NetworkShape) -> Int {
+        shape.hasSplineSeparable ? 3 * (shape.timeDegree + 1) : 0
     }
 
     /// Rows of d·q coefficients the separable part keeps (3 fixed, 5 time-scaled).

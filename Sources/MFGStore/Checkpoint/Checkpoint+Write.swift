@@ -37,12 +37,12 @@ extension Checkpoint {
                 try w.setAttribute("time_scale", shape.timeScale, on: "network")
                 // Only when present: files without it hold a network without the time-only term.
                 if shape.timeTerm { try w.setAttribute("time_term", "polynomial", on: "network") }
-                // Likewise: files without it hold fixed separable units.
-                if shape.hasTimeScaledSeparable {
-                    try w.setAttribute("separable_form", "time_scaled", on: "network")
+                // Likewise: files without it hold fixed separable units (the form is stored as
+                // fixed without a separable part).
+                if shape.separableForm != .fixed {
+                    try w.setAttribute("separable_form", shape.separableForm.rawValue, on: "network")
                 }
                 if shape.hasSplineSeparable {
-                    try w.setAttribute("separable_form", "spline", on: "network")
                     try w.setAttribute("spline_low", shape.splineRange.lowerBound, on: "network")
                     try w.setAttribute("spline_high", shape.splineRange.upperBound, on: "network")
                 }
