@@ -169,7 +169,7 @@ struct ProblemFilesTests {
         let p = try Problem.load(path: problemsDirectory + "/crowd-motion-d2.yaml")
         #expect(p.obstacle == Bump(amplitude: 50, coordinates: [0, 1], center: [0, 0], variance: [1, 0.5], dimension: 2))
         #expect(p.obstacleWeight == 1 && p.entropyWeight == 0.01)
-        #expect(p.penalties == Penalties(hjb: 1, terminalHJB: 1))
+        #expect(p.penalties == Penalties(hjb: 3, terminalHJB: 1))
         #expect(p.network.rank == 3)
         guard case .gaussian(let g0) = p.initialDensity, case .gaussian(let g1)? = p.targetDensity else {
             Issue.record("not Gaussians"); return

@@ -12,9 +12,11 @@ struct SameGameTests {
         let base = try Self.crowd()
         let text = base.sourceText
         let retuned = try Problem.parse(yaml: text.replacingOccurrences(of: "steps: 4", with: "steps: 8")
-            .replacingOccurrences(of: "iterations: 500", with: "iterations: 20")
-            .replacingOccurrences(of: "penalties: {hjb: 1, terminal_hjb: 1}", with: "penalties: {hjb: 3, terminal_hjb: 2}"),
+            .replacingOccurrences(of: "iterations: 300", with: "iterations: 20")
+            .replacingOccurrences(of: "penalties: {hjb: 3, terminal_hjb: 1}", with: "penalties: {hjb: 5, terminal_hjb: 2}"),
                                         file: "retuned.yaml")
+        #expect(retuned.penalties == Penalties(hjb: 5, terminalHJB: 2) && retuned.training.iterations == 20
+                && retuned.integrator.steps == 8, "the edits above must reach the file's solver settings")
         #expect(base.gameDifferences(from: retuned).isEmpty && base.describesSameGame(as: retuned))
 
         let other = try Problem.parse(yaml: text.replacingOccurrences(of: "horizon: 1", with: "horizon: 2")
