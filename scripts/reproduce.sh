@@ -12,7 +12,9 @@
 # Environment:
 #   OUT=DIR          where runs, checks and the table go (default results/<UTC date and time>)
 #   THREADS=N        worker threads for every command (default 2)
-#   SKIP_EXISTING=1  reuse DIR/runs/<name>/checkpoint.h5 and DIR/references/<name>/reference.h5
+#   SKIP_EXISTING=1  reuse finished runs (DIR/runs/<name>/summary.json is there) and references
+#                    (DIR/references/<name>/reference.h5); resume unfinished runs from their
+#                    last checkpoint (`mfg solve --resume`, bit for bit the uninterrupted run)
 #   ITERATIONS=N     train N iterations (`--set training.iterations=N`): a smoke run of the
 #                    pipeline, not the published numbers; problems with a `stage2` or a
 #                    `penalties.final` step are skipped then, since their schedule depends on
@@ -84,8 +86,15 @@ for entry in "${selected[@]}"; do
     fi
     run="$OUT/runs/$name"
     echo "== $name"
-    if [ -n "${SKIP_EXISTING:-}" ] && [ -f "$run/checkpoint.h5" ]; then
-        echo "   reusing $run/checkpoint.h5"
+    if [ -n "${SKIP_EXISTING:-}" ] && [ -f "$run/summary.json" ]; then
+        echo "   reusing $run/checkpoint.h5 (finished: summary.json is there)"
+    elif [ -n "${SKIP_EXISTING:-}" ] && [ -f "$run/checkpoint.h5" ]; then
+        # A run stopped before its end (no summary.json): continue it from its last checkpoint,
+        # which `mfg solve --resume` does bit for bit as the uninterrupted run would have.
+        echo "   resuming the unfinished $run/checkpoint.h5"
+        "$MFG" solve "$file" "${overrides[@]}" --resume "$run/checkpoint.h5" --out "$run" --threads "$THREADS" \
+            >> "$OUT/checks/$name.solve.log" 2>&1 \
+            || { echo "   resume failed (exit $?): $OUT/checks/$name.solve.log"; continue; }
     else
         "$MFG" solve "$file" "${overrides[@]}" --out "$run" --force --threads "$THREADS" > "$OUT/checks/$name.solve.log" 2>&1 \
             || { echo "   solve failed (exit $?): $OUT/checks/$name.solve.log"; continue; }
