@@ -12,6 +12,10 @@ def pct(x):
     return "–" if x is None else f"{100 * x:.2f} %"
 
 
+def signed_pct(x):
+    return f"{100 * x:+.2f} %".replace("-", "−")
+
+
 def minutes(seconds):
     if seconds is None:
         return "–"
@@ -43,7 +47,16 @@ def validate_row(doc):
 
 def compare_row(doc):
     """J difference, the worst block's L1 at ¼, ½, ¾, T and whether the reference converged."""
-    j = doc.get("costs", {}).get("relative_difference_j")
+    costs = doc.get("costs", {})
+    j = pct(costs.get("relative_difference_j"))
+    neural_j, grid_j = costs.get("neural", {}).get("j"), costs.get("grid", {}).get("j")
+    if neural_j is not None and grid_j:
+        j = signed_pct((neural_j - grid_j) / abs(grid_j))
+    ratio = costs.get("ratio_control", {}).get("j")
+    if ratio is not None and grid_j:
+        # The KL's ratio-control estimate of J (docs/validation.md): lower variance than the
+        # plain mean, so it is the better of the two when they disagree.
+        j += f" (ratio control {signed_pct((ratio - grid_j) / abs(grid_j))})"
     cells = []
     for t in (0.25, 0.5, 0.75, 1.0):
         values = [tm.get("l1_worst") for b in doc.get("blocks", []) for tm in b.get("times", [])
@@ -54,7 +67,7 @@ def compare_row(doc):
     verdict = "reference converged" if doc.get("reference_converged") else "reference NOT converged"
     if "pass" in doc:
         verdict = ("PASS, " if doc["pass"] else "FAIL, ") + verdict
-    return pct(j), detail, verdict
+    return j, detail, verdict
 
 
 def main(out):
