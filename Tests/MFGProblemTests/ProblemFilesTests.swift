@@ -134,7 +134,9 @@ struct ProblemFilesTests {
         #expect(p.dimension == 2 && p.sigma == 0.5 && p.entropyWeight == 0 && p.obstacleWeight == 1)
         #expect(p.terminal == .preference(weight: 1, g: .quadratic(center: [0, -3], scale: 4)))
         #expect(p.integrator.scheme == .euler && p.reference?.nx == 96)
-        guard case .grid = p.training.start else { Issue.record("no grid start"); return }
+        guard case .grid(let start) = p.training.start else { Issue.record("no grid start"); return }
+        // 1500 fit iterations: with 500 the density sat at the 0.1 bar at t = ½ (docs/validation.md).
+        #expect(start.fitIterations == 1500 && p.training.iterations == 300)
     }
 
     /// The stochastic crowd with noise per axis: σ = (0.8, 0.5) read as a list (the grid reference
