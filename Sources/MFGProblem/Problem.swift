@@ -1,3 +1,4 @@
+import Foundation
 import MFGMath
 
 /// A validated, immutable mean-field game: what is minimised, and how the solver should try.
@@ -13,8 +14,13 @@ public struct Problem: Sendable {
     public let name: String
     /// One-line description from the file (empty when absent).
     public let summary: String
-    /// Path the problem was loaded from (for messages).
+    /// Path the problem was loaded from, as given (for messages).
     public let file: String
+    /// `file` made absolute against the working directory, with `.` and `..` removed: what
+    /// checkpoints and grid results store, so that a problem rebuilt from one (its sample files,
+    /// which are found beside the problem file, and `validate`'s look at the file) resolves from
+    /// any folder, not only from the one the run was started in.
+    public var absoluteFile: String { URL(fileURLWithPath: file).standardizedFileURL.path }
     /// The YAML text verbatim (stored in checkpoints so a run can be reproduced).
     public let sourceText: String
     /// Dimension d.

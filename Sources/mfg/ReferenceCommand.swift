@@ -147,7 +147,7 @@ struct ReferenceCommand: ParsableCommand {
         } catch { fail(error.description, code: ExitCodes.badInput) }
         let wall = Date().timeIntervalSince(start)
         let result = ReferenceResult(
-            softwareVersion: SoftwareVersion.current, problemName: problem.name, problemFile: problem.file,
+            softwareVersion: SoftwareVersion.current, problemName: problem.name, problemFile: problem.absoluteFile,
             problemSource: problem.sourceText, dimension: problem.dimension, blocks: solved.map(ReferenceResult.Block.init),
             tolerance: tolerance, wallSeconds: wall, sigma: problem.sigma)
         do { try result.write(to: path) } catch { fail(error.description, code: 1) }

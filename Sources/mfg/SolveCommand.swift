@@ -116,7 +116,7 @@ struct SolveCommand: ParsableCommand {
         /// Writes the checkpoint, then metrics.csv from the same state; returns what was written.
         @discardableResult
         func checkpoint(summary: ObjectiveTerms? = nil, paths: SolverPaths? = nil) -> Checkpoint {
-            let cp = Checkpoint(problemName: problem.name, problemFile: problem.file, problemSource: problem.sourceText,
+            let cp = Checkpoint(problemName: problem.name, problemFile: problem.absoluteFile, problemSource: problem.sourceText,
                                 precision: tr.precision.rawValue, seed: tr.seed, shape: solver.shape,
                                 state: solver.state, totalIterations: solver.totalIterations,
                                 summary: summary, summarySamples: summary == nil ? 0 : tr.validationSize, paths: paths)

@@ -66,7 +66,7 @@ struct ValidateCommand: ParsableCommand {
                       + "validating the problem stored in the checkpoint")
             }
         } else {
-            note("note: cannot read \(cp.problemFile) from here; validating the problem stored in the checkpoint")
+            note("note: cannot read \(cp.problemFile) (moved or removed?); validating the problem stored in the checkpoint")
         }
         if problem.closedForm == .riccatiLQ {
             guard let exact = RiccatiLQ(problem: problem) else {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import MFGStore
 
 @Suite("mfg solve, evaluate, validate: what a user sees")
 struct SolveCommandTests {
@@ -39,6 +40,14 @@ struct SolveCommandTests {
         let checkpoint = out.appendingPathComponent("checkpoint.h5").path
         let eval = try CLI.run(["evaluate", checkpoint, "--samples", "64"])
         #expect(eval.status == 0 && eval.stdout.contains("NLL of ρ₀'s samples"), "\(eval.stderr)")
+        // Solved with a relative path from the problem's folder, the run still reads its data
+        // file from any other folder: the checkpoint stores the problem file's absolute path.
+        let relative = try CLI.run(["solve", "samples.yaml", "--out", "rel", "--threads", "1", "--paths", "0"], in: dir)
+        #expect(relative.status == 0, "\(relative.stderr)")
+        let relativeCheckpoint = dir.appendingPathComponent("rel/checkpoint.h5").path
+        #expect(try Checkpoint.read(from: relativeCheckpoint).problemFile == file.standardizedFileURL.path)
+        let elsewhere = try CLI.run(["evaluate", relativeCheckpoint, "--samples", "64"], in: URL(fileURLWithPath: "/"))
+        #expect(elsewhere.status == 0 && elsewhere.stdout.contains("NLL of ρ₀'s samples"), "\(elsewhere.stderr)")
         try FileManager.default.removeItem(at: dir.appendingPathComponent("crowd.csv"))
         let gone = try CLI.run(["evaluate", checkpoint, "--samples", "64"])
         #expect(gone.status == 2)

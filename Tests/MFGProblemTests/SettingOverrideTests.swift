@@ -70,6 +70,19 @@ struct SettingOverrideTests {
         #expect(broken.hasPrefix("# problems/x.yaml with --set description=\"a\\nb\"\n"), "\(broken)")
     }
 
+    /// The header names the file as typed (`problems/x.yaml`); a checkpoint stores it made
+    /// absolute. Both spellings are recognised, the file's own text and another file's are not.
+    @Test func settingsAreRecognisedUnderTheAbsolutePath() throws {
+        let text = try effective(["training.iterations=100"])
+        let absolute = try Problem.parse(yaml: Self.base, file: Self.file).absoluteFile
+        #expect(absolute.hasPrefix("/") && absolute.hasSuffix("/problems/x.yaml"), "\(absolute)")
+        #expect(ProblemOverrides.hasSettings(text, file: Self.file))
+        #expect(ProblemOverrides.hasSettings(text, file: absolute))
+        #expect(!ProblemOverrides.hasSettings(text, file: "/elsewhere/y.yaml"))
+        #expect(!ProblemOverrides.hasSettings(Self.base, file: absolute))
+        #expect(!ProblemOverrides.hasSettings("# problems/x.yaml is a comment\n" + Self.base, file: absolute))
+    }
+
     @Test func malformedSettingsNameTheSetting() {
         #expect(message(["training.iterations"]) == "--set training.iterations: expected key.path=value")
         #expect(message(["=3"]) == "--set =3: the key path before '=' is empty")

@@ -55,9 +55,16 @@ public enum ProblemOverrides {
     }
 
     /// Whether `text` is an effective text made by `apply` with settings from `file` (it starts
-    /// with the comment line `header` writes), rather than the file's own text.
+    /// with the comment line `header` writes), rather than the file's own text. The header names
+    /// the file as it was typed, while a checkpoint stores it made absolute
+    /// (`Problem.absoluteFile`), so the two are matched by the file's name.
     public static func hasSettings(_ text: String, file: String) -> Bool {
-        text.hasPrefix("# " + SettingOverride.printable(file) + " with --set ")
+        let firstLine = text.prefix { $0 != "\n" }
+        guard firstLine.hasPrefix("# "), let marker = firstLine.range(of: " with --set ") else { return false }
+        let named = String(firstLine[firstLine.index(firstLine.startIndex, offsetBy: 2)..<marker.lowerBound])
+        let printable = SettingOverride.printable(file)
+        return named == printable
+            || URL(fileURLWithPath: named).lastPathComponent == URL(fileURLWithPath: printable).lastPathComponent
     }
 
     private static func compose(_ body: String, file: String) throws(ProblemError) -> Node? {
