@@ -16,6 +16,7 @@ struct ProblemFilesTests {
                         "moons-d2.yaml", "moons-d10.yaml",   // ρ₀ from data (docs/validation.md, "Two moons")
                         "interaction-crowd-d2.yaml", "interaction-crowd-d10.yaml",   // a nonlocal running cost (docs/validation.md, "Nonlocal interaction")
                         "anisotropic-crowd-d2.yaml", "anisotropic-crowd-d10.yaml",
+                        "crowd-doorway-d2.yaml", "crowd-doorway-d10.yaml",   // shaped obstacles (docs/validation.md, "New problem classes", "The doorway in d = 10")
                         "lq-aniso-d10.yaml",   // kinetic weight per coordinate (docs/validation.md, "Anisotropic kinetic cost")
                         "gaussian-aniso-d10.yaml"]   // the same against the closed form (docs/validation.md, "Gaussian transport with a kinetic weight per coordinate")
         for d in [2, 10, 50, 100] {
@@ -39,6 +40,22 @@ struct ProblemFilesTests {
         let pair = try #require(blocks.first { $0.problem.dimension == 2 }), line = try #require(blocks.first { $0.problem.dimension == 1 })
         #expect(pair.problem.kineticWeights == [4, 1])
         #expect(line.problem.kineticWeights == nil && line.problem.kineticWeight == 2 && line.occurrences.count == 8)
+    }
+
+    /// The doorway in d = 10 splits into the d = 2 doorway's game on (x1, x2) and eight idle
+    /// one-coordinate blocks, so its block reference is the d = 2 grid problem.
+    @Test func doorwayD10IsTheD2DoorwayAndIdleCoordinates() throws {
+        let d2 = try Problem.load(path: problemsDirectory + "/crowd-doorway-d2.yaml")
+        let d10 = try Problem.load(path: problemsDirectory + "/crowd-doorway-d10.yaml")
+        let blocks = try d10.separableBlocks()
+        #expect(blocks.count == 2)
+        let pair = try #require(blocks.first { $0.problem.dimension == 2 })
+        let line = try #require(blocks.first { $0.problem.dimension == 1 })
+        #expect(pair.problem.describesSameGame(as: d2))
+        #expect(pair.occurrences.count == 1 && line.occurrences.count == 8)
+        #expect(d10.integrator.scheme == .rk4 && d10.integrator.steps == 8)
+        guard case .grid(let start) = d10.training.start else { Issue.record("no grid start"); return }
+        #expect(start.fitIterations == 1500 && d10.training.iterations == 600)
     }
 
     /// Gaussian transport with αᵢ per coordinate declares the closed form, which scales each
