@@ -3,8 +3,7 @@
 # docs/gallery.md into docs/figures/ (SVG, and PNG when rsvg-convert is installed).
 #
 #   bash scripts/make-figures.sh            # crowd-motion-d2 and ot-d2 (about 10 and 4 minutes)
-#   FULL=1 bash scripts/make-figures.sh     # also crowd-motion-d100 (hours: ~10 s per iteration
-#                                           # on 2 cores; see ITERATIONS)
+#   FULL=1 bash scripts/make-figures.sh     # also crowd-motion-d100 (about 5 minutes on 2 cores)
 #
 # Environment:
 #   FULL=1          also solve and draw crowd-motion-d100
