@@ -34,6 +34,10 @@ extension Problem {
         compare("running_cost.entropy.weight", entropyWeight, other.entropyWeight)
         compare("running_cost.congestion.weight", congestion?.weight ?? 0, other.congestion?.weight ?? 0)
         compare("running_cost.congestion.exponent", congestion?.exponent ?? 0, other.congestion?.exponent ?? 0)
+        compare("running_cost.congestion.bandwidth", congestion?.marginal?.bandwidth ?? 0, other.congestion?.marginal?.bandwidth ?? 0)
+        if congestion?.marginal?.coordinates != other.congestion?.marginal?.coordinates {
+            out.append(GameDifference(field: "running_cost.congestion.coordinates"))
+        }
         if shapedObstacles != other.shapedObstacles { out.append(GameDifference(field: "running_cost.obstacle (shapes)")) }
         compare("running_cost.interaction.weight", interaction?.weight ?? 0, other.interaction?.weight ?? 0)
         compare("running_cost.interaction.width", interaction?.width ?? 0, other.interaction?.width ?? 0)

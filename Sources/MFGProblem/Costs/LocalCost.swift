@@ -131,7 +131,7 @@ extension Problem {
         if let q = activeObstacles { terms.append(FieldCost(name: "obstacle", weight: obstacleWeight, field: .bumps(q))) }
         if let s = shapedObstacles { terms.append(FieldCost(shapes: s)) }
         if entropyWeight != 0 { terms.append(EntropyCost(weight: entropyWeight)) }
-        if let c = congestion, c.weight != 0 { terms.append(CongestionCost(c)) }
+        if let c = congestion, c.weight != 0, c.marginal == nil { terms.append(CongestionCost(c)) }
         return terms
     }
 

@@ -109,13 +109,8 @@ public struct Interaction: Sendable, Equatable {
 ///     x̄ₖ = 1/(n−1) Σⱼ≠ₖ (cₖwⱼ + wₖcⱼ) ∇K(xₖ − xⱼ),   ∇K(z) = −(z_S/h²) K(z),
 ///
 /// the cₖwⱼ part from xₖ in its own Vₖ, the wₖcⱼ part (the cross terms) from xₖ in the others' Vⱼ.
-///
-/// Cost: every pair once, n(n−1)/2 exponentials and O(n²|S|) operations per call. The pairs are
-/// cut into tiles of `tile` × `tile` samples; a tile pair (I ≤ J) is one task, run in parallel,
-/// that adds each pair to both its rows and writes the sums into its own slots of a table of
-/// partial sums (row × tile); each row's total is then summed over the tiles in order. Every sum
-/// thus has a fixed order, and the result does not depend on `threads`. Pairs with
-/// |z_S|²/(2h²) > 36 are skipped (K < 2.4·10⁻¹⁶: below the rounding of a sum of O(1) terms in Double).
+/// Both are the pair sums of `GaussianPairSums` (every pair once, O(n²|S|) per call, in a fixed
+/// order whatever `threads`).
 public struct InteractionCost: NonlocalCost {
     public let interaction: Interaction
 
@@ -126,91 +121,21 @@ public struct InteractionCost: NonlocalCost {
     public var coordinates: [Int] { interaction.coordinates }
     public var gridForm: GridInteractionForm? { GridInteractionForm(width: interaction.width, axes: interaction.coordinates) }
 
-    /// The exponent beyond which a pair is skipped.
-    static let cutoff = 36.0
-    /// Samples per tile of the pair loops (fixed: the summation order must not depend on threads).
-    static let tile = 64
-
-    /// `evaluate`: the packed points (|S|·n) and weights (n), and the table of partial sums per row
-    /// and tile (n·⌈n/64⌉, quadratic in n: 1.25 GB at n = 10⁵); `pullback`: the same with |S|
-    /// sums per row and tile, and the seeds (n). All in Double.
+    /// The pair sums' memory (`GaussianPairSums.scratchBytes`).
     public func scratchBytes(count n: Int, gradient: Bool) -> Double {
-        let m = Double(coordinates.count), rows = Double(n), tiles = Double((n + Self.tile - 1) / Self.tile)
-        let packed = (m + 1) * rows
-        let evaluate = packed + rows * tiles
-        let pullback = packed + rows + rows * tiles * m
-        return 8 * (gradient ? max(evaluate, pullback) : evaluate)
-    }
-
-    /// The kernel coordinates x_S packed |S| × n, and the weights (1 when nil).
-    private func packed(_ input: NonlocalCostInput) -> (points: [Double], weights: [Double]) {
-        let n = input.count, d = input.dimension, s = coordinates, m = s.count
-        var p = [Double](repeating: 0, count: m * n)
-        for i in 0..<n { for (a, c) in s.enumerated() { p[i * m + a] = input.points[i * d + c] } }
-        let w = input.weights.map { Array(UnsafeBufferPointer(start: $0, count: n)) } ?? [Double](repeating: 1, count: n)
-        return (p, w)
-    }
-
-    /// Runs `body(I, J)` for every tile pair I ≤ J of `tiles` tiles, on up to `threads` workers
-    /// (each pair writes only its own slots, so the split changes nothing).
-    private func tilePairs(_ tiles: Int, threads: Int, _ body: (Int, Int) -> Void) {
-        var pairs: [(Int, Int)] = []
-        for i in 0..<tiles { for j in i..<tiles { pairs.append((i, j)) } }
-        let t = max(1, min(threads, pairs.count))
-        if t == 1 { for (i, j) in pairs { body(i, j) }; return }
-        withoutActuallyEscaping(body) { body in
-            let box = SendableBox(body)
-            DispatchQueue.concurrentPerform(iterations: t) { k in
-                var q = k
-                while q < pairs.count { box.value(pairs[q].0, pairs[q].1); q += t }
-            }
-        }
+        GaussianPairSums.scratchBytes(count: n, width: coordinates.count, gradient: gradient)
     }
 
     public func evaluate(_ input: NonlocalCostInput, value: UnsafeMutablePointer<Double>,
                          derivative: UnsafeMutablePointer<Double>, threads: Int) {
-        let n = input.count, m = coordinates.count
+        let n = input.count
         guard n >= 2 else {
             value.update(repeating: 0, count: n); derivative.update(repeating: 0, count: n); return
         }
-        let (points, weights) = packed(input)
-        let b = Self.tile, tiles = (n + b - 1) / b
-        let c = 1 / (2 * interaction.width * interaction.width), cut = Self.cutoff
-        var partial = [Double](repeating: 0, count: n * tiles)     // row × tile
-        points.withUnsafeBufferPointer { pp in
-            weights.withUnsafeBufferPointer { wp in
-                partial.withUnsafeMutableBufferPointer { sp in
-                    let box = SendableBox((pp.baseAddress!, wp.baseAddress!, sp.baseAddress!))
-                    tilePairs(tiles, threads: threads) { ti, tj in
-                        let (x, w, part) = box.value
-                        let j1 = min(n, (tj + 1) * b)
-                        for i in (ti * b)..<min(n, (ti + 1) * b) {
-                            let xi = x + i * m, wi = w[i]
-                            var sum = 0.0
-                            let j0 = ti == tj ? i + 1 : tj * b
-                            if j0 < j1 {
-                                for j in j0..<j1 {
-                                    let xj = x + j * m
-                                    var r2 = 0.0
-                                    for a in 0..<m { let z = xi[a] - xj[a]; r2 += z * z }
-                                    let e = c * r2
-                                    if e > cut { continue }
-                                    let k = Foundation.exp(-e)
-                                    sum += w[j] * k
-                                    part[j * tiles + ti] += wi * k
-                                }
-                            }
-                            part[i * tiles + tj] += sum
-                        }
-                    }
-                }
-            }
-        }
+        let sums = GaussianPairSums(input, coordinates: coordinates, bandwidth: interaction.width).rowSums(threads: threads)
         let scale = 1 / Double(n - 1)
         for i in 0..<n {
-            var v = 0.0
-            for t in 0..<tiles { v += partial[i * tiles + t] }
-            v *= scale
+            let v = sums[i] * scale
             value[i] = 0.5 * v; derivative[i] = v
         }
     }
@@ -219,59 +144,11 @@ public struct InteractionCost: NonlocalCost {
                          pointsBar: UnsafeMutablePointer<Double>, threads: Int) {
         let n = input.count, d = input.dimension, s = coordinates, m = s.count
         guard n >= 2 else { return }
-        let (points, weights) = packed(input)
-        let b = Self.tile, tiles = (n + b - 1) / b
-        let c = 1 / (2 * interaction.width * interaction.width), cut = Self.cutoff
-        let invH2 = 1 / (interaction.width * interaction.width)
-        // cᵢ = aᵢ/2 + bᵢ; the pair (i, j) adds g = −(cᵢwⱼ + wᵢcⱼ)K/h² · (xᵢ − xⱼ) to x̄ᵢ and −g to x̄ⱼ
-        // (the coefficient is symmetric in i, j and ∇K odd).
-        var seed = [Double](repeating: 0, count: n)
-        for i in 0..<n { seed[i] = 0.5 * valueSeed[i] + derivativeSeed[i] }
-        var partial = [Double](repeating: 0, count: n * tiles * m)     // (row × tile) × |S|
-        points.withUnsafeBufferPointer { pp in
-            weights.withUnsafeBufferPointer { wp in
-                seed.withUnsafeBufferPointer { cp in
-                    partial.withUnsafeMutableBufferPointer { sp in
-                        let box = SendableBox((pp.baseAddress!, wp.baseAddress!, cp.baseAddress!, sp.baseAddress!))
-                        tilePairs(tiles, threads: threads) { ti, tj in
-                            let (x, w, cs, part) = box.value
-                            let acc = UnsafeMutablePointer<Double>.allocate(capacity: m)
-                            defer { acc.deallocate() }
-                            let j1 = min(n, (tj + 1) * b)
-                            for i in (ti * b)..<min(n, (ti + 1) * b) {
-                                let xi = x + i * m, wi = w[i], ci = cs[i]
-                                acc.update(repeating: 0, count: m)
-                                let j0 = ti == tj ? i + 1 : tj * b
-                                if j0 < j1 {
-                                    for j in j0..<j1 {
-                                        let xj = x + j * m
-                                        var r2 = 0.0
-                                        for a in 0..<m { let z = xi[a] - xj[a]; r2 += z * z }
-                                        let e = c * r2
-                                        if e > cut { continue }
-                                        let coef = -(ci * w[j] + wi * cs[j]) * Foundation.exp(-e) * invH2
-                                        let pj = part + (j * tiles + ti) * m
-                                        for a in 0..<m {
-                                            let g = coef * (xi[a] - xj[a])
-                                            acc[a] += g; pj[a] -= g
-                                        }
-                                    }
-                                }
-                                let pi = part + (i * tiles + tj) * m
-                                for a in 0..<m { pi[a] += acc[a] }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        let seeds = (0..<n).map { 0.5 * valueSeed[$0] + derivativeSeed[$0] }     // cᵢ = aᵢ/2 + bᵢ
+        let g = GaussianPairSums(input, coordinates: s, bandwidth: interaction.width).pairGradient(seeds: seeds, threads: threads)
         let scale = 1 / Double(n - 1)
         for k in 0..<n {
-            for (a, coordinate) in s.enumerated() {
-                var g = 0.0
-                for t in 0..<tiles { g += partial[(k * tiles + t) * m + a] }
-                pointsBar[k * d + coordinate] += scale * g
-            }
+            for (a, coordinate) in s.enumerated() { pointsBar[k * d + coordinate] += scale * g[k * m + a] }
         }
     }
 }
@@ -284,9 +161,11 @@ struct SendableBox<V>: @unchecked Sendable {
 
 extension Problem {
     /// The running terms that couple the samples (`NonlocalCost`), in the order F sums them after
-    /// the local ones (`runningCosts`): today the pairwise interaction. Terms of weight 0 are left out.
+    /// the local ones (`runningCosts`): the congestion of a marginal, then the pairwise interaction.
+    /// Terms of weight 0 are left out.
     public var nonlocalRunningCosts: [any NonlocalCost] {
         var terms: [any NonlocalCost] = []
+        if let c = congestion, c.weight != 0, c.marginal != nil { terms.append(MarginalCongestionCost(c)) }
         if let i = interaction, i.weight != 0 { terms.append(InteractionCost(i)) }
         return terms
     }

@@ -40,17 +40,7 @@ struct ProblemReader {
                 let em = try en.mapping(allowed: ["weight"])
                 entropyWeight = try em.required("weight").nonNegative()
             }
-            if let cg = m.optional("congestion") {
-                let cm = try cg.mapping(allowed: ["weight", "exponent"])
-                var exponent = 2.0
-                if let ef = cm.optional("exponent") {
-                    exponent = try ef.number()
-                    guard exponent > 1 && exponent <= Congestion.largestExponent else {
-                        throw ef.fail(.outOfRange(value: "\(exponent)", allowed: "1 < exponent ≤ \(Int(Congestion.largestExponent))"))
-                    }
-                }
-                congestion = Congestion(weight: try cm.required("weight").nonNegative(), exponent: exponent)
-            }
+            if let cg = m.optional("congestion") { congestion = try Self.congestion(cg, dimension: d) }
             if let f = m.optional("interaction") { interaction = try Self.interaction(f, dimension: d) }
         }
 
@@ -172,6 +162,45 @@ struct ProblemReader {
         }
         return (BumpSum(dimension: d, terms: weighted.filter { $0.weight != 0 }
                         .map { .init(coefficient: $0.weight, bump: $0.bump, source: $0.source) }), 1, shapes)
+    }
+
+    /// `running_cost.congestion: {weight, exponent?, coordinates?, bandwidth?}`: λ_C/p ∫ρ^p with
+    /// 1 < p ≤ 10 (default 2) of the joint density, or, with the 1-based `coordinates` S (at most
+    /// three, not all of them) and the kernel `bandwidth` h > 0, of the marginal ρ_S.
+    static func congestion(_ f: YAMLField, dimension d: Int) throws(ProblemError) -> Congestion {
+        let cm = try f.mapping(allowed: ["weight", "exponent", "coordinates", "bandwidth"])
+        var exponent = 2.0
+        if let ef = cm.optional("exponent") {
+            exponent = try ef.number()
+            guard exponent > 1 && exponent <= Congestion.largestExponent else {
+                throw ef.fail(.outOfRange(value: "\(exponent)", allowed: "1 < exponent ≤ \(Int(Congestion.largestExponent))"))
+            }
+        }
+        let weight = try cm.required("weight").nonNegative()
+        let bandwidth = cm.optional("bandwidth")
+        guard let cf = cm.optional("coordinates") else {
+            if let bandwidth {
+                throw bandwidth.fail(.inconsistent("a bandwidth belongs to the congestion of a marginal: give the coordinates "
+                                                   + "it acts on too, or leave it out for the joint density's congestion"))
+            }
+            return Congestion(weight: weight, exponent: exponent)
+        }
+        let coordinates = try cf.coordinateSet(dimension: d)
+        let largest = Congestion.Marginal.largestCount
+        guard coordinates.count < d else {
+            throw cf.fail(.inconsistent("the coordinates are all \(d) of them: leave coordinates and bandwidth out, and the "
+                                        + "joint density's congestion is charged exactly from log ρ"))
+        }
+        guard coordinates.count <= largest else {
+            throw cf.fail(.outOfRange(value: "\(coordinates.count) coordinates",
+                                      allowed: "at most \(largest) (a kernel estimate in more needs far more samples than a batch)"))
+        }
+        guard let bandwidth else {
+            throw cf.fail(.inconsistent("the congestion of a marginal is estimated by a Gaussian kernel: give its "
+                                        + "bandwidth (e.g. bandwidth: 0.1, in the coordinates' units)"))
+        }
+        return Congestion(weight: weight, exponent: exponent,
+                          marginal: .init(coordinates: coordinates, bandwidth: try bandwidth.positive()))
     }
 
     /// `running_cost.interaction: {weight, width, coordinates?}`: (λ/2)∫∫K(x − y)ρρ with

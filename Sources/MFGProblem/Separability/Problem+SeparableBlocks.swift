@@ -6,7 +6,8 @@ extension Problem {
     ///
     /// What couples coordinates: a mixture couples those in which its components differ; an
     /// obstacle or preference bump couples its `coordinates`; a congestion ∫ρ^p couples every
-    /// coordinate (for a product density it is a product of the factors' integrals, not a sum), and
+    /// coordinate (for a product density it is a product of the factors' integrals, not a sum),
+    /// a congestion of the marginal of coordinates S couples S (`Congestion.restricted`), and
     /// so does a log-quadratic terminal cost ln((a + |x − c|²)/b); a shaped obstacle couples its
     /// `coordinates`; a pairwise interaction with a Gaussian kernel on coordinates S couples S (with a
     /// product density ∫∫K(x_S − y_S)ρρ depends on the S-marginal only, so the term goes whole to the
@@ -41,8 +42,9 @@ extension Problem {
         var terms: [(field: String, groups: [(coordinates: [Int], what: String)])] = []
         terms.append(("initial_density", initialDensity.couplings()))
         if let target = targetDensity { terms.append(("target_density", target.couplings())) }
-        if congestion != nil {
-            terms.append(("running_cost.congestion", [(Array(0..<dimension), "the congestion")]))
+        if let c = congestion {
+            terms.append(("running_cost.congestion", [(c.marginal?.coordinates ?? Array(0..<dimension),
+                                                        c.marginal == nil ? "the congestion" : "the marginal's congestion")]))
         }
         if let i = interaction, i.weight != 0 {
             terms.append(("running_cost.interaction", [(i.coordinates, "the interaction kernel")]))
@@ -91,7 +93,7 @@ extension Problem {
                           initialDensity: initialDensity.marginal(on: coordinates),
                           targetDensity: targetDensity?.marginal(on: coordinates),
                           obstacles: q, obstacleWeight: q == nil ? 0 : obstacleWeight, entropyWeight: entropyWeight,
-                          congestion: k == dimension ? congestion : nil, shapedObstacles: shapes,
+                          congestion: congestion?.restricted(to: coordinates, dimension: dimension), shapedObstacles: shapes,
                           interaction: interaction?.restricted(to: coordinates),
                           terminal: terminal, penalties: penalties, network: .defaults(dimension: k),
                           integrator: integrator, training: training,

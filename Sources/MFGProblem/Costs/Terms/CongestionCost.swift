@@ -11,8 +11,41 @@ public struct Congestion: Sendable, Equatable {
     public let weight: Double
     /// p, 1 < p ≤ `largestExponent`.
     public let exponent: Double
+    /// nil: the congestion of the joint density ρ, charged exactly from log ρ along the paths
+    /// (`CongestionCost`). Otherwise the congestion of the marginal ρ_S of the coordinates S,
+    /// λ_C/p ∫ρ_S^p dx_S, estimated from the batch by a Gaussian kernel density estimate
+    /// (`MarginalCongestionCost`).
+    public let marginal: Marginal?
 
-    public init(weight: Double, exponent: Double) { self.weight = weight; self.exponent = exponent }
+    /// The coordinates whose marginal crowds, and the kernel estimate's bandwidth.
+    public struct Marginal: Sendable, Equatable {
+        /// The most coordinates a marginal may have: a kernel estimate in m coordinates needs about
+        /// n·h^m ≫ 1 samples in the kernel, which a batch of a few thousand gives for m ≤ 3 only.
+        public static let largestCount = 3
+        /// S, 0-based, increasing.
+        public let coordinates: [Int]
+        /// h > 0, the kernel's standard deviation per coordinate.
+        public let bandwidth: Double
+        public init(coordinates: [Int], bandwidth: Double) { self.coordinates = coordinates.sorted(); self.bandwidth = bandwidth }
+    }
+
+    public init(weight: Double, exponent: Double, marginal: Marginal? = nil) {
+        self.weight = weight; self.exponent = exponent; self.marginal = marginal
+    }
+
+    /// The same congestion for the sub-problem on `block` (0-based, increasing), re-indexed; nil
+    /// when it does not belong to the block. The joint density's congestion belongs only to the
+    /// whole problem (for a product density ∫ρ^p is a product of the factors' integrals). A
+    /// marginal one belongs to the block that holds S (for a product density ρ_S is the block's
+    /// own marginal), and when S is the whole block it is the block's local congestion, charged
+    /// exactly: the kernel estimate's h → 0 limit.
+    public func restricted(to block: [Int], dimension: Int) -> Congestion? {
+        guard let marginal else { return block.count == dimension ? self : nil }
+        let local = marginal.coordinates.compactMap { block.firstIndex(of: $0) }
+        guard local.count == marginal.coordinates.count else { return nil }
+        if local.count == block.count { return Congestion(weight: weight, exponent: exponent) }
+        return Congestion(weight: weight, exponent: exponent, marginal: Marginal(coordinates: local, bandwidth: marginal.bandwidth))
+    }
 }
 
 /// λ_C/p ∫ ρ^p as a cost term: per unit mass f = ρ^(p−1)/p = e^((p−1)ℓ)/p, δC/δρ = λ_C ρ^(p−1),
