@@ -44,7 +44,7 @@ GRID=("crowd-motion-d2:64x64x32" "ot-d2:128x128x64" "crowd-motion-heavy-obstacle
       "moons-d2:128x96x64" "interaction-crowd-d2:64x80x32" "anisotropic-crowd-d2:64x80x32")
 BLOCKS=("crowd-motion-d10:64x64x32" "crowd-motion-d100:64x64x32" "ot-d10:128x128x64"
         "bimodal-d10:" "bimodal-d50:" "bimodal-d100:" "stochastic-crowd-d100:"
-        "interaction-crowd-d10:64x80x32" "anisotropic-crowd-d10:64x80x32" "moons-d10:128x96x64" "crowd-doorway-d10:")
+        "interaction-crowd-d10:64x80x32" "anisotropic-crowd-d10:64x80x32" "moons-d10:128x96x64" "crowd-doorway-d10:" "congestion-d10:64x64x32")
 
 selected=()
 [ $# -eq 0 ] && set -- closed-form grid

@@ -58,6 +58,22 @@ struct ProblemFilesTests {
         #expect(start.fitIterations == 1500 && d10.training.iterations == 600)
     }
 
+    /// congestion-d10's (x1, x2) block is congestion-d2's game: the congestion of the (x1, x2)
+    /// marginal becomes the block's local congestion (the kernel estimate's h → 0 limit), the
+    /// eight idle coordinates are one 1-D block without it.
+    @Test func congestionD10IsTheD2CongestionAndIdleCoordinates() throws {
+        let d2 = try Problem.load(path: problemsDirectory + "/congestion-d2.yaml")
+        let d10 = try Problem.load(path: problemsDirectory + "/congestion-d10.yaml")
+        #expect(d10.congestion?.marginal == Congestion.Marginal(coordinates: [0, 1], bandwidth: 0.1))
+        #expect(d10.nonlocalRunningCosts.map(\.name) == ["congestion"])
+        let blocks = try d10.separableBlocks()
+        #expect(blocks.count == 2)
+        let pair = try #require(blocks.first { $0.problem.dimension == 2 })
+        let line = try #require(blocks.first { $0.problem.dimension == 1 })
+        #expect(pair.problem.describesSameGame(as: d2))
+        #expect(line.problem.congestion == nil && line.occurrences.count == 8)
+    }
+
     /// Crowd motion in d = 10, 50, 100 and ot-d10 start from the grid solution of their blocks
     /// (from a random start the (x1, x2) crowd translated rigidly: docs/validation.md, "Crowd
     /// motion in d = 10, 50 and 100 from a grid start"), with the d = 2 files' penalties.
