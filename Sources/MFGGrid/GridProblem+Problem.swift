@@ -90,7 +90,7 @@ extension GridProblem {
         for term in problem.nonlocalRunningCosts {
             guard let form = term.gridForm, interaction == nil else {
                 throw .unsupportedCost(file: problem.file, list: "running_cost", term: term.name,
-                                       reason: interaction == nil ? "it has no grid form" : "a second pairwise interaction")
+                                       reason: interaction == nil ? term.gridRefusal : "a second pairwise interaction")
             }
             // Attraction keeps the grid problem convex only when the entropy outweighs it
             // (λ_E ≥ |λ|, `GridInteraction`).

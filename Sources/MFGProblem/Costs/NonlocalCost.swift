@@ -40,10 +40,16 @@ public protocol NonlocalCost: Sendable {
                   pointsBar: UnsafeMutablePointer<Double>, threads: Int)
     /// How the grid solver charges it (nil: it cannot).
     var gridForm: GridInteractionForm? { get }
+    /// Why the grid refuses it when `gridForm` is nil (default: "it has no grid form").
+    var gridRefusal: String { get }
     /// The largest working memory, in bytes, that one `evaluate` (or, with `gradient`, one
     /// `pullback`) call on n samples allocates beyond its inputs and outputs: the memory estimate
     /// checked before a solve counts it (`SolverMemory`).
     func scratchBytes(count n: Int, gradient: Bool) -> Double
+}
+
+extension NonlocalCost {
+    public var gridRefusal: String { "it has no grid form" }
 }
 
 /// The samples of one time node, all of them.

@@ -43,6 +43,10 @@ public struct MarginalCongestionCost: NonlocalCost {
     public var weight: Double { congestion.weight }
     public var coordinates: [Int] { marginal.coordinates }
     public var gridForm: GridInteractionForm? { nil }
+    public var gridRefusal: String {
+        "the congestion of the marginal of coordinates \(coordinates.map { String($0 + 1) }.joined(separator: ", ")) has no grid "
+            + "form; the grid takes it where those coordinates are a block of a block-separable problem, as that block's local congestion"
+    }
 
     /// The pair sums' memory (`GaussianPairSums.scratchBytes`), plus ρ̂ and the seeds in the pullback.
     public func scratchBytes(count n: Int, gradient: Bool) -> Double {
