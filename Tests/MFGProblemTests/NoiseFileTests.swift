@@ -57,6 +57,9 @@ struct NoiseFileTests {
         #expect(entropy.contains("running_cost.entropy"), "\(entropy)")
         let congestion = message(Self.yaml(sigma: "1", running: "running_cost: {congestion: {weight: 0.1}}"))
         #expect(congestion.contains("running_cost.congestion"), "\(congestion)")
+        // The congestion of a marginal is a kernel estimate over the batch, not log ρ along a path: accepted.
+        #expect(message(Self.yaml(sigma: "1", running: "running_cost: {congestion: {weight: 0.1, coordinates: [1, 2], bandwidth: 0.2}}"))
+                == "accepted")
         // Obstacles are density-free: accepted with noise.
         #expect(message(Self.yaml(sigma: "1", running: "running_cost: {obstacle: {weight: 1, amplitude: 1, coordinates: [1], center: [0], variance: [1]}}")) == "accepted")
         // The same terms are fine without noise.
