@@ -12,17 +12,8 @@ struct InteractionCostTests {
         InteractionCost(Interaction(weight: weight, width: width, coordinates: coordinates ?? Array(0..<d)))
     }
 
-    /// f and v of `term` at x (d × n) with weights w (nil: 1).
     static func evaluate(_ term: InteractionCost, x: [Double], w: [Double]?, d: Int) -> (f: [Double], v: [Double]) {
-        let n = x.count / d
-        var f = [Double](repeating: 0, count: n), v = f
-        x.withUnsafeBufferPointer { xp in
-            w.withOptionalBuffer { wp in
-                term.evaluate(NonlocalCostInput(points: xp.baseAddress!, weights: wp, dimension: d, count: n),
-                              value: &f, derivative: &v, threads: 1)
-            }
-        }
-        return (f, v)
+        NonlocalTermCheck.evaluate(term, x: x, w: w, d: d)
     }
 
     /// Strict Taylor test (slope 2 at every step) of the pullback: L(x) = Σᵢ(aᵢfᵢ + bᵢvᵢ) with
@@ -36,23 +27,8 @@ struct InteractionCostTests {
         var rng = RandomSource(seed: 17)
         let x: [Double] = rng.gaussians(d * n).map { 0.7 * $0 }
         let w: [Double]? = weighted ? rng.gaussians(n).map { 1 + 0.3 * $0 } : nil
-        let a: [Double] = rng.gaussians(n), b: [Double] = rng.gaussians(n), dir: [Double] = rng.gaussians(d * n)
-        func loss(_ x: [Double]) -> Double {
-            let e = Self.evaluate(term, x: x, w: w, d: d)
-            return (0..<n).reduce(0) { $0 + a[$1] * e.f[$1] + b[$1] * e.v[$1] }
-        }
-        var bar = [Double](repeating: 0, count: d * n)
-        x.withUnsafeBufferPointer { xp in
-            w.withOptionalBuffer { wp in
-                term.pullback(NonlocalCostInput(points: xp.baseAddress!, weights: wp, dimension: d, count: n),
-                              valueSeed: a, derivativeSeed: b, pointsBar: &bar, threads: 1)
-            }
-        }
+        let (ratios, bar) = NonlocalTermCheck.pullbackRatios(term, x: x, w: w, d: d, rng: &rng)
         if subset { #expect((0..<n).allSatisfy { bar[$0 * d + 1] == 0 }, "no gradient off the kernel's coordinates") }
-        let l0 = loss(x), slope = zip(bar, dir).reduce(0) { $0 + $1.0 * $1.1 }
-        let ratios = taylorRatiosInAsymptoticRange(probe: 0.05, steps: 6, scale: l0) { eps in
-            loss(zip(x, dir).map { $0 + eps * $1 }) - l0 - eps * slope
-        }
         #expect(showsSecondOrderAtEveryStep(ratios), "ratios \(ratios)")
     }
 
@@ -61,27 +37,8 @@ struct InteractionCostTests {
     /// midpoint rule), F = λ(1/n)ΣWᵢfᵢ; moving ρ moves the weights, and the difference must equal
     /// λΣΔA vᵢηᵢ (relative 1e-7).
     @Test func variationalDerivativeMatchesFiniteDifference() {
-        let d = 2, m = 24, lo = -3.0, hi = 3.0, h = (hi - lo) / Double(m)
-        let term = Self.term(d: d, weight: 1.3, width: 0.7)
-        var x = [Double](), rho = [Double](), eta = [Double]()
-        for j in 0..<m {
-            for i in 0..<m {
-                let x1 = lo + (Double(i) + 0.5) * h, x2 = lo + (Double(j) + 0.5) * h
-                x += [x1, x2]
-                let r = Double.exp(-0.5 * ((x1 - 0.3) * (x1 - 0.3) + (x2 + 0.2) * (x2 + 0.2) / 0.7)) / (2 * Double.pi * 0.7.squareRoot())
-                rho.append(r); eta.append(r * Double.sin(1.3 * x1 - 0.7 * x2 + 0.2))
-            }
-        }
-        let n = m * m, area = h * h
-        func cost(_ eps: Double) -> Double {
-            let w = (0..<n).map { Double(n) * area * (rho[$0] + eps * eta[$0]) }
-            let e = Self.evaluate(term, x: x, w: w, d: d)
-            return term.weight * (0..<n).reduce(0) { $0 + w[$1] * e.f[$1] } / Double(n)
-        }
-        let eps = 1e-4
-        let difference = (cost(eps) - cost(-eps)) / (2 * eps)
-        let e = Self.evaluate(term, x: x, w: rho.map { Double(n) * area * $0 }, d: d)
-        let exact = term.weight * (0..<n).reduce(0) { $0 + area * e.v[$1] * eta[$1] }
+        let term = Self.term(d: 2, weight: 1.3, width: 0.7)
+        let (difference, exact) = NonlocalTermCheck.variationalDerivative(term, cells: 24, lo: -3, hi: 3)
         #expect(abs(difference - exact) <= 1e-7 * abs(exact), "finite difference \(difference), Σ(δF/δρ)ηΔA \(exact)")
     }
 
@@ -217,22 +174,6 @@ struct InteractionCostTests {
     /// The same numbers, bit for bit, with 1 and 2 threads (the global sums run row by row in a
     /// fixed order; the blocks are summed in block order), and `sampleCosts` agrees with `evaluate`.
     @Test func deterministicAcrossThreadCounts() throws {
-        _ = blasSingleThreaded
-        let d = 2, n = 300
-        let net = randomNetwork(Double.self, d: d, m: 5, layers: 2, seed: 47)
-        let costs = CostModel<Double>(dimension: d, horizon: 1, kineticWeight: 1, running: [EntropyCost(weight: 0.2)], terminal: [],
-                                      hjbWeight: 1, terminalHJBWeight: 0, nonlocal: [Self.term(d: d, weight: 0.8, width: 0.5)])
-        var rng = RandomSource(seed: 48)
-        let x0: [Double] = rng.gaussians(d * n), logRho0: [Double] = rng.gaussians(n)
-        var results: [(ObjectiveTerms, [Double])] = []
-        for threads in [1, 2] {
-            let obj = try CharacteristicsObjective(costs: costs, stepper: .rk4, steps: 2, shape: net.shape, blockSize: 32, threads: threads)
-            let r = try obj.evaluate(net, x0: x0, logRho0: logRho0, gradient: true)
-            results.append((r.terms, r.gradient!))
-            let s = try obj.sampleCosts(net, x0: x0, logRho0: logRho0)
-            #expect(s.terms == r.terms)
-        }
-        #expect(results[0].0 == results[1].0)
-        #expect(results[0].1 == results[1].1)
+        try NonlocalTermCheck.expectDeterministicAcrossThreadCounts(Self.term(d: 2, weight: 0.8, width: 0.5), d: 2, n: 300, seed: 47)
     }
 }
