@@ -38,11 +38,12 @@ CLOSED_FORM=("quick:--cost-tolerance 0.05 --gradient-tolerance 0.1" gaussian-tra
              gaussian-spread-d10 gaussian-spread-d50 gaussian-spread-d100
              gaussian-mixed-d10 gaussian-mixed-d50 gaussian-mixed-d100
              gaussian-rotated-d10 gaussian-rotated-d50 gaussian-rotated-d100 gaussian-aniso-d10
-             "lq-noise-d10:--steps 100" "lq-noise-d100:--steps 100" hjb-lq-d100)
+             "lq-noise-d10:--steps 100" "lq-noise-d100:--steps 100" "lq-aniso-d10:--steps 100" hjb-lq-d100)
 GRID=("crowd-motion-d2:64x64x32" "ot-d2:128x128x64" "crowd-motion-heavy-obstacle-d2:64x80x32"
       "crowd-doorway-d2:64x64x32" "congestion-d2:64x64x32" "stochastic-crowd-d2:96x120x64" "stochastic-aniso-crowd-d2:96x120x64"
       "moons-d2:128x96x64" "interaction-crowd-d2:64x80x32" "anisotropic-crowd-d2:64x80x32")
-BLOCKS=("crowd-motion-d10:64x64x32" "crowd-motion-d100:64x64x32" "ot-d10:128x128x64"
+BLOCKS=("crowd-motion-d10:64x64x32" "crowd-motion-d50:64x64x32" "crowd-motion-d100:64x64x32"
+        "ot-d10:128x128x64" "ot-d50:128x128x64" "ot-d100:128x128x64"
         "bimodal-d10:" "bimodal-d50:" "bimodal-d100:" "stochastic-crowd-d100:"
         "interaction-crowd-d10:64x80x32" "anisotropic-crowd-d10:64x80x32" "moons-d10:128x96x64" "crowd-doorway-d10:" "congestion-d10:64x64x32")
 
