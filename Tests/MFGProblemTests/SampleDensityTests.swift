@@ -211,7 +211,7 @@ extension SampleDensityTests {
             ("{type: samples, file: one.csv, bandwidth: 0.2}",
              "DIR/x.yaml: initial_density.file: one.csv: has 1 sample (allowed: at least 2)"),
             ("{type: samples, file: text.txt, bandwidth: 0.2}",
-             "DIR/x.yaml: initial_density.file: text.txt: unknown file type (allowed: .csv, .npy)"),
+             "DIR/x.yaml: initial_density.file: text.txt: unknown file type (allowed: .csv, .npy, .h5 or .hdf5 with a dataset)"),
             ("{type: samples, file: good.csv, bandwidth: 0}",
              "DIR/x.yaml: initial_density.bandwidth: 0 is out of range (allowed: > 0)"),
             ("{type: samples, file: good.csv, bandwidth: -1}",
@@ -225,7 +225,7 @@ extension SampleDensityTests {
              + String(fnv1a64(Array((try? Data(contentsOf: URL(fileURLWithPath: Self.folder + "/good.csv"))) ?? Data())), radix: 16)
              + ", not fnv1a64:0000000000000000 (the data file changed; restore it or update the checksum)"),
             ("{type: samples, file: good.csv, dataset: x}",
-             "DIR/x.yaml: initial_density: unknown key 'dataset' (allowed: type, file, bandwidth, checksum)"),
+             "DIR/x.yaml: initial_density.dataset: good.csv: dataset belongs to an HDF5 file (.h5, .hdf5); a .npy or .csv file is one table"),
         ]
         for (density, expected) in cases {
             #expect(message(density) == expected, "\(density)")

@@ -6,9 +6,10 @@ import MFGMath
 enum DensityReader {
     static let types = ["gaussian", "mixture", "product"]
     static let gaussianKeys = ["mean", "variance", "covariance", "rotation"]
-    static let sampleKeys = ["file", "bandwidth", "checksum"]
+    static let sampleKeys = ["file", "dataset", "bandwidth", "checksum"]
 
-    /// `{type: samples, file: name.npy | name.csv, bandwidth: h | scott, checksum: "fnv1a64:…"}`: the
+    /// `{type: samples, file: name.npy | name.csv | name.h5, dataset: /path (HDF5 only), bandwidth: h | scott,
+    /// checksum: "fnv1a64:…"}`: the
     /// Gaussian KDE of the file's rows (`SampleDensity`). The file is next to the problem file
     /// (or absolute); `bandwidth` defaults to Scott's rule; `checksum`, when given, must match the
     /// file's FNV-1a 64 hash (so a checkpoint's problem refuses a changed data file).
@@ -19,11 +20,16 @@ enum DensityReader {
             : URL(fileURLWithPath: fileField.file).deletingLastPathComponent().appendingPathComponent(name).path
         // What may be read is bounded by what the problem may still hold.
         let room = min(ProblemLimits.sampleNumbers, fileField.budget.numberLimit - fileField.budget.numbers)
+        let datasetField = m.optional("dataset")
+        let dataset = try datasetField?.string()
         let table: SampleFileReader.Table
         do {
-            table = try SampleFileReader.read(path: path, name: name, columns: d, minimumRows: ProblemLimits.minimumSamples,
-                                              maximumNumbers: max(room, d))
+            table = try SampleFileReader.read(path: path, name: name, dataset: dataset, columns: d,
+                                              minimumRows: ProblemLimits.minimumSamples, maximumNumbers: max(room, d))
         } catch {
+            if let datasetField, error.reason.contains("'\(dataset!)'") || error.reason.contains("dataset belongs") {
+                throw datasetField.fail(.inconsistent(error.reason))
+            }
             throw fileField.fail(.inconsistent(error.reason))
         }
         try fileField.budget.charge(numbers: table.points.count, at: fileField)

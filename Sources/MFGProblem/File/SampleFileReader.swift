@@ -1,7 +1,7 @@
 import Foundation
 
 /// Reads a table of samples, one row per agent and d columns, from a `.npy` (float64 or float32,
-/// little-endian, C or Fortran order, shape (N, d)) or `.csv` file (N lines of d numbers, comma-
+/// little-endian, C or Fortran order, shape (N, d)), an HDF5 dataset (`HDF5SampleTable`) or a `.csv` file (N lines of d numbers, comma-
 /// or space-separated; blank lines and lines starting with `#` skipped), strictly: the file's size
 /// is checked before it is read and the row count before the numbers are allocated, and a wrong
 /// column count or a non-finite entry is refused naming the row. Errors are reasons without the
@@ -16,16 +16,25 @@ enum SampleFileReader {
     }
 
     /// Reads `path` (written `name` in the problem) with `d` columns and between `minimumRows` and
-    /// `maximumNumbers / d` rows.
-    static func read(path: String, name: String, columns d: Int, minimumRows: Int,
+    /// `maximumNumbers / d` rows; from an HDF5 file (`.h5`, `.hdf5`) its 2-D dataset `dataset`
+    /// (`HDF5SampleTable`), which only such a file takes.
+    static func read(path: String, name: String, dataset: String? = nil, columns d: Int, minimumRows: Int,
                      maximumNumbers: Int) throws(MatrixFileError) -> Table {
         let lower = path.lowercased()
         let npy = lower.hasSuffix(".npy")
-        guard npy || lower.hasSuffix(".csv") else {
-            throw MatrixFileError("\(name): unknown file type (allowed: .csv, .npy)")
+        let hdf5 = lower.hasSuffix(".h5") || lower.hasSuffix(".hdf5")
+        guard npy || hdf5 || lower.hasSuffix(".csv") else {
+            throw MatrixFileError("\(name): unknown file type (allowed: .csv, .npy, .h5 or .hdf5 with a dataset)")
         }
-        // Limits before reading: 8 bytes per number in .npy, at most 32 characters per number as text.
-        let limit = (npy ? 8 : 32) * maximumNumbers + 65_536
+        if hdf5 && dataset == nil {
+            throw MatrixFileError("\(name): an HDF5 file needs the dataset to read (dataset: /path/in/file, shape (N, \(d)))")
+        }
+        if !hdf5, dataset != nil {
+            throw MatrixFileError("\(name): dataset belongs to an HDF5 file (.h5, .hdf5); a .npy or .csv file is one table")
+        }
+        // Limits before reading: 8 bytes per number in .npy, at most 32 characters per number as text,
+        // and an HDF5 file's own structure besides its 8 bytes per number.
+        let limit = (npy || hdf5 ? 8 : 32) * maximumNumbers + (hdf5 ? 1 << 20 : 65_536)
         let bytes: [UInt8]
         do { bytes = try FileContents.read(path: path, maximumBytes: limit) } catch {
             if case .tooLarge(let size, _) = error.reason {
@@ -35,8 +44,9 @@ enum SampleFileReader {
             throw MatrixFileError("cannot read \(name) (\(path)): \(error.description)")
         }
         let maximumRows = maximumNumbers / d
-        let points = npy ? try numpy(bytes, name: name, columns: d, maximumRows: maximumRows)
-                         : try csv(Data(bytes), name: name, columns: d, maximumRows: maximumRows)
+        let points = hdf5 ? try HDF5SampleTable.read(path: path, dataset: dataset!, name: name, columns: d, maximumRows: maximumRows)
+            : npy ? try numpy(bytes, name: name, columns: d, maximumRows: maximumRows)
+                  : try csv(Data(bytes), name: name, columns: d, maximumRows: maximumRows)
         let n = points.count / d
         guard n >= minimumRows else {
             throw MatrixFileError("\(name): has \(n) sample\(n == 1 ? "" : "s") (allowed: at least \(minimumRows))")
