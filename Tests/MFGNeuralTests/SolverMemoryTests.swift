@@ -59,7 +59,7 @@ struct SolverMemoryTests {
                                      + "integrator: {scheme: rk4, steps: 4}\n"
                                      + "training: {batch_size: \(batch), validation_size: 2048}", file: "i.yaml")
         }
-        func part(_ e: MemoryEstimate) -> Double { e.parts.first { $0.name == "interaction fields" }?.bytes ?? -1 }
+        func part(_ e: MemoryEstimate) -> Double { e.parts.first { $0.name == "nonlocal term fields" }?.bytes ?? -1 }
         let plain = SolverMemory.solve(try problem(batch: 1024, interaction: false), threads: 2, storedPaths: 0)
         let with = SolverMemory.solve(try problem(batch: 1024, interaction: true), threads: 2, storedPaths: 0)
         #expect(part(plain) == 0)
@@ -95,7 +95,7 @@ struct SolverMemoryTests {
             try estimate.check(file: "pairs.yaml", against: limit)
             Issue.record("not refused")
         } catch {
-            #expect(error.field == "training.batch_size" && error.largestParts.first?.name == "interaction fields", "\(error)")
+            #expect(error.field == "training.batch_size" && error.largestParts.first?.name == "nonlocal term fields", "\(error)")
         }
     }
 

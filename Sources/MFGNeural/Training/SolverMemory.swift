@@ -12,7 +12,7 @@ public enum SolverMemory {
     /// it is drawn from, the validation set (twice: the check's solver has its own), the
     /// per-block gradients of a batch, parameters and optimizer state, the history, the
     /// `storedPaths` agents' paths written into the final checkpoint, and the fields of a
-    /// sample-coupled running term (`interactionPart`).
+    /// sample-coupled running term (`nonlocalPart`).
     public static func solve(_ problem: Problem, threads: Int, blockSize: Int? = nil, storedPaths: Int) -> MemoryEstimate {
         let tr = problem.training, d = Double(problem.dimension), s = scalarBytes(problem)
         let batch = max(tr.batchSize, tr.stage2?.batchSize ?? 0), validation = tr.validationSize
@@ -35,7 +35,7 @@ public enum SolverMemory {
                   lower: ["network.width", "training.lbfgs_memory", "dimension"]),
             .init(name: "history", bytes: iterations * 10 * 8, lower: ["training.iterations"]),
             .init(name: "stored paths", bytes: Double(steps + 1) * d * Double(storedPaths) * (s + 24), lower: ["--paths"]),
-            interactionPart(problem, evaluations: [(batch, steps, true, "training.batch_size"),
+            nonlocalPart(problem, evaluations: [(batch, steps, true, "training.batch_size"),
                                                    (validation, steps, false, "training.validation_size"),
                                                    (validation, 4 * steps, false, "training.validation_size")]),
         ])
@@ -50,10 +50,10 @@ public enum SolverMemory {
     /// `sampleCosts` (n). The fields live for one evaluation, and evaluations run one after the
     /// other, so a solve needs the largest of its evaluations (`evaluations`: samples, steps,
     /// gradient, the setting that sizes them), not their sum. 0 without such terms.
-    static func interactionPart(_ problem: Problem, evaluations: [(samples: Int, steps: Int, gradient: Bool, setting: String)])
+    static func nonlocalPart(_ problem: Problem, evaluations: [(samples: Int, steps: Int, gradient: Bool, setting: String)])
         -> MemoryEstimate.Part {
         let terms = problem.nonlocalRunningCosts
-        guard !terms.isEmpty else { return .init(name: "interaction fields", bytes: 0, lower: []) }
+        guard !terms.isEmpty else { return .init(name: "nonlocal term fields", bytes: 0, lower: []) }
         let d = problem.dimension, stages = TimeStepper(problem.integrator.scheme).stages
         func bytes(_ n: Int, _ steps: Int, _ gradient: Bool) -> Double {
             let slots = steps * stages
@@ -68,7 +68,7 @@ public enum SolverMemory {
         let largest = sized.max { $0.0 < $1.0 }!
         var lower = [largest.1]
         for s in ["training.batch_size", "training.validation_size", "integrator.steps"] where !lower.contains(s) { lower.append(s) }
-        return .init(name: "interaction fields", bytes: largest.0, lower: lower)
+        return .init(name: "nonlocal term fields", bytes: largest.0, lower: lower)
     }
 
     /// An evaluation on `samples` fresh samples (their costs, end points and, with `paths`, their
@@ -85,7 +85,7 @@ public enum SolverMemory {
             .init(name: "samples", bytes: d * n * (3 * s + 32), lower: [flag]),
             .init(name: "paths", bytes: paths ? Double(steps + 1) * (d + 1) * n * (s + 16) : 0, lower: [flag, "--steps"]),
             .init(name: "parameters", bytes: network.parameters * 8 * 4, lower: []),
-            interactionPart(problem, evaluations: [(samples, steps, false, flag)]),
+            nonlocalPart(problem, evaluations: [(samples, steps, false, flag)]),
         ])
     }
 
