@@ -74,7 +74,7 @@ struct ProblemFilesTests {
         #expect(line.problem.congestion == nil && line.occurrences.count == 8)
     }
 
-    /// Crowd motion in d = 10, 50, 100 and ot-d10 start from the grid solution of their blocks
+    /// Crowd motion and optimal transport in d = 10, 50, 100 start from the grid solution of their blocks
     /// (from a random start the (x1, x2) crowd translated rigidly: docs/validation.md, "Crowd
     /// motion in d = 10, 50 and 100 from a grid start"), with the d = 2 files' penalties.
     @Test func highDimensionalCrowdsStartFromTheGrid() throws {
@@ -84,9 +84,11 @@ struct ProblemFilesTests {
             #expect(start.fitIterations == 1500 && p.training.iterations == 300, "d = \(d)")
             #expect(p.penalties == Penalties(hjb: 3, terminalHJB: 1), "d = \(d)")
         }
-        let ot = try Problem.load(path: problemsDirectory + "/ot-d10.yaml")
-        guard case .grid(let start) = ot.training.start else { Issue.record("ot-d10: no grid start"); return }
-        #expect(start.fitIterations == 4000 && ot.penalties == Penalties(hjb: 6, terminalHJB: 3))
+        for d in [10, 50, 100] {
+            let ot = try Problem.load(path: problemsDirectory + "/ot-d\(d).yaml")
+            guard case .grid(let start) = ot.training.start else { Issue.record("ot-d\(d): no grid start"); continue }
+            #expect(start.fitIterations == 4000 && ot.penalties == Penalties(hjb: 6, terminalHJB: 3), "ot-d\(d)")
+        }
     }
 
     /// Gaussian transport with αᵢ per coordinate declares the closed form, which scales each
