@@ -27,10 +27,7 @@ enum DensityReader {
             table = try SampleFileReader.read(path: path, name: name, dataset: dataset, columns: d,
                                               minimumRows: ProblemLimits.minimumSamples, maximumNumbers: max(room, d))
         } catch {
-            if let datasetField, error.reason.contains("'\(dataset!)'") || error.reason.contains("dataset belongs") {
-                throw datasetField.fail(.inconsistent(error.reason))
-            }
-            throw fileField.fail(.inconsistent(error.reason))
+            throw (error.concernsDataset ? datasetField ?? fileField : fileField).fail(.inconsistent(error.reason))
         }
         try fileField.budget.charge(numbers: table.points.count, at: fileField)
         if let cf = m.optional("checksum") {

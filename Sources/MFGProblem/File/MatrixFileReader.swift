@@ -60,7 +60,10 @@ enum MatrixFileReader {
 /// Why a matrix file was refused (the reason, naming the file as written in the problem).
 struct MatrixFileError: Error, Equatable {
     let reason: String
-    init(_ reason: String) { self.reason = reason }
+    /// Whether the reason concerns the dataset named inside the file (an HDF5 sample file's
+    /// `dataset` field) rather than the file itself.
+    let concernsDataset: Bool
+    init(_ reason: String, concernsDataset: Bool = false) { self.reason = reason; self.concernsDataset = concernsDataset }
 }
 
 /// A strict reader of numpy's `.npy` format (versions 1–3) for one 2-D array of float64 or

@@ -30,7 +30,8 @@ enum SampleFileReader {
             throw MatrixFileError("\(name): an HDF5 file needs the dataset to read (dataset: /path/in/file, shape (N, \(d)))")
         }
         if !hdf5, dataset != nil {
-            throw MatrixFileError("\(name): dataset belongs to an HDF5 file (.h5, .hdf5); a .npy or .csv file is one table")
+            throw MatrixFileError("\(name): dataset belongs to an HDF5 file (.h5, .hdf5); a .npy or .csv file is one table",
+                                  concernsDataset: true)
         }
         // Limits before reading: 8 bytes per number in .npy, at most 32 characters per number as text,
         // and an HDF5 file's own structure besides its 8 bytes per number.
